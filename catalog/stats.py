@@ -1,0 +1,48 @@
+"""Catalog counts: what `mcp-catalog stats` prints, and what operators watch between crawls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from catalog.models import Classification, Problem, Server, ServerSource, Tool, ToolChange
+
+
+def catalog_stats(session: Session, classifier_version: str | None = None) -> dict[str, Any]:
+    servers_by_status = dict(session.exec(select(Server.status, func.count()).group_by(Server.status)).all())
+    by_source = dict(
+        session.exec(
+            select(ServerSource.source, func.count(func.distinct(ServerSource.server_id))).group_by(ServerSource.source)
+        ).all()
+    )
+    tools = session.exec(select(func.count()).select_from(Tool).where(Tool.present)).one()
+    tools_removed = session.exec(select(func.count()).select_from(Tool).where(Tool.present == False)).one()  # noqa: E712
+    cls = select(Classification.category, Classification.risk, func.count()).join(
+        Tool, Tool.id == Classification.tool_id).where(Tool.present)
+    if classifier_version:
+        cls = cls.where(Classification.classifier_version == classifier_version)
+    else:
+        # the latest classification of each tool
+        latest = select(func.max(Classification.id)).group_by(Classification.tool_id)
+        cls = cls.where(Classification.id.in_(latest))  # type: ignore[union-attr]
+    by_category: dict[str, int] = {}
+    by_risk: dict[str, int] = {}
+    for category, risk, n in session.exec(cls.group_by(Classification.category, Classification.risk)).all():
+        by_category[category] = by_category.get(category, 0) + n
+        by_risk[risk] = by_risk.get(risk, 0) + n
+    changes = dict(session.exec(select(ToolChange.kind, func.count()).group_by(ToolChange.kind)).all())
+    problems = dict(session.exec(select(Problem.stage, func.count()).group_by(Problem.stage)).all())
+    return {
+        "servers": sum(servers_by_status.values()),
+        "servers_by_status": dict(sorted(servers_by_status.items())),
+        "servers_by_source": dict(sorted(by_source.items())),
+        "tools": tools,
+        "tools_removed": tools_removed,
+        "tools_classified": sum(by_category.values()),
+        "tools_by_category": dict(sorted(by_category.items())),
+        "tools_by_risk": dict(sorted(by_risk.items())),
+        "changes_by_kind": dict(sorted(changes.items())),
+        "problems_by_stage": dict(sorted(problems.items())),
+    }

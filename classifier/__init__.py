@@ -1,0 +1,1 @@
+"""Classifier: category, capabilities, risk and integrity findings for every tool (rules + scikit-learn)."""

@@ -1,0 +1,1 @@
+"""Sources of MCP servers, one module each, registered by name (see ``crawler.sources.registry``)."""

@@ -1,0 +1,1 @@
+"""Publisher: recommended policies and the static site, generated from the classified catalog."""
