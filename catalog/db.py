@@ -16,8 +16,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
-from catalog import __version__
-from catalog import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from catalog import (
+    __version__,
+    models,  # noqa: F401  (registers the tables on SQLModel.metadata)
+)
 from catalog.models import SchemaMeta, utcnow
 
 SCHEMA_VERSION = 1

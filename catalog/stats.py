@@ -19,8 +19,11 @@ def catalog_stats(session: Session, classifier_version: str | None = None) -> di
     )
     tools = session.exec(select(func.count()).select_from(Tool).where(Tool.present)).one()
     tools_removed = session.exec(select(func.count()).select_from(Tool).where(Tool.present == False)).one()  # noqa: E712
-    cls = select(Classification.category, Classification.risk, func.count()).join(
-        Tool, Tool.id == Classification.tool_id).where(Tool.present)
+    cls = (
+        select(Classification.category, Classification.risk, func.count())
+        .join(Tool, Tool.id == Classification.tool_id)
+        .where(Tool.present)
+    )
     if classifier_version:
         cls = cls.where(Classification.classifier_version == classifier_version)
     else:

@@ -104,14 +104,22 @@ def _tool(rng: random.Random, domain: str, used: set[str]) -> ToolRecord:
         props[p] = spec
     schema = {"type": "object", "properties": props, "required": params[:1]}
     description = DESCRIPTIONS[kind].format(
-        Verb=verb.replace("_", " ").capitalize(), noun=noun.replace("_", " "), domain=domain.title())
+        Verb=verb.replace("_", " ").capitalize(), noun=noun.replace("_", " "), domain=domain.title()
+    )
     annotations: dict[str, Any] = {}
     if rng.random() < 0.4:
         annotations["readOnlyHint"] = kind == "read"
         if kind == "destructive" or rng.random() < 0.3:
             annotations["destructiveHint"] = kind == "destructive"
-    return ToolRecord(name=name, description=description, input_schema=schema, annotations=annotations,
-                      origin="static", file="src/server.py", line=rng.randint(10, 900))
+    return ToolRecord(
+        name=name,
+        description=description,
+        input_schema=schema,
+        annotations=annotations,
+        origin="static",
+        file="src/server.py",
+        line=rng.randint(10, 900),
+    )
 
 
 def generate(n_servers: int, seed: int = 0, tools_per_server: tuple[int, int] = (3, 17)) -> Iterator[SyntheticServer]:
@@ -143,18 +151,35 @@ def populate(session: Session, n_servers: int, seed: int = 0, batch: int = 500) 
         rows = []
         for server, records in pending:
             for rec in records:
-                rows.append(Tool(server_id=server.id, name=rec.name, description=rec.description,
-                                 input_schema=rec.input_schema, annotations=rec.annotations, origin=rec.origin,
-                                 origin_detail=f"{rec.file}:{rec.line}", fingerprint=rec.fingerprint,
-                                 first_seen=now, last_seen=now))
+                rows.append(
+                    Tool(
+                        server_id=server.id,
+                        name=rec.name,
+                        description=rec.description,
+                        input_schema=rec.input_schema,
+                        annotations=rec.annotations,
+                        origin=rec.origin,
+                        origin_detail=f"{rec.file}:{rec.line}",
+                        fingerprint=rec.fingerprint,
+                        first_seen=now,
+                        last_seen=now,
+                    )
+                )
         session.add_all(rows)
         session.commit()
         n_tools += len(rows)
         pending.clear()
 
     for synth in generate(n_servers, seed):
-        server = Server(slug=synth.slug, name=synth.name, description=synth.description, sources=["synthetic"],
-                        tools_origin="synthetic", first_seen=now, last_seen=now)
+        server = Server(
+            slug=synth.slug,
+            name=synth.name,
+            description=synth.description,
+            sources=["synthetic"],
+            tools_origin="synthetic",
+            first_seen=now,
+            last_seen=now,
+        )
         pending.append((server, synth.tools))
         if len(pending) >= batch:
             flush()

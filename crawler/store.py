@@ -53,7 +53,12 @@ def finish_run(session: Session, run: Run, summary: dict[str, Any], status: str 
 
 
 def record_problem(
-    session: Session, *, subject: str, stage: str, message: str, run_id: int | None = None,
+    session: Session,
+    *,
+    subject: str,
+    stage: str,
+    message: str,
+    run_id: int | None = None,
     server_id: int | None = None,
 ) -> Problem:
     problem = Problem(subject=subject[:1000], stage=stage, message=message, run_id=run_id, server_id=server_id)
@@ -70,9 +75,17 @@ def unique_slug(session: Session, wanted: str) -> str:
     return slug
 
 
-def upsert_server(session: Session, *, slug: str | None = None, name: str, source: str,
-                  external_id: str | None = None, url: str | None = None,
-                  source_data: dict[str, Any] | None = None, **fields: Any) -> Server:
+def upsert_server(
+    session: Session,
+    *,
+    slug: str | None = None,
+    name: str,
+    source: str,
+    external_id: str | None = None,
+    url: str | None = None,
+    source_data: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Server:
     """Find the server by slug, else by (source, external_id); create it if new. Updates given fields.
 
     Merging servers found by several sources (same repository, same package) is the crawler's job; this
@@ -104,8 +117,7 @@ def upsert_server(session: Session, *, slug: str | None = None, name: str, sourc
         select(ServerSource).where(ServerSource.source == source, ServerSource.external_id == ext)
     ).first()
     if link is None:
-        link = ServerSource(server_id=server.id, source=source, external_id=ext, url=url,
-                            data=source_data or {})
+        link = ServerSource(server_id=server.id, source=source, external_id=ext, url=url, data=source_data or {})
     else:
         link.last_seen = now
         link.server_id = server.id  # type: ignore[assignment]
@@ -121,13 +133,24 @@ def upsert_server(session: Session, *, slug: str | None = None, name: str, sourc
 
 def _tool_canonical(tool: Tool) -> dict[str, Any]:
     return canonical_definition(
-        name=tool.name, title=tool.title, description=tool.description, input_schema=tool.input_schema,
-        output_schema=tool.output_schema, annotations=tool.annotations,
+        name=tool.name,
+        title=tool.title,
+        description=tool.description,
+        input_schema=tool.input_schema,
+        output_schema=tool.output_schema,
+        annotations=tool.annotations,
     )
 
 
-def sync_tools(session: Session, server: Server, records: list[ToolRecord], *, run_id: int | None = None,
-               origin_label: str | None = None, complete: bool = True) -> ToolSyncSummary:
+def sync_tools(
+    session: Session,
+    server: Server,
+    records: list[ToolRecord],
+    *,
+    run_id: int | None = None,
+    origin_label: str | None = None,
+    complete: bool = True,
+) -> ToolSyncSummary:
     """Make the server's present tools equal to ``records`` and log every difference as a ToolChange.
 
     ``complete=False`` means the list is partial (e.g. one file of many): tools not in it are kept.
@@ -175,11 +198,21 @@ def sync_tools(session: Session, server: Server, records: list[ToolRecord], *, r
         changed_fields = (
             [f for f in CANONICAL_FIELDS if (before or {}).get(f) != canon.get(f)] if before else list(CANONICAL_FIELDS)
         )
-        session.add(ToolChange(
-            server_id=server.id, tool_id=tool.id, tool_name=rec.name, run_id=run_id, kind=kind,
-            before_fingerprint=before_fp, after_fingerprint=fp, changed_fields=changed_fields,
-            before=before, after=canon, at=now,
-        ))
+        session.add(
+            ToolChange(
+                server_id=server.id,
+                tool_id=tool.id,
+                tool_name=rec.name,
+                run_id=run_id,
+                kind=kind,
+                before_fingerprint=before_fp,
+                after_fingerprint=fp,
+                changed_fields=changed_fields,
+                before=before,
+                after=canon,
+                at=now,
+            )
+        )
         summary.changes.append((kind, rec.name))
         if kind == "added":
             summary.added += 1
@@ -191,11 +224,21 @@ def sync_tools(session: Session, server: Server, records: list[ToolRecord], *, r
                 continue
             tool.present = False
             session.add(tool)
-            session.add(ToolChange(
-                server_id=server.id, tool_id=tool.id, tool_name=name, run_id=run_id, kind="removed",
-                before_fingerprint=tool.fingerprint, after_fingerprint=None, changed_fields=[],
-                before=_tool_canonical(tool), after=None, at=now,
-            ))
+            session.add(
+                ToolChange(
+                    server_id=server.id,
+                    tool_id=tool.id,
+                    tool_name=name,
+                    run_id=run_id,
+                    kind="removed",
+                    before_fingerprint=tool.fingerprint,
+                    after_fingerprint=None,
+                    changed_fields=[],
+                    before=_tool_canonical(tool),
+                    after=None,
+                    at=now,
+                )
+            )
             summary.removed += 1
             summary.changes.append(("removed", name))
     if origin_label:

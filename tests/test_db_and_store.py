@@ -16,7 +16,9 @@ from crawler.store import sync_tools, upsert_server
 
 def _tools(desc: str = "Adds two numbers.") -> list[ToolRecord]:
     return [
-        ToolRecord(name="add", description=desc, input_schema={"type": "object", "properties": {"a": {"type": "integer"}}}),
+        ToolRecord(
+            name="add", description=desc, input_schema={"type": "object", "properties": {"a": {"type": "integer"}}}
+        ),
         ToolRecord(name="delete_file", description="Deletes a file.", annotations={"destructiveHint": True}),
     ]
 

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from catalog.cli.common import DbOption, JsonOption, bench_app, catalog_for, console, friendly_errors, print_json, settings_for
+from catalog.cli.common import (
+    DbOption,
+    JsonOption,
+    bench_app,
+    catalog_for,
+    console,
+    friendly_errors,
+    print_json,
+    settings_for,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -31,8 +40,12 @@ def register(app: typer.Typer) -> None:
         with catalog_for(settings) as cat, cat.session() as session:
             counts = populate(session, servers, seed)
         elapsed = time.perf_counter() - start
-        result = {**counts, "seconds": round(elapsed, 3), "tools_per_second": round(counts["tools"] / elapsed, 1),
-                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+        result = {
+            **counts,
+            "seconds": round(elapsed, 3),
+            "tools_per_second": round(counts["tools"] / elapsed, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
         if json_out:
             print_json(result)
         else:

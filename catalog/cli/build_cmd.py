@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from catalog.cli.common import DbOption, JsonOption, catalog_for, console, friendly_errors, print_json, settings_for
+from catalog.cli.common import (
+    DbOption,
+    JsonOption,
+    catalog_for,
+    console,
+    friendly_errors,
+    print_json,
+    settings_for,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -16,7 +24,8 @@ def register(app: typer.Typer) -> None:
     def build(
         out_dir: Annotated[Path, typer.Option("--out", help="Folder for the static site.")] = Path("site"),
         policies: Annotated[Path, typer.Option("--policies", help="Folder for the policy files.")] = Path(
-            "recommended_policies"),
+            "recommended_policies"
+        ),
         db: DbOption = None,
         json_out: JsonOption = False,
     ) -> None:

@@ -26,14 +26,18 @@ out = Console(soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", envvar="MCP_CATALOG_DB", help="Catalog database: a SQLite path or a SQLAlchemy URL "
-                 "(postgresql://user@host/db). Default: catalog.db."),
+    typer.Option(
+        "--db",
+        envvar="MCP_CATALOG_DB",
+        help="Catalog database: a SQLite path or a SQLAlchemy URL (postgresql://user@host/db). Default: catalog.db.",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
 # `mcp-catalog bench ...`: each area registers its own benchmark here.
-bench_app = typer.Typer(help="Benchmarks: throughput and memory, reported as figures, never asserted.",
-                        no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks: throughput and memory, reported as figures, never asserted.", no_args_is_help=True
+)
 
 EXIT_USAGE = 2  # bad input or arguments
 EXIT_FAILED = 1  # the job ran and failed (or --fail-on tripped)

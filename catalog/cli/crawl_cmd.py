@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from catalog.cli.common import DbOption, JsonOption, UserError, catalog_for, console, friendly_errors, print_json, settings_for
+from catalog.cli.common import (
+    DbOption,
+    JsonOption,
+    UserError,
+    catalog_for,
+    console,
+    friendly_errors,
+    print_json,
+    settings_for,
+)
 from crawler.sources.local import crawl_local
 from crawler.store import ToolSyncSummary, finish_run, start_run
 
@@ -16,8 +25,14 @@ def register(app: typer.Typer) -> None:
     @app.command("crawl")
     @friendly_errors
     def crawl(
-        source: Annotated[list[str], typer.Option("--source", "-s", help="A source to crawl; repeatable. "
-                                                  "local:PATH (directory, archive or tools/list JSON).")],
+        source: Annotated[
+            list[str],
+            typer.Option(
+                "--source",
+                "-s",
+                help="A source to crawl; repeatable. local:PATH (directory, archive or tools/list JSON).",
+            ),
+        ],
         db: DbOption = None,
         json_out: JsonOption = False,
     ) -> None:
@@ -48,4 +63,6 @@ def register(app: typer.Typer) -> None:
                 console.print(f"[yellow]problem:[/] {p}", highlight=False)
             console.print(
                 f"crawled {servers} server(s): {total.added} added, {total.changed} changed, "
-                f"{total.removed} removed, {total.unchanged} unchanged; {len(problems)} problem(s)", highlight=False)
+                f"{total.removed} removed, {total.unchanged} unchanged; {len(problems)} problem(s)",
+                highlight=False,
+            )

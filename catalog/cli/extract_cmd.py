@@ -14,8 +14,9 @@ def register(app: typer.Typer) -> None:
     @app.command("extract")
     @friendly_errors
     def extract(
-        path: Annotated[Path, typer.Argument(help="Server source folder, archive (.tar.gz .tgz .zip .whl) or "
-                                             "tools/list JSON file.")],
+        path: Annotated[
+            Path, typer.Argument(help="Server source folder, archive (.tar.gz .tgz .zip .whl) or tools/list JSON file.")
+        ],
         json_out: JsonOption = False,
     ) -> None:
         """Extract tool definitions statically (the code is parsed, never run).

@@ -5,7 +5,15 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from catalog.cli.common import DbOption, JsonOption, catalog_for, friendly_errors, out, print_json, settings_for
+from catalog.cli.common import (
+    DbOption,
+    JsonOption,
+    catalog_for,
+    friendly_errors,
+    out,
+    print_json,
+    settings_for,
+)
 from catalog.stats import catalog_stats
 
 
@@ -23,10 +31,19 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(data)
             return
-        out.print(f"servers: {data['servers']}   tools: {data['tools']} present, {data['tools_removed']} removed, "
-                  f"{data['tools_classified']} classified", highlight=False)
-        for title in ("servers_by_source", "servers_by_status", "tools_by_category", "tools_by_risk",
-                      "changes_by_kind", "problems_by_stage"):
+        out.print(
+            f"servers: {data['servers']}   tools: {data['tools']} present, {data['tools_removed']} removed, "
+            f"{data['tools_classified']} classified",
+            highlight=False,
+        )
+        for title in (
+            "servers_by_source",
+            "servers_by_status",
+            "tools_by_category",
+            "tools_by_risk",
+            "changes_by_kind",
+            "problems_by_stage",
+        ):
             if not data[title]:
                 continue
             table = Table(title=title.replace("_", " "), title_justify="left")

@@ -31,8 +31,9 @@ def _extract_local(path: Path) -> ExtractionResult:
 
             return ExtractionResult(problems=[ExtractionProblem(str(path), f"not a tools/list JSON file: {exc}")])
         name = data.get("server") if isinstance(data, dict) and isinstance(data.get("server"), str) else path.stem
-        return ExtractionResult(servers=[ServerExtraction(name=name, tools=records)], files_scanned=1,
-                                bytes_scanned=path.stat().st_size)
+        return ExtractionResult(
+            servers=[ServerExtraction(name=name, tools=records)], files_scanned=1, bytes_scanned=path.stat().st_size
+        )
     return extract_path(path)
 
 
@@ -53,8 +54,13 @@ def crawl_local(session: Session, path: Path, *, run_id: int | None = None) -> L
     for found in result.servers:
         external_id = key if not found.subpath else f"{key}#{found.subpath}"
         server = upsert_server(
-            session, name=found.name, source="local", external_id=external_id, url=None,
-            unresolved=found.unresolved, repository_subfolder=found.subpath or None,
+            session,
+            name=found.name,
+            source="local",
+            external_id=external_id,
+            url=None,
+            unresolved=found.unresolved,
+            repository_subfolder=found.subpath or None,
         )
         tools = sync_tools(session, server, found.tools, run_id=run_id, origin_label=f"local:{external_id}")
         summary.servers += 1
