@@ -11,7 +11,10 @@ from catalog.cli import (
     classify_cmd,
     crawl_cmd,
     extract_cmd,
+    introspect_cmd,
     policy_cmd,
+    scan_cmd,
+    site_cmd,
     stats_cmd,
 )
 from catalog.cli.common import bench_app
@@ -24,7 +27,18 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (extract_cmd, crawl_cmd, classify_cmd, policy_cmd, build_cmd, stats_cmd, bench_cmd):
+for module in (
+    extract_cmd,
+    introspect_cmd,
+    crawl_cmd,
+    classify_cmd,
+    policy_cmd,
+    scan_cmd,
+    build_cmd,
+    site_cmd,
+    stats_cmd,
+    bench_cmd,
+):
     module.register(app)
 app.add_typer(bench_app, name="bench")
 

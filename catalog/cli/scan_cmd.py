@@ -1,0 +1,9 @@
+"""`mcp-catalog` commands of the scan area (registers nothing until that work lands)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    return None
