@@ -16,7 +16,51 @@ from typing import Any
 
 from crawler.extract.dispatch import extract_path
 
-WORDS = ["account", "order", "invoice", "payment", "customer", "report", "cache", "index", "query", "token", "session", "user", "group", "role", "policy", "file", "folder", "upload", "download", "export", "import", "search", "filter", "sort", "page", "limit", "offset", "build", "deploy", "release", "metric", "alert", "event", "queue", "worker", "job", "schedule", "retry", "backoff", "config", "setting", "toolbar", "toolkit"]
+WORDS = [
+    "account",
+    "order",
+    "invoice",
+    "payment",
+    "customer",
+    "report",
+    "cache",
+    "index",
+    "query",
+    "token",
+    "session",
+    "user",
+    "group",
+    "role",
+    "policy",
+    "file",
+    "folder",
+    "upload",
+    "download",
+    "export",
+    "import",
+    "search",
+    "filter",
+    "sort",
+    "page",
+    "limit",
+    "offset",
+    "build",
+    "deploy",
+    "release",
+    "metric",
+    "alert",
+    "event",
+    "queue",
+    "worker",
+    "job",
+    "schedule",
+    "retry",
+    "backoff",
+    "config",
+    "setting",
+    "toolbar",
+    "toolkit",
+]
 
 PY_MODULE = '''"""{doc}"""
 

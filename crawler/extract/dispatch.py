@@ -46,6 +46,7 @@ TEST_FILE = re.compile(
 )
 MANIFESTS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg", "go.mod", "Cargo.toml", "pom.xml")
 SNIFF_BYTES = 8192
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # Manifest text that marks an MCP server package (dependency names of the SDKs and frameworks).
 MCP_DEPENDENCY = re.compile(
     rb"@modelcontextprotocol/|[\"'\s=]fastmcp\b|[\"'\[\s]mcp(\[[a-z,]+\])?\s*[\"'<>=~!;\[]|mcp-framework"
@@ -61,6 +62,7 @@ class Candidate:
     rel: str  # relative to the tree root, forward slashes
     language: Language
     text: str
+    primary: bool = True  # holds a language marker; False: only read to resolve names the primaries import
 
 
 @dataclass
@@ -154,9 +156,10 @@ def _read_candidate(
     except OSError as exc:
         walk.problems.append(ExtractionProblem(f"{label}/{rel}", f"cannot read: {exc.strerror}"))
         return
-    if not any(marker in data for marker in lang.markers):
-        return  # cannot declare a tool: never parsed
+    primary = any(marker in data for marker in lang.markers)
     if _is_binary(data):
+        if not primary:
+            return
         walk.problems.append(ExtractionProblem(f"{label}/{rel}", "binary content in a source file; skipped"))
         return
     try:
@@ -166,7 +169,40 @@ def _read_candidate(
             ExtractionProblem(f"{label}/{rel}", f"not UTF-8 text (byte {exc.start}: {exc.reason}); skipped")
         )
         return
-    walk.candidates.append(Candidate(rel, lang, text))
+    walk.candidates.append(Candidate(rel, lang, text, primary))
+
+
+def _module_word(rel: str) -> str:
+    """The name other files import a file by: its stem, or its folder for __init__.py / index.ts."""
+    path = PurePosixPath(rel)
+    stem = path.name.split(".")[0]
+    if stem in ("__init__", "index", "mod", "lib") and path.parent.name:
+        return path.parent.name
+    return stem
+
+
+def with_support(files: list[Candidate]) -> list[Candidate]:
+    """Primary files plus the marker-less files they import (constants, handlers, models), transitively.
+
+    A file is pulled in when its module name appears as a word in an included file; a few rounds reach the
+    helpers of helpers. Folders without any primary file cost nothing.
+    """
+    included = [c for c in files if c.primary]
+    if not included:
+        return []
+    pending = [c for c in files if not c.primary]
+    words: set[str] = set()
+    fresh = included
+    for _ in range(6):
+        for c in fresh:
+            words.update(WORD.findall(c.text))
+        fresh = [c for c in pending if _module_word(c.rel) in words]
+        if not fresh:
+            break
+        included += fresh
+        pending = [c for c in pending if c not in fresh]
+    order = {c.rel: i for i, c in enumerate(files)}
+    return sorted(included, key=lambda c: order[c.rel])
 
 
 # -- grouping per server folder ------------------------------------------------------------------------
@@ -293,13 +329,19 @@ def extract_tree(root: Path, settings: Settings | None = None, *, label: str | N
         result.problems.append(ExtractionProblem(label, "empty folder: no files to extract tools from"))
         return result
     folders = server_folders(walk)
-    groups: dict[str, dict[str, list[SourceFile]]] = {f: {} for f in folders}
+    owned: dict[str, dict[str, list[Candidate]]] = {f: {} for f in folders}
     for cand in walk.candidates:
         owner = owner_folder(cand.rel, folders)
-        if owner is None:
-            continue
-        rel = cand.rel[len(owner) + 1 :] if owner else cand.rel
-        groups[owner].setdefault(cand.language.name, []).append(SourceFile(rel, cand.text))
+        if owner is not None:
+            owned[owner].setdefault(cand.language.name, []).append(cand)
+    groups: dict[str, dict[str, list[SourceFile]]] = {f: {} for f in folders}
+    for owner, by_lang in owned.items():
+        for lang_name, cands in by_lang.items():
+            chosen = with_support(cands)
+            if chosen:
+                groups[owner][lang_name] = [
+                    SourceFile(c.rel[len(owner) + 1 :] if owner else c.rel, c.text) for c in chosen
+                ]
     by_name = {lang.name: lang for lang in LANGUAGES}
     for folder in folders:
         manifests = walk.manifests.get(folder, {})

@@ -26,7 +26,6 @@ from catalog.records import ExtractionProblem, ToolRecord
 from crawler.extract.base import FileResult, SourceFile
 from crawler.extract.python_schema import SchemaBuilder
 from crawler.extract.python_values import (
-    UNRESOLVED,
     CallValue,
     ClassRef,
     FuncRef,
@@ -35,6 +34,7 @@ from crawler.extract.python_values import (
     Project,
     Unresolved,
     annotations_from_kwargs,
+    bind,
     dotted_name,
     index_module,
     plain,
@@ -249,7 +249,7 @@ class PythonExtractor:
         if isinstance(items, list | tuple) and 0 < len(items) <= MAX_LOOP:
             for item in items:
                 env = dict(ctx.env)
-                _bind(stmt.target, item, env)
+                bind(stmt.target, item, env)
                 yield from self._statements(stmt.body, ctx.inner(env=env))
         else:
             yield from self._statements(stmt.body, ctx)
@@ -341,7 +341,9 @@ class PythonExtractor:
         if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and node.args:
             # srv.tool(...)(fn)  /  srv.list_tools()(handler)
             inner = func.func
-            fn = self.project.evaluate(node.args[0], ctx.module, ctx.env)
+            if inner.attr not in ("tool", "list_tools"):
+                return
+            fn = self.function_ref(node.args[0], ctx)
             if isinstance(fn, FuncRef) and inner.attr == "tool":
                 instance = self.receiver(inner.value, ctx)
                 if instance is not None:
@@ -353,7 +355,7 @@ class PythonExtractor:
             return
         name = _last_name(func)
         if isinstance(func, ast.Attribute) and name == "tool" and node.args:
-            fn = self.project.evaluate(node.args[0], ctx.module, ctx.env)
+            fn = self.function_ref(node.args[0], ctx)
             if isinstance(fn, FuncRef):  # srv.tool(fn, name=...)
                 instance = self.receiver(func.value, ctx)
                 if instance is not None:
@@ -375,7 +377,7 @@ class PythonExtractor:
         instance = self.receiver(func.value, ctx)
         if instance is None:
             return
-        value = self.project.evaluate(node.args[0], ctx.module, self._local_env(ctx))
+        value = self.function_ref(node.args[0], ctx)
         if isinstance(value, FuncRef):
             self.registrations.append(Registration(instance, value, node, ctx, node.lineno))
         elif isinstance(value, CallValue) and value.kind == "from_function" and value.args:
@@ -393,7 +395,22 @@ class PythonExtractor:
             for stmt in ast.walk(ctx.functions[-1]):
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                     env.setdefault(stmt.targets[0].id, self.project.evaluate(stmt.value, ctx.module, ctx.env))
+                elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt is not ctx.functions[-1]:
+                    env.setdefault(stmt.name, FuncRef(stmt, ctx.module))
         return env
+
+    def function_ref(self, node: ast.expr, ctx: Ctx) -> Any:
+        """The function an expression names: local or nested defs, `self.method`, module and imported names."""
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("self", "cls")
+            and ctx.cls is not None
+        ):
+            for stmt in ctx.cls.body:
+                if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == node.attr:
+                    return FuncRef(stmt, ctx.module)
+        return self.project.evaluate(node, ctx.module, self._local_env(ctx))
 
     def _mount(self, node: ast.Call, func: ast.Attribute, ctx: Ctx) -> None:
         parent = self.receiver(func.value, ctx)
@@ -631,7 +648,7 @@ class PythonExtractor:
                     items = list(items)
                 if isinstance(items, list | tuple) and len(items) <= MAX_LOOP:
                     for item in items:
-                        _bind(stmt.target, item, env)
+                        bind(stmt.target, item, env)
                         self._run_body(stmt.body, module, env, conds, found)
             elif isinstance(stmt, ast.Try):
                 self._run_body(stmt.body + stmt.orelse + stmt.finalbody, module, env, conds, found)
@@ -737,19 +754,6 @@ class PythonExtractor:
                 self.result.unresolved = [u for u in self.result.unresolved if u.get("file") in reach]
         self.result.tools = [r for _, r in produced]
         return self.result
-
-
-def _bind(target: ast.expr, item: Any, env: dict[str, Any]) -> None:
-    if isinstance(target, ast.Name):
-        env[target.id] = item
-    elif isinstance(target, ast.Tuple | ast.List):
-        item = unwrap(item)
-        if isinstance(item, list | tuple) and len(item) == len(target.elts):
-            for t, v in zip(target.elts, item, strict=True):
-                _bind(t, v, env)
-        else:
-            for t in target.elts:
-                _bind(t, UNRESOLVED, env)
 
 
 def _tag(value: Any, conds: tuple[str, ...]) -> Any:

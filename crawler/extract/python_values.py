@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 MAX_DEPTH = 40
+MAX_ITEMS = 500
 
 
 class Unresolved:
@@ -318,12 +319,34 @@ class Project:
             return UNRESOLVED
         if isinstance(node, ast.Call):
             return self._call(node, module, env, d)
+        if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp) and len(node.generators) == 1:
+            return self._comprehension(node, module, env, d)
         if isinstance(node, ast.IfExp):
             return UNRESOLVED
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             inner = ev(node.operand, module, env, d)
             return -inner if isinstance(inner, int | float) else UNRESOLVED
         return UNRESOLVED
+
+    def _comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp, module: str, env: dict[str, Any], depth: int
+    ) -> Any:
+        """`[Tool(name=n, ...) for n, d in TABLE]`: unrolled over a literal table."""
+        gen = node.generators[0]
+        items = unwrap(self._evaluate(gen.iter, module, env, depth))
+        if isinstance(items, dict):
+            items = list(items)
+        if not isinstance(items, list | tuple) or len(items) > MAX_ITEMS:
+            return UNRESOLVED
+        out = []
+        for item in items:
+            inner = dict(env)
+            bind(gen.target, item, inner)
+            keep = [unwrap(self._evaluate(cond, module, inner, depth)) for cond in gen.ifs]
+            if any(k is False or k is None for k in keep):
+                continue
+            out.append(self._evaluate(node.elt, module, inner, depth))
+        return out
 
     def _attribute(self, node: ast.Attribute, module: str, env: dict[str, Any], depth: int) -> Any:
         base = self._evaluate(node.value, module, env, depth)
@@ -439,3 +462,17 @@ def annotations_from_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
             continue
         out[snake_to_camel(key)] = plain(value)
     return out
+
+
+def bind(target: ast.expr, item: Any, env: dict[str, Any]) -> None:
+    """Assign a loop item to a loop target (`name` or `a, b`), as Python would."""
+    if isinstance(target, ast.Name):
+        env[target.id] = item
+    elif isinstance(target, ast.Tuple | ast.List):
+        item = unwrap(item)
+        if isinstance(item, list | tuple) and len(item) == len(target.elts):
+            for t, v in zip(target.elts, item, strict=True):
+                bind(t, v, env)
+        else:
+            for t in target.elts:
+                bind(t, UNRESOLVED, env)
