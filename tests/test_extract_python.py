@@ -243,3 +243,25 @@ async def use():
         await c.call_tool("p", {})
 """
     assert extract_files([SourceFile("s.py", source)]).tools == []
+
+
+def test_schemas_equal_what_a_live_mcpserver_sends() -> None:
+    """The only test that runs fixture code: our own hand-written server, to compare with the real SDK."""
+    import asyncio
+    import importlib.util
+    import inspect
+
+    pytest.importorskip("mcp.server.mcpserver")
+    path = FIXTURES / "schema_parity" / "parity_server.py"
+    spec = importlib.util.spec_from_file_location("parity_server_fixture", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    live = {t.name: t for t in asyncio.run(module.mcp.list_tools())}
+    static = tools_of("schema_parity")
+    assert list(static) == list(live) == ["create_ticket", "upsert_customer", "query_metrics", "batch"]
+    for name, tool in live.items():
+        assert static[name].input_schema == tool.input_schema, name
+        assert static[name].description == inspect.cleandoc(tool.description or ""), name
+        assert static[name].title == tool.title, name
+    assert static["upsert_customer"].annotations == {"idempotentHint": True}
