@@ -203,6 +203,8 @@ def npm_package(spec: str) -> PackageRef | None:
 
 def pypi_package(spec: str) -> PackageRef | None:
     """A PackageRef for a PyPI requirement-like spec, or None if it is not a distribution name."""
+    if " " in spec.strip().split(";")[0].replace(" ==", "==").replace("== ", "=="):
+        return None  # prose, not a requirement
     name, version = _split_pypi_spec(spec)
     if not _PYPI_NAME_RE.match(name):
         return None

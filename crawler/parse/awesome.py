@@ -15,6 +15,7 @@ small line-based parser is both faster and more forgiving of the broken HTML the
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ _REF_DEF_RE = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*)?\s*
 _LIST_RE = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<body>.*)$")
 _HEADING_RE = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
-_EMPHASIS_RE = re.compile(r"(\*\*|__|(?<![\w*])\*(?!\s)|(?<!\w)_(?!\s)|~~|`)")
+_EMPHASIS_RE = re.compile(r"(\*\*|__|~~|`|(?<!\s)\*|\*(?!\s)|(?<!\w)_(?=\S)|(?<=\S)_(?!\w))")
 _LEADING_SEP_RE = re.compile(r"^[\s\-–—:|,.•·>*_)]+")
 
 
@@ -83,7 +84,7 @@ def _plain(text: str) -> str:
         text = _LINK_RE.sub(link_text, text)
     text = _TAG_RE.sub("", text)
     text = _EMPHASIS_RE.sub("", text)
-    text = text.replace("\\", "")
+    text = html.unescape(text.replace("\\", ""))
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -209,7 +210,8 @@ def _inline_markdown(node: Node) -> str:
         if tag in {"ul", "ol"}:
             continue
         if tag == "-text":
-            parts.append((child.text_content or "").replace("[", "(").replace("]", ")"))
+            raw = (child.text_content or "").replace("[", "(").replace("]", ")")
+            parts.append(html.escape(raw, quote=False))  # text stays text: "<script>" is not a tag here
         elif tag == "a":
             href = child.attributes.get("href") or ""
             label = _inline_markdown(child).strip()

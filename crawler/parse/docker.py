@@ -142,8 +142,8 @@ def parse_docker_server(
             names = file_names or names
         except (json.JSONDecodeError, DumpEntryError) as exc:
             warnings.append(f"{folder}/tools.json: {exc}")
-    if names:
-        extra["tool_names"] = names
+    if names and tools is None:
+        extra["tool_names"] = names  # names only: definitions come from elsewhere
     dynamic = data.get("dynamic")
     if isinstance(dynamic, dict) and dynamic.get("tools"):
         extra["tools_dynamic"] = True

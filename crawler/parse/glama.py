@@ -53,8 +53,8 @@ def parse_glama_server(item: Any) -> DiscoveredServer:
     if "author:official" in attributes:
         extra["official"] = True
     names = tool_names(tools_raw)
-    if names:
-        extra["tool_names"] = names
+    if names and not has_definitions(tools_raw):
+        extra["tool_names"] = names  # names only: definitions come from elsewhere
     return DiscoveredServer(
         source="glama",
         external_id=str(item.get("id") or name),

@@ -70,8 +70,8 @@ def parse_mcpm_manifest(data: Any, *, file: str) -> DiscoveredServer:
     tools_raw = data.get("tools") if isinstance(data.get("tools"), list) else []
     extra: dict[str, Any] = {"installations": installs}
     names = tool_names(tools_raw)
-    if names:
-        extra["tool_names"] = names
+    if names and not has_definitions(tools_raw):
+        extra["tool_names"] = names  # names only: definitions come from elsewhere
     for key in ("tags", "homepage", "docker_url", "is_official", "is_archived"):
         if data.get(key) not in (None, "", []):
             extra[key] = data[key]
