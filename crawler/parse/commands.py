@@ -14,6 +14,7 @@ from crawler.sources.base import PackageRef
 from crawler.urls import npm_package, pypi_package
 
 _PLACEHOLDER_RE = re.compile(r"\$\{|\{\{|<[^>]*>|^/|^\.{1,2}/|^[A-Za-z]:\\")
+_ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=(?!=)")  # API_KEY=... passed as an argument
 _DOCKER_VALUE_FLAGS = {
     "-e", "--env", "-v", "--volume", "-p", "--publish", "--name", "--network", "--net", "--mount", "--env-file",
     "-w", "--workdir", "--entrypoint", "-u", "--user", "--platform", "--add-host", "-l", "--label", "--pull",
@@ -25,7 +26,7 @@ _NPX_VALUE_FLAGS = {"--node-options", "--registry", "--cache", "--userconfig"}
 
 
 def _usable(arg: str) -> bool:
-    return bool(arg) and not _PLACEHOLDER_RE.search(arg) and "=" not in arg.split("@")[0]
+    return bool(arg) and not _PLACEHOLDER_RE.search(arg) and not _ASSIGNMENT_RE.match(arg)
 
 
 def _first_positional(args: list[str], value_flags: set[str]) -> tuple[str | None, int]:
