@@ -35,7 +35,7 @@ FORGE_HOSTS = {
 }
 
 # Paths under github.com that are not repositories.
-_GITHUB_RESERVED_OWNERS = {
+GITHUB_RESERVED_OWNERS = {
     "about",
     "apps",
     "collections",
@@ -146,7 +146,7 @@ def parse_repo_url(url: str | None) -> RepoRef | None:
     owner, name = segments[0], segments[1]
     if name.lower().endswith(".git"):
         name = name[:-4]
-    if host == "github.com" and owner.lower() in _GITHUB_RESERVED_OWNERS:
+    if host == "github.com" and owner.lower() in GITHUB_RESERVED_OWNERS:
         return None
     if not _NAME_RE.match(owner) or not _NAME_RE.match(name) or name in {".", ".."}:
         return None
@@ -225,6 +225,8 @@ def package_from_url(url: str | None) -> PackageRef | None:
         return None
     raw = url.strip().strip("<>")
     lowered = raw.lower()
+    if lowered.startswith(("npm:", "pypi:")):
+        raw = re.split(r"[?#]", raw, maxsplit=1)[0]  # npm:NAME?activeTab=readme
     if lowered.startswith("npm:"):
         return npm_package(unquote(raw[4:]).strip("/"))
     if lowered.startswith("pypi:"):

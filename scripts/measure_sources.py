@@ -6,7 +6,9 @@ Usage:
 
 For each file or folder under DATA_DIR/awesome and DATA_DIR/dumps that one of the sources reads, prints the
 servers, tool definitions, tool names (names-only lists), packages, repository URLs and problems recovered.
-``--sample N`` also prints N random awesome-list entries for a manual precision check.
+``--sample N`` also prints N random awesome-list entries for a manual precision check. ``--html-check`` renders
+each markdown list to HTML (with markdown-it-py, installed with rich) and reports how far the HTML parser agrees
+with the markdown parser: same servers, same descriptions, same categories.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.config import Settings
+from crawler.parse.awesome import parse_awesome
 from crawler.sources import awesome, docker_registry, mcpm, toolhive
 from crawler.sources.base import DiscoveredServer, SourceContext
 
@@ -83,6 +86,28 @@ def measure(source: Any, name: str, path: Path, argument: str) -> tuple[Row, lis
     return row, servers
 
 
+def html_agreement(path: Path, base: str | None) -> dict[str, Any]:
+    """Markdown parse vs HTML parse of the same list rendered by a CommonMark renderer."""
+    from markdown_it import MarkdownIt  # rich's dependency; only this check needs it
+
+    text = path.read_text(encoding="utf-8")
+    rendered = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    page = f'<html><body><article class="markdown-body">{rendered}</article></body></html>'
+    md = {s.external_id: s for s in parse_awesome(text, list_name=path.name, base_url=base).servers}
+    html = {s.external_id: s for s in parse_awesome(page, list_name=path.name, base_url=base).servers}
+    both = set(md) & set(html)
+    return {
+        "list": path.name,
+        "markdown_servers": len(md),
+        "html_servers": len(html),
+        "in_both": len(both),
+        "same_description": sum(1 for k in both if md[k].description == html[k].description),
+        "same_categories": sum(1 for k in both if md[k].categories == html[k].categories),
+        "only_markdown": sorted(md[k].name for k in set(md) - set(html)),
+        "only_html": sorted(html[k].name for k in set(html) - set(md)),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_dir", type=Path)
@@ -90,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=0, help="print N random awesome entries to spot-check")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--base", action="append", default=[], help="FILE=URL base for a list's relative links")
+    parser.add_argument("--html-check", action="store_true", help="compare markdown and rendered-HTML parsing")
     args = parser.parse_args(argv)
     data: Path = args.data_dir
     if not data.is_dir():
@@ -118,9 +144,16 @@ def main(argv: list[str] | None = None) -> int:
         if name == "awesome":
             listed.extend(servers)
 
+    agreement = (
+        [html_agreement(path, bases.get(path.name)) for path in sorted((data / "awesome").glob("*.md"))]
+        if args.html_check
+        else []
+    )
     sample = random.Random(args.seed).sample(listed, min(args.sample, len(listed))) if args.sample else []
     if args.json:
         payload: dict[str, Any] = {"rows": [row.__dict__ for row in rows]}
+        if agreement:
+            payload["html_check"] = agreement
         if sample:
             payload["sample"] = [
                 {"list": s.extra.get("list"), "name": s.name, "url": s.url, "category": s.categories[:1]}
@@ -137,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{row.source:9} {Path(row.input).name[:42]:42} {values}")
         for sample_problem in row.problem_samples:
             print(f"{'':52}! {sample_problem[:150]}")
+    for a in agreement:
+        print(
+            f"html-check {a['list']}: markdown {a['markdown_servers']}, html {a['html_servers']}, both {a['in_both']}, "
+            f"same description {a['same_description']}, same categories {a['same_categories']}; "
+            f"only markdown {a['only_markdown'][:5]}, only html {a['only_html'][:5]}"
+        )
     for s in sample:
         desc = (s.description or "")[:70]
         print(f"- [{s.extra.get('list')}] {s.name!r} -> {s.url} | {s.categories[:1]} | {desc}")

@@ -151,3 +151,34 @@ def test_missing_argument_and_path_are_clear_errors(tmp_path: Path) -> None:
         discover("")
     with pytest.raises(SourceInputError, match="does not exist"):
         discover(str(tmp_path / "nope.md"))
+
+
+def test_real_world_breakage_is_handled() -> None:
+    text = "\n".join(
+        [
+            "# L",
+            "## Servers",
+            '- <img src="[https://x.example/fav](https://x.example/favicon.png)" /> [Intl](https://github.com/a/intl) - i18n.',
+            "- **[Broken](<[https://home.example](https://github.com/b/broken)>)** - nested link written by mistake.",
+            "- **[Cal](npm:@cal/cal-mcp?activeTab=readme)** - package link with a query.",
+            "- **[Org Servers](https://github.com/some-org)** - an organisation that hosts several servers.",
+            "- **[Discussions](https://github.com/orgs/x/discussions)** - not a server.",
+            "- [GitLab Docs](https://docs.gitlab.com/user/mcp_server/) - official docs page of a hosted server.",
+        ]
+    )
+    servers = by_name(parse_awesome(text, list_name="l").servers)
+    assert servers["Intl"].repository_url == "https://github.com/a/intl"
+    assert servers["Broken"].repository_url == "https://github.com/b/broken"
+    assert servers["Cal"].packages[0].key() == "npm:@cal/cal-mcp"
+    assert servers["Org Servers"].repository_url is None
+    assert servers["Org Servers"].extra["homepage"] == "https://github.com/some-org"
+    assert "Discussions" not in servers
+    assert servers["GitLab Docs"].extra["homepage"].startswith("https://docs.gitlab.com/")
+
+
+def test_percent_encoded_broken_link_from_a_renderer() -> None:
+    html = (
+        '<article class="markdown-body"><h2>S</h2><ul><li><a href="%5Bhttps://a.example%5D(https://github.com/c/d)">'
+        "CD</a> - x</li></ul></article>"
+    )
+    assert parse_awesome(html, list_name="h").servers[0].repository_url == "https://github.com/c/d"

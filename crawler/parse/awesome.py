@@ -19,13 +19,13 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from crawler.sources.base import DiscoveredServer, PackageRef
-from crawler.urls import RepoRef, package_from_url, parse_repo_url
+from crawler.urls import GITHUB_RESERVED_OWNERS, RepoRef, package_from_url, parse_repo_url
 
 
 @dataclass
@@ -56,6 +56,7 @@ _LINK_RE = re.compile(
 _HTML_A_RE = re.compile(r"<a\s[^>]*?href\s*=\s*[\"']([^\"']+)[\"'][^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
 _SUP_RE = re.compile(r"<sup>(?:\s*<sup>)?(.*?)(?:</sup>\s*)?</sup>", re.IGNORECASE | re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
+_IMG_TAG_RE = re.compile(r"<(?:img|source|picture)\b[^>]*>", re.IGNORECASE)
 _REF_DEF_RE = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+[\"'(].*)?\s*$")
 _LIST_RE = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<body>.*)$")
 _HEADING_RE = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
@@ -89,7 +90,11 @@ def _plain(text: str) -> str:
 
 
 def _links(body: str, refs: dict[str, str]) -> list[_Link]:
-    """Every link of an inline text, in order, with its span; image links and unresolved refs excluded."""
+    """Every link of an inline text, in order, with its span; image links and unresolved refs excluded.
+
+    ``<img>`` tags are blanked first (same length, so spans stay valid): lists put markdown inside their
+    ``src`` attributes by mistake, and a link inside an attribute is not a link."""
+    body = _IMG_TAG_RE.sub(lambda m: " " * len(m.group()), body)
     found: list[_Link] = []
     for m in _HTML_A_RE.finditer(body):
         found.append(_Link(m.group(2), m.group(1), m.start(), m.end()))
@@ -296,14 +301,16 @@ def _is_official_section(headings: tuple[str, ...]) -> bool:
 def _resolve(url: str, base_url: str | None) -> str | None:
     """Absolute URL for a link; relative links need the list's own location (``base_url``)."""
     url = url.strip()
+    if "%5D(" in url.upper():
+        url = unquote(url)  # the same broken link after a renderer percent-encoded it
+    if "](" in url:  # a link broken into nested markdown: take the last absolute URL inside it
+        inner = re.findall(r"https?:/+[^\s\]\)<>]+", url)
+        return re.sub(r"^(https?:)/+", r"\1//", inner[-1]) if inner else None
     lowered = url.lower()
     if lowered.startswith(("npm:", "pypi:", "http://", "https://", "git+", "git@", "github:")):
         return url
     if lowered.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
         return None
-    if "](" in url:  # a link broken into nested markdown: take the last absolute URL inside it
-        inner = re.findall(r"https?://[^\s\]\)<>]+", url)
-        return inner[-1] if inner else None
     if _BARE_DOMAIN_RE.match(url):
         return "https://" + url
     if not base_url:
@@ -336,8 +343,12 @@ def _classify_link(url: str) -> _Target | str:
         ext = repo.key + (f"/{repo.subfolder}".lower() if repo.subfolder else "")
         link = repo.url + (f"/tree/{repo.branch}/{repo.subfolder}" if repo.subfolder and repo.branch else "")
         return _Target(ext, link, repo=repo)
-    if host.endswith(("github.com", "gitlab.com")) and not host.endswith("github.io"):
-        return "forge page that is not a repository (profile, topic, gist)"
+    bare_host = host.removeprefix("www.")
+    if bare_host in {"github.com", "gitlab.com"}:
+        segments = [s for s in parts.path.split("/") if s]
+        if len(segments) != 1 or segments[0].lower() in GITHUB_RESERVED_OWNERS:
+            return "forge page that is not a repository or an owner (topic, gist, discussion)"
+        # An owner's page listed as a server (an org that hosts several servers): a homepage, no repository.
     if parts.scheme not in {"http", "https"} or not host:
         return "not a web link"
     canon = f"{parts.scheme}://{host.removeprefix('www.')}{parts.path.rstrip('/')}"
