@@ -182,3 +182,18 @@ def test_percent_encoded_broken_link_from_a_renderer() -> None:
         "CD</a> - x</li></ul></article>"
     )
     assert parse_awesome(html, list_name="h").servers[0].repository_url == "https://github.com/c/d"
+
+
+def test_legend_emoji_become_hints_and_leave_the_description() -> None:
+    text = "# L\n## Servers\n- [acme/db](https://github.com/acme/db) 🎖️ 🐍 ☁️ 🍎 - Official database server.\n"
+    server = parse_awesome(text, list_name="l").servers[0]
+    assert server.description == "Official database server."
+    assert server.extra["legend"] == ["🎖️", "🐍", "☁️", "🍎"]
+    assert server.extra["official"] is True
+    assert (server.extra["language"], server.extra["deployment"], server.extra["os"]) == (
+        ["python"],
+        ["cloud"],
+        ["macos"],
+    )
+    plain = parse_awesome("# L\n## S\n- [x](https://github.com/x/y) - # of things\n", list_name="l").servers[0]
+    assert plain.description == "# of things" and "legend" not in plain.extra

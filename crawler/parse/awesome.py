@@ -36,6 +36,7 @@ class ListItem:
     description: str
     other_urls: list[str] = field(default_factory=list)  # links in the description, in order
     marker: str | None = None  # a <sup> ordinal or ⭐ next to the name
+    legend: list[str] = field(default_factory=list)  # emoji between the link and the description (🐍 🏠 ☁️)
     line: int | None = None
 
 
@@ -115,6 +116,66 @@ def _links(body: str, refs: dict[str, str]) -> list[_Link]:
     return found
 
 
+def _is_symbol(ch: str) -> bool:
+    return unicodedata.category(ch) in {"So", "Sk", "Mn", "Cf"} or ch in "\ufe0f\u200d\u20e3#"
+
+
+def _split_legend(text: str) -> tuple[list[str], str]:
+    """Leading emoji (a list's legend: language, local/cloud, OS) split from the description that follows."""
+    legend: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        if not _is_symbol(text[i]) or (text[i] == "#" and text[i + 1 : i + 2] not in {"\ufe0f", "\u20e3"}):
+            break
+        j = i + 1
+        # variation selectors and keycaps belong to the emoji; a zero-width joiner glues the next one on
+        while j < len(text) and (text[j] in "\ufe0f\u200d\u20e3" or text[j - 1] == "\u200d"):
+            j += 1
+        legend.append(text[i:j])
+        i = j
+    return legend, text[i:].strip()
+
+
+# The legend of the largest awesome lists: what an emoji next to an entry says about the server.
+LEGEND_MEANINGS: dict[str, tuple[str, str]] = {
+    "🎖️": ("official", "true"),
+    "🐍": ("language", "python"),
+    "📇": ("language", "typescript"),
+    "🏎️": ("language", "go"),
+    "🦀": ("language", "rust"),
+    "#️⃣": ("language", "csharp"),
+    "☕": ("language", "java"),
+    "🌊": ("language", "c/c++"),
+    "💎": ("language", "ruby"),
+    "☁️": ("deployment", "cloud"),
+    "🏠": ("deployment", "local"),
+    "📟": ("deployment", "embedded"),
+    "🍎": ("os", "macos"),
+    "🪟": ("os", "windows"),
+    "🐧": ("os", "linux"),
+}
+
+
+def legend_extra(legend: list[str]) -> dict[str, object]:
+    """Known legend emoji as structured hints (languages, deployment, operating systems, official)."""
+    out: dict[str, object] = {}
+    for emoji in legend:
+        meaning = LEGEND_MEANINGS.get(emoji) or LEGEND_MEANINGS.get(emoji + "\ufe0f")
+        if meaning is None:
+            continue
+        key, value = meaning
+        if key == "official":
+            out["official"] = True
+        else:
+            values = out.setdefault(key, [])
+            if isinstance(values, list) and value not in values:
+                values.append(value)
+    return out
+
+
 def _clean_heading(text: str) -> str:
     """Heading text without emoji, anchors, links and markup: '## 📂 <a name="x"></a>File Systems' -> 'File Systems'."""
     plain = _plain(text)
@@ -142,9 +203,10 @@ def _item_from_body(body: str, headings: tuple[str, ...], refs: dict[str, str], 
         if sup:
             marker = _plain(sup.group(1)) or None
             rest = rest[sup.end() :]
-        description = _LEADING_SEP_RE.sub("", _plain(rest)).strip()
+        legend, description = _split_legend(_LEADING_SEP_RE.sub("", _plain(rest)))
+        description = _LEADING_SEP_RE.sub("", description).strip()
         other = [lk.url for lk in _links(rest, refs) if lk.url]
-        return ListItem(headings, name, link.url.strip(), description, other, marker, line)
+        return ListItem(headings, name, link.url.strip(), description, other, marker=marker, legend=legend, line=line)
     return None
 
 
@@ -393,6 +455,9 @@ def servers_from_items(
             extra["repository_branch"] = target.repo.branch
         if item.marker:
             extra["marker"] = item.marker
+        if item.legend:
+            extra["legend"] = item.legend
+            extra.update(legend_extra(item.legend))
         if item.marker == "⭐" or _is_official_section(item.headings):
             extra["official"] = True
         if _is_archived_section(item.headings):
