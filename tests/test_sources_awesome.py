@@ -197,3 +197,10 @@ def test_legend_emoji_become_hints_and_leave_the_description() -> None:
     )
     plain = parse_awesome("# L\n## S\n- [x](https://github.com/x/y) - # of things\n", list_name="l").servers[0]
     assert plain.description == "# of things" and "legend" not in plain.extra
+
+
+def test_author_attribution_is_split_from_the_description() -> None:
+    text = "# L\n## S\n- **[BigQuery](https://github.com/someone/bq-mcp)** (by someone) - Inspect schemas and run queries.\n"
+    server = parse_awesome(text, list_name="l").servers[0]
+    assert server.description == "Inspect schemas and run queries."
+    assert server.extra["author"] == "someone"

@@ -37,6 +37,7 @@ class ListItem:
     other_urls: list[str] = field(default_factory=list)  # links in the description, in order
     marker: str | None = None  # a <sup> ordinal or ⭐ next to the name
     legend: list[str] = field(default_factory=list)  # emoji between the link and the description (🐍 🏠 ☁️)
+    author: str | None = None  # "(by someone)" before the description
     line: int | None = None
 
 
@@ -63,6 +64,7 @@ _LIST_RE = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<body>.*)$")
 _HEADING_RE = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
 _EMPHASIS_RE = re.compile(r"(\*\*|__|~~|`|(?<!\s)\*|\*(?!\s)|(?<!\w)_(?=\S)|(?<=\S)_(?!\w))")
+_BY_AUTHOR_RE = re.compile(r"^\(by ([^)]{1,80})\)", re.IGNORECASE)
 _LEADING_SEP_RE = re.compile(r"^[\s\-–—:|,.•·>*_)]+")
 
 
@@ -205,8 +207,21 @@ def _item_from_body(body: str, headings: tuple[str, ...], refs: dict[str, str], 
             rest = rest[sup.end() :]
         legend, description = _split_legend(_LEADING_SEP_RE.sub("", _plain(rest)))
         description = _LEADING_SEP_RE.sub("", description).strip()
+        author = _BY_AUTHOR_RE.match(description)
+        if author:  # "(by someone) - text": the attribution is not part of what the server does
+            description = _LEADING_SEP_RE.sub("", description[author.end() :]).strip()
         other = [lk.url for lk in _links(rest, refs) if lk.url]
-        return ListItem(headings, name, link.url.strip(), description, other, marker=marker, legend=legend, line=line)
+        return ListItem(
+            headings,
+            name,
+            link.url.strip(),
+            description,
+            other,
+            marker=marker,
+            legend=legend,
+            line=line,
+            author=author.group(1).strip() if author else None,
+        )
     return None
 
 
@@ -455,6 +470,8 @@ def servers_from_items(
             extra["repository_branch"] = target.repo.branch
         if item.marker:
             extra["marker"] = item.marker
+        if item.author:
+            extra["author"] = item.author
         if item.legend:
             extra["legend"] = item.legend
             extra.update(legend_extra(item.legend))
