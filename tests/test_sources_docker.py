@@ -38,6 +38,8 @@ def test_server_metadata_image_source_and_secrets() -> None:
     assert notes.repository_url == "https://github.com/NotesCo/notes-mcp"
     assert notes.repository_subfolder == "packages/server"
     assert notes.extra["source_branch"] == "main" and notes.extra["source_commit"].startswith("0123")
+    assert notes.extra["file"] == "servers/notes-server/server.yaml"
+    assert notes.extra["config_parameters"] == ["region"]
     env = {e["name"]: e for e in notes.env_vars}
     assert env["NOTES_API_KEY"]["is_secret"] is True and "is_secret_inferred" not in env["NOTES_API_KEY"]
     assert env["NOTES_REGION"]["is_secret"] is False

@@ -17,6 +17,7 @@ DUMPS = Path(__file__).parent / "fixtures" / "dumps"
 def test_folder_yields_valid_manifests_and_records_broken_ones() -> None:
     found = {s.name: s for s in discover(SOURCE, str(DUMPS / "mcpm"))}
     assert set(found) == {"weather-hub", "names-only"}
+    assert found["weather-hub"].extra["file"] == "servers/weather-hub.json"
     problems = dict(SOURCE.problems)
     assert any("broken.json" in where and "invalid JSON" in why for where, why in problems.items())
     assert any("not-a-manifest.json" in where for where in problems)

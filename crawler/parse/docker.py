@@ -150,6 +150,9 @@ def parse_docker_server(
     tags = [str(t) for t in meta.get("tags") or [] if isinstance(t, str | int)]
     if tags:
         extra["tags"] = tags
+    parameters = config.get("parameters")
+    if isinstance(parameters, dict) and isinstance(parameters.get("properties"), dict):
+        extra["config_parameters"] = sorted(str(k) for k in parameters["properties"])
     oauth = [o.get("provider") for o in data.get("oauth") or [] if isinstance(o, dict) and o.get("provider")]
     if oauth:
         extra["oauth_providers"] = oauth

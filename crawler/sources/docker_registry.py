@@ -47,7 +47,8 @@ class DockerRegistrySource:
                 self.problems.append((str(folder), str(exc)))
                 continue
             self.problems.extend((str(folder), w) for w in warnings)
-            server.url = str(folder / "server.yaml")
+            # Relative to the checkout: a machine's own paths never reach published pages.
+            server.extra["file"] = str((folder / "server.yaml").relative_to(root)) if folder != root else "server.yaml"
             yield server
 
 

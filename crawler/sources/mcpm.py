@@ -59,7 +59,7 @@ class McpmSource:
                     continue
                 server = self._parse(str(path), data, path.name)
                 if server is not None:
-                    server.url = str(path)
+                    server.extra["file"] = str(path.relative_to(root))  # no machine paths in published pages
                     yield server
             return
         try:
