@@ -147,3 +147,53 @@ def test_saved_pages_and_bad_entries(tmp_path: Path) -> None:
     lines = tmp_path / "pages.jsonl"
     lines.write_text("\n".join(json.dumps(p) for p in pages))
     assert len(discover(SOURCE, str(lines))) == 2
+
+
+def test_servers_url_forms() -> None:
+    from crawler.sources.glama import servers_url
+
+    want = "http://127.0.0.1:9/api/mcp/v1/servers"
+    assert servers_url("http://127.0.0.1:9") == want
+    assert servers_url("http://127.0.0.1:9/api/mcp/") == want
+    assert servers_url(want) == want
+
+
+def test_over_real_httpx_with_a_mock_transport() -> None:
+    """The requests as httpx really sends them: path, `first`, `after` and `query` in the query string."""
+    import asyncio
+
+    import httpx
+
+    seen: list[httpx.URL] = []
+    items = [server(i) for i in range(3)]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url)
+        after = request.url.params.get("after")
+        start = int(after) if after else 0
+        page = items[start : start + 2]
+        info = {"endCursor": str(start + len(page)), "hasNextPage": start + 2 < len(items)}
+        return httpx.Response(200, json={"pageInfo": info, "servers": page})
+
+    class HttpxClient(NoHttp):
+        def __init__(self, client: httpx.AsyncClient) -> None:
+            self.client = client
+
+        async def get_json(self, url: str, *, params: dict[str, Any] | None = None, **_: Any) -> Any:
+            response = await self.client.get(url, params=params)
+            response.raise_for_status()
+            return response.json()
+
+    async def run() -> list[Any]:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            ctx = SourceContext(
+                settings=Settings(glama_url="http://glama.test"), http=HttpxClient(client), argument="acme tools"
+            )
+            return [s async for s in SOURCE.discover(ctx)]
+
+    servers = asyncio.run(run())
+    assert [s.name for s in servers] == ["acme/server-0", "acme/server-1", "acme/server-2"]
+    assert [str(u) for u in seen] == [
+        "http://glama.test/api/mcp/v1/servers?first=2&query=acme+tools",
+        "http://glama.test/api/mcp/v1/servers?first=2&after=2&query=acme+tools",
+    ]

@@ -21,13 +21,18 @@ from crawler.sources.base import DiscoveredServer, SourceContext
 from crawler.sources.inputs import SourceInputError, is_url
 
 API_PATH = "/api/mcp/v1/servers"
-PAGE_SIZE = 100  # the API's maximum
+PAGE_SIZE = 100  # the API's maximum; settings.extra["glama_page_size"] may ask for less
 MAX_PAGES = 10_000  # a runaway guard: 1M servers
 
 
 def servers_url(base: str) -> str:
+    """The list endpoint from a site URL (``https://host``), the API's server URL (``.../api/mcp``) or itself."""
     base = base.rstrip("/")
-    return base if base.endswith(API_PATH) else base + API_PATH
+    if base.endswith(API_PATH):
+        return base
+    if base.endswith("/api/mcp"):
+        return base + "/v1/servers"
+    return base + API_PATH
 
 
 def saved_pages(path: Path) -> list[Any]:
@@ -82,8 +87,9 @@ class GlamaSource:
     async def _walk(self, ctx: SourceContext, url: str, query: str | None) -> AsyncIterator[DiscoveredServer]:
         cursor: str | None = ctx.state.get("cursor") if ctx.state.get("query") == query else None
         seen: set[str] = set()
+        page_size = max(1, min(int(ctx.settings.extra.get("glama_page_size", PAGE_SIZE)), PAGE_SIZE))
         for _ in range(MAX_PAGES):
-            params: dict[str, Any] = {"first": PAGE_SIZE}
+            params: dict[str, Any] = {"first": page_size}
             if cursor:
                 params["after"] = cursor
             if query:
