@@ -187,7 +187,9 @@ def test_over_real_httpx_with_a_mock_transport() -> None:
     async def run() -> list[Any]:
         async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
             ctx = SourceContext(
-                settings=Settings(glama_url="http://glama.test"), http=HttpxClient(client), argument="acme tools"
+                settings=Settings(glama_url="http://glama.test", extra={"glama_page_size": 2}),
+                http=HttpxClient(client),
+                argument="acme tools",
             )
             return [s async for s in SOURCE.discover(ctx)]
 
