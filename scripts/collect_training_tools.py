@@ -516,6 +516,7 @@ def cmd_render(cache: Path, out: Path) -> int:
     tools = load_tools(cache)
     labels = parse_labels(_labels_text(cache))
     text = render(tools, labels)
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     n = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
     print(f"{n} labelled tools -> {out} ({len(tools) - n} extracted tools not labelled)")
