@@ -51,7 +51,9 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     "finance": (
         "npm:@stripe/mcp", "npm:@stripe/agent-toolkit", "npm:@paypal/agent-toolkit", "npm:quickbooks-mcp",
         "pypi:freshbooks-mcp", "pypi:ibkr-mcp", "pypi:kalshi-mcp", "pypi:iflow-mcp-mcp-paradex", "pypi:iflow-mcp-polymarket-mcp",
-        "pypi:e-invoice-mcp", "pypi:finance-trading-ai-agents-mcp", "npm:@paddle/paddle-mcp", "npm:@coingecko/coingecko-mcp", "npm:@mcpfun/mcp-server-ccxt",
+        "pypi:e-invoice-mcp", "pypi:bitcoin-mcp", "pypi:blockchain-payment-mcp", "pypi:aerodrome-swap-mcp",
+        "pypi:ibkr-core-mcp", "pypi:hyperliquid-mcp-tools", "pypi:kalshi-degen-mcp", "pypi:iflow-mcp-9crusher-mcp-server-kalshi",
+        "pypi:evm-rpc-mcp", "pypi:codex-chats-mcp", "pypi:finance-trading-ai-agents-mcp", "npm:@paddle/paddle-mcp", "npm:@coingecko/coingecko-mcp", "npm:@mcpfun/mcp-server-ccxt",
         "npm:@bnb-chain/mcp", "npm:@lockon0927/woocommerce-mcp", "npm:shopify-mcp", "npm:@akutishevsky/lunchmoney-mcp",
         "npm:agentcash", "npm:@headless-commerce/mcp-server", "npm:stockquotes-mcp", "pypi:binance-mcp-server",
         "pypi:binance-futures-mcp", "pypi:coinex-mcp-server", "pypi:composer-trade-mcp", "pypi:amazing-binance-mcp",
