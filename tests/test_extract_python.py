@@ -40,6 +40,8 @@ def tools_of(name: str) -> dict:
         ("reachability", ["kb_search", "kb_get"]),
         ("dynamic", ["status"]),
         ("bad_files", ["still_found"]),
+        ("class_per_tool", ["vault_list_notes", "vault_delete_note"]),
+        ("tool_tables", ["list_runs", "cancel_run", "get_secret"]),
     ],
 )
 def test_fixture_yields_exactly_its_tools(fixture: str, expected: list[str]) -> None:
@@ -265,3 +267,38 @@ def test_schemas_equal_what_a_live_mcpserver_sends() -> None:
         assert static[name].description == inspect.cleandoc(tool.description or ""), name
         assert static[name].title == tool.title, name
     assert static["upsert_customer"].annotations == {"idempotentHint": True}
+
+
+def test_class_per_tool_names_flow_through_constructors() -> None:
+    tools = tools_of("class_per_tool")
+    assert tools["vault_list_notes"].annotations == {"readOnlyHint": True}
+    assert tools["vault_delete_note"].input_schema["required"] == ["path"]
+    assert tools["vault_delete_note"].file == "vault_mcp/handlers.py"
+
+
+def test_registration_tables_behind_factory_functions() -> None:
+    tools = tools_of("tool_tables")
+    assert tools["list_runs"].description == "List pipeline runs"  # description= beats the docstring
+    assert tools["list_runs"].input_schema["properties"]["limit"] == {"default": 20, "type": "integer"}
+    assert tools["get_secret"].input_schema["required"] == ["name"]
+
+
+def test_a_handler_that_builds_tools_at_run_time_is_reported() -> None:
+    source = """
+from mcp.server import Server
+server = Server("proxy")
+
+@server.list_tools()
+async def list_tools():
+    return await upstream.list_tools()
+"""
+    result = extract_files([SourceFile("s.py", source)])
+    assert result.tools == []
+    assert result.unresolved == [
+        {
+            "file": "s.py",
+            "line": 6,
+            "reason": "list_tools handler builds its tools at run time",
+            "expression": "list_tools",
+        }
+    ]

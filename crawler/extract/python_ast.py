@@ -26,9 +26,12 @@ from catalog.records import ExtractionProblem, ToolRecord
 from crawler.extract.base import FileResult, SourceFile
 from crawler.extract.python_schema import SchemaBuilder
 from crawler.extract.python_values import (
+    UNRESOLVED,
     CallValue,
+    Choice,
     ClassRef,
     FuncRef,
+    InstanceValue,
     ModuleInfo,
     PartialStr,
     Project,
@@ -132,6 +135,8 @@ class PythonExtractor:
         self.mounts: list[Mount] = []
         self.calls: list[tuple[ast.Call, Ctx]] = []
         self.param_bindings: dict[str, set[str]] = {}
+        self._called: set[str] | None = None
+        self._env_cache: dict[int, dict[str, Any]] = {}
         self.mentions_mcp = {
             key: any(m.split(".")[0] in ("mcp", "fastmcp") for m in info.imported_modules)
             for key, info in self.modules.items()
@@ -243,7 +248,7 @@ class PythonExtractor:
 
     def _loop(self, stmt: ast.For | ast.AsyncFor, ctx: Ctx) -> Iterator[tuple[ast.stmt, Ctx]]:
         """A loop over a literal table is unrolled, so `for fn in (a, b): mcp.tool()(fn)` registers a and b."""
-        items = unwrap(self.project.evaluate(stmt.iter, ctx.module, ctx.env))
+        items = flatten_choice(unwrap(self.project.evaluate(stmt.iter, ctx.module, self._local_env(ctx))))
         if isinstance(items, dict):
             items = list(items)
         if isinstance(items, list | tuple) and 0 < len(items) <= MAX_LOOP:
@@ -390,13 +395,18 @@ class PythonExtractor:
 
     def _local_env(self, ctx: Ctx) -> dict[str, Any]:
         """Names assigned earlier in the enclosing function (`t = Tool.from_function(...)`; `srv.add_tool(t)`)."""
+        if not ctx.env and ctx.functions and id(ctx.functions[-1]) in self._env_cache:
+            return dict(self._env_cache[id(ctx.functions[-1])])
         env = dict(ctx.env)
         if ctx.functions:
             for stmt in ast.walk(ctx.functions[-1]):
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                    env.setdefault(stmt.targets[0].id, self.project.evaluate(stmt.value, ctx.module, ctx.env))
+                    if stmt.targets[0].id not in env:
+                        env[stmt.targets[0].id] = self.project.evaluate(stmt.value, ctx.module, env)
                 elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt is not ctx.functions[-1]:
                     env.setdefault(stmt.name, FuncRef(stmt, ctx.module))
+            if not ctx.env:
+                self._env_cache[id(ctx.functions[-1])] = dict(env)
         return env
 
     def function_ref(self, node: ast.expr, ctx: Ctx) -> Any:
@@ -607,7 +617,100 @@ class PythonExtractor:
                     value = self.project.evaluate(node, handler.module)
                     if isinstance(value, CallValue):
                         found.append(value)
+        if not found:  # class-per-tool designs: the handler calls a method that each tool class implements
+            methods = {
+                n.func.attr
+                for n in ast.walk(handler.node)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            }
+            found = self.class_tools(methods)
+        if not found:
+            self.result.unresolved.append(
+                {
+                    "file": handler.module,
+                    "line": handler.node.lineno,
+                    "reason": "list_tools handler builds its tools at run time",
+                    "expression": handler.node.name,
+                }
+            )
         return found
+
+    def class_tools(self, methods: set[str]) -> list[CallValue]:
+        """Tools of classes that implement one of `methods` as `return Tool(...)` and are instantiated somewhere;
+        `self.name` comes from the constructor (`super().__init__(TOOL_X)` or `self.name = ...`)."""
+        if not methods:
+            return []
+        called = self._called_names()
+        found: list[CallValue] = []
+        for key, info in self.modules.items():
+            for cls in info.classes.values():
+                if cls.name not in called:
+                    continue
+                for stmt in cls.body:
+                    if not (isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name in methods):
+                        continue
+                    if not any(
+                        isinstance(n, ast.Return)
+                        and isinstance(n.value, ast.Call)
+                        and _last_name(n.value.func) == "Tool"
+                        for n in ast.walk(stmt)
+                    ):
+                        continue
+                    instance = InstanceValue(cls, key, self._instance_attrs(cls, key, []))
+                    value = self.project.call_function(FuncRef(stmt, key), [instance], {}, 0)
+                    found.extend(_iter_tools(value))
+        return found
+
+    def _called_names(self) -> set[str]:
+        if self._called is None:
+            self._called = {
+                name
+                for info in self.modules.values()
+                for n in ast.walk(info.tree)
+                if isinstance(n, ast.Call) and (name := _last_name(n.func))
+            }
+        return self._called
+
+    def _instance_attrs(self, cls: ast.ClassDef, module: str, args: list[Any], depth: int = 0) -> dict[str, Any]:
+        """Attributes a constructor sets: class constants, base constructors via super().__init__, self.x = ..."""
+        attrs: dict[str, Any] = {}
+        if depth > 5:
+            return attrs
+        base = self.project.find_class(cls.bases[0], module) if cls.bases else None
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                attrs[stmt.targets[0].id] = self.project.evaluate(stmt.value, module)
+        init = next(
+            (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"),
+            None,
+        )
+        if init is None:
+            return {**(self._instance_attrs(base[0], base[1], args, depth + 1) if base else {}), **attrs}
+        params = [a.arg for a in init.args.args[1:]]
+        env: dict[str, Any] = dict.fromkeys(params, UNRESOLVED)
+        env.update(zip(params, args, strict=False))
+        for node in ast.walk(init):
+            if not isinstance(node, ast.Call | ast.Assign):
+                continue
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "__init__"
+                and isinstance(node.func.value, ast.Call)
+                and _last_name(node.func.value.func) == "super"
+                and base is not None
+            ):
+                values = [self.project.evaluate(a, module, env) for a in node.args]
+                attrs = {**self._instance_attrs(base[0], base[1], values, depth + 1), **attrs}
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == "self"
+                    ):
+                        attrs[target.attr] = self.project.evaluate(node.value, module, env)
+        return attrs
 
     def _run_body(
         self, body: list[ast.stmt], module: str, env: dict[str, Any], conds: tuple[str, ...], found: list[CallValue]
@@ -643,7 +746,7 @@ class PythonExtractor:
                 self._run_body(stmt.body, module, env, (*conds, yes) if yes else conds, found)
                 self._run_body(stmt.orelse, module, env, (*conds, no) if no else conds, found)
             elif isinstance(stmt, ast.For | ast.AsyncFor):
-                items = unwrap(ev(stmt.iter, module, env))
+                items = flatten_choice(unwrap(ev(stmt.iter, module, env)))
                 if isinstance(items, dict):
                     items = list(items)
                 if isinstance(items, list | tuple) and len(items) <= MAX_LOOP:
@@ -754,6 +857,18 @@ class PythonExtractor:
                 self.result.unresolved = [u for u in self.result.unresolved if u.get("file") in reach]
         self.result.tools = [r for _, r in produced]
         return self.result
+
+
+def flatten_choice(value: Any) -> Any:
+    """Looping over one of several tables (chosen at run time) covers the union of them."""
+    if isinstance(value, Choice):
+        out: list[Any] = []
+        for alternative in value:
+            alternative = unwrap(alternative)
+            if isinstance(alternative, list | tuple):
+                out.extend(alternative)
+        return out
+    return value
 
 
 def _tag(value: Any, conds: tuple[str, ...]) -> Any:

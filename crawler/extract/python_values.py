@@ -34,6 +34,19 @@ class PartialStr(str):
     """The static text of a string with run-time parts (an f-string with interpolations)."""
 
 
+class Choice(list):
+    """One of several values, chosen at run time (`TABLE[key]` with an unknown key): each is a possibility."""
+
+
+@dataclass
+class InstanceValue:
+    """An object built from a project class, with the attributes its constructor sets (`self.name`)."""
+
+    cls: ast.ClassDef
+    module: str
+    attrs: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class EnumMember:
     name: str
@@ -311,6 +324,8 @@ class Project:
         if isinstance(node, ast.Subscript):
             base = ev(node.value, module, env, d)
             key = unwrap(ev(node.slice, module, env, d))
+            if isinstance(base, dict) and isinstance(key, Unresolved) and 0 < len(base) <= MAX_ITEMS:
+                return Choice(base.values())
             try:
                 if isinstance(base, dict | list | tuple | str) and not isinstance(key, Unresolved):
                     return base[key]
@@ -377,6 +392,8 @@ class Project:
             return UNRESOLVED
         if isinstance(base, ModuleRef):
             return self.lookup(node.attr, base.module, depth)
+        if isinstance(base, InstanceValue):
+            return base.attrs.get(node.attr, UNRESOLVED)
         if isinstance(base, str) and node.attr in ("value",):
             return base
         return UNRESOLVED
@@ -424,7 +441,40 @@ class Project:
                 return list(getattr(target, fname)())
         if fname == "str" and len(args) == 1 and isinstance(unwrap(args[0]), str):
             return unwrap(args[0])
+        if isinstance(func, ast.Name | ast.Attribute | ast.Subscript):
+            target = self._evaluate(func, module, env, depth)
+            if isinstance(target, FuncRef):
+                return self.call_function(target, args, kwargs, depth)
+            if isinstance(target, Choice):
+                return Choice(
+                    self.call_function(t, args, kwargs, depth) if isinstance(t, FuncRef) else UNRESOLVED for t in target
+                )
         return UNRESOLVED
+
+    def call_function(self, ref: FuncRef, args: list[Any], kwargs: dict[str, Any], depth: int) -> Any:
+        """What a simple function returns: straight-line assignments, then its last top-level `return`.
+
+        This is how tool tables behind `get_all_functions()` or `make_tools()` factories are read.
+        """
+        fn = ref.node
+        if depth + 5 > MAX_DEPTH:
+            return UNRESOLVED
+        params = [*fn.args.posonlyargs, *fn.args.args]
+        env: dict[str, Any] = {}
+        defaults = [None] * (len(params) - len(fn.args.defaults)) + list(fn.args.defaults)
+        for param, default in zip(params, defaults, strict=True):
+            env[param.arg] = self._evaluate(default, ref.module, {}, depth + 1) if default is not None else UNRESOLVED
+        for param, value in zip(params, args, strict=False):
+            env[param.arg] = value
+        for key, value in kwargs.items():
+            env[key] = value
+        result: Any = UNRESOLVED
+        for stmt in fn.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                env[stmt.targets[0].id] = self._evaluate(stmt.value, ref.module, env, depth + 1)
+            elif isinstance(stmt, ast.Return) and stmt.value is not None:
+                result = self._evaluate(stmt.value, ref.module, env, depth + 1)
+        return result
 
 
 def unwrap(value: Any) -> Any:
@@ -470,7 +520,14 @@ def bind(target: ast.expr, item: Any, env: dict[str, Any]) -> None:
         env[target.id] = item
     elif isinstance(target, ast.Tuple | ast.List):
         item = unwrap(item)
-        if isinstance(item, list | tuple) and len(item) == len(target.elts):
+        star = next((i for i, t in enumerate(target.elts) if isinstance(t, ast.Starred)), None)
+        if star is not None and isinstance(item, list | tuple) and len(item) >= len(target.elts) - 1:
+            after = len(target.elts) - star - 1
+            head, rest = list(item[:star]), list(item[star : len(item) - after])
+            tail = list(item[len(item) - after :]) if after else []
+            for t, v in zip(target.elts, [*head, rest, *tail], strict=True):
+                bind(t.value if isinstance(t, ast.Starred) else t, v, env)
+        elif isinstance(item, list | tuple) and len(item) == len(target.elts):
             for t, v in zip(target.elts, item, strict=True):
                 bind(t, v, env)
         else:
