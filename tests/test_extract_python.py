@@ -302,3 +302,34 @@ async def list_tools():
             "expression": "list_tools",
         }
     ]
+
+
+def test_pathological_constants_neither_hang_nor_explode() -> None:
+    lines = ["from mcp.server.fastmcp import FastMCP", 'mcp = FastMCP("x")', 'A0 = "ab"']
+    lines += [f"A{i} = A{i - 1} + A{i - 1}" for i in range(1, 80)]
+    lines += ["B = C", "C = B", "@mcp.tool(name=B, description=A79)", "def t(): ...", "@mcp.tool()", "def u(): ..."]
+    result = extract_files([SourceFile("s.py", "\n".join(lines))])
+    assert [t.name for t in result.tools] == ["u"]  # the cyclic name is unresolved, not invented
+    assert result.unresolved[0]["expression"] == "B"
+
+
+def test_a_register_function_nobody_calls_is_marked_conditional() -> None:
+    source = '''
+from mcp.server.fastmcp import FastMCP
+
+def register_admin(mcp: FastMCP) -> None:
+    @mcp.tool()
+    def drop_all() -> None:
+        """Drop everything."""
+
+def register_user(mcp: FastMCP) -> None:
+    @mcp.tool()
+    def whoami() -> str:
+        """Who am I."""
+
+server = FastMCP("x")
+register_user(server)
+'''
+    tools = {t.name: t for t in extract_files([SourceFile("s.py", source)]).tools}
+    assert tools["whoami"].conditional is None
+    assert tools["drop_all"].conditional == "only if register_admin() is called (no call found in this package)"

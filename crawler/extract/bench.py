@@ -241,6 +241,9 @@ def measure(path: Path, repeat: int = 1) -> dict[str, Any]:
     assert best is not None
     best["mb_per_s"] = best["mb"] / best["seconds"] if best["seconds"] else 0.0
     best["tools_per_s"] = best["tools"] / best["seconds"] if best["seconds"] else 0.0
+    # CPU time of this single-threaded job = time on one core, whatever else the machine is doing.
+    best["mb_per_cpu_s"] = best["mb"] / best["cpu_seconds"] if best["cpu_seconds"] else 0.0
+    best["tools_per_cpu_s"] = best["tools"] / best["cpu_seconds"] if best["cpu_seconds"] else 0.0
     return best
 
 
@@ -269,6 +272,9 @@ def run_benchmark(paths: list[Path], *, synthetic_mb: float = 0.0, seed: int = 0
         "mb_per_s": mb / seconds if seconds else 0.0,
         "tools_per_s": tools / seconds if seconds else 0.0,
     }
+    cpu = total["cpu_seconds"]
+    total["mb_per_cpu_s"] = mb / cpu if cpu else 0.0
+    total["tools_per_cpu_s"] = tools / cpu if cpu else 0.0
     report: dict[str, Any] = {"runs": runs, "total": total}
     if expected is not None:
         report["synthetic_expected"] = expected

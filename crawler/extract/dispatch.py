@@ -44,12 +44,22 @@ TEST_FILE = re.compile(
     r"(^test_.*\.py$|_test\.py$|^conftest\.py$|\.(test|spec)\.[cm]?[jt]sx?$|_test\.go$|\.d\.[cm]?ts$|\.min\.js$"
     r"|Tests?\.(cs|java)$)"
 )
-MANIFESTS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg", "go.mod", "Cargo.toml", "pom.xml")
+MANIFESTS = (
+    "package.json",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "go.mod",
+    "Cargo.toml",
+    "pom.xml",
+    "PKG-INFO",
+    "METADATA",
+)
 SNIFF_BYTES = 8192
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # Manifest text that marks an MCP server package (dependency names of the SDKs and frameworks).
 MCP_DEPENDENCY = re.compile(
-    rb"@modelcontextprotocol/|[\"'\s=]fastmcp\b|[\"'\[\s]mcp(\[[a-z,]+\])?\s*[\"'<>=~!;\[]|mcp-framework"
+    rb"(?m)@modelcontextprotocol/|[\"'\s=]fastmcp\b|[\"'\[\s]mcp(\[[a-z,]+\])?\s*([\"'<>=~!;\[(]|$)|mcp-framework"
     rb"|mark3labs/mcp-go|modelcontextprotocol/go-sdk|metoro-io/mcp-golang|\brmcp\b|rust-mcp-sdk"
     rb"|ModelContextProtocol|io\.modelcontextprotocol|spring-ai-starter-mcp|spring-ai-mcp"
 )
@@ -117,7 +127,7 @@ def walk_tree(root: Path, limits: ArchiveLimits, label: str) -> Walk:
             walk.files += 1
             walk.bytes += size
             if entry.name in MANIFESTS:
-                _read_manifest(entry.path, rel_folder, entry.name, size, limits, walk)
+                _read_manifest(entry.path, _manifest_folder(rel_folder, entry.name), entry.name, size, limits, walk)
                 if entry.name != "setup.py":
                     continue
             lang = language_for(entry.name)
@@ -126,6 +136,15 @@ def walk_tree(root: Path, limits: ArchiveLimits, label: str) -> Walk:
             _read_candidate(Path(entry.path), rel, lang, size, limits, walk, label)
         stack.extend(reversed(subfolders))
     return walk
+
+
+def _manifest_folder(rel_folder: str, name: str) -> str:
+    """Wheel METADATA and egg-info PKG-INFO describe the folder above their metadata folder."""
+    path = PurePosixPath(rel_folder)
+    if name in ("METADATA", "PKG-INFO") and path.name.endswith((".dist-info", ".egg-info")):
+        parent = str(path.parent)
+        return "" if parent == "." else parent
+    return rel_folder
 
 
 def _read_manifest(path: str, folder: str, name: str, size: int, limits: ArchiveLimits, walk: Walk) -> None:
@@ -235,7 +254,12 @@ def manifest_name(texts: dict[str, str]) -> str | None:
         match = re.search(r"^module\s+(\S+)", texts["go.mod"], re.MULTILINE)
         if match:
             return match.group(1)
-    for name, pattern in (("setup.cfg", r"^name\s*=\s*(\S+)"), ("setup.py", r"name\s*=\s*[\"']([^\"']+)")):
+    for name, pattern in (
+        ("METADATA", r"^Name:\s*(\S+)"),
+        ("PKG-INFO", r"^Name:\s*(\S+)"),
+        ("setup.cfg", r"^name\s*=\s*(\S+)"),
+        ("setup.py", r"name\s*=\s*[\"']([^\"']+)"),
+    ):
         if name in texts:
             match = re.search(pattern, texts[name], re.MULTILINE)
             if match:

@@ -15,6 +15,7 @@ reach some tools.
 from __future__ import annotations
 
 import ast
+import bisect
 import inspect
 import re
 import tomllib
@@ -30,6 +31,7 @@ from crawler.extract.python_values import (
     CallValue,
     Choice,
     ClassRef,
+    EvaluationBudgetExceeded,
     FuncRef,
     InstanceValue,
     ModuleInfo,
@@ -41,6 +43,7 @@ from crawler.extract.python_values import (
     dotted_name,
     index_module,
     plain,
+    statements,
     unwrap,
 )
 
@@ -73,7 +76,7 @@ class Ctx:
     module: str
     functions: tuple[ast.FunctionDef | ast.AsyncFunctionDef, ...] = ()
     cls: ast.ClassDef | None = None
-    conds: tuple[str, ...] = ()
+    conds: tuple[Cond, ...] = ()
     env: dict[str, Any] = field(default_factory=dict)
 
     def inner(self, **changes: Any) -> Ctx:
@@ -100,6 +103,25 @@ class Mount:
     prefix: str | None
 
 
+class Cond:
+    """An enclosing `if` test; its source text is only rendered when a tool under it is reported."""
+
+    __slots__ = ("test", "negate", "_text", "_done")
+
+    def __init__(self, test: ast.expr, negate: bool = False) -> None:
+        self.test, self.negate, self._text, self._done = test, negate, None, False
+
+    @property
+    def text(self) -> str | None:
+        if not self._done:
+            self._text, self._done = _cond_text(self.test, self.negate), True
+        return self._text
+
+
+def cond_texts(ctx: Ctx) -> list[str]:
+    return [t for c in ctx.conds if (t := c.text)]
+
+
 def _cond_text(test: ast.expr, negate: bool = False) -> str | None:
     text = ast.unparse(test)
     if any(word in text for word in IGNORED_CONDITIONS):
@@ -122,8 +144,10 @@ class PythonExtractor:
         self.result = FileResult()
         self.modules: dict[str, ModuleInfo] = {}
         self.pyproject: str | None = None
+        self.texts: dict[str, str] = {}
         for f in files:
             if f.path.endswith(".py"):
+                self.texts[f.path] = f.text
                 self._parse(f)
             elif f.path.rsplit("/", 1)[-1] == "pyproject.toml" and self.pyproject is None:
                 self.pyproject = f.text
@@ -230,9 +254,8 @@ class PythonExtractor:
             elif isinstance(stmt, ast.ClassDef):
                 yield from self._statements(stmt.body, ctx.inner(cls=stmt))
             elif isinstance(stmt, ast.If):
-                yes, no = _cond_text(stmt.test), _cond_text(stmt.test, negate=True)
-                yield from self._statements(stmt.body, ctx.inner(conds=(*ctx.conds, yes) if yes else ctx.conds))
-                yield from self._statements(stmt.orelse, ctx.inner(conds=(*ctx.conds, no) if no else ctx.conds))
+                yield from self._statements(stmt.body, ctx.inner(conds=(*ctx.conds, Cond(stmt.test))))
+                yield from self._statements(stmt.orelse, ctx.inner(conds=(*ctx.conds, Cond(stmt.test, True))))
             elif isinstance(stmt, ast.Try | ast.TryStar):
                 yield from self._statements(stmt.body, ctx)
                 for handler in stmt.handlers:
@@ -318,9 +341,14 @@ class PythonExtractor:
     # -- registrations -------------------------------------------------------------------------------
     def find_registrations(self) -> None:
         for key, info in self.modules.items():
+            lines = interesting_lines(self.texts.get(key, ""))
             for stmt, ctx in self._statements(info.tree.body, Ctx(key)):
                 if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-                    self._decorated(stmt, ctx)
+                    if stmt.decorator_list:
+                        self._decorated(stmt, ctx)
+                    continue
+                if isinstance(stmt, ast.ClassDef) or not _touches(lines, stmt):
+                    continue
                 for node in _expressions(stmt):
                     if isinstance(node, ast.Call):
                         self._call(node, ctx)
@@ -399,7 +427,7 @@ class PythonExtractor:
             return dict(self._env_cache[id(ctx.functions[-1])])
         env = dict(ctx.env)
         if ctx.functions:
-            for stmt in ast.walk(ctx.functions[-1]):
+            for stmt in statements(ctx.functions[-1].body, into_functions=False):
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                     if stmt.targets[0].id not in env:
                         env[stmt.targets[0].id] = self.project.evaluate(stmt.value, ctx.module, env)
@@ -569,7 +597,7 @@ class PythonExtractor:
         tags = kwargs.get("tags")
         if isinstance(tags, list | tuple | set):
             record.extra["tags"] = sorted(str(unwrap(t)) for t in tags if isinstance(unwrap(t), str))
-        conds = list(reg.ctx.conds)
+        conds = cond_texts(reg.ctx)
         if kwargs.get("enabled") is False:
             conds.append("disabled by default (enabled=False)")
         conds += self._uncalled_register(reg)
@@ -585,13 +613,13 @@ class PythonExtractor:
         if not reg.instance.startswith("param:") or reg.instance in self.param_bindings:
             return []
         fn_name = reg.instance.split(":")[2]
-        for info in self.modules.values():
-            for node in ast.walk(info.tree):
-                if isinstance(node, ast.Name) and node.id == fn_name and isinstance(node.ctx, ast.Load):
-                    return []
-                if isinstance(node, ast.Attribute) and node.attr == fn_name:
-                    return []
+        if re.search(rf"\b{re.escape(fn_name)}\b", self._texts_without_defs(fn_name)):
+            return []
         return [f"only if {fn_name}() is called (no call found in this package)"]
+
+    def _texts_without_defs(self, fn_name: str) -> str:
+        """All sources with `def fn_name` removed: any remaining mention is a call or a reference."""
+        return "\n".join(re.sub(rf"def\s+{re.escape(fn_name)}\b", "", t) for t in self.texts.values())
 
     def _annotations(self, value: Any) -> dict[str, Any]:
         value = unwrap(value)
@@ -791,7 +819,7 @@ class PythonExtractor:
             record.title = record.annotations["title"]
         conds = list(value.conditional.split(" and ")) if value.conditional else []
         if ctx is not None:
-            conds = [*ctx.conds, *conds]
+            conds = [*cond_texts(ctx), *conds]
         record.conditional = " and ".join(dict.fromkeys(conds)) or None
         return record
 
@@ -895,6 +923,30 @@ def _tag_tools(value: Any, conds: tuple[str, ...]) -> list[CallValue]:
     return list(_iter_tools(_tag(value, conds)))
 
 
+# Lines that can hold a registration, a mount, a list_tools hookup, or a call handing a server to a function.
+INTERESTING = re.compile(r"tool|mount|import_server|mcp|server|srv|app|register", re.IGNORECASE)
+
+
+def interesting_lines(text: str) -> list[int]:
+    """Sorted line numbers matching INTERESTING: statements elsewhere are never searched for calls."""
+    out: list[int] = []
+    line, pos = 1, 0
+    for match in INTERESTING.finditer(text):
+        line += text.count("\n", pos, match.start())
+        pos = match.start()
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
+def _touches(lines: list[int], stmt: ast.stmt) -> bool:
+    end = getattr(stmt, "end_lineno", None) or stmt.lineno
+    if isinstance(stmt, ast.If | ast.For | ast.AsyncFor | ast.While | ast.With | ast.AsyncWith | ast.Try):
+        end = stmt.body[0].lineno - 1 if stmt.body else end  # only the header: the blocks are visited on their own
+    i = bisect.bisect_left(lines, stmt.lineno)
+    return i < len(lines) and lines[i] <= end
+
+
 def _expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
     """The expression nodes of one statement, without descending into nested statements or decorators."""
     stack: list[ast.AST] = []
@@ -927,8 +979,17 @@ def _kw_source(call: ast.Call | None, key: str) -> str | None:
 
 
 def extract_files(files: list[SourceFile]) -> FileResult:
-    """The language-module contract: all Python files of one server folder (plus its pyproject.toml)."""
-    return PythonExtractor(files).run()
+    """The language-module contract: all Python files of one server folder (plus its pyproject.toml).
+
+    Evaluation is bounded by a step budget, so pathological code ends as a recorded problem, never a hang."""
+    extractor = PythonExtractor(files)
+    try:
+        return extractor.run()
+    except (EvaluationBudgetExceeded, RecursionError) as exc:
+        reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc)
+        partial = extractor.result
+        partial.problems.append(ExtractionProblem("(python)", f"static evaluation stopped: {reason}"))
+        return partial
 
 
 __all__ = ["extract_files", "dotted_name"]

@@ -12,12 +12,20 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 MAX_DEPTH = 40
 MAX_ITEMS = 500
+MAX_STRING = 200_000
+# Evaluation steps per server folder: generous for real servers (thousands), a hard stop for pathological input.
+MAX_STEPS = 3_000_000
+
+
+class EvaluationBudgetExceeded(Exception):
+    """Static evaluation of one server folder took too many steps (pathological or adversarial code)."""
 
 
 class Unresolved:
@@ -133,7 +141,7 @@ def index_module(key: str, tree: ast.Module) -> ModuleInfo:
             info.classes[stmt.name] = stmt
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             info.functions[stmt.name] = stmt
-    for node in ast.walk(tree):
+    for node in statements(tree.body):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 info.imported_modules.add(alias.name)
@@ -150,6 +158,24 @@ def index_module(key: str, tree: ast.Module) -> ModuleInfo:
                 info.imported_modules.add(f"{source}.{alias.name}" if source else alias.name)
                 info.imports.setdefault(alias.asname or alias.name, (source, alias.name))
     return info
+
+
+def statements(body: list[ast.stmt], *, into_functions: bool = True) -> Iterator[ast.stmt]:
+    """Every statement under `body`, without visiting expressions (much cheaper than ast.walk)."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if not into_functions and isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, name, None)
+            if isinstance(block, list):
+                stack.extend(reversed(block))
+        for handler in getattr(stmt, "handlers", ()) or ():
+            stack.extend(reversed(handler.body))
+        for case in getattr(stmt, "cases", ()) or ():
+            stack.extend(reversed(case.body))
 
 
 def _top_statements(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -181,6 +207,9 @@ class Project:
         for key, info in modules.items():
             self.by_dotted.setdefault(info.dotted, key)
         self.schema_hook: Any = None  # set by the extractor: (ClassRef) -> schema dict
+        self._constants: dict[tuple[str, str], Any] = {}
+        self.steps = 0
+        self.max_steps = MAX_STEPS
 
     def module_for(self, dotted: str) -> str | None:
         """The module key for a dotted import; suffix matches allow for src/ layouts and partial trees."""
@@ -201,7 +230,11 @@ class Project:
         if name in info.functions:
             return FuncRef(info.functions[name], module)
         if name in info.assigns:
-            return self.evaluate(info.assigns[name], module, depth=depth + 1)
+            key = (module, name)
+            if key not in self._constants:  # memoised: constants built from constants stay linear
+                self._constants[key] = UNRESOLVED  # a cycle (A = B; B = A) resolves to nothing
+                self._constants[key] = self.evaluate(info.assigns[name], module, depth=depth + 1)
+            return self._constants[key]
         if name in info.imports:
             source, attr = info.imports[name]
             if attr is None:
@@ -252,6 +285,9 @@ class Project:
         return value
 
     def _evaluate(self, node: ast.expr, module: str, env: dict[str, Any], depth: int) -> Any:
+        self.steps += 1
+        if self.steps > self.max_steps:
+            raise EvaluationBudgetExceeded(f"more than {self.max_steps} evaluation steps")
         ev = self._evaluate
         d = depth + 1
         if d > MAX_DEPTH:
@@ -305,6 +341,8 @@ class Project:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             left, right = unwrap(ev(node.left, module, env, d)), unwrap(ev(node.right, module, env, d))
             if isinstance(left, str) and isinstance(right, str):
+                if len(left) + len(right) > MAX_STRING:
+                    return UNRESOLVED  # no real description is this long: a string bomb
                 text = left + right
                 return PartialStr(text) if isinstance(left, PartialStr) or isinstance(right, PartialStr) else text
             if isinstance(left, str) and isinstance(right, Unresolved):
@@ -312,7 +350,7 @@ class Project:
             if isinstance(left, Unresolved) and isinstance(right, str):
                 return PartialStr(right)
             if isinstance(left, list) and isinstance(right, list):
-                return left + right
+                return left + right if len(left) + len(right) <= MAX_ITEMS * 20 else UNRESOLVED
             if isinstance(left, int | float) and isinstance(right, int | float):
                 return left + right
             return UNRESOLVED
