@@ -333,3 +333,52 @@ register_user(server)
     tools = {t.name: t for t in extract_files([SourceFile("s.py", source)]).tools}
     assert tools["whoami"].conditional is None
     assert tools["drop_all"].conditional == "only if register_admin() is called (no call found in this package)"
+
+
+def test_servers_built_by_factories_and_mounted_with_prefixes() -> None:
+    factory = """
+from fastmcp import FastMCP
+
+def create_server(name: str) -> FastMCP:
+    server = FastMCP(name)
+    return server
+"""
+    main = '''
+from .factory import create_server
+
+hub = create_server("hub")
+billing = create_server("billing")
+
+@billing.tool
+def refund(invoice_id: str) -> bool:
+    """Refund an invoice."""
+    return True
+
+@hub.tool
+def health() -> str:
+    return "ok"
+
+hub.mount(billing, prefix="billing")
+'''
+    result = extract_files([SourceFile("pkg/factory.py", factory), SourceFile("pkg/main.py", main)])
+    assert [t.name for t in result.tools] == ["billing_refund", "health"]
+    assert "title" not in result.tools[0].input_schema  # standalone fastmcp flavour followed through the factory
+
+
+def test_other_agent_frameworks_in_an_mcp_module_are_not_tools() -> None:
+    source = '''
+from mcp.server.fastmcp import FastMCP
+from pydantic_ai import Agent
+
+mcp = FastMCP("x")
+agent = Agent("model")
+
+@agent.tool
+def lookup(ctx, q: str) -> str:
+    """An agent tool, not an MCP tool."""
+
+@mcp.tool()
+def ask(q: str) -> str:
+    """Ask the agent."""
+'''
+    assert [t.name for t in extract_files([SourceFile("s.py", source)]).tools] == ["ask"]

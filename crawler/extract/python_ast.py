@@ -326,6 +326,12 @@ class PythonExtractor:
         if ident in self.instances:
             return ident
         info = self.modules.get(module)
+        if info is not None and isinstance(info.assigns.get(name), ast.Call):
+            # `mcp = create_server()`: a factory that builds and returns the server
+            kind = self._factory_kind(info.assigns[name], module)
+            if kind or (self.mentions_mcp.get(module) and RECEIVER_HINT.search(name)):
+                self.instances[ident] = kind or "unknown"
+                return ident
         if info is None or depth > 6 or name not in info.imports:
             return None
         source, attr = info.imports[name]
@@ -336,6 +342,16 @@ class PythonExtractor:
             ident = f"ext:{source}.{attr}"  # imported from a module outside this folder
             self.instances.setdefault(ident, "unknown")
             return ident
+        return None
+
+    def _factory_kind(self, call: ast.Call, module: str) -> str | None:
+        """The server flavour a project function builds (`def create_server(): return FastMCP(...)`), if any."""
+        target = self.project.evaluate(call.func, module)
+        if not isinstance(target, FuncRef):
+            return None
+        for node in ast.walk(target.node):
+            if isinstance(node, ast.Call) and (kind := self.server_kind(node.func, target.module)):
+                return kind
         return None
 
     # -- registrations -------------------------------------------------------------------------------
