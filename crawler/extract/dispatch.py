@@ -10,11 +10,13 @@ is missing, raises or overruns its budget becomes a recorded problem; the other 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import stat
 import threading
+import tokenize
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -182,8 +184,11 @@ def _read_candidate(
         walk.problems.append(ExtractionProblem(f"{label}/{rel}", "binary content in a source file; skipped"))
         return
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+        text = _decode(data, lang)
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        if not isinstance(exc, UnicodeDecodeError):
+            walk.problems.append(ExtractionProblem(f"{label}/{rel}", f"unknown source encoding ({exc}); skipped"))
+            return
         walk.problems.append(
             ExtractionProblem(f"{label}/{rel}", f"not UTF-8 text (byte {exc.start}: {exc.reason}); skipped")
         )
@@ -222,6 +227,22 @@ def with_support(files: list[Candidate]) -> list[Candidate]:
         pending = [c for c in pending if c not in fresh]
     order = {c.rel: i for i, c in enumerate(files)}
     return sorted(included, key=lambda c: order[c.rel])
+
+
+def _decode(data: bytes, lang: Language) -> str:
+    """UTF-8 (with or without BOM); Python files may declare another encoding in a PEP 263 coding cookie."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as not_utf8:
+        if lang.name != "python":
+            raise
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError:
+            raise not_utf8 from None  # no usable coding cookie: report it as non-UTF-8 text
+        if encoding in ("utf-8", "utf-8-sig"):
+            raise
+        return data.decode(encoding)
 
 
 # -- grouping per server folder ------------------------------------------------------------------------
@@ -304,7 +325,9 @@ def run_with_budget(func: Callable[[], FileResult], seconds: float) -> FileResul
     return box.get("error", box.get("result"))
 
 
-def _extract_language(lang: Language, files: list[SourceFile], label: str, problems: list[ExtractionProblem]):
+def _extract_language(
+    lang: Language, files: list[SourceFile], label: str, problems: list[ExtractionProblem]
+) -> FileResult | None:
     try:
         module = import_module(lang.module)
         extract = module.extract_files
@@ -319,6 +342,9 @@ def _extract_language(lang: Language, files: list[SourceFile], label: str, probl
         return None
     if isinstance(outcome, BaseException):
         problems.append(ExtractionProblem(label, f"{lang.name} extractor failed: {type(outcome).__name__}: {outcome}"))
+        return None
+    if not isinstance(outcome, FileResult):
+        problems.append(ExtractionProblem(label, f"{lang.name} extractor returned {type(outcome).__name__}, not tools"))
         return None
     return outcome
 
