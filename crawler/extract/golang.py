@@ -23,7 +23,9 @@ from crawler.extract.treesitter import (
     condition_text,
     decode_string_node,
     is_test_path,
+    join_conditions,
     line_of,
+    matches,
     merge_duplicates,
     node_text,
     parse_files,
@@ -98,9 +100,8 @@ def _grammar(path: str) -> str | None:
 
 def extract_files(files: list[SourceFile]) -> FileResult:
     result = FileResult()
-    roots: dict[str, Node] = {}
-    for parsed in parse_files(files, _grammar, result.problems):
-        roots[parsed.path] = parsed.tree.root_node
+    parsed_files = list(parse_files(files, _grammar, result.problems))  # keeps the trees alive while nodes are used
+    roots = {parsed.path: parsed.tree.root_node for parsed in parsed_files}
     _GoExtractor(roots, result).run()
     result.tools = merge_duplicates(result.tools)
     return result
@@ -120,16 +121,19 @@ class _GoExtractor:
             self._index(path, root)
 
     def _index(self, path: str, root: Node) -> None:
-        decls = captures(GRAMMAR, _DECLS, root)
-        for name, value in zip(decls.get("name", []), decls.get("value", []), strict=False):
-            first = value.named_children[0] if value.named_children else None
-            if first is not None:
-                self.values.setdefault(node_text(name), (path, first))
-        for lhs, rhs in zip(decls.get("lhs", []), decls.get("rhs", []), strict=False):
-            for name, value in zip(lhs.named_children, rhs.named_children, strict=False):
-                self.values.setdefault(node_text(name), (path, value))
-        for fn in decls.get("function", []):
-            self.functions.setdefault(node_text(fn.child_by_field_name("name")), fn)
+        for match in matches(GRAMMAR, _DECLS, root):
+            if "name" in match:
+                value = match["value"][0]
+                first = value.named_children[0] if value.named_children else None
+                if first is not None:
+                    self.values.setdefault(node_text(match["name"][0]), (path, first))
+            elif "lhs" in match:
+                pairs = zip(match["lhs"][0].named_children, match["rhs"][0].named_children, strict=False)
+                for name, value in pairs:
+                    self.values.setdefault(node_text(name), (path, value))
+            elif "function" in match:
+                fn = match["function"][0]
+                self.functions.setdefault(node_text(fn.child_by_field_name("name")), fn)
         defs = captures(GRAMMAR, _DEFS, root)
         for node in defs.get("newtool", []):
             self.defs.append(("newtool", path, node))
@@ -152,7 +156,7 @@ class _GoExtractor:
                 record = self._new_tool(node, path, env) if kind == "newtool" else self._struct_tool(node, path, env)
                 if record is None:
                     continue
-                record.conditional = _join(ctx_cond, self._registration_condition(node))
+                record.conditional = join_conditions(ctx_cond, self._registration_condition(node))
                 self.result.tools.append(record)
 
     # -- definitions -------------------------------------------------------------------------------------
@@ -287,7 +291,7 @@ class _GoExtractor:
             names = [node_text(n) for n in (lhs.named_children if lhs is not None and lhs.named_children else [lhs])]
             conds = [c for n in names if n for c in self.added.get(n, [])]
             if conds:
-                return own if any(c is None for c in conds) else _join(own, conds[0])
+                return own if any(c is None for c in conds) else join_conditions(own, conds[0])
         return own
 
     # -- names passed as arguments to constructor functions ------------------------------------------------
@@ -491,8 +495,3 @@ def _param_names(fn: Node) -> list[str]:
         idents = [c for c in decl.named_children if c.type == "identifier"]
         names.extend(node_text(i) for i in idents)
     return names
-
-
-def _join(a: str | None, b: str | None) -> str | None:
-    parts = [p for p in (a, b) if p]
-    return "; ".join(dict.fromkeys(parts)) or None

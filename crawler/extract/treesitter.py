@@ -77,6 +77,11 @@ def captures(lang: str, source: str, node: Node) -> dict[str, list[Node]]:
     return QueryCursor(query(lang, source)).captures(node)
 
 
+def matches(lang: str, source: str, node: Node) -> list[dict[str, list[Node]]]:
+    """Each match's captures together (capture lists from `captures` are not aligned across names)."""
+    return [caps for _, caps in QueryCursor(query(lang, source)).matches(node)]
+
+
 def _parser(name: str) -> Parser:
     parsers: dict[str, Parser] = getattr(_local, "parsers", None) or {}
     _local.parsers = parsers
@@ -269,6 +274,12 @@ def merge_duplicates(tools: list[ToolRecord]) -> list[ToolRecord]:
 
 
 ELSE_PREFIX = "else of "
+
+
+def join_conditions(*conditions: str | None) -> str | None:
+    """Nested guards, outermost first, as one `; `-separated condition (None when unconditional)."""
+    parts = [c for c in conditions if c]
+    return "; ".join(dict.fromkeys(parts)) or None
 
 
 def _covering_condition(conditions: list[str]) -> str | None:

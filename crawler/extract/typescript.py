@@ -19,6 +19,7 @@ from crawler.extract.base import FileResult, SourceFile
 from crawler.extract.treesitter import (
     captures,
     is_test_path,
+    join_conditions,
     line_of,
     merge_duplicates,
     node_text,
@@ -94,7 +95,8 @@ def _source_first(f: SourceFile) -> tuple[int, str]:
 def extract_files(files: list[SourceFile]) -> FileResult:
     result = FileResult()
     infos: dict[str, FileInfo] = {}
-    for parsed in parse_files(sorted(files, key=_source_first), _grammar, result.problems):
+    parsed_files = list(parse_files(sorted(files, key=_source_first), _grammar, result.problems))
+    for parsed in parsed_files:  # the list keeps every tree alive while its nodes are in use
         infos[parsed.path] = index_file(parsed.path, _grammar(parsed.path) or "typescript", parsed.tree.root_node)
     _Extractor(infos, result).run()
     result.tools = merge_duplicates(result.tools)
@@ -136,7 +138,7 @@ class _Extractor:
             return
         base_condition = enclosing_condition(call)
         for env, ctx_condition in self._contexts(call, path, depth=0):
-            condition = _join(ctx_condition, base_condition)
+            condition = join_conditions(ctx_condition, base_condition)
             values = [self.ev.eval(a, path, env) for a in arg_nodes]
             if method in ("addTool", "addTools"):
                 items = values[0] if method == "addTools" and isinstance(values[0], list) else [values[0]]
@@ -239,7 +241,7 @@ class _Extractor:
 
     def _tool_object(self, item: Any, node: Node, path: str, condition: str | None) -> None:
         if isinstance(item, Cond):
-            condition = _join(condition, item.condition)
+            condition = join_conditions(condition, item.condition)
             item = item.value
         if not isinstance(item, dict):
             self.result.unresolved.append(unresolved_entry(path, node, "tool definition only known at run time"))
@@ -317,7 +319,7 @@ class _Extractor:
             expanded: list[tuple[dict[str, Any], str | None]] = []
             for env, cond in contexts:
                 for item_env, item_cond in self._loop_bindings(loop, path, env):
-                    expanded.append(({**env, **item_env}, _join(cond, item_cond)))
+                    expanded.append(({**env, **item_env}, join_conditions(cond, item_cond)))
                     if len(expanded) >= MAX_CONTEXTS:
                         break
             contexts = expanded or contexts
@@ -370,7 +372,7 @@ class _Extractor:
                         bound[pname] = self.ev.eval(default, path, {})
                     else:
                         bound[pname] = Unknown(pname)
-                out.append((bound, _join(cond, enclosing_condition(call))))
+                out.append((bound, join_conditions(cond, enclosing_condition(call))))
         if not out:
             defaults = {p: self.ev.eval(d, path, {}) for p, d in params if p and d is not None}
             if defaults:
@@ -424,11 +426,6 @@ def _schema(value: Any) -> dict[str, Any] | None:
         out.pop("$schema", None)
         return out
     return None
-
-
-def _join(a: str | None, b: str | None) -> str | None:
-    parts = [p for p in (a, b) if p]
-    return "; ".join(dict.fromkeys(parts)) or None
 
 
 def _bind_pattern(pattern: Node, value: Any) -> dict[str, Any]:
