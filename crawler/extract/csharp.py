@@ -23,6 +23,7 @@ from crawler.extract.treesitter import (
     matches,
     merge_duplicates,
     node_text,
+    object_schema,
     parse_files,
     snake_case,
     unresolved_entry,
@@ -146,10 +147,7 @@ class _Reader:
             properties[pname] = prop
             if default is None and not ptype.endswith("?"):
                 required.append(pname)
-        schema: dict[str, Any] = {"type": "object", "properties": properties}
-        if required:
-            schema["required"] = required
-        return schema
+        return object_schema(properties, required)
 
     def string(self, node: Node | None) -> str | None:
         value = self.literal(node)

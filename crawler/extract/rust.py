@@ -25,6 +25,7 @@ from crawler.extract.treesitter import (
     line_of,
     merge_duplicates,
     node_text,
+    object_schema,
     parse,
     parse_files,
     unresolved_entry,
@@ -252,10 +253,7 @@ class _Reader:
                 properties[pname] = prop
                 if outer != "Option":
                     required.append(pname)
-        schema: dict[str, Any] = {"type": "object", "properties": properties}
-        if required:
-            schema["required"] = required
-        return schema
+        return object_schema(properties, required)
 
     def struct_schema(self, struct: Node) -> dict[str, Any]:
         """What schemars derives for a struct: properties from fields, required unless Option or defaulted."""
@@ -290,10 +288,7 @@ class _Reader:
             optional = _split_generic(ftype)[0] == "Option" or "default" in serde or struct_default
             if not optional:
                 required.append(fname)
-        schema: dict[str, Any] = {"type": "object", "properties": properties}
-        if required:
-            schema["required"] = required
-        return schema
+        return object_schema(properties, required)
 
     def tool_new(self, call: Node, path: str, offset: int = 0) -> None:
         args_node = call.child_by_field_name("arguments")

@@ -273,6 +273,14 @@ def merge_duplicates(tools: list[ToolRecord]) -> list[ToolRecord]:
     return out
 
 
+def object_schema(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """The JSON Schema of a tool's arguments object, as the SDKs emit it (no `required` key when empty)."""
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    return schema
+
+
 ELSE_PREFIX = "else of "
 
 
