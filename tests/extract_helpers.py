@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from catalog.records import ToolRecord
+from catalog.records import ExtractionResult, ToolRecord
 from crawler.extract.base import FileResult, SourceFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "servers"
@@ -28,3 +28,14 @@ def by_name(result: FileResult) -> dict[str, ToolRecord]:
     names = [t.name for t in result.tools]
     assert len(names) == len(set(names)), f"duplicate tool names: {names}"
     return {t.name: t for t in result.tools}
+
+
+def extract_fixture(folder: str) -> ExtractionResult:
+    """A fixture server through the real driver (walk, pre-filter, grouping, language module)."""
+    from crawler.extract import extract_path
+
+    return extract_path(FIXTURES / folder)
+
+
+def server_tools(result: ExtractionResult) -> dict[str, list[str]]:
+    return {s.name: sorted(t.name for t in s.tools) for s in result.servers}

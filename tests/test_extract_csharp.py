@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract.csharp import extract_files, tool_name_from_method
-from tests.extract_helpers import by_name, run
+from tests.extract_helpers import by_name, extract_fixture, run
 
 
 def test_mcp_server_tool_methods() -> None:
@@ -41,3 +41,10 @@ def test_mcp_server_tool_methods() -> None:
 )
 def test_default_tool_names(method: str, name: str) -> None:
     assert tool_name_from_method(method) == name
+
+
+def test_driver_end_to_end() -> None:
+    result = extract_fixture("csharp/weather")
+    assert [sorted(t.name for t in s.tools) for s in result.servers] == [
+        ["delete_location", "echo", "get_alerts", "get_forecast"]
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crawler.extract.base import SourceFile
 from crawler.extract.golang import extract_files
-from tests.extract_helpers import by_name, run
+from tests.extract_helpers import by_name, extract_fixture, run, server_tools
 
 
 def test_mcp_go_option_builders() -> None:
@@ -64,3 +64,16 @@ def test_go_escapes_and_broken_files() -> None:
     )
     result = extract_files([SourceFile("main.go", src)])
     assert [(t.name, t.description) for t in result.tools] == [("xéAA", "a\tb")]
+
+
+def test_driver_end_to_end() -> None:
+    result = extract_fixture("go/official")
+    assert server_tools(result) == {
+        "github.com/acme/repos-mcp": [
+            "confirm_delete",
+            "get_repo",
+            "greet (structured)",
+            "update_title",
+            "update_topics",
+        ]
+    }

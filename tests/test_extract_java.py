@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crawler.extract.base import SourceFile
 from crawler.extract.java import extract_files
-from tests.extract_helpers import by_name, run
+from tests.extract_helpers import by_name, extract_fixture, run
 
 
 def test_spring_ai_and_mcp_annotations() -> None:
@@ -43,3 +43,8 @@ def test_escapes_and_unresolvable_names() -> None:
     result = extract_files([SourceFile("src/main/java/T.java", src)])
     assert [(t.name, t.description) for t in result.tools] == [("a", "tab\there é")]
     assert [u["line"] for u in result.unresolved] == [3]
+
+
+def test_driver_end_to_end() -> None:
+    result = extract_fixture("java/spring")
+    assert [sorted(t.name for t in s.tools) for s in result.servers] == [["borrow_book", "purge_loans", "searchBooks"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crawler.extract.base import SourceFile
 from crawler.extract.rust import extract_files
-from tests.extract_helpers import by_name, run
+from tests.extract_helpers import by_name, extract_fixture, run, server_tools
 
 
 def test_rmcp_tool_router_methods() -> None:
@@ -48,3 +48,8 @@ def test_escapes_and_raw_strings() -> None:
     src = '#[tool(description = "tab\\there \\u{e9}", name = r#"q"uote"#)]\nfn f(&self) {}\n'
     tools = extract_files([SourceFile("src/lib.rs", src)]).tools
     assert [(t.name, t.description) for t in tools] == [('q"uote', "tab\there é")]
+
+
+def test_driver_end_to_end() -> None:
+    result = extract_fixture("rust/counter")
+    assert server_tools(result) == {"counter-mcp": ["decrement", "get-info", "increment", "reset", "sum"]}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from crawler.extract import extract_path
 from crawler.extract.base import SourceFile
 from crawler.extract.typescript import extract_files
-from tests.extract_helpers import by_name, run
+from tests.extract_helpers import FIXTURES, by_name, extract_fixture, run, server_tools
 
 EXT = (".ts", ".tsx", ".js", ".mjs", ".cjs", ".mts", ".cts")
 
@@ -173,3 +177,21 @@ def test_template_literal_escapes_and_concatenation() -> None:
     )
     tools = extract_files([SourceFile("index.ts", src)]).tools
     assert [(t.name, t.description) for t in tools] == [("files_read", "Read a file.\nPath uses \\ on Windows. été")]
+
+
+def test_driver_end_to_end_and_monorepo(tmp_path: Path) -> None:
+    result = extract_fixture("javascript/compiled-cjs")
+    assert server_tools(result) == {"weather-alerts-mcp": ["get_alerts", "get_forecast"]}
+    assert result.servers[0].language == "typescript"
+    assert result.servers[0].tools[0].file == "dist/index.js"
+    # a monorepo: each package is its own server with its own tools
+    shutil.copytree(FIXTURES / "typescript" / "basic", tmp_path / "packages" / "notes")
+    shutil.copytree(FIXTURES / "go" / "mcpgo", tmp_path / "servers" / "inventory")
+    (tmp_path / "package.json").write_text('{"name": "acme-monorepo", "private": true}', encoding="utf-8")
+    mono = extract_path(tmp_path)
+    assert server_tools(mono) == {
+        "@acme/notes-mcp": sorted(by_name(run(extract_files, "typescript/basic", EXT))),
+        "github.com/acme/inventory-mcp": ["delete_item", "get_item", "search_items"],
+    }
+    notes = next(s for s in mono.servers if s.name == "@acme/notes-mcp")
+    assert notes.subpath == "packages/notes" and notes.tools[0].file == "packages/notes/src/index.ts"
