@@ -30,6 +30,7 @@ from crawler.extract.treesitter import (
     node_text,
     parse_files,
     short,
+    typed,
     unresolved_entry,
 )
 
@@ -135,17 +136,17 @@ class _GoExtractor:
                 fn = match["function"][0]
                 self.functions.setdefault(node_text(fn.child_by_field_name("name")), fn)
         defs = captures(GRAMMAR, _DEFS, root)
-        for node in defs.get("newtool", []):
+        for node in typed(defs, "newtool", "call_expression"):
             self.defs.append(("newtool", path, node))
-        for node in defs.get("struct", []):
+        for node in typed(defs, "struct", "composite_literal"):
             self.defs.append(("struct", path, node))
-        for call in defs.get("addtool", []):
+        for call in typed(defs, "addtool", "call_expression"):
             args = _args(call)
             cond = _condition(call)
             for arg in args:
                 if arg.type == "identifier":
                     self.added.setdefault(node_text(arg), []).append(cond)
-        for call in defs.get("anycall", []):
+        for call in typed(defs, "anycall", "call_expression"):
             fn = call.child_by_field_name("function")
             callee = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
             self.calls.setdefault(node_text(callee), []).append((path, call))

@@ -28,6 +28,7 @@ from crawler.extract.treesitter import (
     object_schema,
     parse,
     parse_files,
+    typed,
     unresolved_entry,
 )
 
@@ -67,13 +68,15 @@ def extract_files(files: list[SourceFile]) -> FileResult:
             roots.append((tree.root_node, offset))
         for root, offset in roots:
             caps = captures(GRAMMAR, _QUERY, root)
-            for node in caps.get("struct", []):
+            for node in typed(caps, "struct", "struct_item"):
                 structs.setdefault(node_text(node.child_by_field_name("name")), node)
-            for node in caps.get("const", []):
+            for node in typed(caps, "const", "const_item"):
                 consts.setdefault(node_text(node.child_by_field_name("name")), node.child_by_field_name("value"))
-            found.extend(("method", n, parsed.path, offset) for n in caps.get("function", []) if offset == 0)
-            found.extend(("new", n, parsed.path, offset) for n in caps.get("toolnew", []))
-            found.extend(("struct", n, parsed.path, offset) for n in caps.get("toolstruct", []))
+            found.extend(
+                ("method", n, parsed.path, offset) for n in typed(caps, "function", "function_item") if offset == 0
+            )
+            found.extend(("new", n, parsed.path, offset) for n in typed(caps, "toolnew", "call_expression"))
+            found.extend(("struct", n, parsed.path, offset) for n in typed(caps, "toolstruct", "struct_expression"))
     reader = _Reader(structs, consts, result)
     for kind, node, path, offset in sorted(found, key=lambda f: (f[2], f[1].start_point[0] + f[3])):
         if kind == "method":
@@ -97,7 +100,7 @@ def _macro_bodies(root: Node) -> list[tuple[Any, int]]:
     The wrapper is written on the body's first line, so a node's row plus the returned offset is its real row.
     """
     out: list[tuple[Any, int]] = []
-    for body in captures(GRAMMAR, _MACROS, root).get("body", []):
+    for body in typed(captures(GRAMMAR, _MACROS, root), "body", "token_tree"):
         text = node_text(body)
         if "Tool" not in text or len(text) < 3:
             continue

@@ -77,6 +77,11 @@ def captures(lang: str, source: str, node: Node) -> dict[str, list[Node]]:
     return QueryCursor(query(lang, source)).captures(node)
 
 
+def typed(caps: dict[str, list[Node]], name: str, *types: str) -> list[Node]:
+    """The nodes captured under `name` that have one of `types` (a guard: a capture list can hold stray nodes)."""
+    return [n for n in caps.get(name, []) if n.type in types]
+
+
 def matches(lang: str, source: str, node: Node) -> list[dict[str, list[Node]]]:
     """Each match's captures together (capture lists from `captures` are not aligned across names)."""
     return [caps for _, caps in QueryCursor(query(lang, source)).matches(node)]

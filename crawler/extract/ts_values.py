@@ -14,7 +14,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from crawler.extract.treesitter import captures, decode_escape, line_of, node_text, short
+from crawler.extract.treesitter import captures, decode_escape, line_of, node_text, short, typed
 from crawler.extract.zod_schema import ZodType, shape_to_schema, to_json_schema
 
 MAX_DEPTH = 60
@@ -111,7 +111,7 @@ def index_file(path: str, grammar: str, root: Node) -> FileInfo:
     """One query pass collecting every declaration the evaluator may need later."""
     info = FileInfo(path, grammar, root)
     caps = captures(grammar, _DECLS if grammar == "javascript" else _DECLS + _TS_DECLS, root)
-    for decl in caps.get("decl", []):
+    for decl in typed(caps, "decl", "variable_declarator"):
         name, value = decl.child_by_field_name("name"), decl.child_by_field_name("value")
         if name is None or value is None:
             continue
@@ -126,14 +126,14 @@ def index_file(path: str, grammar: str, root: Node) -> FileInfo:
                     key, local = child.child_by_field_name("key"), child.child_by_field_name("value")
                     if key is not None and local is not None and local.type == "identifier":
                         _record_require(info, node_text(local), value, node_text(key))
-    for fn in caps.get("function", []):
+    for fn in typed(caps, "function", "function_declaration", "generator_function_declaration"):
         fname = fn.child_by_field_name("name")
         info.functions.setdefault(node_text(fname), fn)
-    for en in caps.get("enum", []):
+    for en in typed(caps, "enum", "enum_declaration"):
         info.enums.setdefault(node_text(en.child_by_field_name("name")), en)
-    for imp in caps.get("import", []):
+    for imp in typed(caps, "import", "import_statement"):
         _record_import(info, imp)
-    for target in caps.get("target", []):
+    for target in typed(caps, "target", "member_expression"):
         obj, prop = target.child_by_field_name("object"), target.child_by_field_name("property")
         assigned = target.parent.child_by_field_name("right") if target.parent else None
         if obj is None or prop is None or assigned is None:
@@ -143,9 +143,11 @@ def index_file(path: str, grammar: str, root: Node) -> FileInfo:
                 info.exports[node_text(prop)] = assigned
         elif node_text(obj) == "module" and node_text(prop) == "exports" and assigned.type == "object":
             info.exports.setdefault("default", assigned)
-    for call in caps.get("push", []):
-        arr = call.child_by_field_name("function").child_by_field_name("object")  # type: ignore[union-attr]
-        info.pushes.setdefault(node_text(arr), []).append(call)
+    for call in typed(caps, "push", "call_expression"):
+        fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+        arr = fn.child_by_field_name("object") if fn is not None else None
+        if arr is not None:
+            info.pushes.setdefault(node_text(arr), []).append(call)
     return info
 
 
@@ -251,6 +253,8 @@ class Evaluator:
                 self._global.setdefault(name, []).append((info.path, node))
         self._depth = 0
         self._active: set[tuple[str, int]] = set()
+        self._cache: dict[tuple[str, int], Any] = {}  # values of env-free expressions: each evaluated once
+        self._truncations = 0
 
     # -- modules -----------------------------------------------------------------------------------------
     def resolve_module(self, from_file: str, spec: str) -> str | None:
@@ -359,15 +363,22 @@ class Evaluator:
         if node is None:
             return Unknown("")
         key = (file, node.id)
+        if not env and key in self._cache:
+            return self._cache[key]
         if self._depth > MAX_DEPTH or key in self._active:
+            self._truncations += 1
             return Unknown(short(node_text(node)))
         self._depth += 1
         self._active.add(key)
+        truncations = self._truncations
         try:
-            return self._eval(node, file, env)
+            value = self._eval(node, file, env)
         finally:
             self._depth -= 1
             self._active.discard(key)
+        if not env and truncations == self._truncations:
+            self._cache[key] = value  # only complete results: a cut-short one may resolve from another path
+        return value
 
     def _eval(self, node: Node, file: str, env: dict[str, Any]) -> Any:  # noqa: C901 - one case per node type
         t = node.type

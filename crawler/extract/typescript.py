@@ -24,6 +24,7 @@ from crawler.extract.treesitter import (
     merge_duplicates,
     node_text,
     parse_files,
+    typed,
     unresolved_entry,
 )
 from crawler.extract.ts_values import (
@@ -113,7 +114,7 @@ class _Extractor:
     def run(self) -> None:
         for path, info in self.infos.items():
             caps = captures(info.grammar, _CALLS, info.root)
-            for call in sorted(caps.get("call", []), key=lambda n: n.start_byte):
+            for call in sorted(typed(caps, "call", "call_expression"), key=lambda n: n.start_byte):
                 try:
                     self._registration(call, path, info)
                 except RecursionError:
@@ -268,20 +269,22 @@ class _Extractor:
     def _list_tools_handler(self, handler: Node, call: Node, path: str) -> None:
         value = self.ev.eval(handler, path, {})
         if not isinstance(value, Func):
+            inner = _first_function(handler)  # wrapped: wrapHandler("ListTools", withMonitoring(async () => ...))
+            value = Func(inner, path) if inner is not None else value
+        if not isinstance(value, Func):
             self.result.unresolved.append(unresolved_entry(path, handler, "tools/list handler defined elsewhere"))
             return
-        results = function_result_nodes(value.node)
         found = False
-        for node in results:
-            returned = self.ev.eval(node, value.file, {})
-            if isinstance(returned, dict):
-                returned = returned.get("tools", Unknown(node_text(node)))
-            if isinstance(returned, list):
-                found = True
-                for item in returned:
-                    self._tool_object(item, node, value.file, enclosing_condition(node))
-            elif not isinstance(returned, Unknown) or results:
-                continue
+        for env, ctx_condition in self._contexts(call, path, depth=0):
+            for node in function_result_nodes(value.node):
+                returned = self.ev.eval(node, value.file, env)
+                if isinstance(returned, dict):
+                    returned = returned.get("tools", Unknown(node_text(node)))
+                if isinstance(returned, list):
+                    found = True
+                    condition = join_conditions(ctx_condition, enclosing_condition(node))
+                    for item in returned:
+                        self._tool_object(item, node, value.file, condition)
         if not found:
             before = len(self.result.tools)
             self._typed_tool_declarations()
@@ -295,7 +298,7 @@ class _Extractor:
         for path, info in self.infos.items():
             if info.grammar == "javascript":
                 continue  # no type annotations
-            for decl in captures(info.grammar, _TYPED_TOOLS, info.root).get("decl", []):
+            for decl in typed(captures(info.grammar, _TYPED_TOOLS, info.root), "decl", "variable_declarator"):
                 ann = decl.child_by_field_name("type")
                 if not _TOOL_TYPE.match(node_text(ann)):
                     continue
@@ -373,6 +376,8 @@ class _Extractor:
                     else:
                         bound[pname] = Unknown(pname)
                 out.append((bound, join_conditions(cond, enclosing_condition(call))))
+                if len(out) >= MAX_CONTEXTS:
+                    return out
         if not out:
             defaults = {p: self.ev.eval(d, path, {}) for p, d in params if p and d is not None}
             if defaults:
@@ -383,13 +388,24 @@ class _Extractor:
         if self._call_index is None:
             self._call_index = {}
             for path, info in self.infos.items():
-                for call in captures(info.grammar, _ALL_CALLS, info.root).get("call", []):
+                for call in typed(captures(info.grammar, _ALL_CALLS, info.root), "call", "call_expression"):
                     fn = call.child_by_field_name("function")
                     callee = (
                         fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else fn
                     )
                     self._call_index.setdefault(node_text(callee), []).append((path, call))
         return self._call_index.get(name, [])
+
+
+def _first_function(node: Node) -> Node | None:
+    """The outermost function expression inside `node` (pre-order), if any."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in ("arrow_function", "function_expression", "function"):
+            return current
+        stack.extend(reversed(current.named_children))
+    return None
 
 
 def _is_list_tools_schema(node: Node) -> bool:
