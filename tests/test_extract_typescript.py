@@ -195,3 +195,24 @@ def test_driver_end_to_end_and_monorepo(tmp_path: Path) -> None:
     }
     notes = next(s for s in mono.servers if s.name == "@acme/notes-mcp")
     assert notes.subpath == "packages/notes" and notes.tools[0].file == "packages/notes/src/index.ts"
+
+
+def test_compiled_low_level_server_with_factories_enums_and_branches() -> None:
+    result = run(extract_files, "javascript/compiled-lowlevel", EXT)
+    tools = by_name(result)
+    assert set(tools) == {"list_nodes", "drain_node", "ping"}
+    drain = tools["drain_node"]
+    assert drain.input_schema == {
+        "type": "object",
+        "properties": {
+            "node": {"type": "string", "description": "Node name"},
+            "force": {"type": "boolean", "default": False},
+        },
+        "required": ["node"],
+    }
+    assert drain.annotations == {"destructiveHint": True}
+    # listed in the default branch and, filtered, in the read-only branch: on by default
+    assert drain.conditional.startswith("on by default; other configurations: if (readOnly)")
+    assert tools["ping"].conditional is None
+    assert (tools["ping"].file, tools["ping"].line) == ("dist/tools.js", 24)
+    assert result.unresolved == []

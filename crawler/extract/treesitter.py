@@ -305,7 +305,13 @@ def _covering_condition(conditions: list[str]) -> str | None:
         head, _, last = a.rpartition("; ")
         if last.startswith("if ") and ((head + "; " if head else "") + ELSE_PREFIX + last) in conditions:
             return head or None
-    return " | ".join(conditions)
+    if len(conditions) > 1:
+        # a variant in the branch taken when every tested flag is off: the tool is there by default
+        defaults = [c for c in conditions if all(p.startswith(ELSE_PREFIX) for p in c.split("; "))]
+        if defaults:
+            others = [c for c in conditions if c not in defaults]
+            return short("on by default; other configurations: " + " | ".join(others), 300)
+    return short(" | ".join(conditions), 300)
 
 
 def unresolved_entry(path: str, node: Node, reason: str) -> dict[str, Any]:

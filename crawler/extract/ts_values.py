@@ -74,6 +74,8 @@ class FileInfo:
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (module spec, imported | * | default)
     pushes: dict[str, list[Node]] = field(default_factory=dict)  # array name -> `.push(...)` call nodes
     exports: dict[str, Node] = field(default_factory=dict)  # `exports.X = value` / `module.exports = {...}`
+    assigned: dict[str, list[Node]] = field(default_factory=dict)  # `x = value` after a bare `let x;`
+    compiled_enums: dict[str, dict[str, Node]] = field(default_factory=dict)  # tsc: `(function (E) {E["A"] = "a"})`
 
 
 _DECLS = """
@@ -82,6 +84,8 @@ _DECLS = """
 (generator_function_declaration name: (identifier) @fname) @function
 (import_statement source: (string) @source) @import
 (assignment_expression left: (member_expression) @target right: (_) @assigned)
+(assignment_expression left: (identifier) @var right: (_) @varvalue)
+(assignment_expression left: (subscript_expression object: (identifier) @eobj index: (string) @ekey) right: (_) @evalue)
 (call_expression function: (member_expression object: (identifier) @pusharr
   property: (property_identifier) @pushm (#eq? @pushm "push")) @push)
 """
@@ -143,6 +147,18 @@ def index_file(path: str, grammar: str, root: Node) -> FileInfo:
                 info.exports[node_text(prop)] = assigned
         elif node_text(obj) == "module" and node_text(prop) == "exports" and assigned.type == "object":
             info.exports.setdefault("default", assigned)
+    for var in typed(caps, "var", "identifier"):
+        value = var.parent.child_by_field_name("right") if var.parent is not None else None
+        if value is not None and var.parent.child_by_field_name("left") == var:  # type: ignore[union-attr]
+            info.assigned.setdefault(node_text(var), []).append(value)
+    for key in typed(caps, "ekey", "string"):
+        sub = key.parent
+        assignment = sub.parent if sub is not None else None
+        if assignment is None or assignment.type != "assignment_expression":
+            continue
+        obj, value = sub.child_by_field_name("object"), assignment.child_by_field_name("right")  # type: ignore[union-attr]
+        if obj is not None and value is not None:
+            info.compiled_enums.setdefault(node_text(obj), {})[string_value(key)] = value
     for call in typed(caps, "push", "call_expression"):
         fn = call.child_by_field_name("function") if call.type == "call_expression" else None
         arr = fn.child_by_field_name("object") if fn is not None else None
@@ -317,6 +333,10 @@ class Evaluator:
             if name in info.bindings:
                 value = self.eval(info.bindings[name], file, {})
                 return self._with_pushes(value, info, name)
+            if name in info.compiled_enums:
+                return {k: self.eval(v, file, {}) for k, v in info.compiled_enums[name].items()}
+            if name in info.assigned:
+                return self._assignments(info, name, env)
         if name == "z":
             return ZodRoot()
         if follow_global:
@@ -329,6 +349,22 @@ class Evaluator:
                     return self._enum(node, other_file)
                 return self.eval(node, other_file, {})
         return Unknown(name)
+
+    def _assignments(self, info: FileInfo, name: str, env: dict[str, Any]) -> Any:
+        """A variable declared bare and assigned in branches: the union of the lists, each under its branch."""
+        values = [(self.eval(node, info.path, env), enclosing_condition(node)) for node in info.assigned[name]]
+        if len(values) == 1 and values[0][1] is None:
+            return values[0][0]
+        if not all(isinstance(v, list) for v, _ in values):
+            return Unknown(name)
+        out: list[Any] = []
+        for value, cond in values:
+            for item in value:
+                if isinstance(item, Cond):
+                    out.append(Cond(item.value, "; ".join(c for c in (cond, item.condition) if c)))
+                else:
+                    out.append(Cond(item, cond) if cond else item)
+        return out
 
     def _with_pushes(self, value: Any, info: FileInfo, name: str) -> Any:
         if not isinstance(value, list) or name not in info.pushes:

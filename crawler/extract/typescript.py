@@ -101,6 +101,7 @@ def extract_files(files: list[SourceFile]) -> FileResult:
         infos[parsed.path] = index_file(parsed.path, _grammar(parsed.path) or "typescript", parsed.tree.root_node)
     _Extractor(infos, result).run()
     result.tools = merge_duplicates(result.tools)
+    result.unresolved = list({(u["file"], u["line"], u["expression"]): u for u in result.unresolved}.values())
     return result
 
 
