@@ -43,6 +43,8 @@ def parse_pairs(values: list[str], sep: str, what: str) -> dict[str, str]:
 
 
 def register(app: typer.Typer) -> None:
+    register_client_configs(app)
+
     @app.command(
         "introspect",
         help="List the tools of a running MCP server (stdio command after `--`, or --url).\n\n"
@@ -117,6 +119,52 @@ def register(app: typer.Typer) -> None:
             _print_result(result, stored)
         for problem in result.problems:
             console.print(f"warning: {problem}", markup=False, highlight=False)
+
+
+def register_client_configs(app: typer.Typer) -> None:
+    @app.command(
+        "client-configs",
+        help="List the MCP servers configured in Claude Desktop, Claude Code, Cursor, VS Code and Windsurf, "
+        "and what each one runs (npm or PyPI package, Docker image, local path, URL). Reads files only; runs nothing. "
+        "Secret values are never shown: only variable and header names.\n\n"
+        "Example: mcp-catalog client-configs --json\n\n"
+        "Example: mcp-catalog client-configs ./.vscode/mcp.json ~/.cursor/mcp.json",
+    )
+    @friendly_errors
+    def client_configs(
+        paths: Annotated[
+            list[Path] | None, typer.Argument(help="Configuration files to read (default: discover them).")
+        ] = None,
+        home: Annotated[Path | None, typer.Option("--home", help="Home folder to search (default: yours).")] = None,
+        cwd: Annotated[Path | None, typer.Option("--project", help="Project folder to search (default: here).")] = None,
+        json_out: JsonOption = False,
+    ) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        from crawler.clientconfig import read_all
+
+        servers, errors = read_all(home=home, cwd=cwd, paths=list(paths) if paths else None)
+        if json_out:
+            print_json({"servers": [s.to_json() for s in servers], "errors": errors})
+        else:
+            table = Table("client", "server", "kind", "runs", "secret names")
+            for s in servers:
+                runs = s.package or s.url or s.path or " ".join(s.command)
+                runs += f" {s.version}" if s.version else ""
+                secrets = ", ".join(s.secret_env_names + [f"header {h}" for h in s.header_names])
+                name = s.name + (" (disabled)" if s.disabled else "")
+                table.add_row(*(Text(v) for v in (s.client, name, s.kind, runs, secrets)))
+            if servers:
+                out.print(table)
+                files = sorted({s.config_path for s in servers})
+                console.print(f"{len(servers)} servers in {len(files)} files: " + ", ".join(files), markup=False)
+            else:
+                console.print("no configured MCP servers found", highlight=False)
+        for error in errors:
+            console.print(f"skipped {error}", markup=False, highlight=False)
+        if errors and not servers:
+            raise typer.Exit(EXIT_FAILED)
 
 
 def _print_result(result: LiveResult, stored: dict[str, Any] | None) -> None:
