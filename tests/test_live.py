@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -181,28 +182,46 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_streamable_http_on_localhost(tmp_path: Path) -> None:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*_server("mcpserver_stdio.py"), "--http", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
+@pytest.fixture
+def http_server() -> Iterator[Callable[[str], int]]:
+    """Start the fixture server on a free 127.0.0.1 port with the given transport flag; stopped afterwards."""
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(flag: str) -> int:
+        port = _free_port()
+        procs.append(
+            subprocess.Popen(
+                [*_server("mcpserver_stdio.py"), flag, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
+                return port
             except OSError:
                 time.sleep(0.1)
-        result = introspect_url(
-            f"http://127.0.0.1:{port}/mcp", headers={"Authorization": "Bearer not-stored"}, timeout=20
-        )
-        assert result.transport == "streamable-http"
-        assert [t.name for t in result.tools] == ["get_weather", "delete_forecast", "echo"]
-        assert "not-stored" not in json.dumps(result.to_json())
-    finally:
+        raise AssertionError("fixture HTTP server did not start")
+
+    yield start
+    for proc in procs:
         proc.kill()
         proc.wait(timeout=10)
+
+
+def test_streamable_http_on_localhost(http_server: Callable[[str], int]) -> None:
+    port = http_server("--http")
+    result = introspect_url(f"http://127.0.0.1:{port}/mcp", headers={"Authorization": "Bearer not-stored"}, timeout=20)
+    assert result.transport == "streamable-http"
+    assert [t.name for t in result.tools] == ["get_weather", "delete_forecast", "echo"]
+    assert "not-stored" not in json.dumps(result.to_json())
+
+
+def test_sse_server_is_reached_through_the_fallback(http_server: Callable[[str], int]) -> None:
+    port = http_server("--sse")
+    result = introspect_url(f"http://127.0.0.1:{port}/sse", timeout=20)
+    assert result.transport == "sse"
+    assert result.server_name == "fixture-weather" and len(result.tools) == 3
 
 
 def test_unreachable_url_reports_both_transports() -> None:
