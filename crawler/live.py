@@ -17,14 +17,15 @@ verbatim (title, description, inputSchema, outputSchema, annotations).
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -247,8 +248,18 @@ def introspect_stdio(
     temporary folder (a given ``cwd`` is used as-is, e.g. an installed package's folder).
     Raises IntrospectionError with the reason (and the tail of the server's stderr) on any failure.
     """
-    if not math.isfinite(timeout) or timeout <= 0:
-        raise IntrospectionError(f"timeout must be a positive number of seconds, got {timeout}")
+    return anyio.run(functools.partial(introspect_stdio_async, command, env=env, timeout=timeout, cwd=cwd))
+
+
+async def introspect_stdio_async(
+    command: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    cwd: Path | None = None,
+) -> LiveResult:
+    """``introspect_stdio`` for callers already inside an event loop (asyncio or trio, through anyio)."""
+    _check_timeout(timeout)
     result = LiveResult(
         transport="stdio", target=" ".join(redact_args(list(command))), env_names=sorted((env or {}).keys())
     )
@@ -267,8 +278,8 @@ def introspect_stdio(
             command=argv[0], args=argv[1:], env=child_env, cwd=str(cwd or work), encoding_error_handler="replace"
         )
         with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace", dir=tmp) as errlog:
-            return _run_bounded(
-                lambda: _run_client(lambda: stdio_client(params, errlog=errlog), result),
+            return await _bounded(
+                _run_client(lambda: stdio_client(params, errlog=errlog), result),
                 result,
                 timeout,
                 what=f"server {result.target!r}",
@@ -287,10 +298,24 @@ def introspect_url(
 
     ``transport`` may force ``streamable-http`` or ``sse``. Header values are sent, never stored or shown.
     """
+    return anyio.run(
+        functools.partial(introspect_url_async, url, headers=headers, timeout=timeout, transport=transport)
+    )
+
+
+async def introspect_url_async(
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    transport: str = "auto",
+) -> LiveResult:
+    """``introspect_url`` for callers already inside an event loop."""
     if not url.startswith(("http://", "https://")):
         raise IntrospectionError(f"{redact_url(url)!r} is not an http(s) URL")
-    if not math.isfinite(timeout) or timeout <= 0:
-        raise IntrospectionError(f"timeout must be a positive number of seconds, got {timeout}")
+    if transport not in ("auto", "streamable-http", "sse"):
+        raise IntrospectionError(f"transport must be auto, streamable-http or sse, not {transport!r}")
+    _check_timeout(timeout)
     target = redact_url(url)
     order = ["streamable-http", "sse"] if transport == "auto" else [transport]
     deadline = time.monotonic() + timeout
@@ -301,10 +326,8 @@ def introspect_url(
             break
         result = LiveResult(transport=kind, target=target)
         try:
-            return _run_bounded(
-                lambda kind=kind, result=result, remaining=remaining: _run_client(
-                    lambda: _http_transport(kind, url, headers or {}, remaining), result
-                ),
+            return await _bounded(
+                _run_client(lambda kind=kind, left=remaining: _http_transport(kind, url, headers or {}, left), result),
                 result,
                 remaining,
                 what=f"{kind} endpoint {target}",
@@ -314,47 +337,40 @@ def introspect_url(
     raise IntrospectionError(f"could not list tools at {target}: " + "; ".join(failures or ["timed out"]))
 
 
+def _check_timeout(timeout: float) -> None:
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise IntrospectionError(f"timeout must be a positive number of seconds, got {timeout}")
+
+
 def _http_transport(kind: str, url: str, headers: dict[str, str], timeout: float) -> AbstractAsyncContextManager[Any]:
     if kind == "sse":
         return sse_client(url, headers=headers, timeout=timeout, sse_read_timeout=timeout)
-    client = create_mcp_http_client(headers=headers, timeout=httpx2.Timeout(timeout))
-    return _owned_http(client, streamable_http_client(url, http_client=client))
+    return _streamable_http(url, headers, timeout)
 
 
-class _owned_http:  # noqa: N801 - used like a function
-    """Enter the streamable HTTP transport and close the httpx client we created for it afterwards."""
-
-    def __init__(self, client: httpx2.AsyncClient, transport: AbstractAsyncContextManager[Any]) -> None:
-        self.client, self.transport = client, transport
-
-    async def __aenter__(self) -> Any:
-        await self.client.__aenter__()
-        return await self.transport.__aenter__()
-
-    async def __aexit__(self, *exc: Any) -> None:
-        try:
-            await self.transport.__aexit__(*exc)
-        finally:
-            await self.client.__aexit__(None, None, None)
+@asynccontextmanager
+async def _streamable_http(url: str, headers: dict[str, str], timeout: float) -> AsyncIterator[Any]:
+    """The streamable HTTP transport over an httpx client we own (headers, timeout), closed afterwards."""
+    async with (
+        create_mcp_http_client(headers=headers, timeout=httpx2.Timeout(timeout)) as client,
+        streamable_http_client(url, http_client=client) as streams,
+    ):
+        yield streams
 
 
-def _run_bounded(
-    work: Callable[[], Awaitable[LiveResult]],
+async def _bounded(
+    work: Awaitable[LiveResult],
     result: LiveResult,
     timeout: float,
     *,
     what: str,
     stderr: Callable[[], str] | None = None,
 ) -> LiveResult:
-    """Run one async introspection under a hard deadline and turn every failure into IntrospectionError."""
+    """Await one introspection under a hard deadline and turn every failure into IntrospectionError."""
     started = time.monotonic()
-
-    async def bounded() -> LiveResult:
-        with anyio.fail_after(timeout):
-            return await work()
-
     try:
-        out = anyio.run(bounded)
+        with anyio.fail_after(timeout):
+            out = await work
     except TimeoutError:
         raise IntrospectionError(
             _with_stderr(

@@ -22,10 +22,8 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,11 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # usable as `python scripts/measure_extraction.py` from a checkout
     sys.path.insert(0, str(ROOT))
 
+from crawler.archive import ArchiveError, package_root, unpack  # noqa: E402
 from crawler.live import IntrospectionError, introspect_stdio  # noqa: E402
 from crawler.seeds import Seed, parse_seeds, quickstart  # noqa: E402
 
 DEFAULT_CACHE = Path.home() / ".cache" / "mcp-catalog" / "measure"
-MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 # How to start servers that refuse to start without an argument; none of these is a credential.
 START_ARGS: dict[str, list[str]] = {
     "@modelcontextprotocol/server-filesystem": ["{tmp}"],
@@ -109,51 +107,18 @@ def fetch_artifact(seed: Seed, cache: Path) -> Path:
     return found[0]
 
 
-def safe_unpack(archive: Path, dest: Path) -> Path:
-    """Unpack a tarball, wheel or zip without following links out or writing outside ``dest``."""
-    dest.mkdir(parents=True, exist_ok=True)
-    name = archive.name.lower()
-    if name.endswith((".tgz", ".tar.gz", ".tar")):
-        with tarfile.open(archive) as tar:
-            members = [m for m in tar.getmembers() if m.isfile() or m.isdir()]
-            if sum(m.size for m in members) > MAX_UNPACKED_BYTES:
-                raise RuntimeError(f"{archive.name}: unpacks to more than {MAX_UNPACKED_BYTES} bytes")
-            tar.extractall(dest, members=members, filter="data")
-    elif name.endswith((".whl", ".zip")):
-        with zipfile.ZipFile(archive) as zf:
-            infos = zf.infolist()
-            if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise RuntimeError(f"{archive.name}: unpacks to more than {MAX_UNPACKED_BYTES} bytes")
-            root = dest.resolve()
-            for info in infos:
-                target = (dest / info.filename).resolve()
-                if not target.is_relative_to(root):
-                    raise RuntimeError(f"{archive.name}: entry {info.filename!r} points outside the folder")
-            zf.extractall(dest)
-    else:
-        raise RuntimeError(f"{archive.name}: unknown archive type")
-    return dest
-
-
 def unpack_artifact(archive: Path) -> Path:
-    """The unpacked artifact (cached next to it); extraction runs on this folder."""
+    """The unpacked artifact (cached next to it, unpacked by the crawler's safe archive module)."""
     dest = archive.parent / "unpacked"
-    if dest.exists() and any(dest.iterdir()):
-        return dest
-    shutil.rmtree(dest, ignore_errors=True)
-    archive_mod = _archive_module()
-    if archive_mod is not None and hasattr(archive_mod, "safe_extract"):
-        archive_mod.safe_extract(archive, dest)
-        return dest
-    return safe_unpack(archive, dest)
-
-
-def _archive_module() -> Any:
-    try:
-        import crawler.archive as archive_mod  # written by the crawler's owners; used when it exists
-    except ImportError:
-        return None
-    return archive_mod
+    if not (dest.exists() and any(dest.iterdir())):
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir(parents=True)
+        try:
+            unpack(archive, dest)
+        except ArchiveError as exc:
+            shutil.rmtree(dest, ignore_errors=True)
+            raise RuntimeError(f"{archive.name}: {exc}") from exc
+    return package_root(dest)
 
 
 # ------------------------------------------------------------------------------------------------ static
@@ -372,7 +337,7 @@ def measure(seeds: list[Seed], *, cache: Path, timeout: float, live: bool, progr
             report.artifact = str(archive)
             unpacked = unpack_artifact(archive)
             static = static_tools(unpacked, report)
-        except (RuntimeError, OSError, tarfile.TarError, zipfile.BadZipFile, subprocess.TimeoutExpired) as exc:
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
             report.static_status = f"failed: fetch: {exc}"
         live_list = live_tools(seed, cache, timeout, report) if live else []
         if not live:

@@ -229,3 +229,22 @@ def test_unreachable_url_reports_both_transports() -> None:
     with pytest.raises(IntrospectionError) as err:
         introspect_url(f"http://127.0.0.1:{port}/mcp", timeout=5)
     assert "streamable-http:" in str(err.value) and "sse:" in str(err.value)
+
+
+def test_async_variant_runs_two_servers_concurrently_inside_one_loop() -> None:
+    import anyio
+
+    from crawler.live import introspect_stdio_async
+
+    results: dict[str, int] = {}
+
+    async def one(name: str) -> None:
+        results[name] = len((await introspect_stdio_async(_server(name), timeout=30)).tools)
+
+    async def main() -> None:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(one, "mcpserver_stdio.py")
+            tg.start_soon(one, "lowlevel_paged.py")
+
+    anyio.run(main)
+    assert results == {"mcpserver_stdio.py": 3, "lowlevel_paged.py": 6}
