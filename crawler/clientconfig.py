@@ -225,26 +225,133 @@ def _server_maps(data: dict[str, Any], client: str, path: Path) -> list[tuple[di
     return groups
 
 
-def read_config_file(path: Path, client: str | None = None) -> list[ConfiguredServer]:
-    """Every server entry of one client configuration file, resolved to what it runs.
+@dataclass
+class _RawEntry:
+    name: str
+    entry: Any
+    scope: str | None
+    disabled_by_parent: bool
 
-    Raises ConfigError when the file cannot be read or is not JSON; odd entries are kept with a note.
-    """
+
+def _raw_entries(path: Path, client: str | None) -> tuple[str, dict[str, Any], list[_RawEntry]]:
     path = Path(path).expanduser()
     client = client or guess_client(path)
     if client not in CLIENTS:
         raise ConfigError(f"unknown client {client!r}; expected one of {', '.join(CLIENTS)}")
     data = load_config_json(path)
     inputs = {str(i.get("id")): i for i in data.get("inputs") or [] if isinstance(i, dict)}
+    entries = [
+        _RawEntry(str(name), entry, scope, name in disabled_names)
+        for group, scope, disabled_names in _server_maps(data, client, path)
+        for name, entry in group.items()
+    ]
+    return client, inputs, entries
+
+
+def read_config_file(path: Path, client: str | None = None) -> list[ConfiguredServer]:
+    """Every server entry of one client configuration file, resolved to what it runs.
+
+    Raises ConfigError when the file cannot be read or is not JSON; odd entries are kept with a note.
+    """
+    path = Path(path).expanduser()
+    client, inputs, entries = _raw_entries(path, client)
     servers: list[ConfiguredServer] = []
-    for entries, scope, disabled_names in _server_maps(data, client, path):
-        for name, entry in entries.items():
-            server = resolve_entry(str(name), entry, client=client, config_path=path, inputs=inputs)
-            server.scope = scope
-            if name in disabled_names:
-                server.disabled = True
-            servers.append(server)
+    for raw in entries:
+        server = resolve_entry(raw.name, raw.entry, client=client, config_path=path, inputs=inputs)
+        server.scope = raw.scope
+        server.disabled = server.disabled or raw.disabled_by_parent
+        servers.append(server)
     return servers
+
+
+@dataclass
+class LaunchSpec:
+    """How the client would start one configured server, WITH its secret values: for running it, never for output.
+
+    Only ``mcp-catalog introspect --config`` uses this, to hand the server the same environment its client
+    would; nothing here may be printed, logged or stored.
+    """
+
+    name: str
+    command: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None
+    url: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    transport: str = "stdio"
+    missing: list[str] = field(default_factory=list)  # placeholders that could not be filled (${input:x}, ${VAR})
+
+    def __repr__(self) -> str:  # never show values by accident
+        return f"LaunchSpec(name={self.name!r}, env_names={sorted(self.env)}, header_names={sorted(self.headers)})"
+
+
+_PLACEHOLDER = re.compile(r"\$\{(env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{(input:[^}]+)\}")
+
+
+def expand_placeholders(value: str, project: Path, environ: dict[str, str], missing: list[str]) -> str:
+    """Fill ``${workspaceFolder}``, ``${env:NAME}`` (VS Code), ``${NAME}`` / ``${NAME:-default}`` (Claude Code).
+
+    ``${input:id}`` (a VS Code prompt) and unset variables are left as they are and added to ``missing``.
+    """
+    value = _expand_vars(value, project)
+
+    def fill(match: re.Match[str]) -> str:
+        if match.group(4):
+            missing.append(match.group(4))
+            return match.group(0)
+        name, default = match.group(2), match.group(3)
+        if name in environ:
+            return environ[name]
+        if default is not None:
+            return default
+        missing.append(name)
+        return match.group(0)
+
+    return _PLACEHOLDER.sub(fill, value)
+
+
+def launch_spec(path: Path, name: str, client: str | None = None, environ: dict[str, str] | None = None) -> LaunchSpec:
+    """The command, environment and working folder (or URL and headers) of server ``name`` in one config file.
+
+    Raises ConfigError if there is no such server or it has nothing to run.
+    """
+    path = Path(path).expanduser()
+    client, _inputs, entries = _raw_entries(path, client)
+    raw = next((e for e in entries if e.name == name), None)
+    if raw is None:
+        names = ", ".join(sorted({e.name for e in entries})) or "none"
+        raise ConfigError(f"{path}: no server named {name!r} (servers: {names})")
+    entry = raw.entry if isinstance(raw.entry, dict) else {}
+    project = _working_folder({}, path)
+    environ = dict(os.environ if environ is None else environ)
+    spec = LaunchSpec(name=name)
+
+    def fill(value: Any) -> str:
+        return expand_placeholders(str(value), project, environ, spec.missing)
+
+    spec.env = (
+        {str(k): fill(v) for k, v in (entry.get("env") or {}).items()} if isinstance(entry.get("env"), dict) else {}
+    )
+    url = entry.get("url") or entry.get("serverUrl") or entry.get("httpUrl")
+    if isinstance(url, str) and url:
+        spec.url = fill(url)
+        spec.headers = {str(k): fill(v) for k, v in (entry.get("headers") or {}).items()}
+        kind = str(entry.get("type") or entry.get("transport") or "").lower()
+        spec.transport = {"sse": "sse", "http": "streamable-http", "streamable-http": "streamable-http"}.get(
+            kind, "auto"
+        )
+        return spec
+    command = entry.get("command")
+    if not isinstance(command, str) or not command.strip():
+        raise ConfigError(f"{path}: server {name!r} has neither a command nor a url")
+    args = [fill(a) for a in entry.get("args") or [] if isinstance(a, str | int | float)]
+    if not args and " " in command.strip():
+        with contextlib.suppress(ValueError):
+            command, *args = shlex.split(command)
+    spec.command = [fill(command), *args]
+    if isinstance(entry.get("cwd"), str) and entry["cwd"]:
+        spec.cwd = _working_folder(entry, path)
+    return spec
 
 
 # ---------------------------------------------------------------------------------------------- resolution

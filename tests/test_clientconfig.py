@@ -208,3 +208,31 @@ def test_secret_names_and_argument_redaction() -> None:
         "FOO=bar",
         "API_KEY=<redacted>",
     ]
+
+
+def test_launch_spec_fills_placeholders_and_never_shows_values(tmp_path: Path) -> None:
+    from crawler.clientconfig import launch_spec
+
+    cfg = tmp_path / ".mcp.json"
+    cfg.write_text(
+        json.dumps(
+            {
+                "mcpServers": {
+                    "a": {
+                        "command": "node",
+                        "args": ["${HOME_DIR:-/opt}/s.js"],
+                        "env": {"K": "${SECRET_K}", "M": "${NOPE}"},
+                    },
+                    "r": {"type": "sse", "url": "https://h/sse", "headers": {"Authorization": "Bearer ${TOK}"}},
+                }
+            }
+        )
+    )
+    spec = launch_spec(cfg, "a", environ={"SECRET_K": "s3cr3t"})
+    assert spec.command == ["node", "/opt/s.js"]
+    assert spec.env == {"K": "s3cr3t", "M": "${NOPE}"} and spec.missing == ["NOPE"]
+    assert "s3cr3t" not in repr(spec)
+    remote = launch_spec(cfg, "r", environ={"TOK": "t"})
+    assert (remote.url, remote.transport, remote.headers) == ("https://h/sse", "sse", {"Authorization": "Bearer t"})
+    with pytest.raises(ConfigError, match="no server named 'x'"):
+        launch_spec(cfg, "x")

@@ -248,3 +248,38 @@ def test_async_variant_runs_two_servers_concurrently_inside_one_loop() -> None:
 
     anyio.run(main)
     assert results == {"mcpserver_stdio.py": 3, "lowlevel_paged.py": 6}
+
+
+def test_cli_starts_a_server_as_its_client_config_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "proj"
+    (project / ".vscode").mkdir(parents=True)
+    (project / "server.py").write_text((FIXTURES / "mcpserver_stdio.py").read_text())
+    report = tmp_path / "env.json"
+    config = project / ".vscode" / "mcp.json"
+    config.write_text(
+        json.dumps(
+            {
+                "servers": {
+                    "weather": {
+                        "command": PY,
+                        "args": ["${workspaceFolder}/server.py"],
+                        "env": {
+                            "ENV_REPORT": str(report),
+                            "API_TOKEN": "${env:FIXTURE_PARENT_TOKEN}",
+                            "UNSET": "${input:x}",
+                        },
+                    }
+                }
+            }
+        )
+    )
+    monkeypatch.setenv("FIXTURE_PARENT_TOKEN", "value-from-parent")
+    res = CliRunner().invoke(app, ["introspect", "--json", "--config", str(config), "--server", "weather"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["tool_count"] == 3
+    assert "input:x" in res.stderr and "value-from-parent" not in res.output
+    seen = json.loads(report.read_text())["env"]
+    assert seen["API_TOKEN"] == "value-from-parent"  # the configured env reaches the server, as the client does
+    assert "FIXTURE_PARENT_TOKEN" not in seen  # but nothing else of ours
+    res = CliRunner().invoke(app, ["introspect", "--config", str(config), "--server", "nope"])
+    assert res.exit_code == 2 and "no server named 'nope' (servers: weather)" in res.output

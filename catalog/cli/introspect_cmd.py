@@ -21,6 +21,7 @@ from catalog.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from crawler.clientconfig import LaunchSpec
     from crawler.live import LiveResult
 
 WARNING = (
@@ -50,7 +51,8 @@ def register(app: typer.Typer) -> None:
         help="List the tools of a running MCP server (stdio command after `--`, or --url).\n\n"
         + WARNING
         + "\n\nExample: mcp-catalog introspect --timeout 60 --env API_BASE=http://localhost:8080 -- npx -y @scope/server@1.2.3"
-        + "\n\nExample: mcp-catalog introspect --url https://mcp.example.com/mcp --header 'Authorization: Bearer ...' --json",
+        + "\n\nExample: mcp-catalog introspect --url https://mcp.example.com/mcp --header 'Authorization: Bearer ...' --json"
+        + "\n\nExample: mcp-catalog introspect --config ~/.cursor/mcp.json --server github --store",
     )
     @friendly_errors
     def introspect(
@@ -79,26 +81,43 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--store", help="Write the server and its tools into the catalog (origin live).")
         ] = False,
         name: Annotated[str | None, typer.Option("--name", help="Server name to store (default: its own).")] = None,
+        config: Annotated[
+            Path | None,
+            typer.Option(
+                "--config",
+                help="Start a server as configured in this client config file (with its env); needs --server.",
+            ),
+        ] = None,
+        server: Annotated[str | None, typer.Option("--server", help="The server's key in --config.")] = None,
         db: DbOption = None,
         json_out: JsonOption = False,
     ) -> None:
         from crawler.live import IntrospectionError, absolutize_paths, introspect_stdio, introspect_url
 
-        if bool(command) == bool(url):
-            raise UserError("give either a command after `--` or --url, not both and not neither")
+        if sum(map(bool, (command, url, config))) != 1:
+            raise UserError("give one of: a command after `--`, --url, or --config with --server")
+        if bool(config) != bool(server):
+            raise UserError("--config and --server go together: the file and the server's key in it")
         if transport not in ("auto", "streamable-http", "sse"):
             raise UserError(f"--transport must be auto, streamable-http or sse, not {transport!r}")
+        env_values = parse_pairs(env or [], "=", "--env")
+        headers = parse_pairs(header or [], ":", "--header")
+        base = Path.cwd()
+        cwd: Path | None = None
+        if config and server:
+            spec = _configured(config, server, env_values)
+            command, url, cwd = spec.command, spec.url, spec.cwd
+            env_values = {**spec.env, **env_values}
+            headers = {**spec.headers, **headers}
+            transport = spec.transport if transport == "auto" else transport
+            base = spec.cwd or config.expanduser().resolve().parent
         try:
             with console.status("introspecting (running third-party code)...", spinner="dots"):
                 if url:
-                    result = introspect_url(
-                        url, headers=parse_pairs(header or [], ":", "--header"), timeout=timeout, transport=transport
-                    )
+                    result = introspect_url(url, headers=headers, timeout=timeout, transport=transport)
                 else:
                     result = introspect_stdio(
-                        absolutize_paths(list(command or []), Path.cwd()),
-                        env=parse_pairs(env or [], "=", "--env"),
-                        timeout=timeout,
+                        absolutize_paths(list(command or []), base), env=env_values, timeout=timeout, cwd=cwd
                     )
         except IntrospectionError as exc:
             console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
@@ -119,6 +138,26 @@ def register(app: typer.Typer) -> None:
             _print_result(result, stored)
         for problem in result.problems:
             console.print(f"warning: {problem}", markup=False, highlight=False)
+
+
+def _configured(config: Path, server: str, overrides: dict[str, str]) -> LaunchSpec:
+    """The launch spec of a configured server; warns about placeholders neither the config nor --env fill."""
+    from crawler.clientconfig import ConfigError, launch_spec
+
+    try:
+        spec = launch_spec(config, server)
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
+    merged = {**spec.env, **overrides}
+    unfilled = [k for k, v in merged.items() if "${" in v] + [a for a in spec.command if "${" in a]
+    if spec.missing and unfilled:
+        console.print(
+            f"warning: not filled from your environment: {', '.join(dict.fromkeys(spec.missing))} "
+            f"(used by {', '.join(unfilled)}); the server may fail. Pass values with --env NAME=VALUE.",
+            markup=False,
+            highlight=False,
+        )
+    return spec
 
 
 def register_client_configs(app: typer.Typer) -> None:
