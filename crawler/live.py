@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import anyio
+import anyio.lowlevel
 import httpx2
 from mcp import Client
 from mcp.client.sse import sse_client
@@ -161,22 +162,31 @@ async def _list_everything(client: Client, result: LiveResult) -> None:
         cursors.add(cursor)
 
 
-def _client(transport: AbstractAsyncContextManager[Any], mode: str) -> Client:
-    # No response cache: every call must reach the server, and nothing may outlive the run.
-    return Client(transport, mode=mode, cache=None)  # type: ignore[arg-type]
+def _client(transport: AbstractAsyncContextManager[Any], mode: str, result: LiveResult) -> Client:
+    """An SDK client without a response cache (every call reaches the server, nothing outlives the run)."""
+
+    async def on_message(message: Any) -> None:
+        # Transport errors arrive here as values: typically a server printing logs on stdout.
+        if isinstance(message, Exception) and len(result.problems) < 20:
+            first = str(message).strip().splitlines()[:3]
+            detail = first[-1].strip() if first else type(message).__name__
+            result.problems.append(f"server wrote a line that is not JSON-RPC on stdout ({detail[:160]})")
+        await anyio.lowlevel.checkpoint()
+
+    return Client(transport, mode=mode, cache=None, message_handler=on_message)  # type: ignore[arg-type]
 
 
 async def _run_client(make_transport: Callable[[], AbstractAsyncContextManager[Any]], result: LiveResult) -> LiveResult:
     """Connect with the handshake every server in the wild speaks; fall back to auto-negotiation if refused."""
     try:
-        async with _client(make_transport(), "legacy") as client:
+        async with _client(make_transport(), "legacy", result) as client:
             await _list_everything(client, result)
         return result
     except MCPError as exc:
         if exc.code != UNSUPPORTED_PROTOCOL_VERSION:  # only a modern-only server refuses the handshake
             raise
     result.tools, result.problems, result.pages = [], [], 0
-    async with _client(make_transport(), "auto") as client:
+    async with _client(make_transport(), "auto", result) as client:
         await _list_everything(client, result)
     return result
 
@@ -271,9 +281,11 @@ async def introspect_stdio_async(
         child_env = scrubbed_environment(home, env)
         argv = resolve_command(list(command), child_env)
         wrapper = shutil.which("env", path=DEFAULT_PATH) if sys.platform != "win32" else None
-        if wrapper:
-            unset = _unset_inherited(child_env)
-            argv = [wrapper, *unset, "--", *argv] if unset else argv
+        unset = _unset_inherited(child_env)
+        if wrapper and unset:
+            # `env -u` drops what the SDK would add; `sh -c 'exec "$@"'` keeps env from reading a program
+            # path that contains "=" (a folder named pkg==1.0) as a variable assignment.
+            argv = [wrapper, *unset, "/bin/sh", "-c", 'unset PWD OLDPWD SHLVL; exec "$@"', "mcp-server", *argv]
         params = StdioServerParameters(
             command=argv[0], args=argv[1:], env=child_env, cwd=str(cwd or work), encoding_error_handler="replace"
         )

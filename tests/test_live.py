@@ -283,3 +283,16 @@ def test_cli_starts_a_server_as_its_client_config_says(tmp_path: Path, monkeypat
     assert "FIXTURE_PARENT_TOKEN" not in seen  # but nothing else of ours
     res = CliRunner().invoke(app, ["introspect", "--config", str(config), "--server", "nope"])
     assert res.exit_code == 2 and "no server named 'nope' (servers: weather)" in res.output
+
+
+def test_program_paths_with_equals_signs_and_stdout_noise(tmp_path: Path) -> None:
+    folder = tmp_path / "pkg==1.0" / "bin"
+    folder.mkdir(parents=True)
+    script = folder / "server.py"
+    script.write_text(
+        "import runpy\nprint('starting up, not JSON', flush=True)\n"
+        f"runpy.run_path({str(FIXTURES / 'lowlevel_paged.py')!r}, run_name='__main__')\n"
+    )
+    result = introspect_stdio([PY, str(script)], timeout=30)
+    assert len(result.tools) == 6
+    assert any("not JSON-RPC" in p for p in result.problems)
