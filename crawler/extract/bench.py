@@ -215,7 +215,8 @@ def generate_tree(root: Path, megabytes: float, seed: int = 0) -> dict[str, int]
             path = root / "node_modules" / f"dep{n}" / "index.js"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-        written += len(text)
+        if "node_modules" not in path.parts:  # never walked, so not counted towards the size asked for
+            written += len(text)
     return {"servers": servers, "tools": tools, "bytes": written}
 
 
