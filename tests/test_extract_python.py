@@ -107,7 +107,7 @@ def test_mcpserver_conditions_stacked_decorators_and_tool_annotations() -> None:
     assert tools["restart_service"].annotations == {"destructiveHint": True, "idempotentHint": False}
     assert tools["restart_service"].description.endswith("in-flight requests are dropped.")
     assert tools["run_shell"].conditional == "os.environ.get('OPS_ENABLE_SHELL') == '1'"
-    assert tools["rollback"].conditional == "not read_only"
+    assert tools["rollback"].conditional is None  # `if not read_only`, and the only call site keeps the default
     assert tools["rollback"].title == "Roll back"
     assert tools["list_deployments"].conditional is None
     assert tools["get_metric"].input_schema["required"] == ["name"]
@@ -382,3 +382,36 @@ def ask(q: str) -> str:
     """Ask the agent."""
 '''
     assert [t.name for t in extract_files([SourceFile("s.py", source)]).tools] == ["ask"]
+
+
+def test_branches_on_register_function_parameters_are_decided_at_call_sites() -> None:
+    source = """
+import os
+from mcp.server.fastmcp import FastMCP
+
+def register(mcp, mode="production", write=False, extra=None):
+    @mcp.tool()
+    def read() -> str:
+        \"\"\"Always.\"\"\"
+    if mode == "debug":
+        @mcp.tool()
+        def dump_state() -> str:
+            \"\"\"Only in debug mode.\"\"\"
+    if write:
+        @mcp.tool()
+        def write_row() -> None:
+            \"\"\"Write access.\"\"\"
+    if extra or os.environ.get("EXTRA"):
+        @mcp.tool()
+        def extra_tool() -> None:
+            \"\"\"Extra.\"\"\"
+
+a = FastMCP("a")
+register(a)
+register(a, write=os.environ.get("WRITE") == "1")
+"""
+    tools = {t.name: t for t in extract_files([SourceFile("s.py", source)]).tools}
+    assert sorted(tools) == ["extra_tool", "read", "write_row"]  # mode is "production" at every call site
+    assert tools["read"].conditional is None
+    assert tools["write_row"].conditional == "write (off by default)"
+    assert tools["extra_tool"].conditional == "extra or os.environ.get('EXTRA')"

@@ -160,6 +160,8 @@ class PythonExtractor:
         self.calls: list[tuple[ast.Call, Ctx]] = []
         self.param_bindings: dict[str, set[str]] = {}
         self._called: set[str] | None = None
+        self.call_sites: dict[str, list[dict[str, Any]]] = {}  # "module:function" -> argument values per call
+        self._recorded_calls: set[str] = set()
         self._env_cache: dict[int, dict[str, Any]] = {}
         self.mentions_mcp = {
             key: any(m.split(".")[0] in ("mcp", "fastmcp") for m in info.imported_modules)
@@ -511,11 +513,73 @@ class PythonExtractor:
                         if 0 <= pos < len(call.args):
                             arg = call.args[pos]
                     bound = self.receiver(arg, ctx) if arg is not None else None
+                    if bound is not None and ident not in self._recorded_calls:
+                        self.call_sites.setdefault(f"{target.module}:{fn.name}", []).append(
+                            self._call_arguments(call, fn, ctx)
+                        )
                     if bound and bound != ident and bound not in self.param_bindings.setdefault(ident, set()):
                         self.param_bindings[ident].add(bound)
                         changed = True
             if not changed:
                 break
+            self._recorded_calls |= wanted
+
+    def _call_arguments(self, call: ast.Call, fn: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Ctx) -> dict[str, Any]:
+        """Parameter values at one call site of a register function (defaults filled in)."""
+        params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+        if params and params[0] in ("self", "cls"):
+            params = params[1:]
+        values = self._defaults(fn, ctx.module)
+        for name, arg in zip(params, call.args, strict=False):
+            values[name] = self.project.evaluate(arg, ctx.module, ctx.env)
+        for kw in call.keywords:
+            if kw.arg:
+                values[kw.arg] = self.project.evaluate(kw.value, ctx.module, ctx.env)
+        return values
+
+    def _defaults(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, module: str) -> dict[str, Any]:
+        args = fn.args
+        positional = [*args.posonlyargs, *args.args]
+        values: dict[str, Any] = {a.arg: UNRESOLVED for a in (*positional, *args.kwonlyargs)}
+        for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True):
+            values[arg.arg] = self.project.evaluate(default, module)
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            if default is not None:
+                values[arg.arg] = self.project.evaluate(default, module)
+        return values
+
+    def settle_conditions(self, reg: Registration) -> tuple[list[str], bool]:
+        """Conditions on a register function's own parameters, decided at its call sites (or by its defaults).
+
+        Returns the conditions still open (text, with "on/off by default" where the default decides) and
+        whether the tool is registered at all (False when every call site takes the other branch).
+        """
+        open_conds: list[str] = []
+        fn = reg.ctx.functions[-1] if reg.ctx.functions else None
+        for cond in reg.ctx.conds:
+            text = cond.text
+            if text is None:
+                continue
+            names = {n.id for n in ast.walk(cond.test) if isinstance(n, ast.Name)}
+            if fn is None or not names or not names <= set(self._defaults(fn, reg.ctx.module)):
+                open_conds.append(text)
+                continue
+            sites = self.call_sites.get(f"{reg.ctx.module}:{fn.name}") or []
+            outcomes = {self._truth(cond, env, reg.ctx.module) for env in sites}
+            if outcomes == {False}:
+                return [], False
+            if outcomes == {True}:
+                continue
+            default = self._truth(cond, self._defaults(fn, reg.ctx.module), reg.ctx.module)
+            label = {True: " (on by default)", False: " (off by default)"}.get(default, "")
+            open_conds.append(text + label)
+        return open_conds, True
+
+    def _truth(self, cond: Cond, env: dict[str, Any], module: str) -> bool | None:
+        value = unwrap(self.project.evaluate(cond.test, module, env))
+        if isinstance(value, Unresolved | CallValue | FuncRef | ClassRef):
+            return None
+        return (not value) if cond.negate else bool(value)
 
     def roots(self, instance: str, depth: int = 0) -> set[str]:
         bound = self.param_bindings.get(instance)
@@ -613,7 +677,9 @@ class PythonExtractor:
         tags = kwargs.get("tags")
         if isinstance(tags, list | tuple | set):
             record.extra["tags"] = sorted(str(unwrap(t)) for t in tags if isinstance(unwrap(t), str))
-        conds = cond_texts(reg.ctx)
+        conds, registered = self.settle_conditions(reg)
+        if not registered:
+            return []
         if kwargs.get("enabled") is False:
             conds.append("disabled by default (enabled=False)")
         conds += self._uncalled_register(reg)

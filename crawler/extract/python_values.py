@@ -379,6 +379,18 @@ class Project:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             inner = ev(node.operand, module, env, d)
             return -inner if isinstance(inner, int | float) else UNRESOLVED
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = unwrap(ev(node.operand, module, env, d))
+            return UNRESOLVED if isinstance(inner, Unresolved | CallValue | FuncRef | ClassRef) else not inner
+        if isinstance(node, ast.BoolOp):
+            values = [unwrap(ev(v, module, env, d)) for v in node.values]
+            if any(isinstance(v, Unresolved) for v in values):
+                return UNRESOLVED
+            return all(values) if isinstance(node.op, ast.And) else any(values)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            return _compare(
+                node.ops[0], unwrap(ev(node.left, module, env, d)), unwrap(ev(node.comparators[0], module, env, d))
+            )
         return UNRESOLVED
 
     def _comprehension(
@@ -571,3 +583,24 @@ def bind(target: ast.expr, item: Any, env: dict[str, Any]) -> None:
         else:
             for t in target.elts:
                 bind(t, UNRESOLVED, env)
+
+
+SCALAR = (str, int, float, bool, type(None))
+
+
+def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
+    """A comparison of two known plain values (`mode == "prod"`, `x in ("a", "b")`); otherwise UNRESOLVED."""
+    if not isinstance(left, SCALAR) or not isinstance(right, (*SCALAR, list, tuple)):
+        return UNRESOLVED
+    if isinstance(op, ast.Eq | ast.NotEq | ast.Is | ast.IsNot) and isinstance(right, SCALAR):
+        same = left == right
+        return same if isinstance(op, ast.Eq | ast.Is) else not same
+    if isinstance(op, ast.In | ast.NotIn) and isinstance(right, list | tuple | str):
+        if isinstance(right, list | tuple) and not all(isinstance(r, SCALAR) for r in right):
+            return UNRESOLVED
+        try:
+            found = left in right
+        except TypeError:
+            return UNRESOLVED
+        return found if isinstance(op, ast.In) else not found
+    return UNRESOLVED
