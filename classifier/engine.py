@@ -1,0 +1,154 @@
+"""Rules and model combined into one decision per tool, with its evidence and rationale.
+
+One source of truth per decision:
+- **category**: the rules when a strong signal fires (the tool's own verb, a code parameter, a money
+  action...), combined by the rubric's precedence (``pick_category``); otherwise the learned model, nudged by
+  weak rule signals and declared annotations.
+- **capabilities**: the rule families (each flag names the rule and the words that raised it).
+- **risk** and **inferred hints**: always derived from the two above by ``catalog.taxonomy``, never guessed.
+
+Confidence is calibrated: for a model decision it is the temperature-scaled probability; for a rule decision
+it is the accuracy that path reached on held-out folds of the training data (stored with the model), lower
+when the model disagrees or the tool has no description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from catalog.taxonomy import CATEGORY_PRECEDENCE, Capability, Category, inferred_hints, pick_category, risk_for
+from classifier.features import ToolFeatures, extract_features
+from classifier.hints import hint_mismatches
+from classifier.model import CategoryModel, load_model
+from classifier.rules import Signal, run_rules
+
+CATEGORIES = {c.value for c in Category}
+CAPABILITIES = {c.value for c in Capability}
+WEAK_BONUS = 0.25
+ANNOTATION_BONUS = 0.2
+DEFAULT_RULE_ACCURACY = {"rule_agree": 0.95, "rule_disagree": 0.7}
+
+
+def _annotation_signals(f: ToolFeatures) -> list[Signal]:
+    out: list[Signal] = []
+    if f.annotations.get("destructiveHint") is True and f.annotations.get("readOnlyHint") is not True:
+        out.append(Signal("annotation.destructiveHint", "Destructive", "destructiveHint: true", strong=False))
+    if f.annotations.get("readOnlyHint") is True:
+        out.append(Signal("annotation.readOnlyHint", "Read", "readOnlyHint: true", strong=False))
+    return out
+
+
+def decide(f: ToolFeatures, signals: list[Signal], proba: Sequence[float] | None, model: CategoryModel | None) -> dict:
+    """The classification of one tool from its features, rule signals and model probabilities."""
+    strong = [s for s in signals if s.strong and s.supports in CATEGORIES]
+    weak = [s for s in signals if not s.strong and s.supports in CATEGORIES]
+    annotations = _annotation_signals(f)
+    caps = sorted({s.supports for s in signals if s.supports in CAPABILITIES})
+    evidence: list[dict[str, Any]] = []
+    model_probs: dict[str, float] = {}
+    if proba is not None and model is not None:
+        model_probs = {c: float(p) for c, p in zip(model.classes, proba, strict=True)}
+    model_top = max(model_probs, key=model_probs.__getitem__) if model_probs else None
+
+    if strong:
+        category = pick_category(s.supports for s in strong).value
+        source = "rule"
+        accuracy = (model.rule_accuracy if model else {}) or DEFAULT_RULE_ACCURACY
+        agree = model_top is None or model_top == category
+        confidence = accuracy["rule_agree"] if agree else accuracy["rule_disagree"]
+        deciding = [s for s in strong if s.supports == category]
+    elif model_probs:
+        scores = dict(model_probs)
+        for s in weak + annotations:
+            scores[s.supports] = scores.get(s.supports, 0.0) + (WEAK_BONUS if s in weak else ANNOTATION_BONUS)
+        category = max(
+            CATEGORY_PRECEDENCE, key=lambda c: (scores.get(c.value, 0.0), -CATEGORY_PRECEDENCE.index(c))
+        ).value
+        source = "model"
+        confidence = min(model_probs.get(category, 0.0) + (0.1 if category != model_top else 0.0), 0.99)
+        deciding = [s for s in weak + annotations if s.supports == category]
+    else:
+        fallback = weak + annotations
+        category = pick_category(s.supports for s in fallback).value if fallback else Category.READ.value
+        source = "rule"
+        confidence = 0.5 if fallback else 0.4
+        deciding = [s for s in fallback if s.supports == category]
+    if Capability.CODE_EXECUTION.value in caps and category in ("Read", "Write"):
+        category = Category.EXECUTE.value  # the rubric: caller-written code or queries are Execute
+    if not f.has_description:
+        confidence *= 0.8 if f.params else 0.65
+
+    for s in deciding:
+        kind = "annotation" if s.rule.startswith("annotation.") else "rule"
+        evidence.append({"source": kind, "rule": s.rule, "signal": s.signal, "supports": s.supports})
+    if source == "model" and model is not None:
+        words = model.top_features(f, category)
+        evidence.append(
+            {
+                "source": "model",
+                "rule": f"model.{model.version}",
+                "signal": ",".join(words) or "(no known words)",
+                "supports": category,
+                "probability": round(model_probs.get(category, 0.0), 3),
+            }
+        )
+    seen: set[tuple[str, str]] = set()
+    for s in signals:
+        if s.supports in CAPABILITIES and (s.rule, s.supports) not in seen:
+            seen.add((s.rule, s.supports))
+            evidence.append({"source": "rule", "rule": s.rule, "signal": s.signal, "supports": s.supports})
+
+    risk = risk_for(category, caps).value
+    hints = inferred_hints(category, caps)
+    return {
+        "name": f.name,
+        "category": category,
+        "risk": risk,
+        "capabilities": caps,
+        "confidence": round(max(0.05, min(confidence, 0.99)), 3),
+        "evidence": evidence,
+        "rationale": rationale(category, risk, caps, evidence),
+        "inferred_hints": hints,
+        "hint_mismatches": hint_mismatches(f.annotations, hints, category),
+    }
+
+
+def rationale(category: str, risk: str, caps: list[str], evidence: list[dict[str, Any]]) -> str:
+    """One sentence a reviewer can read: the category, why, and what sets the risk."""
+    why = next((e for e in evidence if e["supports"] == category), None)
+    if why is None:
+        because = "no action words were recognised, so it is treated as reading"
+    elif why["source"] == "model":
+        because = f"the learned model read it from the words {why['signal']}"
+    else:
+        because = f"{why['rule']} matched {why['signal']}"
+    cap_text = f" with {', '.join(caps)}" if caps else ""
+    return f"{category}{cap_text}, risk {risk}: {because}."
+
+
+def classify_features(
+    features: list[ToolFeatures], model: CategoryModel | None = None, *, use_model: bool = True
+) -> list[dict]:
+    """Classify a batch of prepared features (the model scores the whole batch in one matrix product)."""
+    model = model if model is not None else (load_model() if use_model else None)
+    proba = model.predict_proba(features) if model is not None else None
+    out = []
+    for i, f in enumerate(features):
+        out.append(decide(f, run_rules(f), proba[i] if proba is not None else None, model))
+    return out
+
+
+def features_for(
+    tools: Sequence[Mapping[str, Any]], server_context: Mapping[str, Mapping] | None
+) -> list[ToolFeatures]:
+    out = []
+    for tool in tools:
+        if not isinstance(tool, Mapping):
+            tool = {"name": str(tool)}
+        context = None
+        if server_context:
+            server = tool.get("server")
+            context = server_context.get(server) if isinstance(server, str) else None
+        out.append(extract_features(tool, context))
+    return out

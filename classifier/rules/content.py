@@ -1,0 +1,50 @@
+"""private_data: tools that read personal or confidential data (mail, messages, private files, records).
+
+Only a tool that returns such data counts; one that writes it is judged by its action instead.
+"""
+
+from __future__ import annotations
+
+from classifier.features import ToolFeatures
+from classifier.rules.base import READ_VERBS, Signal, name_actions
+from classifier.text import plain
+
+PRIVATE = plain(
+    """email emails mail mails inbox message messages chat chats dm dms conversation conversations contact
+    contacts calendar calendars event events meeting meetings customer customers patient patients medical
+    health employee employees payroll salary personal private profile profiles user users account accounts
+    transaction transactions balance balances invoice invoices order orders note notes journal diary document
+    documents doc docs drive file files record records crm lead leads deal deals ticket tickets crm contact
+    member members subscriber subscribers lead prescription diagnosis appointment appointments ssn passport
+    memory memories history sms call calls voicemail photo photos bank statement statements expense expenses
+    portfolio holdings vault page pages database table tables row rows collection collections"""
+)
+STRONG_PRIVATE = plain(
+    """email emails mail mails inbox message messages chat chats dm dms conversation conversations contact
+    contacts calendar calendars patient patients medical employee employees payroll salary personal
+    private customer customers transaction transactions balance balances invoice invoices prescription
+    diagnosis appointment appointments ssn passport sms voicemail bank statement statements expense expenses
+    portfolio holdings crm lead leads deal deals note notes journal diary memory memories"""
+)
+
+PUBLIC_CHAIN = plain("blockchain erc20 erc721 onchain evm ethereum solana wallet etherscan")
+DATABASE = plain(
+    "sql database db table tables postgres postgresql mysql sqlite mongodb collection bigquery snowflake clickhouse "
+    "athena mariadb redshift records rows"
+)
+
+
+def detect(f: ToolFeatures) -> list[Signal]:
+    actions = name_actions(f)
+    verb = actions[0] if actions else None
+    runs_query = verb in plain("query run execute exec") or "query" in f.name_set
+    if runs_query and f.param_names & plain("sql query sql_query statement") and (f.name_set | f.desc_set) & DATABASE:
+        return [Signal("content.database_rows", "private_data", ",".join(sorted((f.name_set | f.desc_set) & DATABASE)))]
+    if verb is not None and verb not in READ_VERBS:
+        return []
+    if (f.name_set | f.desc_set | f.param_words) & PUBLIC_CHAIN:
+        return []  # balances and transactions on a public blockchain are public
+    hits = f.name_set & STRONG_PRIVATE
+    if hits:
+        return [Signal("content.private_records", "private_data", ",".join(sorted(hits)))]
+    return []

@@ -1,0 +1,43 @@
+"""filesystem: tools that read or write the local file system.
+
+Files of a remote service (a GitHub repository, a Drive, an S3 bucket) are not the local file system; paths,
+directories and local documents are.
+"""
+
+from __future__ import annotations
+
+from classifier.features import ToolFeatures
+from classifier.rules.base import Signal
+from classifier.text import plain
+
+FILE_NAMES = plain(
+    "file files directory directories dir dirs folder folders path paths filesystem fs filename workspace"
+)
+PATH_PARAMS = plain(
+    """path paths file_path filepath file filename file_name directory dir dirpath directory_path folder
+    folder_path source_path destination_path dest_path output_path input_path target_path src dest
+    destination source_file target_file output_file input_file output_dir outputdir root_path root
+    working_directory cwd workdir file_paths filenames save_path download_path image_path"""
+)
+REMOTE = plain(
+    """github gitlab bitbucket drive gdrive dropbox s3 bucket repo repository sharepoint onedrive box notion slack
+    confluence jira gist remote cloud url blob storage sftp ftp azure gcs figma airtable canvas"""
+)
+LOCAL = plain("local disk filesystem directory directories folder folders vault workspace")
+
+
+def detect(f: ToolFeatures) -> list[Signal]:
+    context = f.name_set | f.param_words | f.desc_set
+    remote = context & REMOTE
+    local = f.desc_set & LOCAL or "local" in f.name_set or "local" in f.param_words
+    names = f.name_set & FILE_NAMES
+    params = f.param_names & PATH_PARAMS
+    if remote and not local:
+        return []
+    if names and (params or local or not f.params):
+        return [Signal("filesystem.file_tool", "filesystem", ",".join(sorted(names | params)))]
+    if params and (
+        local or (f.desc_set | f.param_desc_words) & plain("file files directory folder path document docx")
+    ):
+        return [Signal("filesystem.path_parameter", "filesystem", "param:" + ",".join(sorted(params)))]
+    return []
