@@ -74,6 +74,8 @@ def params_of(schema: Mapping[str, Any] | None) -> list[Param]:
     if not isinstance(schema, Mapping):
         return []
     props = schema.get("properties")
+    if props is None and "type" not in schema and schema and all(isinstance(v, Mapping) for v in schema.values()):
+        props = schema  # a bare properties map, a common authoring slip
     if not isinstance(props, Mapping):
         return []
     out: list[Param] = []

@@ -19,12 +19,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from catalog.taxonomy import pick_category
 from classifier.engine import CATEGORIES
 from classifier.features import extract_features, model_tokens
 from classifier.model import MODEL_PATH, CategoryModel
 from classifier.rules import run_rules
 from classifier.training import TRAINING_PATH, load_training
-from catalog.taxonomy import pick_category
 
 MODEL_VERSION = "1"
 C = 8.0
@@ -100,8 +100,14 @@ def train(training_path: Path = TRAINING_PATH, out_path: Path = MODEL_PATH) -> d
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     CategoryModel.from_json(data)  # fail here, not at classification time, if the file is unusable
-    return {"path": str(out_path), "bytes": out_path.stat().st_size, "features": len(ordered), **data["meta"],
-            "temperature": data["temperature"], "rule_accuracy": rule_accuracy}
+    return {
+        "path": str(out_path),
+        "bytes": out_path.stat().st_size,
+        "features": len(ordered),
+        **data["meta"],
+        "temperature": data["temperature"],
+        "rule_accuracy": rule_accuracy,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -60,12 +60,18 @@ def parse_training(text: str, source: str = "training") -> tuple[str, list[Examp
         for cap in caps:
             if cap not in {c.value for c in Capability}:
                 raise TrainingDataError(f"{source}:{lineno}: unknown capability {cap!r}")
-        tool = {"name": name, "description": description, "inputSchema": parse_params(parts[4] if len(parts) == 5 else "")}
+        tool = {
+            "name": name,
+            "description": description,
+            "inputSchema": parse_params(parts[4] if len(parts) == 5 else ""),
+        }
         examples.append(Example(tool=tool, category=category, capabilities=caps))
     if version is None:
         raise TrainingDataError(f"{source}: missing the '# rubric_version: N' header")
     if version != TAXONOMY_VERSION:
-        raise TrainingDataError(f"{source}: labelled with rubric version {version}, the code implements {TAXONOMY_VERSION}")
+        raise TrainingDataError(
+            f"{source}: labelled with rubric version {version}, the code implements {TAXONOMY_VERSION}"
+        )
     return version, examples
 
 

@@ -31,13 +31,17 @@ def tools_from_json(data: Any, source: str) -> list[dict]:
     """A JSON list of tools, or ``{"tools": [...]}`` (a tools/list result); every item must be an object."""
     if isinstance(data, dict) and isinstance(data.get("tools"), list):
         data = data["tools"]
-    elif isinstance(data, dict) and isinstance(data.get("result"), dict) and isinstance(data["result"].get("tools"), list):
+    elif (
+        isinstance(data, dict)
+        and isinstance(data.get("result"), dict)
+        and isinstance(data["result"].get("tools"), list)
+    ):
         data = data["result"]["tools"]
     if not isinstance(data, list):
-        raise UserError(f"{source}: expected a JSON list of tools or an object with a \"tools\" list")
+        raise UserError(f'{source}: expected a JSON list of tools or an object with a "tools" list')
     bad = [i for i, item in enumerate(data) if not isinstance(item, dict)]
     if bad:
-        raise UserError(f"{source}: item {bad[0]} is not a tool object (expected {{\"name\", \"description\", ...}})")
+        raise UserError(f'{source}: item {bad[0]} is not a tool object (expected {{"name", "description", ...}})')
     return data
 
 
@@ -67,9 +71,13 @@ def register(app: typer.Typer) -> None:
     @app.command("classify")
     @friendly_errors
     def classify(
-        file: Annotated[Path | None, typer.Argument(help="JSON list of tools (tools/list shape) or {\"tools\": [...]}.")] = None,
+        file: Annotated[
+            Path | None, typer.Argument(help='JSON list of tools (tools/list shape) or {"tools": [...]}.')
+        ] = None,
         db: DbOption = None,
-        force: Annotated[bool, typer.Option("--force", help="Re-classify tools that already have a classification.")] = False,
+        force: Annotated[
+            bool, typer.Option("--force", help="Re-classify tools that already have a classification.")
+        ] = False,
         json_out: JsonOption = False,
     ) -> None:
         """Classify tools: category, capabilities, risk, evidence, hints and integrity findings.
@@ -99,7 +107,10 @@ def register(app: typer.Typer) -> None:
                 ) as bar:
                     task = bar.add_task("classify", total=None)
                     summary = classify_catalog(
-                        session, settings, force=force, progress=lambda done, total: bar.update(task, completed=done, total=total)
+                        session,
+                        settings,
+                        force=force,
+                        progress=lambda done, total: bar.update(task, completed=done, total=total),
                     )
         if json_out:
             print_json(summary)
@@ -176,15 +187,21 @@ def _print_report(report: dict) -> None:
         f"capability micro-F1 {caps['micro_f1']:.3f} (P {caps['micro_precision']:.3f}, R {caps['micro_recall']:.3f})",
         highlight=False,
     )
-    for title, stats in (("category", cat["per_class"]), ("risk", risk["per_class"]), ("capability", caps["per_capability"])):
+    for title, stats in (
+        ("category", cat["per_class"]),
+        ("risk", risk["per_class"]),
+        ("capability", caps["per_capability"]),
+    ):
         table = Table(title=title)
         for col in ("label", "precision", "recall", "F1", "support"):
             table.add_column(col)
         for label, s in stats.items():
             table.add_row(label, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["support"]))
         out.print(table)
-    for title, matrix in (("category confusion (rows gold, columns predicted)", cat["confusion"]),
-                          ("risk confusion (rows gold, columns predicted)", risk["confusion"])):
+    for title, matrix in (
+        ("category confusion (rows gold, columns predicted)", cat["confusion"]),
+        ("risk confusion (rows gold, columns predicted)", risk["confusion"]),
+    ):
         table = Table(title=title)
         labels = list(matrix)
         table.add_column("gold \\ pred")
@@ -202,5 +219,3 @@ def _print_report(report: dict) -> None:
             highlight=False,
             markup=False,
         )
-
-

@@ -33,6 +33,20 @@ DATABASE = plain(
     "athena mariadb redshift records rows"
 )
 
+# Things a service keeps for its user: private when the description says whose they are.
+WORKSPACE_OBJECTS = plain(
+    """note notes page pages document documents doc docs file files issue issues bill bills contract contracts
+    trade trades order orders balance profile account capture captures image images prospect prospects
+    company companies record records ticket tickets task tasks log logs variable variables history
+    template templates project projects knowledge item items entry entries report reports credit sheet
+    result results data context submission submissions response responses form forms lead"""
+)
+OWNERSHIP = plain(
+    """your user's users my personal private internal inbox vault workspace connected uploaded team
+    organization organisation account company's confidential own mailbox drive"""
+)
+STRONG_OWNERSHIP = plain("your user's my personal private internal inbox vault confidential mailbox")
+
 
 def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
@@ -47,4 +61,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
     hits = f.name_set & STRONG_PRIVATE
     if hits:
         return [Signal("content.private_records", "private_data", ",".join(sorted(hits)))]
+    owned = (f.desc_set | f.param_desc_words) & OWNERSHIP
+    objects = f.name_set & WORKSPACE_OBJECTS
+    if objects and owned:
+        return [Signal("content.account_data", "private_data", ",".join(sorted(objects | owned)))]
+    if owned & STRONG_OWNERSHIP and (f.name_set & plain("search find query list get read retrieve fetch")):
+        return [Signal("content.account_data", "private_data", ",".join(sorted(owned & STRONG_OWNERSHIP)))]
     return []

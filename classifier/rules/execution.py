@@ -31,6 +31,11 @@ QUERY_LANGUAGES = plain(
     """sql sqlite postgres postgresql mysql cypher promql graphql kql spl sparql gremlin hql hiveql athena
     bigquery snowflake clickhouse duckdb tsql plsql kusto flux influxql n1ql cql aql esql"""
 )
+DATABASES = plain(
+    """sql sqlite postgres postgresql mysql mariadb mongodb mongo cypher neo4j graph aql arangodb bigquery
+    snowflake clickhouse duckdb database databases db influxdb flux redshift oracle mssql cassandra aggregation
+    greptimedb timescaledb supabase"""
+)
 RUN_VERBS = plain("run execute exec eval evaluate invoke call interpret")
 CODE_NOUNS = plain(
     """code command commands shell script scripts sql query queries cypher python javascript js bash terminal
@@ -49,7 +54,7 @@ CODE_PHRASE = re.compile(
     r"(?:execut|run)\w* (?:an? |the |any |arbitrary |raw |custom |given |provided |your )*"
     r"(?:\w+ ){0,2}(?:sql|shell|bash|python|javascript|js|cypher|terminal|powershell|code|commands?|scripts?|"
     r"quer(?:y|ies)|statements?)|arbitrary (?:code|commands?|sql|quer(?:y|ies)|javascript|python)|"
-    r"shell commands?|(?:sql|cypher|promql|graphql|kql|sparql) (?:query|queries|statements?)"
+    r"shell commands?|aggregation pipeline|(?:sql|cypher|promql|graphql|kql|sparql) (?:query|queries|statements?)"
 )
 
 
@@ -78,6 +83,9 @@ def _code_params(f: ToolFeatures) -> list[str]:
                 continue
             if lang:
                 found.append(p.name)
+    for p in f.params:
+        if p.top and p.name == "pipeline" and "aggregation" in context:
+            found.append(p.name)
     # "query" that names a language: "sql query", "cypher query" in the parameter's description.
     return sorted(set(found))
 
@@ -98,15 +106,23 @@ def detect(f: ToolFeatures) -> list[Signal]:
             why = "param:" + ",".join(params)
             out.append(Signal("execution.code_parameter", "code_execution", why))
             out.append(Signal("execution.code_parameter", "Execute", why))
+    if out and (f.name_set | f.desc_set | f.param_desc_words) & DATABASES:
+        out.append(
+            Signal("execution.database_query", "private_data", ",".join(sorted((f.name_set | f.desc_set) & DATABASES)))
+        )
     if runs and name_code and not params:
         why = f"{verb},{','.join(sorted(name_code))}"
         out.append(Signal("execution.runs_code", "code_execution", why))
         out.append(Signal("execution.runs_code", "Execute", why))
     if not out and f.description and verb not in ("get", "list", "explain", "describe", "validate", "format"):
         match = CODE_PHRASE.search(f.description)
-        if match and (params or runs or "query" in f.param_names or verb is None):
+        if match and (
+            params or runs or f.name_set & plain("query sql database db") or "query" in f.param_names or verb is None
+        ):
             out.append(Signal("execution.code_phrase", "code_execution", match.group(0), strong=True))
             out.append(Signal("execution.code_phrase", "Execute", match.group(0), strong=True))
+            if (f.name_set | f.desc_set) & DATABASES:
+                out.append(Signal("execution.database_query", "private_data", match.group(0)))
     if verb in MEDIA_VERBS and f.name_set & MEDIA:
         out.append(Signal("execution.media_job", "Execute", f"{verb},{','.join(sorted(f.name_set & MEDIA))}"))
     elif "to" in f.name_set and f.name_set & plain("speech image video audio music") and f.name_words[-1] in MEDIA:

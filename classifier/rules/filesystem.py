@@ -7,7 +7,7 @@ directories and local documents are.
 from __future__ import annotations
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import Signal
+from classifier.rules.base import Signal, name_actions
 from classifier.text import plain
 
 FILE_NAMES = plain(
@@ -26,7 +26,32 @@ REMOTE = plain(
 LOCAL = plain("local disk filesystem directory directories folder folders vault workspace")
 
 
+SAVING_VERBS = plain("download export save backup convert render")
+SAVE_PHRASES = ("to a local file", "to local file", "to disk", "save it to", "saves it to", "saved to", "to the local")
+
+
+def _saves_locally(f: ToolFeatures, params: frozenset[str]) -> list[Signal]:
+    """Downloading or exporting into a local path writes the file system: a Write, not a Read."""
+    actions = name_actions(f)
+    if not actions or actions[0] not in SAVING_VERBS:
+        return []
+    out_params = params & plain(
+        "output_path save_path download_path output_dir outputdir dest destination dest_path destination_path local_path path dir directory folder filename"
+    )
+    phrase = next((p for p in SAVE_PHRASES if p in f.description), None)
+    if not (out_params or phrase):
+        return []
+    why = phrase or "param:" + ",".join(sorted(out_params))
+    return [
+        Signal("filesystem.saves_file", "Write", f"{actions[0]},{why}"),
+        Signal("filesystem.saves_file", "filesystem", why),
+    ]
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
+    saved = _saves_locally(f, f.param_names & PATH_PARAMS | f.param_names & plain("local_path"))
+    if saved:
+        return saved
     context = f.name_set | f.param_words | f.desc_set
     remote = context & REMOTE
     local = f.desc_set & LOCAL or "local" in f.name_set or "local" in f.param_words
