@@ -15,6 +15,7 @@ when the model disagrees or the tool has no description.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from catalog.taxonomy import CATEGORY_PRECEDENCE, Capability, Category, inferred_hints, pick_category, risk_for
@@ -28,6 +29,16 @@ CAPABILITIES = {c.value for c in Capability}
 WEAK_BONUS = 0.25
 ANNOTATION_BONUS = 0.2
 DEFAULT_RULE_ACCURACY = {"rule_agree": 0.95, "rule_disagree": 0.7}
+
+
+@lru_cache(maxsize=1024)
+def _risk(category: str, caps: tuple[str, ...]) -> str:
+    return risk_for(category, caps).value
+
+
+@lru_cache(maxsize=1024)
+def _hints(category: str, caps: tuple[str, ...]) -> tuple[tuple[str, bool | None], ...]:
+    return tuple(inferred_hints(category, caps).items())
 
 
 def _annotation_signals(f: ToolFeatures) -> list[Signal]:
@@ -99,8 +110,8 @@ def decide(f: ToolFeatures, signals: list[Signal], proba: Sequence[float] | None
             seen.add((s.rule, s.supports))
             evidence.append({"source": "rule", "rule": s.rule, "signal": s.signal, "supports": s.supports})
 
-    risk = risk_for(category, caps).value
-    hints = inferred_hints(category, caps)
+    risk = _risk(category, tuple(caps))
+    hints = dict(_hints(category, tuple(caps)))
     return {
         "name": f.name,
         "category": category,
@@ -114,17 +125,37 @@ def decide(f: ToolFeatures, signals: list[Signal], proba: Sequence[float] | None
     }
 
 
+def _risk_reason(category: str, risk: str, caps: list[str]) -> str:
+    """Which row of the rubric's risk table applies, in words (the table itself lives in catalog.taxonomy)."""
+    if risk == "Critical":
+        if category in ("Financial", "Destructive"):
+            return f"every {category} tool is Critical"
+        first = next(c for c in ("code_execution", "permissions", "secrets") if c in caps)
+        return f"{first} makes it Critical"
+    if risk == "High":
+        if category == "Execute":
+            return "Execute tools are High"
+        first = next((c for c in ("sends_communication", "secrets", "infrastructure") if c in caps), "")
+        return f"{first} makes it High" if first else "High by the risk table"
+    if risk == "Medium":
+        return "Write tools are Medium" if category == "Write" else "what it reads makes it Medium"
+    return "it only reads, with nothing sensitive found"
+
+
 def rationale(category: str, risk: str, caps: list[str], evidence: list[dict[str, Any]]) -> str:
     """One sentence a reviewer can read: the category, why, and what sets the risk."""
-    why = next((e for e in evidence if e["supports"] == category), None)
+    supporting = [e for e in evidence if e["supports"] == category]
+    why = next((e for e in supporting if not e["rule"].startswith("actions.")), supporting[0] if supporting else None)
     if why is None:
         because = "no action words were recognised, so it is treated as reading"
     elif why["source"] == "model":
         because = f"the learned model read it from the words {why['signal']}"
+    elif why["source"] == "annotation":
+        because = f"the server declares {why['signal']} and nothing contradicts it"
     else:
-        because = f"{why['rule']} matched {why['signal']}"
+        because = f"rule {why['rule']} matched '{why['signal']}'"
     cap_text = f" with {', '.join(caps)}" if caps else ""
-    return f"{category}{cap_text}, risk {risk}: {because}."
+    return f"{category}{cap_text} because {because}; {_risk_reason(category, risk, caps)}."
 
 
 def classify_features(

@@ -18,7 +18,7 @@ from classifier.text import clip, split_identifier, words_of
 MAX_PARAMS = 60  # a schema with thousands of properties is read only this far
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Param:
     name: str
     words: tuple[str, ...]
@@ -41,11 +41,12 @@ class ToolFeatures:
     param_names: frozenset[str]  # full lower-cased names: "file_path", "sql"
     param_words: frozenset[str]  # their words: "file", "path", "sql"
     param_desc_words: frozenset[str]
-    enum_words: frozenset[str]
+    enum_words: frozenset[str]  # lower-cased enum values of all parameters
     annotations: dict[str, Any]
     server: str = ""
     server_words: frozenset[str] = field(default_factory=frozenset)
     sibling_names: tuple[str, ...] = ()
+    actions: tuple[str, ...] | None = None  # the name's action verbs, computed once by rules.base.name_actions
 
     @property
     def all_words(self) -> frozenset[str]:
@@ -71,43 +72,44 @@ def schema_of(tool: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def params_of(schema: Mapping[str, Any] | None) -> list[Param]:
     """Top-level parameters, plus the properties of object or array-of-object parameters one level down."""
-    if not isinstance(schema, Mapping):
+    if not isinstance(schema, dict):
         return []
     props = schema.get("properties")
-    if props is None and "type" not in schema and schema and all(isinstance(v, Mapping) for v in schema.values()):
+    if props is None and "type" not in schema and schema and all(isinstance(v, dict) for v in schema.values()):
         props = schema  # a bare properties map, a common authoring slip
-    if not isinstance(props, Mapping):
+    if not isinstance(props, dict):
         return []
     out: list[Param] = []
     for name, spec in list(props.items())[:MAX_PARAMS]:
         if not isinstance(name, str):
             continue
-        spec = spec if isinstance(spec, Mapping) else {}
+        spec = spec if isinstance(spec, dict) else {}
         out.append(_param(name, spec))
         nested = spec.get("properties")
         items = spec.get("items")
-        if not isinstance(nested, Mapping) and isinstance(items, Mapping):
+        if not isinstance(nested, dict) and isinstance(items, dict):
             nested = items.get("properties")
-        if isinstance(nested, Mapping):
+        if isinstance(nested, dict):
             for sub, sub_spec in list(nested.items())[:20]:
                 if isinstance(sub, str):
-                    out.append(_param(sub, sub_spec if isinstance(sub_spec, Mapping) else {}, top=False))
+                    out.append(_param(sub, sub_spec if isinstance(sub_spec, dict) else {}, top=False))
     return out
 
 
 def _param(name: str, spec: Mapping[str, Any], top: bool = True) -> Param:
-    typ = spec.get("type")
-    if isinstance(typ, list):
-        typ = next((t for t in typ if isinstance(t, str) and t != "null"), "")
+    typ = spec.get("type", "")
+    if typ.__class__ is not str:
+        typ = next((t for t in typ if isinstance(t, str) and t != "null"), "") if isinstance(typ, list) else ""
     enum = spec.get("enum")
-    enum_values = tuple(str(v).lower() for v in enum[:40]) if isinstance(enum, list) else ()
+    enum_values = tuple(str(v).lower() for v in enum[:40]) if enum.__class__ is list else ()
+    desc = spec.get("description")
     return Param(
-        name=name.lower(),
-        words=split_identifier(name),
-        type=typ if isinstance(typ, str) else "",
-        description=clip(_text(spec.get("description")), 500),
-        enum=enum_values,
-        top=top,
+        name.lower(),
+        split_identifier(name),
+        typ,
+        desc[:500].lower() if desc.__class__ is str else "",
+        enum_values,
+        top,
     )
 
 
@@ -122,14 +124,12 @@ def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None 
     desc_words = words_of(description)
     params = params_of(schema_of(tool))
     param_words: set[str] = set()
-    param_desc: set[str] = set()
     enum_words: set[str] = set()
     for p in params:
         param_words.update(p.words)
-        if p.description:
-            param_desc.update(words_of(p.description, 500))
-        for value in p.enum:
-            enum_words.update(split_identifier(value))
+        if p.enum:
+            enum_words.update(p.enum)
+    param_desc = words_of(" ".join(p.description for p in params if p.description), 6000) if params else ()
     annotations = tool.get("annotations")
     server_words: frozenset[str] = frozenset()
     siblings: tuple[str, ...] = ()
@@ -151,7 +151,7 @@ def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None 
         param_words=frozenset(param_words),
         param_desc_words=frozenset(param_desc),
         enum_words=frozenset(enum_words),
-        annotations=dict(annotations) if isinstance(annotations, Mapping) else {},
+        annotations=dict(annotations) if isinstance(annotations, dict) else {},
         server=_text(tool.get("server")),
         server_words=server_words,
         sibling_names=siblings,
@@ -163,21 +163,20 @@ def model_tokens(f: ToolFeatures) -> list[str]:
 
     Prefixes keep "delete" in a name apart from "delete" in a description, where it is a weaker signal.
     """
-    tokens = [f"n:{w}" for w in f.name_words]
-    if f.name_words:
-        tokens.append(f"v:{f.name_words[0]}")
-        tokens.append(f"l:{f.name_words[-1]}")
-    tokens.extend(f"nb:{a}_{b}" for a, b in zip(f.name_words, f.name_words[1:], strict=False))
-    joined = "_" + "_".join(f.name_words) + "_"
-    tokens.extend(f"c:{joined[i : i + 4]}" for i in range(max(0, len(joined) - 3)))
-    desc = f.desc_words[:120]
-    tokens.extend(f"d:{w}" for w in desc)
-    tokens.extend(f"db:{a}_{b}" for a, b in zip(desc[:40], desc[1:40], strict=False))
-    tokens.extend(f"lead:{w}" for w in f.lead_words[:2])
-    tokens.extend(f"p:{w}" for w in f.param_words)
-    tokens.extend(f"pn:{n}" for n in f.param_names)
-    tokens.extend(f"pt:{p.type}" for p in f.params if p.type)
-    tokens.extend(f"pd:{w}" for w in f.param_desc_words)
+    words = f.name_words
+    tokens = ["n:" + w for w in words]
+    if words:
+        tokens.append("v:" + words[0])
+        tokens.append("l:" + words[-1])
+        tokens.extend(["nb:" + a + "_" + b for a, b in zip(words, words[1:], strict=False)])
+    joined = "_" + "_".join(words) + "_"
+    tokens.extend(["c:" + joined[i : i + 4] for i in range(len(joined) - 3)])
+    desc = f.desc_words[:60]
+    tokens.extend(["d:" + w for w in desc])
+    tokens.extend(["db:" + a + "_" + b for a, b in zip(desc[:12], desc[1:12], strict=False)])
+    tokens.extend(["lead:" + w for w in f.lead_words[:2]])
+    tokens.extend(["p:" + w for w in f.param_words])
+    tokens.extend(["pn:" + n for n in f.param_names])
     if not f.has_description:
         tokens.append("meta:no_description")
     if not f.params:

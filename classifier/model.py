@@ -10,7 +10,6 @@ no scikit-learn import at all; scikit-learn is used by ``classifier.train`` to f
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,23 +50,23 @@ class CategoryModel:
 
     def matrix(self, features: list[ToolFeatures]) -> csr_matrix:
         """The TF-IDF matrix of a batch: sublinear tf, idf, l2-normalised rows."""
+        get = self.vocabulary.get
         indptr = [0]
         indices: list[int] = []
-        data: list[float] = []
-        vocab = self.vocabulary
-        idf = self.idf
         for f in features:
-            counts: dict[int, int] = {}
-            for token in model_tokens(f):
-                j = vocab.get(token)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            values = [(1.0 + math.log(c)) * idf[j] for j, c in counts.items()]
-            norm = math.sqrt(sum(v * v for v in values)) or 1.0
-            indices.extend(counts)
-            data.extend(v / norm for v in values)
+            cols = [j for j in map(get, model_tokens(f)) if j is not None]
+            indices.extend(cols)
             indptr.append(len(indices))
-        return csr_matrix((data, indices, indptr), shape=(len(features), len(vocab)))
+        counts = csr_matrix(
+            (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+            shape=(len(features), len(self.vocabulary)),
+        )
+        counts.sum_duplicates()
+        counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
+        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        counts.data /= np.repeat(norms, np.diff(counts.indptr))
+        return counts
 
     def predict_proba(self, features: list[ToolFeatures]) -> np.ndarray:
         """Calibrated class probabilities, one row per tool, columns in ``classes`` order."""

@@ -83,6 +83,7 @@ def expand(words: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=4096)
 def plain(words: str) -> frozenset[str]:
-    """A whitespace-separated word list, as is."""
+    """A whitespace-separated word list, as is (cached: rules call it with literals on every tool)."""
     return frozenset(words.split())

@@ -56,10 +56,18 @@ def train(training_path: Path = TRAINING_PATH, out_path: Path = MODEL_PATH) -> d
     vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, lowercase=False)
     X = vectorizer.fit_transform(docs)
     clf = LogisticRegression(C=C, max_iter=5000)
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=7)
+    smallest = min(np.unique(y, return_counts=True)[1])
+    if smallest < 2:
+        raise ValueError("every category needs at least two training examples for held-out calibration")
+    folds = StratifiedKFold(n_splits=min(5, int(smallest)), shuffle=True, random_state=7)
     held_out = cross_val_predict(clf, X, y, cv=folds, method="decision_function")
     clf.fit(X, y)
     classes = [str(c) for c in clf.classes_]
+    coef, intercept = clf.coef_, clf.intercept_
+    if len(classes) == 2:  # binary: sigmoid(s) is the softmax of (0, s)
+        coef = np.vstack([np.zeros_like(coef), coef])
+        intercept = np.concatenate([[0.0], intercept])
+        held_out = np.column_stack([np.zeros_like(held_out), held_out])
     labels = np.array([classes.index(c) for c in y])
     temperature = _fit_temperature(held_out, labels)
     model_pred = [classes[i] for i in held_out.argmax(axis=1)]
@@ -86,8 +94,8 @@ def train(training_path: Path = TRAINING_PATH, out_path: Path = MODEL_PATH) -> d
         "classes": classes,
         "features": ordered,
         "idf": [round(float(v), 6) for v in vectorizer.idf_],
-        "coef": [[round(float(v), 5) for v in row] for row in clf.coef_],
-        "intercept": [round(float(v), 5) for v in clf.intercept_],
+        "coef": [[round(float(v), 5) for v in row] for row in coef],
+        "intercept": [round(float(v), 5) for v in intercept],
         "temperature": round(temperature, 4),
         "rule_accuracy": rule_accuracy,
         "meta": {

@@ -171,7 +171,7 @@ def register(app: typer.Typer) -> None:
             return
         out.print(
             f"classified {result['tools']} tools in {result['seconds']:.2f}s: "
-            f"{result['tools_per_second']:,.0f} tools/s (model load {result['model_load_ms']:.0f} ms, "
+            f"{result['tools_per_second']:,.0f} tools/s wall, {result['tools_per_cpu_second']:,.0f} tools per CPU second (model load {result['model_load_ms']:.0f} ms, "
             f"integrity {'on' if integrity else 'off'})",
             highlight=False,
         )

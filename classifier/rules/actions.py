@@ -20,6 +20,7 @@ UI_CONTEXT = plain(
 CANCEL_PROCESS = plain(
     "job run build workflow task deployment pipeline execution process query operation batch prediction training"
 )
+ARITHMETIC = plain("add subtract multiply divide sum")
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
 
 
@@ -40,6 +41,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
             return []
         if base == "open":
             return [Signal("actions.verb", "Write", base, strong)]
+    if base in ARITHMETIC and f.params and all(p.type in ("number", "integer") for p in f.params):
+        return [Signal("actions.arithmetic", "Read", base, strong)]
     if base == "cancel":
         if (f.name_set | f.desc_set) & CANCEL_PROCESS:
             return [

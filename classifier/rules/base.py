@@ -111,6 +111,12 @@ def name_actions(f: ToolFeatures) -> tuple[str, ...]:
     ``create_or_update_file`` -> (create, update). A verb early in the name that usually names a resource
     (run, build, post...) yields to a later verb.
     """
+    if f.actions is None:
+        f.actions = _name_actions(f)
+    return f.actions
+
+
+def _name_actions(f: ToolFeatures) -> tuple[str, ...]:
     verbs = [w for w in f.name_words if w in VERB_CATEGORY]
     if not verbs:
         return ()

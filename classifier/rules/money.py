@@ -42,7 +42,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if not actions or actions[0] in NON_MONEY_VERBS:
         return []
     verb = actions[0]
-    objects = f.name_set & MONEY_OBJECTS
+    objects = (f.name_set & MONEY_OBJECTS) - {verb}
     if verb in MONEY_ACTIONS:
         if verb in ("charge", "bridge", "checkout", "tip") and not (
             objects or (f.desc_set | f.param_words) & MONEY_CONTEXT

@@ -7,7 +7,7 @@ from classifier.rules.base import READ_VERBS, Signal, name_actions
 from classifier.text import plain
 
 DEVICES = plain(
-    """light lights lamp lamps thermostat lock door doors garage robot robots drone drones printer vehicle car
+    """light lights lamp lamps thermostat smartlock door doors garage robot robots drone drones printer vehicle car
     vacuum hvac blinds curtain curtains switch plug plugs outlet fan heater sprinkler valve motor servo gpio
     arduino relay led leds homeassistant hass iot appliance appliances speaker speakers tv television alarm
     camera cameras actuator gripper arm 3dprinter print homekit zigbee zwave tesla"""
