@@ -44,7 +44,7 @@ class ToolFeatures:
     enum_words: frozenset[str]  # lower-cased enum values of all parameters
     annotations: dict[str, Any]
     server: str = ""
-    server_words: frozenset[str] = field(default_factory=frozenset)
+    server_words: frozenset[str] = field(default_factory=frozenset)  # the server's name and description
     sibling_names: tuple[str, ...] = ()
     actions: tuple[str, ...] | None = None  # the name's action verbs, computed once by rules.base.name_actions
 
@@ -131,10 +131,11 @@ def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None 
             enum_words.update(p.enum)
     param_desc = words_of(" ".join(p.description for p in params if p.description), 6000) if params else ()
     annotations = tool.get("annotations")
-    server_words: frozenset[str] = frozenset()
+    server = _text(tool.get("server"))
+    server_words: frozenset[str] = frozenset(split_identifier(server)) if server else frozenset()
     siblings: tuple[str, ...] = ()
     if context:
-        server_words = frozenset(words_of(_text(context.get("description")), 1000))
+        server_words = server_words | frozenset(words_of(_text(context.get("description")), 1000))
         names = context.get("tool_names")
         if isinstance(names, list | tuple):
             siblings = tuple(n for n in names if isinstance(n, str))
@@ -152,7 +153,7 @@ def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None 
         param_desc_words=frozenset(param_desc),
         enum_words=frozenset(enum_words),
         annotations=dict(annotations) if isinstance(annotations, dict) else {},
-        server=_text(tool.get("server")),
+        server=server,
         server_words=server_words,
         sibling_names=siblings,
     )

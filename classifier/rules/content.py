@@ -41,6 +41,17 @@ WORKSPACE_OBJECTS = plain(
     template templates project projects knowledge item items entry entries report reports credit sheet
     result results data context submission submissions response responses form forms lead"""
 )
+# Services whose content is the user's own: mail, chat, documents, trackers, accounts, books, CRM, files.
+WORKSPACE_PRODUCTS = plain(
+    """gmail outlook slack teams notion gdrive drive dropbox onedrive sharepoint box xero quickbooks freshbooks
+    hubspot salesforce pipedrive zendesk intercom freshdesk jira linear sentry asana trello clickup airtable
+    figma obsidian evernote todoist gcal icloud whatsapp telegram imessage gyazo zerodha kite robinhood plaid
+    confluence coda productboard esignatur docusign pandadoc bamboohr workday gusto rippling greenhouse
+    needle rememberizer mem0 logseq roam bear onenote protonmail fastmail thunderbird monzo revolut ynab
+    mailchimp klaviyo calendly zoom fireflies otter granola"""
+)
+# Names that say the content is public reference material, whatever the service.
+PUBLIC_REFERENCE = plain("docs documentation doc guide guides tutorial tutorials reference api_reference changelog")
 OWNERSHIP = plain(
     """your user's users my personal private internal inbox vault workspace connected uploaded team
     organization organisation account company's confidential own mailbox drive"""
@@ -61,6 +72,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
     hits = f.name_set & STRONG_PRIVATE
     if hits:
         return [Signal("content.private_records", "private_data", ",".join(sorted(hits)))]
+    if verb in (None, "search", "get", "list", "find", "fetch", "read", "query", "retrieve", "load", "lookup"):
+        products = (f.name_set | f.server_words | f.desc_set) & WORKSPACE_PRODUCTS
+        if products and not f.name_set & PUBLIC_REFERENCE:
+            return [Signal("content.workspace_service", "private_data", ",".join(sorted(products)))]
     owned = (f.desc_set | f.param_desc_words) & OWNERSHIP
     objects = f.name_set & WORKSPACE_OBJECTS
     if objects and owned:

@@ -37,6 +37,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     fetches = verb in FETCH_WORDS or bool(f.name_set & WEB_NAMES) or verb is None
     if url_params and fetches and verb not in plain("create add update set save bookmark store delete remove"):
         out.append(Signal("egress.url_parameter", "network_egress", "param:" + ",".join(url_params)))
+    elif "url" in f.name_set and VERB_CATEGORY.get(verb or "") == "Read" and not f.params:
+        out.append(Signal("egress.url_in_name", "network_egress", "name:url"))
     elif (
         f.name_set & plain("fetch scrape crawl curl http") and not url_params and f.param_words & plain("url uri link")
     ):

@@ -36,6 +36,8 @@ DATABASES = plain(
     snowflake clickhouse duckdb database databases db influxdb flux redshift oracle mssql cassandra aggregation
     greptimedb timescaledb supabase"""
 )
+SEARCH_DSL = plain("elasticsearch opensearch index indices dsl custom")
+DEPLOY_FILES = plain("compose_yaml compose compose_file dockerfile docker_compose manifest_yaml")
 RUN_VERBS = plain("run execute exec eval evaluate invoke call interpret")
 CODE_NOUNS = plain(
     """code command commands shell script scripts sql query queries cypher python javascript js bash terminal
@@ -86,6 +88,10 @@ def _code_params(f: ToolFeatures) -> list[str]:
     for p in f.params:
         if p.top and p.name == "pipeline" and "aggregation" in context:
             found.append(p.name)
+        elif p.top and p.name in ("body", "query", "dsl") and p.type == "object" and context & SEARCH_DSL:
+            found.append(p.name)  # a search DSL body (Elasticsearch, OpenSearch) can run scripts
+        elif p.top and p.name in DEPLOY_FILES and f.name_set & plain("deploy run apply up start build"):
+            found.append(p.name)  # a compose file or manifest the caller writes runs whatever it names
     # "query" that names a language: "sql query", "cypher query" in the parameter's description.
     return sorted(set(found))
 

@@ -5,6 +5,8 @@ Reading a role list changes nothing, so only tools whose action writes, removes 
 
 from __future__ import annotations
 
+import re
+
 from classifier.features import ToolFeatures
 from classifier.rules.base import READ_VERBS, Signal, name_actions
 from classifier.text import plain
@@ -19,11 +21,21 @@ USER_OBJECTS = plain("user users account accounts group groups team teams")
 MEMBERSHIP_VERBS = plain("add remove delete create deactivate suspend activate unlock lock disable enable ban kick")
 
 
+ACCESS_PHRASE = re.compile(
+    r"allowed ?directories|full access to|access control|grants? (?:\w+ )?access|blocked ?commands|"
+    r"(?:read|write|admin) access for|sharing settings"
+)
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
     if not actions or actions[0] in READ_VERBS:
         return []
     verb = actions[0]
+    if verb in plain("set update change configure modify") and f.description:
+        match = ACCESS_PHRASE.search(f.description)
+        if match:
+            return [Signal("permissions.access_setting", "permissions", match.group(0))]
     objects = f.name_set & ACCESS_OBJECTS
     if verb in ACCESS_VERBS and (objects or f.name_set & USER_OBJECTS or verb in ("grant", "share", "invite")):
         if verb == "assign" and not objects:
