@@ -5,6 +5,8 @@ Only a tool that returns such data counts; one that writes it is judged by its a
 
 from __future__ import annotations
 
+import re
+
 from classifier.features import ToolFeatures
 from classifier.rules.base import READ_VERBS, Signal, name_actions
 from classifier.text import plain
@@ -24,7 +26,7 @@ STRONG_PRIVATE = plain(
     contacts calendar calendars patient patients medical employee employees payroll salary personal
     private customer customers transaction transactions balance balances invoice invoices prescription
     diagnosis appointment appointments ssn passport sms voicemail bank statement statements expense expenses
-    portfolio holdings crm lead leads deal deals note notes journal diary memory memories"""
+    portfolio holdings crm lead leads deal deals note notes journal diary memory memories prospect prospects"""
 )
 
 PUBLIC_CHAIN = plain("blockchain erc20 erc721 onchain evm ethereum solana wallet etherscan")
@@ -43,7 +45,7 @@ WORKSPACE_OBJECTS = plain(
 )
 # Services whose content is the user's own: mail, chat, documents, trackers, accounts, books, CRM, files.
 WORKSPACE_PRODUCTS = plain(
-    """gmail outlook slack teams notion gdrive drive dropbox onedrive sharepoint box xero quickbooks freshbooks
+    """gmail outlook slack teams notion gdrive drive dropbox onedrive sharepoint xero quickbooks freshbooks
     hubspot salesforce pipedrive zendesk intercom freshdesk jira linear sentry asana trello clickup airtable
     figma obsidian evernote todoist gcal icloud whatsapp telegram imessage gyazo zerodha kite robinhood plaid
     confluence coda productboard esignatur docusign pandadoc bamboohr workday gusto rippling greenhouse
@@ -52,11 +54,13 @@ WORKSPACE_PRODUCTS = plain(
 )
 # Names that say the content is public reference material, whatever the service.
 PUBLIC_REFERENCE = plain("docs documentation doc guide guides tutorial tutorials reference api_reference changelog")
-OWNERSHIP = plain(
-    """your user's users my personal private internal inbox vault workspace connected uploaded team
-    organization organisation account company's confidential own mailbox drive"""
+# "your emails", "the user's wallet", "my notes": the description says whose data it returns.
+OWNED = re.compile(
+    r"\b(?:your|user'?s|my|personal|private|internal|confidential)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:e-?mails?|messages?|notes?|files?|documents?|accounts?|wallets?|calendars?|contacts?|orders?|trades?|"
+    r"portfolios?|holdings|knowledge|memories|vault|workspaces?|inbox|captures?|photos?|transactions?|"
+    r"balances?|records|conversations?|chats?|history|drive|mailbox|data)\b"
 )
-STRONG_OWNERSHIP = plain("your user's my personal private internal inbox vault confidential mailbox")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -76,10 +80,16 @@ def detect(f: ToolFeatures) -> list[Signal]:
         products = (f.name_set | f.server_words | f.desc_set) & WORKSPACE_PRODUCTS
         if products and not f.name_set & PUBLIC_REFERENCE:
             return [Signal("content.workspace_service", "private_data", ",".join(sorted(products)))]
-    owned = (f.desc_set | f.param_desc_words) & OWNERSHIP
+    if f.name_set & PUBLIC_REFERENCE:
+        return []
     objects = f.name_set & WORKSPACE_OBJECTS
-    if objects and owned:
-        return [Signal("content.account_data", "private_data", ",".join(sorted(objects | owned)))]
-    if owned & STRONG_OWNERSHIP and (f.name_set & plain("search find query list get read retrieve fetch")):
-        return [Signal("content.account_data", "private_data", ",".join(sorted(owned & STRONG_OWNERSHIP)))]
+    if objects and f.server_words & STRONG_PRIVATE:
+        return [
+            Signal(
+                "content.account_data", "private_data", ",".join(sorted(objects | (f.server_words & STRONG_PRIVATE)))
+            )
+        ]
+    match = OWNED.search(f.description) if f.description else None
+    if match:
+        return [Signal("content.account_data", "private_data", match.group(0))]
     return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from classifier.features import ToolFeatures
 from classifier.rules.base import VERB_CATEGORY, Signal, name_actions
+from classifier.rules.content import WORKSPACE_PRODUCTS
 from classifier.text import plain
 
 URL_PARAMS = plain(
@@ -24,7 +25,8 @@ THIRD_PARTY = plain(
     """web internet news article articles tweet tweets reddit subreddit forum post posts comment comments review
     reviews email emails mail inbox message messages chat chats thread threads issue issues discussion
     discussions feed rss hackernews transcript transcripts webpage website page pages scrape crawl youtube
-    stackoverflow tavily brave google bing duckduckgo exa serp perplexity arxiv paper papers social"""
+    stackoverflow tavily brave google bing duckduckgo exa serp perplexity arxiv paper papers social wikipedia
+    wiki documentation mentions answers questions releases"""
 )
 SEARCH_WEB = plain("web internet news google bing brave duckduckgo serp tavily exa perplexity online")
 
@@ -47,6 +49,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if read_like:
         third = (f.name_set | f.desc_set) & THIRD_PARTY
         name_third = f.name_set & THIRD_PARTY
+        if (f.name_set | f.server_words) & WORKSPACE_PRODUCTS:
+            name_third = name_third - plain("page pages issue issues file files")
         if "search" in f.name_set and (f.name_set | f.desc_set) & SEARCH_WEB:
             out.append(Signal("egress.web_search", "untrusted_content", ",".join(sorted(third & SEARCH_WEB))))
         elif name_third:
