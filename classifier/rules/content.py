@@ -26,10 +26,10 @@ STRONG_PRIVATE = plain(
     contacts calendar calendars patient patients medical employee employees payroll salary personal
     private customer customers transaction transactions balance balances invoice invoices prescription
     diagnosis appointment appointments ssn passport sms voicemail bank statement statements expense expenses
-    portfolio holdings crm lead leads deal deals note notes journal diary memory memories prospect prospects"""
+    portfolio holdings crm lead leads note notes journal diary memory memories prospect prospects"""
 )
 
-PUBLIC_CHAIN = plain("blockchain erc20 erc721 onchain evm ethereum solana wallet etherscan")
+PUBLIC_CHAIN = plain("blockchain erc20 erc721 onchain evm ethereum solana etherscan")
 DATABASE = plain(
     "sql database db table tables postgres postgresql mysql sqlite mongodb collection bigquery snowflake clickhouse "
     "athena mariadb redshift records rows"
@@ -40,7 +40,7 @@ WORKSPACE_OBJECTS = plain(
     """note notes page pages document documents doc docs file files issue issues bill bills contract contracts
     trade trades order orders balance profile account capture captures image images prospect prospects
     company companies record records ticket tickets task tasks log logs variable variables history
-    template templates project projects knowledge item items entry entries report reports credit sheet
+    template templates project projects knowledge event events meeting meetings item items entry entries report reports credit sheet
     result results data context submission submissions response responses form forms lead"""
 )
 # Services whose content is the user's own: mail, chat, documents, trackers, accounts, books, CRM, files.
@@ -51,6 +51,10 @@ WORKSPACE_PRODUCTS = plain(
     confluence coda productboard esignatur docusign pandadoc bamboohr workday gusto rippling greenhouse
     needle rememberizer mem0 logseq roam bear onenote protonmail fastmail thunderbird monzo revolut ynab
     mailchimp klaviyo calendly zoom fireflies otter granola"""
+)
+AGGREGATES = plain(
+    "statistics stats count counts analytics rates rate types categories currencies schema schemas fields codes "
+    "settings options"
 )
 # Names that say the content is public reference material, whatever the service.
 PUBLIC_REFERENCE = plain("docs documentation doc guide guides tutorial tutorials reference api_reference changelog")
@@ -73,7 +77,11 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []
     if (f.name_set | f.desc_set | f.param_words) & PUBLIC_CHAIN:
         return []  # balances and transactions on a public blockchain are public
-    hits = f.name_set & STRONG_PRIVATE
+    if f.name_set & AGGREGATES:
+        return []  # statistics and reference lists are not anyone's personal data
+    if f.name_set & plain("my me mine own"):
+        return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & plain("my me mine own"))))]
+    hits = f.name_set & STRONG_PRIVATE or set(f.desc_words[1:8]) & STRONG_PRIVATE
     if hits:
         return [Signal("content.private_records", "private_data", ",".join(sorted(hits)))]
     if verb in (None, "search", "get", "list", "find", "fetch", "read", "query", "retrieve", "load", "lookup"):
