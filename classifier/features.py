@@ -159,6 +159,11 @@ def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None 
     )
 
 
+STOPWORDS = frozenset(
+    ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "with", "by", "from", "as", "at", "is", "are", "be", "this", "that", "it", "its", "can", "will", "use", "used", "using", "when", "you", "your", "if", "any", "all", "into", "than", "then", "which", "what", "who", "how", "may", "must", "should", "not", "no", "only", "also", "more", "most", "such", "these", "those", "their", "there", "was", "were", "been", "has", "have", "had", "do", "does", "our", "we", "i"]
+)
+
+
 def model_tokens(f: ToolFeatures) -> list[str]:
     """The learned model's vocabulary for one tool: prefixed words, bigrams and name character n-grams.
 
@@ -172,7 +177,7 @@ def model_tokens(f: ToolFeatures) -> list[str]:
         tokens.extend(["nb:" + a + "_" + b for a, b in zip(words, words[1:], strict=False)])
     joined = "_" + "_".join(words) + "_"
     tokens.extend(["c:" + joined[i : i + 4] for i in range(len(joined) - 3)])
-    desc = f.desc_words[:60]
+    desc = [w for w in f.desc_words[:80] if w not in STOPWORDS]
     tokens.extend(["d:" + w for w in desc])
     tokens.extend(["db:" + a + "_" + b for a, b in zip(desc[:12], desc[1:12], strict=False)])
     tokens.extend(["lead:" + w for w in f.lead_words[:2]])

@@ -56,6 +56,11 @@ AGGREGATES = plain(
     "statistics stats count counts analytics rates rate types categories currencies schema schemas fields codes "
     "settings options"
 )
+# "Look up memories ...", "Lists the user's recent emails ...": the description's first object is private.
+LEAD_OBJECT = re.compile(
+    r"\s*(?:\w+)(?: up)?\s+(?:(?:the|all|recent|latest|a|an|your|user'?s|stored|saved|unread|personal)\s+)*"
+    r"(memories|emails|e-mails|messages|notes|contacts|conversations|chats|appointments|transactions|expenses)\b"
+)
 # Names that say the content is public reference material, whatever the service.
 PUBLIC_REFERENCE = plain("docs documentation doc guide guides tutorial tutorials reference api_reference changelog")
 # "your emails", "the user's wallet", "my notes": the description says whose data it returns.
@@ -81,7 +86,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []  # statistics and reference lists are not anyone's personal data
     if f.name_set & plain("my me mine own"):
         return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & plain("my me mine own"))))]
-    hits = f.name_set & STRONG_PRIVATE or set(f.desc_words[1:8]) & STRONG_PRIVATE
+    lead = LEAD_OBJECT.match(f.description) if f.description else None
+    hits = f.name_set & STRONG_PRIVATE or ({lead.group(1)} if lead else set())
     if hits:
         return [Signal("content.private_records", "private_data", ",".join(sorted(hits)))]
     if verb in (None, "search", "get", "list", "find", "fetch", "read", "query", "retrieve", "load", "lookup"):

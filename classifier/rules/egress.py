@@ -39,7 +39,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
     fetches = verb in FETCH_WORDS or bool(f.name_set & WEB_NAMES) or verb is None
     if url_params and fetches and verb not in plain("create add update set save bookmark store delete remove"):
         out.append(Signal("egress.url_parameter", "network_egress", "param:" + ",".join(url_params)))
-    elif f.param_desc_words & plain("url urls") and f.desc_set & plain("crawled crawl crawls fetch fetches scrape"):
+    elif f.param_desc_words & plain("url urls") and f.desc_set & plain("crawled crawl crawls scrape scrapes"):
         out.append(Signal("egress.url_parameter", "network_egress", "param description: url"))
     elif "url" in f.name_set and VERB_CATEGORY.get(verb or "") == "Read" and not f.params:
         out.append(Signal("egress.url_in_name", "network_egress", "name:url"))

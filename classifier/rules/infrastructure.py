@@ -37,9 +37,13 @@ MANAGED = plain("online cloud hosted managed serverless provision provisioned re
 
 def detect(f: ToolFeatures) -> list[Signal]:
     hits = f.name_set & INFRA_NAMES
-    if not hits and f.name_set & plain("database databases db") and f.desc_set & MANAGED:
-        if f.name_set & plain("create delete provision destroy"):
-            return [Signal("infrastructure.managed_database", "infrastructure", ",".join(sorted(f.desc_set & MANAGED)))]
+    if (
+        not hits
+        and f.name_set & plain("database databases db")
+        and f.desc_set & MANAGED
+        and f.name_set & plain("create delete provision destroy")
+    ):
+        return [Signal("infrastructure.managed_database", "infrastructure", ",".join(sorted(f.desc_set & MANAGED)))]
     if not hits:
         return []
     strong = hits - WEAK_NAMES
