@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from classifier.features import ToolFeatures
 from classifier.rules.base import VERB_CATEGORY, Signal, lead_base, primary_action
+from classifier.rules.deletion import REVERSIBLE_REMOVALS
 from classifier.text import plain
 
 # Interaction verbs that are an Execute only on a browser, a device or a UI; elsewhere they mean little.
@@ -43,6 +44,15 @@ def detect(f: ToolFeatures) -> list[Signal]:
             return [Signal("actions.verb", "Write", base, strong)]
     if base in ARITHMETIC and f.params and all(p.type in ("number", "integer") for p in f.params):
         return [Signal("actions.arithmetic", "Read", base, strong)]
+    if base == "remove" and f.name_set & REVERSIBLE_REMOVALS:
+        return [
+            Signal(
+                "actions.reversible_removal",
+                "Write",
+                f"remove,{','.join(sorted(f.name_set & REVERSIBLE_REMOVALS))}",
+                strong,
+            )
+        ]
     if base == "cancel":
         if (f.name_set | f.desc_set) & CANCEL_PROCESS:
             return [

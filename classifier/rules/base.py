@@ -50,8 +50,8 @@ WRITE_VERBS = plain(
     """create add update edit modify set put post insert upsert upload move rename label tag assign unassign append
     patch save mark archive unarchive comment reply send share invite publish submit import register attach link
     unlink enable disable configure merge close reopen star unstar pin unpin like follow unfollow copy duplicate
-    clone fork write store remember record log complete approve reject transition change toggle subscribe
-    unsubscribe book reserve commit push open make new schedule reschedule draft forward mention react upvote
+    clone fork write store remember record complete approve reject transition change toggle subscribe
+    unsubscribe book reserve commit push open make new schedule finalize void notify broadcast announce tweet retweet reschedule draft forward mention react upvote
     note memorize annotate bookmark favorite favourite lock unlock snooze mute unmute sync restore checkout
     switch stage unstage tag rebase cherry import init initialize setup install_label accept decline respond
     vote transfer order place sort refresh rotate regenerate backup reorder organize group ungroup join leave enroll apply define
@@ -91,7 +91,7 @@ NOUNISH_VERBS = plain(
     """run build deploy post comment message tag label log record test check review schedule order report alert
     event search query lock share link note draft update change transfer commit push merge release backup export
     import call job file memo history invoice payment trade bill charge sample snapshot screenshot plan stage
-    trace score watch monitor tree status head stat"""
+    trace score watch monitor tree status head stat book"""
 )
 
 LEAD_VERBS: dict[str, str] = {}

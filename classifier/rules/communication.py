@@ -32,7 +32,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
         money = f.name_set & plain("eth btc sol token tokens crypto funds money payment transaction usdc coin")
         if verb == "send" and money:
             return []
-        social = plain("channel chat slack discord social twitter tweet mastodon bluesky")
+        social = plain(
+            "channel chat slack discord social twitter tweet mastodon bluesky linkedin facebook instagram reddit threads"
+        )
         if (
             verb == "post"
             and not objects & plain("message messages comment tweet status reply chat dm")

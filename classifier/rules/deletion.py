@@ -14,7 +14,7 @@ from classifier.text import plain
 
 REVERSIBLE_REMOVALS = plain(
     "label labels tag tags assignee assignees reaction reactions star bookmark favorite favourite watcher "
-    "highlight filter reviewer reviewers from"
+    "highlight filter reviewer reviewers from background"
 )
 SOFT_CLEARS = plain("selection filter filters screen console input highlight highlights formatting")
 FILE_OBJECTS = plain("file files content contents document page note")
@@ -34,6 +34,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         if v == "remove" and f.name_set & REVERSIBLE_REMOVALS:
             continue
         if v == "clear" and f.name_set & SOFT_CLEARS:
+            continue
+        if v == "drop" and "drag" in f.name_set:
             continue
         out.append(Signal("deletion.destructive_verb", "Destructive", v))
         break

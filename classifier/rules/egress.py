@@ -31,6 +31,9 @@ THIRD_PARTY = plain(
 SEARCH_WEB = plain("web internet news google bing brave duckduckgo serp tavily exa perplexity online")
 
 
+NO_CONTENT = plain("ping check whois dns lookup status trace resolve measure test")
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
     out: list[Signal] = []
     actions = name_actions(f)
@@ -57,6 +60,6 @@ def detect(f: ToolFeatures) -> list[Signal]:
             out.append(Signal("egress.web_search", "untrusted_content", ",".join(sorted(third & SEARCH_WEB))))
         elif name_third:
             out.append(Signal("egress.third_party_text", "untrusted_content", ",".join(sorted(name_third))))
-        elif url_params and fetches:
+        elif url_params and fetches and verb not in NO_CONTENT:
             out.append(Signal("egress.fetched_page", "untrusted_content", "param:" + ",".join(url_params)))
     return out

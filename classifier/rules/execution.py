@@ -60,7 +60,7 @@ CODE_PHRASE = re.compile(
 )
 
 
-LAUNCHES = plain("container containers deployment vm instance instances pod job sandbox droplet prediction task tasks")
+LAUNCHES = plain("container containers deployment vm instance instances pod job sandbox droplet prediction")
 LAUNCH_VERBS = plain("create new spawn")
 INSTALL_OBJECTS = plain(
     "server package packages plugin plugins extension extensions dependency dependencies module mcp library"
@@ -135,6 +135,16 @@ def detect(f: ToolFeatures) -> list[Signal]:
         out.append(Signal("execution.media_job", "Execute", "_".join(f.name_words)))
     if verb in LAUNCH_VERBS and f.name_set & LAUNCHES and not f.name_set & plain("template definition"):
         out.append(Signal("execution.launches_compute", "Execute", f"{verb},{','.join(sorted(f.name_set & LAUNCHES))}"))
+    if verb == "apply" and f.name_set & plain("manifest manifests terraform plan yaml kustomization chart config"):
+        out.append(
+            Signal(
+                "execution.applies_config",
+                "Execute",
+                "apply," + ",".join(sorted(f.name_set & plain("manifest terraform plan yaml chart"))),
+            )
+        )
+    if verb == "schedule" and f.name_set & plain("job jobs task tasks cron workflow run pipeline build"):
+        out.append(Signal("execution.schedules_job", "Execute", "schedule,job"))
     if verb == "install" and f.name_set & INSTALL_OBJECTS:
         out.append(
             Signal(

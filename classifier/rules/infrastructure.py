@@ -15,7 +15,7 @@ INFRA_NAMES = plain(
     container containers docker compose vm vms instance instances ec2 dns vpc subnet subnets firewall
     loadbalancer balancer ingress terraform helm lambda droplet droplets volume volumes kube service services
     statefulset daemonset replicaset cronjob configmap configmaps secretref ecs eks gke aks fargate cloudformation
-    stack stacks autoscaling vercel netlify heroku railway flyio render cloudflare worker workers zone zones
+    stack stacks autoscaling vercel netlify heroku railway flyio cloudflare bucket buckets function functions worker workers zone zones
     record records server servers machine machines vmss lightsail route53 nginx ansible pulumi cdk sandbox
     sandboxes image images network networks port ports proxy tunnel registry kafka topic topics queue queues exchange exchanges"""
 )
@@ -23,12 +23,12 @@ INFRA_NAMES = plain(
 WEAK_NAMES = plain(
     "node nodes service services record records server servers image images network networks port ports stack "
     "stacks zone zones worker workers volume volumes instance instances registry topic topics machine machines "
-    "sandbox sandboxes proxy tunnel cluster clusters namespace namespaces queue queues exchange exchanges"
+    "sandbox sandboxes proxy tunnel bucket buckets function functions cluster clusters namespace namespaces queue queues exchange exchanges"
 )
 CONTEXT = plain(
     """kubernetes k8s kubectl docker cloud aws gcp azure ec2 cluster vpc dns terraform helm vm container
     containers pod pods digitalocean droplet compute infrastructure serverless deployment hosting vercel
-    netlify cloudflare heroku nginx kafka rabbitmq amqp broker"""
+    netlify cloudflare heroku nginx kafka rabbitmq amqp broker s3 gcs storage block lambda"""
 )
 
 
@@ -44,9 +44,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
         and f.name_set & plain("create delete provision destroy")
     ):
         return [Signal("infrastructure.managed_database", "infrastructure", ",".join(sorted(f.desc_set & MANAGED)))]
+    if not hits and f.name_set >= {"security", "group"}:
+        return [Signal("infrastructure.resource", "infrastructure", "security,group")]
     if not hits:
         return []
     strong = hits - WEAK_NAMES
-    if not strong and not (f.desc_set | f.param_words | f.server_words) & CONTEXT:
+    lifecycle = f.name_set & plain("start stop reboot restart resize terminate scale provision deprovision")
+    if not strong and not lifecycle and not (f.desc_set | f.param_words | f.server_words) & CONTEXT:
         return []
     return [Signal("infrastructure.resource", "infrastructure", ",".join(sorted(hits)))]

@@ -13,7 +13,7 @@ from classifier.text import plain
 # Verbs that move value whatever their object.
 MONEY_ACTIONS = plain(
     """pay charge refund payout purchase buy sell trade swap withdraw deposit bridge stake unstake tip donate
-    checkout borrow lend repay liquidate"""
+    checkout borrow lend repay liquidate order"""
 )
 # Verbs that move value when their object is a payment, an order, a transfer...
 COMMIT_VERBS = plain(
@@ -32,7 +32,8 @@ MONEY_CONTEXT = plain(
     """price prices amount currency usd eur payment pay paid buy sell trading trade stock stocks shares crypto
     wallet exchange broker market limit quantity qty symbol ticker shop store cart checkout product products
     purchase blockchain chain eth ethereum solana bitcoin evm web3 gas wei lamports usdc balance funds
-    merchant stripe paypal square commerce ecommerce e-commerce kite zerodha binance coinbase alpaca"""
+    merchant stripe paypal square commerce ecommerce e-commerce kite zerodha binance coinbase alpaca charged card
+    fee fees billing prorating delivery"""
 )
 NON_MONEY_VERBS = plain("get list search find read fetch query describe show view check count lookup retrieve")
 
@@ -42,9 +43,11 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if not actions or actions[0] in NON_MONEY_VERBS:
         return []
     verb = actions[0]
+    if "paid" in f.name_set:
+        return [Signal("money.paid_action", "Financial", f"{verb},paid")]
     objects = (f.name_set & MONEY_OBJECTS) - {verb}
     if verb in MONEY_ACTIONS:
-        if verb in ("charge", "bridge", "checkout", "tip") and not (
+        if verb in ("charge", "bridge", "checkout", "tip", "order") and not (
             objects or (f.desc_set | f.param_words) & MONEY_CONTEXT
         ):
             return []
@@ -53,7 +56,16 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []
     if objects <= AMBIGUOUS_OBJECTS and not ((f.desc_set | f.param_words | f.name_set) & MONEY_CONTEXT):
         return []
-    if verb in ("update", "add", "new", "open") and not objects & plain("order orders position positions trade"):
+    if objects & plain("subscription subscriptions") and f.name_set & plain(
+        "webhook event events notification newsletter feed"
+    ):
+        return []  # subscribing to events costs nothing
+    paid_plan = "subscription" in objects and f.desc_set & plain("paid plan price charges billing prorating")
+    if (
+        verb in ("update", "add", "new", "open")
+        and not objects & plain("order orders position positions trade")
+        and not paid_plan
+    ):
         return []
     if verb == "transfer" and not objects:
         return []

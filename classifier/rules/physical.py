@@ -26,7 +26,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if devices and (context or f.name_set & ACTION_WORDS):
         if verb in READ_VERBS and not context:
             return []
-        return [Signal("physical.device", "physical", ",".join(sorted(devices)))]
+        out = [Signal("physical.device", "physical", ",".join(sorted(devices)))]
+        if verb is not None and verb not in READ_VERBS:
+            out.append(Signal("physical.device_action", "Execute", f"{verb},{','.join(sorted(devices))}"))
+        return out
     if "device" in f.name_set and verb not in READ_VERBS and context & plain("home smart iot robot hardware"):
         return [Signal("physical.device", "physical", "device")]
     return []

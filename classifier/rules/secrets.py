@@ -24,6 +24,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if words & plain("login signin authenticate") and words & plain("create account register") | {"login"}:
         return [Signal("secrets.login", "secrets", ",".join(sorted(words & plain("login signin authenticate"))))]
     hit = words & SECRET_WORDS
+    if not hit and words & KEY_WORDS and words & plain("revoke rotate regenerate refresh reveal issue"):
+        hit = words & (KEY_WORDS | plain("revoke rotate regenerate refresh reveal issue"))
     if not hit and words & KEY_WORDS:
         qualifiers = words & (KEY_QUALIFIERS | TOKEN_QUALIFIERS)
         if qualifiers:
