@@ -27,8 +27,14 @@ from classifier.rules import Signal, run_rules
 CATEGORIES = {c.value for c in Category}
 CAPABILITIES = {c.value for c in Capability}
 WEAK_BONUS = 0.25
+SEVERE_MODEL_THRESHOLD = 0.6
 ANNOTATION_BONUS = 0.2
 DEFAULT_RULE_ACCURACY = {"rule_agree": 0.95, "rule_disagree": 0.7}
+
+
+@lru_cache(maxsize=64)
+def _pick(categories: frozenset[str]) -> str:
+    return pick_category(categories).value
 
 
 @lru_cache(maxsize=1024)
@@ -52,18 +58,24 @@ def _annotation_signals(f: ToolFeatures) -> list[Signal]:
 
 def decide(f: ToolFeatures, signals: list[Signal], proba: Sequence[float] | None, model: CategoryModel | None) -> dict:
     """The classification of one tool from its features, rule signals and model probabilities."""
-    strong = [s for s in signals if s.strong and s.supports in CATEGORIES]
-    weak = [s for s in signals if not s.strong and s.supports in CATEGORIES]
-    annotations = _annotation_signals(f)
-    caps = sorted({s.supports for s in signals if s.supports in CAPABILITIES})
+    strong: list[Signal] = []
+    weak: list[Signal] = []
+    cap_set: set[str] = set()
+    for s in signals:
+        if s.supports in CATEGORIES:
+            (strong if s.strong else weak).append(s)
+        else:
+            cap_set.add(s.supports)
+    annotations = _annotation_signals(f) if f.annotations else []
+    caps = sorted(cap_set)
     evidence: list[dict[str, Any]] = []
     model_probs: dict[str, float] = {}
     if proba is not None and model is not None:
-        model_probs = {c: float(p) for c, p in zip(model.classes, proba, strict=True)}
+        model_probs = dict(zip(model.classes, proba, strict=True))
     model_top = max(model_probs, key=model_probs.__getitem__) if model_probs else None
 
     if strong:
-        category = pick_category(s.supports for s in strong).value
+        category = _pick(frozenset(s.supports for s in strong))
         source = "rule"
         accuracy = (model.rule_accuracy if model else {}) or DEFAULT_RULE_ACCURACY
         agree = model_top is None or model_top == category
@@ -73,6 +85,10 @@ def decide(f: ToolFeatures, signals: list[Signal], proba: Sequence[float] | None
         scores = dict(model_probs)
         for s in weak + annotations:
             scores[s.supports] = scores.get(s.supports, 0.0) + (WEAK_BONUS if s in weak else ANNOTATION_BONUS)
+        for severe in ("Financial", "Destructive"):
+            # Without a rule behind it, a Critical category needs the model to be sure.
+            if scores.get(severe, 0.0) < SEVERE_MODEL_THRESHOLD and max(scores, key=scores.__getitem__) == severe:
+                scores[severe] = 0.0
         category = max(
             CATEGORY_PRECEDENCE, key=lambda c: (scores.get(c.value, 0.0), -CATEGORY_PRECEDENCE.index(c))
         ).value
@@ -81,7 +97,7 @@ def decide(f: ToolFeatures, signals: list[Signal], proba: Sequence[float] | None
         deciding = [s for s in weak + annotations if s.supports == category]
     else:
         fallback = weak + annotations
-        category = pick_category(s.supports for s in fallback).value if fallback else Category.READ.value
+        category = _pick(frozenset(s.supports for s in fallback)) if fallback else Category.READ.value
         source = "rule"
         confidence = 0.5 if fallback else 0.4
         deciding = [s for s in fallback if s.supports == category]
@@ -163,11 +179,10 @@ def classify_features(
 ) -> list[dict]:
     """Classify a batch of prepared features (the model scores the whole batch in one matrix product)."""
     model = model if model is not None else (load_model() if use_model else None)
-    proba = model.predict_proba(features) if model is not None else None
-    out = []
-    for i, f in enumerate(features):
-        out.append(decide(f, run_rules(f), proba[i] if proba is not None else None, model))
-    return out
+    if model is None:
+        return [decide(f, run_rules(f), None, None) for f in features]
+    rows = model.predict_proba(features).tolist()  # plain floats: numpy scalars are slow one at a time
+    return [decide(f, run_rules(f), row, model) for f, row in zip(features, rows, strict=True)]
 
 
 def features_for(

@@ -47,6 +47,7 @@ class ToolFeatures:
     server_words: frozenset[str] = field(default_factory=frozenset)  # the server's name and description
     sibling_names: tuple[str, ...] = ()
     actions: tuple[str, ...] | None = None  # the name's action verbs, computed once by rules.base.name_actions
+    tokens: list[str] | None = None  # the model's tokens, computed once by model_tokens
 
     @property
     def all_words(self) -> frozenset[str]:
@@ -235,6 +236,12 @@ def model_tokens(f: ToolFeatures) -> list[str]:
 
     Prefixes keep "delete" in a name apart from "delete" in a description, where it is a weaker signal.
     """
+    if f.tokens is None:
+        f.tokens = _model_tokens(f)
+    return f.tokens
+
+
+def _model_tokens(f: ToolFeatures) -> list[str]:
     words = f.name_words
     tokens = ["n:" + w for w in words]
     if words:

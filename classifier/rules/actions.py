@@ -33,7 +33,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
     category = VERB_CATEGORY.get(base)
     if category is None:
         return []
-    strong = where == "name" or f.name == ""
+    strong = True  # the name's verb, or the description's first verb when the name has none, states the action
     if base in UI_VERBS:
         context = f.name_set | f.param_words | f.desc_set
         if context & UI_CONTEXT:

@@ -44,7 +44,7 @@ READ_VERBS = plain(
     ls cat head peek poll wait sample score measure plan lookup obtain collect gather review audit evaluate render
     transcribe ocr capture screenshot snapshot tell ask answer research crawl scrape visit test debug trace
     locate geocode route reverse decode encode hash diagnose examine study understand recall retrieve see print
-    current latest top trending batch_get batchget generate introspect"""
+    current latest top trending batch_get batchget generate introspect quote"""
 )
 WRITE_VERBS = plain(
     """create add update edit modify set put post insert upsert upload move rename label tag assign unassign append
@@ -66,7 +66,7 @@ EXECUTE_VERBS = plain(
     """run execute exec eval invoke trigger start stop restart reboot launch deploy build dispatch rerun retry kill
     spawn click hover scroll navigate press drag compile call cancel pause resume suspend unpause shutdown boot
     scale redeploy provision rebuild play simulate automate tap swipe type install connect disconnect
-    login logout authenticate signin signout"""
+    login logout authenticate signin signout upgrade migrate promote"""
 )
 MONEY_VERBS = plain(
     """pay charge refund payout purchase buy sell trade swap withdraw deposit bridge stake unstake tip donate
@@ -91,7 +91,7 @@ NOUNISH_VERBS = plain(
     """run build deploy post comment message tag label log record test check review schedule order report alert
     event search query lock share link note draft update change transfer commit push merge release backup export
     import call job file memo history invoice payment trade bill charge sample snapshot screenshot plan stage
-    trace score watch monitor tree status head stat book"""
+    trace score watch monitor tree status head stat book swap stake unstake buy sell trade"""
 )
 
 LEAD_VERBS: dict[str, str] = {}

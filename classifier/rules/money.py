@@ -24,7 +24,7 @@ MONEY_OBJECTS = plain(
     """payment payments charge refund transfer payout order orders invoice invoices subscription subscriptions
     trade trades swap transaction tx eth btc sol usdc usdt token tokens crypto coin coins funds money tip
     purchase position positions bet wager donation nft lamports wei gas native erc20 spl asset assets bitcoin
-    ether ethereum solana matic bnb checkout cart limit market stoploss"""
+    ether ethereum solana matic bnb checkout cart limit market stoploss erc721 erc1155 usd"""
 )
 # Order-like objects mean a purchase or a trade only in a commerce, trading or blockchain context.
 AMBIGUOUS_OBJECTS = plain("order orders transaction tx position positions asset assets token tokens")
@@ -35,6 +35,7 @@ MONEY_CONTEXT = plain(
     merchant stripe paypal square commerce ecommerce e-commerce kite zerodha binance coinbase alpaca charged card
     fee fees billing prorating delivery"""
 )
+PRICE_ONLY = plain("quote quotes estimate estimates preview simulate simulation price prices fee fees gas_estimate")
 NON_MONEY_VERBS = plain("get list search find read fetch query describe show view check count lookup retrieve")
 
 
@@ -43,11 +44,13 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if not actions or actions[0] in NON_MONEY_VERBS:
         return []
     verb = actions[0]
+    if f.name_set & PRICE_ONLY:
+        return []  # a quote, an estimate or a simulation commits nothing
     if "paid" in f.name_set:
         return [Signal("money.paid_action", "Financial", f"{verb},paid")]
     objects = (f.name_set & MONEY_OBJECTS) - {verb}
     if verb in MONEY_ACTIONS:
-        if verb in ("charge", "bridge", "checkout", "tip", "order") and not (
+        if verb in ("charge", "bridge", "checkout", "tip", "order", "withdraw", "deposit") and not (
             objects or (f.desc_set | f.param_words) & MONEY_CONTEXT
         ):
             return []
