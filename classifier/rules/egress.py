@@ -7,6 +7,8 @@ text someone else wrote, which an agent must treat as untrusted.
 
 from __future__ import annotations
 
+import re
+
 from classifier.features import ToolFeatures
 from classifier.rules.base import VERB_CATEGORY, Signal, name_actions
 from classifier.rules.content import WORKSPACE_PRODUCTS
@@ -31,7 +33,10 @@ THIRD_PARTY = plain(
 SEARCH_WEB = plain("web internet news google bing brave duckduckgo serp tavily exa perplexity online")
 
 
-NO_CONTENT = plain("ping check whois dns lookup status trace resolve measure test")
+NO_CONTENT = plain("ping check whois dns lookup status resolve measure test")
+FROM_URL = re.compile(
+    r"from (?:a |the |an )?(?:public )?url|by providing a url|download(?:s|ing)? (?:it |the \w+ )?from"
+)
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -50,6 +55,15 @@ def detect(f: ToolFeatures) -> list[Signal]:
         f.name_set & plain("fetch scrape crawl curl http") and not url_params and f.param_words & plain("url uri link")
     ):
         out.append(Signal("egress.url_parameter", "network_egress", "name:" + ",".join(sorted(f.name_set & WEB_NAMES))))
+    elif url_params and f.description and FROM_URL.search(f.description):
+        out.append(Signal("egress.downloads_url", "network_egress", FROM_URL.search(f.description).group(0)))
+    if (
+        url_params
+        and f.name_set & plain("request http curl")
+        and not any(s.supports == "untrusted_content" for s in out)
+    ):
+        out.append(Signal("egress.http_response", "untrusted_content", "param:" + ",".join(url_params)))
+        return out
     read_like = verb is None or VERB_CATEGORY.get(verb) == "Read"
     if read_like:
         third = (f.name_set | f.desc_set) & THIRD_PARTY

@@ -48,17 +48,31 @@ def _saves_locally(f: ToolFeatures, params: frozenset[str]) -> list[Signal]:
     ]
 
 
+PATH_WORDS = plain("path paths dir directory folder filepath filename root vault")
+SHELL_ONLY = plain("cwd working_directory workdir")
+
+
+def _path_params(f: ToolFeatures) -> frozenset[str]:
+    """Parameters that name a local path: the known names, and any whose last word is path/dir/folder."""
+    named = {p.name for p in f.params if p.top and p.words and p.words[-1] in PATH_WORDS}
+    return (f.param_names & PATH_PARAMS) | frozenset(named)
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
-    saved = _saves_locally(f, f.param_names & PATH_PARAMS | f.param_names & plain("local_path"))
+    path_params = _path_params(f)
+    saved = _saves_locally(f, path_params | f.param_names & plain("local_path"))
     if saved:
         return saved
     context = f.name_set | f.param_words | f.desc_set
     remote = context & REMOTE
     local = f.desc_set & LOCAL or "local" in f.name_set or "local" in f.param_words
     names = f.name_set & FILE_NAMES
-    params = f.param_names & PATH_PARAMS
+    params = path_params - SHELL_ONLY
     if remote and not local:
         return []
+    explicit = {p for p in params if "path" in p or "dir" in p or "folder" in p}
+    if explicit and not names:
+        return [Signal("filesystem.path_parameter", "filesystem", "param:" + ",".join(sorted(explicit)))]
     if names and (params or local or not f.params):
         return [Signal("filesystem.file_tool", "filesystem", ",".join(sorted(names | params)))]
     if params and (

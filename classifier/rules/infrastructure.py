@@ -26,7 +26,7 @@ WEAK_NAMES = plain(
     "sandbox sandboxes proxy tunnel bucket buckets function functions cluster clusters namespace namespaces queue queues exchange exchanges"
 )
 CONTEXT = plain(
-    """kubernetes k8s kubectl docker cloud aws gcp azure ec2 cluster vpc dns terraform helm vm container
+    """kubernetes k8s kubectl docker cloud aws gcp azure ec2 vpc dns terraform helm vm container
     containers pod pods digitalocean droplet compute infrastructure serverless deployment hosting vercel
     netlify cloudflare heroku nginx kafka rabbitmq amqp broker s3 gcs storage block lambda"""
 )
@@ -44,6 +44,26 @@ def detect(f: ToolFeatures) -> list[Signal]:
         and f.name_set & plain("create delete provision destroy")
     ):
         return [Signal("infrastructure.managed_database", "infrastructure", ",".join(sorted(f.desc_set & MANAGED)))]
+    if (
+        not hits
+        and f.desc_set & plain("docker kubernetes k8s")
+        and (f.desc_set | f.param_words) & plain("container containers pod pods")
+    ):
+        return [
+            Signal(
+                "infrastructure.container_context",
+                "infrastructure",
+                ",".join(sorted(f.desc_set & plain("docker kubernetes k8s"))),
+            )
+        ]
+    if not hits and f.name_set & plain("aws gcp azure") and f.name_set & plain("resource resources"):
+        return [
+            Signal(
+                "infrastructure.cloud_resources",
+                "infrastructure",
+                ",".join(sorted(f.name_set & plain("aws gcp azure"))),
+            )
+        ]
     if not hits and f.name_set >= {"security", "group"}:
         return [Signal("infrastructure.resource", "infrastructure", "security,group")]
     if not hits:
