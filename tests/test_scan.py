@@ -334,3 +334,24 @@ def test_cli_policy_from_a_classified_tools_file(tmp_path: Path) -> None:
     ):
         result = runner.invoke(app, bad)
         assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_end_to_end_static_scan_of_a_fastmcp_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real extractor reads the fixture server (never runs it); SARIF points at the tool's line."""
+    import publisher.policy.sources as sources
+
+    monkeypatch.setattr(sources, "default_classifier", lambda: fake_classify)
+    monkeypatch.chdir(FIX)
+    report = run_scan(subjects_for_args(["notes_server"]))
+    (server,) = report.servers
+    assert server.source == "static"
+    assert [t.name for t in server.tools] == ["delete <script>alert(1)</script>", "fetch_page", "list_notes"]
+    assert server.tools[1].input_schema["properties"]["url"]["type"] == "string"
+    sarif = build_sarif(report)
+    jsonschema.validate(sarif, SARIF_SCHEMA)
+    crit = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "MCP-RISK-CRITICAL")
+    loc = crit["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "notes_server/server.py" and loc["region"]["startLine"] > 1
+    write_scan_policies(report, tmp_path)
+    gateway = json.loads((tmp_path / "notes_server/recommended/policy.json").read_text("utf-8"))
+    assert gateway["tools"]["fetch_page"]["deny_if"][0]["conditions"][0]["arg"] == "url"

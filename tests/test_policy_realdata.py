@@ -1,0 +1,49 @@
+"""Every format validates for real published tool lists (docker/mcp-registry dumps), read at run time.
+
+Set MCP_CATALOG_SHARED_DATA to the shared data folder (e.g. ../shared/data); skipped otherwise. No
+classifier is needed: each tool gets every risk level in turn, so all decisions meet the real names and
+input schemas (where argument rules come from).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from crawler.extract.tools_json import ToolsJsonError, records_from_json
+from publisher.policy.formats import FORMATS
+from publisher.policy.model import build_server_policy
+from publisher.policy.options import PRESETS
+from publisher.policy.validate import validate_file_text
+
+DATA = os.environ.get("MCP_CATALOG_SHARED_DATA")
+RISKS = (("Read", "Low"), ("Read", "Medium"), ("Execute", "High"), ("Financial", "Critical"), ("Write", "Critical"))
+
+
+@pytest.mark.skipif(not DATA or not Path(DATA).is_dir(), reason="MCP_CATALOG_SHARED_DATA not set")
+def test_real_tool_lists_compile_to_valid_files() -> None:
+    files = sorted(Path(DATA or ".").glob("dumps/docker-mcp-registry/*/tools.json"))
+    assert files, "no docker-mcp-registry tools.json files under MCP_CATALOG_SHARED_DATA"
+    checked = rules = 0
+    for path in files:
+        try:
+            records = records_from_json(json.loads(path.read_text("utf-8")))
+        except (ToolsJsonError, json.JSONDecodeError):
+            continue
+        tools = [r.to_mcp() for r in records]
+        for preset in PRESETS:
+            for shift in range(len(RISKS)):
+                cls = {}
+                for i, t in enumerate(tools):
+                    category, risk = RISKS[(i + shift) % len(RISKS)]
+                    caps = ["secrets"] if risk == "Critical" and category == "Write" else []
+                    cls[t["name"]] = {"category": category, "risk": risk, "capabilities": caps}
+                policy = build_server_policy({"slug": path.parent.name}, tools, cls, preset)
+                rules += sum(len(t.arg_rules) for t in policy.tools)
+                for key, fmt in FORMATS.items():
+                    assert validate_file_text(key, fmt.render(policy)) == [], (path.parent.name, preset, key)
+                    checked += 1
+    assert checked > 1000 and rules > 0
