@@ -164,6 +164,31 @@ def test_argument_rules_from_input_schemas() -> None:
     assert _kinds(fixture_policy("payments", "permissive"), "create_refund") == {"amount": AMOUNT_CAP}
 
 
+def test_paths_and_urls_need_the_matching_capability() -> None:
+    from publisher.policy.argrules import derive_arg_rules
+
+    def kinds(name: str, props: dict, caps: list[str], description: str | None = None) -> list[str]:
+        schema = {"properties": {k: {"type": "string"} for k in props}}
+        rules = derive_arg_rules(
+            tool_name=name,
+            description=description,
+            input_schema=schema,
+            category="Read",
+            capabilities=caps,
+            options=PolicyOptions(),
+        )
+        return [r.kind for r in rules]
+
+    # A path inside a GitHub repository, a Unity menu path: not the local file system.
+    assert kinds("get_file_contents", {"path": 1}, ["untrusted_content"]) == []
+    assert kinds("execute_menu_item", {"menuPath": 1}, []) == []
+    assert kinds("read_file", {"path": 1}, ["filesystem"]) == [PATH_ROOT]
+    # A URL that is only stored is not restricted; one that is fetched is.
+    assert kinds("create_bookmark", {"url": 1}, []) == []
+    assert kinds("fetch_markdown", {"url": 1}, []) == [URL_HOSTS]
+    assert kinds("get_page", {"url": 1}, ["network_egress"]) == [URL_HOSTS]
+
+
 def test_gate_rule_detection_for_commands() -> None:
     from publisher.policy.argrules import derive_arg_rules
 

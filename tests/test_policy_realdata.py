@@ -20,7 +20,14 @@ from publisher.policy.options import PRESETS
 from publisher.policy.validate import validate_file_text
 
 DATA = os.environ.get("MCP_CATALOG_SHARED_DATA")
-RISKS = (("Read", "Low"), ("Read", "Medium"), ("Execute", "High"), ("Financial", "Critical"), ("Write", "Critical"))
+RISKS = (
+    ("Read", "Low", ["filesystem"]),
+    ("Read", "Medium", ["network_egress", "private_data"]),
+    ("Write", "High", ["sends_communication"]),
+    ("Financial", "Critical", []),
+    ("Execute", "Critical", ["code_execution", "filesystem"]),
+    ("Write", "Critical", ["secrets"]),
+)
 
 
 @pytest.mark.skipif(not DATA or not Path(DATA).is_dir(), reason="MCP_CATALOG_SHARED_DATA not set")
@@ -38,8 +45,7 @@ def test_real_tool_lists_compile_to_valid_files() -> None:
             for shift in range(len(RISKS)):
                 cls = {}
                 for i, t in enumerate(tools):
-                    category, risk = RISKS[(i + shift) % len(RISKS)]
-                    caps = ["secrets"] if risk == "Critical" and category == "Write" else []
+                    category, risk, caps = RISKS[(i + shift) % len(RISKS)]
                     cls[t["name"]] = {"category": category, "risk": risk, "capabilities": caps}
                 policy = build_server_policy({"slug": path.parent.name}, tools, cls, preset)
                 rules += sum(len(t.arg_rules) for t in policy.tools)

@@ -59,6 +59,10 @@ _COMMAND_NAMES = re.compile(
     r"source_?code|python_?code|js_?code|javascript|expression_?code|snippet)$",
     re.IGNORECASE,
 )
+_EGRESS_WORDS = re.compile(
+    r"\b(?:fetch\w*|download\w*|crawl\w*|scrape\w*|navigate\w*|browse\w*|http request|request a url|webhook\w*)\b",
+    re.IGNORECASE,
+)
 _COMMAND_SUFFIX = re.compile(r"(?:_command|_script|_code|Command|Script)$")
 
 
@@ -108,20 +112,30 @@ def properties(input_schema: dict[str, Any] | None) -> list[tuple[str, dict[str,
     return [(str(k), v if isinstance(v, dict) else {}) for k, v in sorted(props.items(), key=lambda kv: str(kv[0]))]
 
 
-def _is_path(name: str, schema: dict[str, Any]) -> bool:
+def _is_path(name: str, schema: dict[str, Any], caps: set[Capability]) -> bool:
+    """A local file-system path: only on tools that touch the local file system.
+
+    A `path` on a GitHub tool is a path inside a repository and a `menuPath` names a menu entry; restricting
+    those to a local root would break the tool, so `filesystem` (or `code_execution`: a shell's `cwd`) is required.
+    """
     if "string" not in _types(schema) and _types(schema):
         return False
     if _URL_NAMES.match(name) or _URL_SUFFIX.search(name):
         return False
-    return bool(_PATH_NAMES.match(name) or _PATH_SUFFIX.search(name))
+    if caps & {Capability.FILESYSTEM, Capability.CODE_EXECUTION}:
+        return bool(_PATH_NAMES.match(name) or _PATH_SUFFIX.search(name))
+    return False
 
 
-def _is_url(name: str, schema: dict[str, Any]) -> bool:
+def _is_url(name: str, schema: dict[str, Any], caps: set[Capability], tool_text: str) -> bool:
+    """A URL the tool will request: needs `network_egress`, a webhook, or a tool that says it fetches."""
     types = _types(schema)
     if types and "string" not in types:
         return False
     fmt = schema.get("format")
-    return bool(_URL_NAMES.match(name) or _URL_SUFFIX.search(name) or fmt in ("uri", "url", "iri"))
+    if not (_URL_NAMES.match(name) or _URL_SUFFIX.search(name) or fmt in ("uri", "url", "iri")):
+        return False
+    return Capability.NETWORK_EGRESS in caps or "webhook" in name.lower() or bool(_EGRESS_WORDS.search(tool_text))
 
 
 def _is_amount(name: str, schema: dict[str, Any], category: Category) -> bool:
@@ -201,7 +215,7 @@ def derive_arg_rules(
                 else f"`{name}` limited to one address per call (set recipient domains to restrict further)"
             )
             rules.append(ArgRule(RECIPIENT_DOMAIN, name, reason, {"domains": list(domains)}))
-        elif _is_url(name, schema):
+        elif _is_url(name, schema, caps, tool_text):
             hosts = tuple(sorted({h.lower() for h in options.allowed_hosts}))
             reason = (
                 f"`{name}` restricted to https URLs on {', '.join(hosts)}"
@@ -209,7 +223,7 @@ def derive_arg_rules(
                 else f"`{name}` restricted to https URLs without credentials (set allowed hosts to restrict further)"
             )
             rules.append(ArgRule(URL_HOSTS, name, reason, {"hosts": list(hosts)}))
-        elif _is_path(name, schema):
+        elif _is_path(name, schema, caps):
             root = options.path_root.rstrip("/") or "/"
             rules.append(
                 ArgRule(
