@@ -213,7 +213,18 @@ def _amount_limits(rules: Iterable[ArgRule]) -> list[Limit]:
     ]
 
 
-def build_tool_policy(tool: Any, classification: Any, preset: str, options: PolicyOptions) -> ToolPolicy:
+@dataclass(frozen=True)
+class ToolFacts:
+    """What the presets decide from, derived once per tool (argument rules are the costly part)."""
+
+    name: str
+    category: str | None
+    risk: Risk | None
+    capabilities: list[str]
+    arg_rules: list[ArgRule]
+
+
+def tool_facts(tool: Any, classification: Any, options: PolicyOptions) -> ToolFacts:
     name = _get(tool, "name")
     if not isinstance(name, str) or not name:
         raise PolicyError(f"tool without a name: {tool!r:.80}")
@@ -234,21 +245,69 @@ def build_tool_policy(tool: Any, classification: Any, preset: str, options: Poli
         capabilities=known_caps,
         options=options,
     )
-    gate = next((r for r in arg_rules if r.gates_call), None)
-    decision, reason, limits = _decide(preset, risk, category, set(caps), gate, options)
-    applied = _rules_for_preset(preset, arg_rules) if decision in (ALLOW, LIMIT, APPROVE) else []
+    return ToolFacts(name, category, risk, caps, arg_rules)
+
+
+def build_tool_policy(facts: ToolFacts, preset: str, options: PolicyOptions) -> ToolPolicy:
+    gate = next((r for r in facts.arg_rules if r.gates_call), None)
+    decision, reason, limits = _decide(preset, facts.risk, facts.category, set(facts.capabilities), gate, options)
+    applied = _rules_for_preset(preset, facts.arg_rules) if decision in (ALLOW, LIMIT, APPROVE) else []
     if decision in (ALLOW, LIMIT, APPROVE):
         limits = limits + _amount_limits(applied)
     return ToolPolicy(
-        name=name,
-        category=category,
-        risk=risk.value if risk else None,
-        capabilities=caps,
+        name=facts.name,
+        category=facts.category,
+        risk=facts.risk.value if facts.risk else None,
+        capabilities=facts.capabilities,
         decision=decision,
         reason=reason,
         limits=limits,
         arg_rules=applied,
     )
+
+
+def build_server_policies(
+    server: Any,
+    tools: Iterable[Any],
+    classifications: Mapping[Any, Any],
+    presets: Iterable[str] = PRESETS,
+    options: PolicyOptions | None = None,
+    *,
+    client_name: str | None = None,
+) -> list[ServerPolicy]:
+    """The policies of one server under several presets, deriving each tool's facts once."""
+    wanted = list(presets)
+    for preset in wanted:
+        if preset not in PRESETS:
+            raise PolicyError(f"unknown preset {preset!r}: use one of {', '.join(PRESETS)}")
+    opts = options or PolicyOptions()
+    slug = str(_get(server, "slug") or _get(server, "name") or "server")
+    name = str(_get(server, "name") or slug)
+    facts: dict[str, ToolFacts] = {}
+    for tool in tools:
+        f = tool_facts(tool, _classification_for(tool, classifications), opts)
+        facts.setdefault(f.name, f)
+    ordered = [facts[k] for k in sorted(facts)]
+    out = []
+    for preset in wanted:
+        count, window = opts.permissive_global_limit if preset == "permissive" else opts.global_limit
+        out.append(
+            ServerPolicy(
+                slug=slug,
+                name=name,
+                client_name=client_name or slug,
+                preset=preset,
+                default="allow" if preset == "permissive" else "deny",
+                options=opts,
+                tools=[build_tool_policy(f, preset, opts) for f in ordered],
+                global_limits=[
+                    Limit(
+                        "calls", window, count, "server", f"all tools together: at most {_window_text(count, window)}"
+                    )
+                ],
+            )
+        )
+    return out
 
 
 def build_server_policy(
@@ -265,27 +324,4 @@ def build_server_policy(
     `server` is a catalog `Server` or a mapping with `slug`/`name`; `tools` are `Tool` rows or tools/list
     dicts; `classifications` maps tool id or tool name to a `Classification` row or a classifier dict.
     """
-    if preset not in PRESETS:
-        raise PolicyError(f"unknown preset {preset!r}: use one of {', '.join(PRESETS)}")
-    opts = options or PolicyOptions()
-    slug = str(_get(server, "slug") or _get(server, "name") or "server")
-    name = str(_get(server, "name") or slug)
-    seen: dict[str, ToolPolicy] = {}
-    for tool in tools:
-        tp = build_tool_policy(tool, _classification_for(tool, classifications), preset, opts)
-        seen.setdefault(tp.name, tp)
-    ordered = [seen[k] for k in sorted(seen)]
-    count, window = opts.permissive_global_limit if preset == "permissive" else opts.global_limit
-    global_limits = [
-        Limit("calls", window, count, "server", f"all tools together: at most {_window_text(count, window)}")
-    ]
-    return ServerPolicy(
-        slug=slug,
-        name=name,
-        client_name=client_name or slug,
-        preset=preset,
-        default="allow" if preset == "permissive" else "deny",
-        options=opts,
-        tools=ordered,
-        global_limits=global_limits,
-    )
+    return build_server_policies(server, tools, classifications, [preset], options, client_name=client_name)[0]

@@ -27,7 +27,7 @@ from catalog.models import Tool
 from catalog.queries import latest_classifications, published_servers
 from catalog.slugs import slugify
 from publisher.policy.formats import FORMATS
-from publisher.policy.model import ServerPolicy, build_server_policy
+from publisher.policy.model import ServerPolicy, build_server_policies
 from publisher.policy.options import PRESETS, PolicyOptions
 from publisher.policy.validate import validate_file_text
 
@@ -163,7 +163,7 @@ def write_all_policies(
     for n, server in enumerate(servers, 1):
         tools = tools_by_server.get(server.id or -1, [])
         cls = {t.id: classifications[t.id] for t in tools if t.id in classifications}
-        policies = [build_server_policy(server, tools, cls, preset, options) for preset in PRESETS]
+        policies = build_server_policies(server, tools, cls, PRESETS, options)
         files = write_server_policies(out_dir, policies, summary, validate=validate)
         index[server.slug] = {"name": server.name or server.slug, "tools": len(tools), "files": files}
         summary.servers += 1

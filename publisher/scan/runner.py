@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.slugs import slugify
-from publisher.policy.model import build_server_policy
+from publisher.policy.model import build_server_policies, build_server_policy
 from publisher.policy.options import PRESETS, PolicyOptions
 from publisher.policy.sources import Classifier, ClassifierUnavailable, classify_records
 from publisher.policy.writer import WriteSummary, write_index, write_server_policies
@@ -148,10 +148,9 @@ def write_scan_policies(report: ScanReport, out_dir: Path, options: PolicyOption
             for t in server.tools
             if t.risk
         }
-        policies = [
-            build_server_policy({"slug": slug, "name": server.name}, tools, cls, preset, opts, client_name=server.name)
-            for preset in PRESETS
-        ]
+        policies = build_server_policies(
+            {"slug": slug, "name": server.name}, tools, cls, PRESETS, opts, client_name=server.name
+        )
         files = write_server_policies(Path(out_dir), policies, summary)
         index[slug] = {"name": server.name, "tools": len(server.tools), "files": files}
         summary.servers += 1
