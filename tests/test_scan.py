@@ -355,3 +355,28 @@ def test_end_to_end_static_scan_of_a_fastmcp_folder(tmp_path: Path, monkeypatch:
     write_scan_policies(report, tmp_path)
     gateway = json.loads((tmp_path / "notes_server/recommended/policy.json").read_text("utf-8"))
     assert gateway["tools"]["fetch_page"]["deny_if"][0]["conditions"][0]["arg"] == "url"
+
+
+def test_cli_policy_check_validates_edited_files(tmp_path: Path) -> None:
+    bad = tmp_path / "intercept.yaml"
+    bad.write_text('version: "1"\ntools:\n  x:\n    rules:\n      - name: a\n        rate_limit: 5/fortnight\n')
+    result = runner.invoke(app, ["policy", "--check", str(bad)])
+    assert result.exit_code == 1 and "rate_limit window" in result.output
+    good = tmp_path / "policy.json"
+    good.write_text(json.dumps({"version": "1", "default": "allow", "tools": {"x": {"require": ["approval"]}}}))
+    assert runner.invoke(app, ["policy", "--check", str(good)]).exit_code == 0
+
+
+def test_integrity_findings_reach_every_report() -> None:
+    def classify(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = fake_classify(tools)
+        for item in out:
+            if item["name"] == "fetch_page":
+                item["integrity"] = [{"kind": "hidden_instructions", "message": "tells the model to <ignore> the user"}]
+        return out
+
+    report = run_scan(subjects_for_args([str(FIX / "tools-web.json")]), classify=classify)
+    assert "hidden\\_instructions" in render_markdown(report) and "\\<ignore\\>" in render_markdown(report)
+    results = build_sarif(report)["runs"][0]["results"]
+    assert any(r["ruleId"] == "MCP-INTEGRITY" and "<ignore>" in r["message"]["text"] for r in results)
+    assert report.to_json()["servers"][0]["tools"][1]["integrity"][0]["kind"] == "hidden_instructions"

@@ -87,6 +87,29 @@ def bench_policies(session, settings, out: Path) -> dict[str, float]:  # type: i
     }
 
 
+def _check_file(path: Path, fmt: str) -> None:
+    """Validate a (possibly hand-edited) policy file; exit 1 with every problem listed when it is invalid."""
+    from publisher.policy.formats import FORMATS, resolve_format
+    from publisher.policy.validate import validate_file_text
+
+    by_name = {f.filename: f.key for f in FORMATS.values()}
+    key = by_name.get(path.name) or (resolve_format(fmt).key if fmt != "policy.json" else None)
+    if key is None:
+        key = {".yaml": "intercept.yaml", ".yml": "intercept.yaml", ".cedar": "cedar"}.get(path.suffix, "policy.json")
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    errors = validate_file_text(key, text)
+    for error in errors:
+        console.print(f"{path}: {error}", highlight=False, markup=False)
+    if errors:
+        raise typer.Exit(1)
+    console.print(f"{path}: valid {key}", highlight=False, markup=False)
+
+
 def register(app: typer.Typer) -> None:
     @bench_app.command("policies")
     @friendly_errors
@@ -128,12 +151,17 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--client-name", help="The server's name in your client config (Claude Code).")
         ] = None,
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+        check: Annotated[
+            Path | None,
+            typer.Option("--check", help="Validate an existing policy file (format from --format or the file name)."),
+        ] = None,
         db: DbOption = None,
         json_out: JsonOption = False,
     ) -> None:
         """Print one server's policy: from the catalog, or from a tools/list JSON classified on the fly.
 
-        --json prints the intermediate policy (every tool's decision, rules and one-line reasons) instead.
+        --json prints the intermediate policy (every tool's decision, rules and one-line reasons) instead;
+        --check FILE validates a policy file you edited (exit 1 with every problem listed).
 
         Example: mcp-catalog policy --from tools.json --format intercept.yaml --preset strict --path-root /srv/data
         """
@@ -142,6 +170,9 @@ def register(app: typer.Typer) -> None:
         from publisher.policy.sources import policy_for_catalog_server, policy_from_tools_file
         from publisher.policy.validate import validate_file_text
 
+        if check is not None:
+            _check_file(check, fmt)
+            return
         if (server is None) == (from_file is None):
             raise UserError("give either a catalog SERVER or --from TOOLS.json (not both)")
         try:

@@ -46,6 +46,13 @@ def render_markdown(report: ScanReport) -> str:
             f"| {md(server.name)} | {md(tool.name)} | {md(tool.category or '?')} | {md(tool.risk or '?')} | "
             f"{md(tool.why)} | {md(tool.decision_reason)} |"
         )
+    findings = [(s, t, f) for s, t in report.all_tools() for f in t.integrity]
+    if findings:
+        lines += ["", "## Integrity findings", ""]
+        lines += [
+            f"- {md(s.name)} / {md(t.name)}: {md(str(f.get('kind')))}: {md(str(f.get('message')))}"
+            for s, t, f in findings
+        ]
     if report.problems:
         lines += ["", "## Problems", ""] + [f"- {md(p)}" for p in report.problems]
     return "\n".join(lines) + "\n"

@@ -45,6 +45,9 @@ def render_table(report: ScanReport, console: Console) -> None:
     parts: list = ([tools] if rows else []) + [summary]
     for server in report.servers:
         parts += [Text(f"{server.name}: {problem}", style="yellow") for problem in server.problems]
+    for server, tool in report.all_tools():
+        for finding in tool.integrity:
+            parts.append(Text(f"integrity: {server.name}/{tool.name}: {finding.get('message')}", style="bold red"))
     for agent in report.agents:
         style = "bold red" if agent.trifecta else "green"
         parts.append(Text(f"{agent.agent}: {agent.summary()}", style=style))
