@@ -139,3 +139,30 @@ def test_hostile_server_and_tool_names_give_safe_files(catalog: Catalog, tmp_pat
     assert set(p.name for p in (folder / "strict").iterdir()) == {f.filename for f in FORMATS.values()}
     disabled = json.loads((folder / "recommended" / "disabled-tools.json").read_text("utf-8"))
     assert sorted(disabled) == sorted(["a/b", "../c", "tool with spaces", "ü\"'"])  # unclassified: gated, exact
+
+
+def test_cli_policy_for_a_catalog_server(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from catalog.cli import app
+
+    db = tmp_path / "catalog.db"
+    cat = Catalog(str(db))
+    try:
+        with cat.session() as session:
+            populate(session, ["payments"])
+    finally:
+        cat.dispose()
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["policy", "payments", "--db", str(db), "--format", "claude-code", "--client-name", "stripe"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "mcp__stripe__create_refund" in json.loads(result.stdout)["permissions"]["ask"]
+    result = runner.invoke(app, ["policy", "payments-mcp", "--db", str(db), "--json", "--preset", "strict"])
+    assert json.loads(result.stdout)["tools"][0]["decision"] in ("hide", "deny", "allow")
+    out = tmp_path / "p.cedar"
+    assert runner.invoke(app, ["policy", "payments", "--db", str(db), "-f", "cedar", "-o", str(out)]).exit_code == 0
+    assert 'Tool::"get_balance"' in out.read_text("utf-8")
+    result = runner.invoke(app, ["policy", "nope", "--db", str(db)])
+    assert result.exit_code == 2 and "no server 'nope'" in result.output

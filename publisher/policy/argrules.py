@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from catalog.taxonomy import Capability, Category
@@ -74,6 +74,7 @@ class ArgRule:
     param: str
     reason: str
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    required: bool = True  # the schema requires the argument (formats differ on what a missing one means)
 
     @property
     def gates_call(self) -> bool:
@@ -81,7 +82,13 @@ class ArgRule:
         return self.kind in GATE_RULES
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "param": self.param, "reason": self.reason, **dict(sorted(self.params.items()))}
+        return {
+            "kind": self.kind,
+            "param": self.param,
+            "required": self.required,
+            "reason": self.reason,
+            **dict(sorted(self.params.items())),
+        }
 
 
 def _types(schema: dict[str, Any]) -> set[str]:
@@ -186,6 +193,7 @@ def derive_arg_rules(
     caps = {Capability(c) for c in capabilities}
     tool_text = _text(tool_name.replace("_", " "), description)
     rules: list[ArgRule] = []
+    required = set(input_schema.get("required") or []) if isinstance(input_schema, dict) else set()
     for name, schema in properties(input_schema):
         if _is_sql(name, schema, tool_text):
             rules.append(
@@ -233,4 +241,4 @@ def derive_arg_rules(
                     {"root": root},
                 )
             )
-    return rules
+    return [r if r.param in required else replace(r, required=False) for r in rules]

@@ -74,6 +74,8 @@ def tool_rules(tool: ToolPolicy) -> tuple[list[dict[str, Any]], list[str]]:
             notes.append(f"argument {rule.param!r} cannot be addressed (Intercept paths split on '.'): {rule.reason}")
             continue
         conditions = [{"path": f"args.{c.arg}", "op": c.op, "value": c.value} for c in checks_for(rule)]
+        if conditions and not rule.required:
+            notes.append(f"{rule.param!r} is optional, but Intercept denies calls that omit it (conditions fail)")
         if conditions:
             rules.append({"name": f"{rule.kind} {rule.param}", "conditions": conditions, "on_deny": rule.reason})
         if rule.kind == AMOUNT_CAP:
