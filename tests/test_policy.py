@@ -58,6 +58,15 @@ def test_every_format_validates(name: str, preset: str) -> None:
         assert validate_file_text(key, fmt.render(policy)) == [], (name, preset, key)
 
 
+def test_toolhive_config_holds_one_statement_per_entry() -> None:
+    for name in FIXTURE_NAMES:
+        for preset in PRESETS:
+            text = resolve_format("toolhive").render(fixture_policy(name, preset))
+            assert validate_file_text("toolhive-authz.json", text) == [], (name, preset)
+    doc = json.loads(resolve_format("toolhive-authz.json").render(fixture_policy("files", "strict")))
+    assert doc["type"] == "cedarv1" and any('Tool::"list_directory"' in p for p in doc["cedar"]["policies"])
+
+
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 @pytest.mark.parametrize("preset", PRESETS)
 def test_golden_files(name: str, preset: str) -> None:

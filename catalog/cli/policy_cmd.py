@@ -23,7 +23,10 @@ from catalog.cli.common import (
     settings_for,
 )
 
-FORMAT_HELP = "policy.json (gateway) | intercept.yaml | claude-code.json | disabled-tools.json | cedar (ToolHive)."
+FORMAT_HELP = (
+    "policy.json (gateway) | intercept.yaml | claude-code.json | disabled-tools.json | cedar | "
+    "toolhive-authz.json (the Cedar policies as a ToolHive --authz-config file)."
+)
 
 
 def policy_options(path_root: str, allow_host: list[str] | None, max_amount: float, recipient_domain: list[str] | None):  # type: ignore[no-untyped-def]
@@ -89,10 +92,10 @@ def bench_policies(session, settings, out: Path) -> dict[str, float]:  # type: i
 
 def _check_file(path: Path, fmt: str) -> None:
     """Validate a (possibly hand-edited) policy file; exit 1 with every problem listed when it is invalid."""
-    from publisher.policy.formats import FORMATS, resolve_format
+    from publisher.policy.formats import EXTRA_FORMATS, FORMATS, resolve_format
     from publisher.policy.validate import validate_file_text
 
-    by_name = {f.filename: f.key for f in FORMATS.values()}
+    by_name = {f.filename: f.key for f in [*FORMATS.values(), *EXTRA_FORMATS.values()]}
     key = by_name.get(path.name) or (resolve_format(fmt).key if fmt != "policy.json" else None)
     if key is None:
         key = {".yaml": "intercept.yaml", ".yml": "intercept.yaml", ".cedar": "cedar"}.get(path.suffix, "policy.json")

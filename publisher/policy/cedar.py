@@ -10,8 +10,10 @@ need approval are not permitted (say so in a comment); limits are left to the ga
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from typing import Any
 
 from publisher.policy.argrules import AMOUNT_CAP, PATH_ROOT, RECIPIENT_DOMAIN, URL_HOSTS, ArgRule
 from publisher.policy.model import APPROVE, DENY, HIDE, ServerPolicy, ToolPolicy
@@ -96,6 +98,34 @@ def _permit(tool: ToolPolicy) -> list[str]:
     return [head, "when {", "  " + "\n  && ".join(conds), "};"]
 
 
+def cedar_blocks(policy: ServerPolicy) -> list[tuple[list[str], str | None]]:
+    """(comment lines, statement or None) in file order: one source for the .cedar file and ToolHive's config."""
+    blocks: list[tuple[list[str], str | None]] = []
+    special = [t for t in policy.tools if t.arg_rules or t.decision in (APPROVE, DENY, HIDE)]
+    if policy.default == "allow":
+        head = [comment("default allow: every tool not listed below")]
+        if special:
+            refs = ", ".join(tool_ref(t.name) for t in special)
+            blocks.append((head, f"permit(principal, {CALL}, resource)\nunless {{ resource in [{refs}] }};"))
+        else:
+            blocks.append((head, f"permit(principal, {CALL}, resource);"))
+    special_names = {t.name for t in special}
+    for tool in policy.tools:
+        if policy.default == "allow" and tool.name not in special_names:
+            continue
+        notes = [comment(f"{tool.name}: {tool.reason}")]
+        if tool.decision in (DENY, HIDE):
+            blocks.append((notes, f"forbid(principal, {CALL}, resource == {tool_ref(tool.name)});"))
+        elif tool.decision == APPROVE:
+            blocks.append((notes + [comment("needs approval, which Cedar cannot ask for: not permitted here")], None))
+        else:
+            notes += [comment(r.reason) for r in tool.arg_rules]
+            if any(r.kind == AMOUNT_CAP for r in tool.arg_rules):
+                notes.append(comment("amounts with a fraction arrive as Decimal and are denied: whole numbers only"))
+            blocks.append((notes, "\n".join(_permit(tool))))
+    return blocks
+
+
 def render_cedar(policy: ServerPolicy) -> str:
     lines = [
         comment(f"Cedar policy for ToolHive: {policy.name} ({policy.slug}), preset: {policy.preset}"),
@@ -103,25 +133,19 @@ def render_cedar(policy: ServerPolicy) -> str:
         comment("Rate limits and approvals are not expressible in Cedar: tools that need approval are not permitted."),
         "",
     ]
-    special = [t for t in policy.tools if t.arg_rules or t.decision in (APPROVE, DENY, HIDE)]
-    if policy.default == "allow":
-        lines.append(comment("default allow: every tool not listed below"))
-        if special:
-            refs = ", ".join(tool_ref(t.name) for t in special)
-            lines += [f"permit(principal, {CALL}, resource)", f"unless {{ resource in [{refs}] }};", ""]
-        else:
-            lines += [f"permit(principal, {CALL}, resource);", ""]
-    special_names = {t.name for t in special}
-    for tool in policy.tools:
-        if policy.default == "allow" and tool.name not in special_names:
-            continue
-        lines.append(comment(f"{tool.name}: {tool.reason}"))
-        if tool.decision in (DENY, HIDE):
-            lines.append(f"forbid(principal, {CALL}, resource == {tool_ref(tool.name)});")
-        elif tool.decision == APPROVE:
-            lines.append(comment("needs approval, which Cedar cannot ask for: not permitted here"))
-        else:
-            lines += [comment(r.reason) for r in tool.arg_rules]
-            lines += _permit(tool)
+    for notes, statement in cedar_blocks(policy):
+        lines += notes
+        if statement is not None:
+            lines.append(statement)
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def compile_toolhive_config(policy: ServerPolicy) -> dict[str, Any]:
+    """ToolHive's authorization config file (`--authz-config`): the same statements, one per list entry."""
+    statements = [statement for _, statement in cedar_blocks(policy) if statement is not None]
+    return {"version": "1.0", "type": "cedarv1", "cedar": {"policies": statements, "entities_json": "[]"}}
+
+
+def render_toolhive_config(policy: ServerPolicy) -> str:
+    return json.dumps(compile_toolhive_config(policy), indent=2, ensure_ascii=False) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from publisher.policy.cedar import render_cedar
+from publisher.policy.cedar import render_cedar, render_toolhive_config
 from publisher.policy.claude_code import render_claude_code, render_disabled_tools
 from publisher.policy.gateway_json import render_gateway
 from publisher.policy.intercept_yaml import render_intercept
@@ -31,6 +31,13 @@ FORMATS: dict[str, Format] = {
     )
 }
 
+# Formats the `policy` command prints but the catalog does not publish per server (index.json lists FORMATS).
+EXTRA_FORMATS: dict[str, Format] = {
+    "toolhive-authz.json": Format(
+        "toolhive-authz.json", "toolhive-authz.json", render_toolhive_config, "ToolHive authz config (Cedar)"
+    ),
+}
+
 # Short names accepted on the command line.
 ALIASES = {
     "gateway": "policy.json",
@@ -42,16 +49,18 @@ ALIASES = {
     "disabled-tools": "disabled-tools.json",
     "disabled": "disabled-tools.json",
     "policy.cedar": "cedar",
-    "toolhive": "cedar",
+    "toolhive": "toolhive-authz.json",
+    "toolhive-authz": "toolhive-authz.json",
 }
 
 
 def resolve_format(name: str) -> Format:
     key = ALIASES.get(name, name)
-    if key not in FORMATS:
-        choices = ", ".join(sorted(set(FORMATS) | set(ALIASES)))
+    known = {**FORMATS, **EXTRA_FORMATS}
+    if key not in known:
+        choices = ", ".join(sorted(set(known) | set(ALIASES)))
         raise KeyError(f"unknown format {name!r}: use one of {choices}")
-    return FORMATS[key]
+    return known[key]
 
 
 def render(policy: ServerPolicy, fmt: str) -> str:

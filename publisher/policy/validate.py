@@ -243,6 +243,23 @@ def validate_cedar(text: str) -> list[str]:
     return []
 
 
+def validate_toolhive_config(doc: Any) -> list[str]:
+    cedar = doc.get("cedar") if isinstance(doc, dict) else None
+    if not isinstance(doc, dict) or doc.get("type") != "cedarv1" or not isinstance(cedar, dict):
+        return ['(root): expected {"version": "1.0", "type": "cedarv1", "cedar": {...}}']
+    policies = cedar.get("policies")
+    if not isinstance(policies, list) or not all(isinstance(p, str) for p in policies):
+        return ["cedar.policies: expected a list of Cedar policy strings"]
+    errors = []
+    for i, text in enumerate(policies):
+        try:
+            if parse_policies(text) != 1:
+                errors.append(f"cedar.policies[{i}]: expected exactly one policy")
+        except CedarSyntaxError as exc:
+            errors.append(f"cedar.policies[{i}]: {exc}")
+    return errors
+
+
 def validate_file_text(fmt: str, text: str) -> list[str]:
     """Validate one rendered file by its FORMAT key (the names used in index.json)."""
     if fmt == "intercept.yaml":
@@ -253,6 +270,9 @@ def validate_file_text(fmt: str, text: str) -> list[str]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         return [f"not valid JSON: {exc}"]
-    return {"policy.json": validate_gateway, "claude-code.json": validate_claude_code}.get(
-        fmt, validate_disabled_tools
-    )(doc)
+    validators = {
+        "policy.json": validate_gateway,
+        "claude-code.json": validate_claude_code,
+        "toolhive-authz.json": validate_toolhive_config,
+    }
+    return validators.get(fmt, validate_disabled_tools)(doc)
