@@ -380,3 +380,21 @@ def test_integrity_findings_reach_every_report() -> None:
     results = build_sarif(report)["runs"][0]["results"]
     assert any(r["ruleId"] == "MCP-INTEGRITY" and "<ignore>" in r["message"]["text"] for r in results)
     assert report.to_json()["servers"][0]["tools"][1]["integrity"][0]["kind"] == "hidden_instructions"
+
+
+def test_ten_thousand_tools_in_one_scanned_server(tmp_path: Path) -> None:
+    tools = [{"name": f'tool {i} / ü "q"', "description": "", "inputSchema": {"type": "object"}} for i in range(10_000)]
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"tools": tools}))
+
+    def classify(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"name": t["name"], "category": "Read", "risk": "Low", "capabilities": []} for t in items]
+
+    report = run_scan(subjects_for_args([str(path)]), classify=classify)
+    assert len(report.servers[0].tools) == 10_000
+    summary = write_scan_policies(report, tmp_path / "out")
+    assert summary["files_written"] == 3 * 5 + 1
+    names = json.loads((tmp_path / "out/big/recommended/disabled-tools.json").read_text("utf-8"))
+    assert names == []  # all Low: nothing to disable
+    gateway = json.loads((tmp_path / "out/big/strict/policy.json").read_text("utf-8"))
+    assert len(gateway["tools"]) == 10_000 and 'tool 7 / ü "q"' in gateway["tools"]

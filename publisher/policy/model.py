@@ -92,12 +92,13 @@ class ServerPolicy:
     tools: list[ToolPolicy]
     global_limits: list[Limit]
     taxonomy_version: str = TAXONOMY_VERSION
+    _index: dict[str, ToolPolicy] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def tool(self, name: str) -> ToolPolicy:
-        for t in self.tools:
-            if t.name == name:
-                return t
-        raise KeyError(name)
+        """One tool's policy by exact name (KeyError when absent); indexed, so the site can ask per tool."""
+        if len(self._index) != len(self.tools):
+            self._index = {t.name: t for t in self.tools}
+        return self._index[name]
 
     def by_decision(self, *decisions: str) -> list[ToolPolicy]:
         return [t for t in self.tools if t.decision in decisions]
