@@ -180,6 +180,21 @@ def test_catalog_first_then_unresolved_packages(catalog: Catalog) -> None:
     assert "--live" in by_name["remote"].problems[0]
 
 
+def test_docker_images_match_oci_packages_in_the_catalog(catalog: Catalog) -> None:
+    with catalog.session() as session:
+        server = upsert_server(
+            session,
+            name="github",
+            source="registry",
+            external_id="gh",
+            packages=[{"registry_type": "oci", "identifier": "ghcr.io/github/github-mcp-server"}],
+        )
+        sync_tools(session, server, [ToolRecord(name="search_messages")])
+        subject = Subject(name="github", kind="docker", package="ghcr.io/github/github-mcp-server:v1.2")
+        report = run_scan([subject], session=session, classify=fake_classify)
+    assert report.servers[0].source == "catalog" and report.servers[0].tools[0].risk == "Medium"
+
+
 def _classify_in_catalog(session: Session, server_id: int) -> None:
     from sqlmodel import select
 

@@ -58,6 +58,14 @@ class CatalogIndex:
     def find(self, subject: Subject) -> Server | None:
         if subject.kind in ("npm", "pypi") and subject.package:
             return self.packages.get((subject.kind, subject.package.lower()))
+        if subject.kind == "docker" and subject.package:
+            image = subject.package.lower().split("@", 1)[0]
+            bare = image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
+            for key in (image, bare):
+                found = self.packages.get(("oci", key)) or self.packages.get(("docker", key))
+                if found is not None:
+                    return found
+            return None
         if subject.kind == "url" and subject.url:
             return self.remotes.get(subject.url.rstrip("/"))
         if subject.kind == "local" and subject.path:
