@@ -149,6 +149,21 @@ def _local_script_dir(command: str | None) -> Path | None:
     return None
 
 
+PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg", "package.json", "go.mod", "Cargo.toml")
+
+
+def _source_for(path: Path) -> Path:
+    """What to extract for a configured local path: a folder or archive as is; a script's project folder when
+    the script sits in one (its tools may live in other modules), else the script alone (never its whole
+    parent folder, which may be a home directory)."""
+    if not path.is_file() or path.name.lower().endswith((".zip", ".tgz", ".tar.gz", ".whl")):
+        return path
+    for folder in (path.parent, path.parent.parent):
+        if any((folder / name).is_file() for name in PROJECT_FILES):
+            return folder
+    return path
+
+
 def _not_static(subject: Subject) -> str:
     if subject.kind in ("npm", "pypi"):
         return (
@@ -177,7 +192,8 @@ def resolve_subject(
         if server is not None:
             return index.tools(server)
     problems: list[str] = []
-    source_dir = Path(subject.path) if subject.kind == "local" and subject.path else _local_script_dir(subject.command)
+    source_dir = _source_for(Path(subject.path)) if subject.kind == "local" and subject.path else None
+    source_dir = source_dir or _local_script_dir(subject.command)
     if source_dir is not None:
         if source_dir.exists():
             found = _extract(source_dir, extractor)
@@ -197,14 +213,38 @@ def resolve_subject(
     return Resolved("live", [_wire(r) for r in records])
 
 
-def default_live() -> LiveLister:
-    """crawler.live's lister, imported only when --live is given (it runs the server, sandboxed)."""
+def default_live(timeout: float = 30.0) -> LiveLister:
+    """A lister that runs the server (sandboxed, see crawler.live) only because --live was given.
+
+    A server from a client config starts exactly as the client would start it (command, environment and
+    working folder from crawler.clientconfig.launch_spec); a bare package or URL on the command line starts
+    with npx / uvx or is connected to directly.
+    """
     try:
-        from crawler import live as live_module  # type: ignore[attr-defined]
+        from crawler.clientconfig import launch_spec
+        from crawler.live import introspect_stdio, introspect_url
     except ImportError as exc:
         raise RuntimeError("live introspection (crawler.live) is not available in this installation") from exc
-    for name in ("list_tools_for_configured", "introspect_configured", "list_tools"):
-        fn = getattr(live_module, name, None)
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
-    raise RuntimeError("crawler.live has no tool-listing function this scan knows")
+
+    def lister(subject: Subject) -> list[ToolRecord]:
+        if subject.config_path:
+            spec = launch_spec(Path(subject.config_path), subject.name, subject.client)
+            if spec.missing:
+                raise RuntimeError(f"placeholders without a value: {', '.join(sorted(set(spec.missing)))}")
+            if spec.url:
+                result = introspect_url(spec.url, headers=spec.headers, timeout=timeout, transport=spec.transport)
+            else:
+                result = introspect_stdio(spec.command, env=spec.env, timeout=timeout, cwd=spec.cwd)
+        elif subject.kind == "url" and subject.url:
+            result = introspect_url(subject.url, timeout=timeout)
+        elif subject.kind == "npm" and subject.package:
+            pkg = subject.package + (f"@{subject.version}" if subject.version else "")
+            result = introspect_stdio(["npx", "-y", pkg], timeout=timeout)
+        elif subject.kind == "pypi" and subject.package:
+            pkg = subject.package + (f"=={subject.version}" if subject.version else "")
+            result = introspect_stdio(["uvx", pkg], timeout=timeout)
+        else:
+            raise RuntimeError(f"nothing to start for {subject.label()!r}")
+        return list(result.tools)
+
+    return lister

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -67,19 +68,39 @@ def subject_from_configured(server: Any) -> Subject:
         version=get("version"),
         path=get("path"),
         url=get("url"),
-        command=get("command") if isinstance(get("command"), str) else None,
+        command=_command_text(get("command")),
         disabled=bool(get("disabled")),
     )
+
+
+def _command_text(value: Any) -> str | None:
+    """The configured command line as one string (clientconfig gives a list; credentials already redacted)."""
+    if isinstance(value, list) and value:
+        return shlex.join(str(v) for v in value)
+    return value if isinstance(value, str) and value else None
+
+
+def _jsonc(text: str) -> Any:
+    try:
+        from crawler.clientconfig import strip_jsonc  # type: ignore[import-not-found]
+
+        return json.loads(strip_jsonc(text))
+    except (ImportError, ValueError):
+        return None
 
 
 def _json_kind(path: Path) -> str:
     """ "config" or "tools" for a JSON file, by content."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ScanInputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ScanInputError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+        data = _jsonc(text)  # VS Code and Claude Code configs allow comments and trailing commas
+        if data is None:
+            raise ScanInputError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
     if isinstance(data, dict) and any(isinstance(data.get(k), dict) for k in CONFIG_KEYS):
         return "config"
     if isinstance(data, list) or (isinstance(data, dict) and ("tools" in data or "result" in data or "name" in data)):
