@@ -106,3 +106,28 @@ def test_write_policies_for_a_client_config(tmp_path: Path, monkeypatch: pytest.
     claude = json.loads((tmp_path / "notes/recommended/claude-code.json").read_text("utf-8"))
     assert "mcp__notes__list_notes" in claude["permissions"]["allow"]
     assert "mcp__notes__delete__script_alert_1___script_" in claude["permissions"]["ask"]
+
+
+@pytest.mark.slow
+def test_live_only_with_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server whose tool names exist only at run time: unresolved without --live, listed with it."""
+    import sys
+
+    labels = {
+        "read_note": {"category": "Read", "risk": "Medium", "capabilities": ["private_data", "untrusted_content"]},
+        "send_note": {"category": "Write", "risk": "High", "capabilities": ["sends_communication"]},
+    }
+    monkeypatch.setattr(
+        sources, "default_classifier", lambda: lambda tools: [{"name": t["name"], **labels[t["name"]]} for t in tools]
+    )
+    server = (FIX / "dynamic_server" / "server.py").resolve()
+    config = tmp_path / ".cursor" / "mcp.json"
+    config.parent.mkdir()
+    config.write_text(json.dumps({"mcpServers": {"dyn": {"command": sys.executable, "args": [str(server)]}}}))
+    static = json.loads(runner.invoke(app, ["scan", str(config), "--format", "json"]).stdout)
+    assert static["servers"][0]["source"] == "unresolved"
+    result = runner.invoke(app, ["scan", str(config), "--live", "--format", "json", "--fail-on", "critical"])
+    doc = json.loads(result.stdout)
+    assert doc["servers"][0]["source"] == "live", doc["servers"][0]["problems"]
+    assert [t["name"] for t in doc["servers"][0]["tools"]] == ["read_note", "send_note"]
+    assert doc["summary"]["trifecta"] is True and result.exit_code == 1  # the trifecta trips --fail-on critical
