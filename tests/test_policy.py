@@ -423,6 +423,14 @@ def test_snippets_for_every_tool() -> None:
         tool_snippets(fixture_policy("files", "strict"), "no_such_tool")
 
 
+def test_a_server_without_tools_still_gets_valid_files() -> None:
+    for preset in PRESETS:
+        policy = build_server_policy({"slug": "empty"}, [], {}, preset)
+        for key, fmt in FORMATS.items():
+            assert validate_file_text(key, fmt.render(policy)) == [], (preset, key)
+        assert json.loads(resolve_format("policy.json").render(policy))["tools"] == {}
+
+
 def test_ten_thousand_tools_compile_and_validate() -> None:
     # Every 50th tool has an argument rule: enough to exercise them without a 5 MB file per format.
     tools = [
