@@ -1,4 +1,4 @@
-"""Every format validates for real published tool lists (docker/mcp-registry dumps), read at run time.
+"""Every format validates for real published tool lists (docker/mcp-registry and mcpm dumps), read at run time.
 
 Set MCP_CATALOG_SHARED_DATA to the shared data folder (e.g. ../shared/data); skipped otherwise. No
 classifier is needed: each tool gets every risk level in turn, so all decisions meet the real names and
@@ -30,19 +30,26 @@ RISKS = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not DATA or not Path(DATA).is_dir(), reason="MCP_CATALOG_SHARED_DATA not set")
 def test_real_tool_lists_compile_to_valid_files() -> None:
-    files = sorted(Path(DATA or ".").glob("dumps/docker-mcp-registry/*/tools.json"))
-    assert files, "no docker-mcp-registry tools.json files under MCP_CATALOG_SHARED_DATA"
+    root = Path(DATA or ".")
+    files = sorted(root.glob("dumps/docker-mcp-registry/*/tools.json")) + sorted(
+        root.glob("dumps/mcpm-registry/servers/*.json")
+    )
+    assert files, "no docker-mcp-registry or mcpm-registry dumps under MCP_CATALOG_SHARED_DATA"
     checked = rules = 0
     for path in files:
         try:
-            records = records_from_json(json.loads(path.read_text("utf-8")))
-        except (ToolsJsonError, json.JSONDecodeError):
+            data = json.loads(path.read_text("utf-8"))
+            records = records_from_json(data.get("tools") or [] if "mcpm-registry" in str(path) else data)
+        except (ToolsJsonError, json.JSONDecodeError, AttributeError):
+            continue
+        if not records:
             continue
         tools = [r.to_mcp() for r in records]
         for preset in PRESETS:
-            for shift in range(len(RISKS)):
+            for shift in (0, 3):  # each tool meets two risk levels; each server (6+ tools) all of them
                 cls = {}
                 for i, t in enumerate(tools):
                     category, risk, caps = RISKS[(i + shift) % len(RISKS)]
