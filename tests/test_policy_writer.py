@@ -166,3 +166,19 @@ def test_cli_policy_for_a_catalog_server(tmp_path: Path) -> None:
     assert 'Tool::"get_balance"' in out.read_text("utf-8")
     result = runner.invoke(app, ["policy", "nope", "--db", str(db)])
     assert result.exit_code == 2 and "no server 'nope'" in result.output
+
+
+def test_bench_policies_reports_figures(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from catalog.cli import app
+
+    db = str(tmp_path / "bench.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["bench", "synth", "-n", "4", "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["bench", "policies", "--db", db, "--label-synthetic", "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["servers"] == 4 and figures["tools_classified"] == figures["tools"] == figures["labelled_for_bench"]
+    assert figures["files_written"] == 4 * len(PRESETS) * len(FORMATS) + 1
+    assert figures["rebuild_files_written"] == 0 and figures["files_per_second"] > 0

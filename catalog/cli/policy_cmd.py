@@ -58,6 +58,45 @@ def _dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+# Benchmark labels cycle through every decision path (argument rules need capabilities to fire).
+BENCH_LABELS = (
+    ("Read", "Low", ["filesystem"]),
+    ("Read", "Medium", ["network_egress", "private_data"]),
+    ("Write", "High", ["sends_communication"]),
+    ("Financial", "Critical", []),
+    ("Execute", "Critical", ["code_execution"]),
+    ("Write", "Critical", ["secrets"]),
+)
+
+
+def label_for_bench(session) -> int:  # type: ignore[no-untyped-def]
+    """Give every unclassified tool a cycling benchmark label (classifier_version "bench-synthetic")."""
+    from sqlmodel import select
+
+    from catalog.models import Classification, Tool
+
+    done = set(session.exec(select(Classification.tool_id)).all())
+    added = 0
+    for i, tool in enumerate(session.exec(select(Tool).where(Tool.present).order_by(Tool.id)).all()):
+        if tool.id in done:
+            continue
+        category, risk, caps = BENCH_LABELS[i % len(BENCH_LABELS)]
+        session.add(
+            Classification(
+                tool_id=tool.id,
+                classifier_version="bench-synthetic",
+                tool_fingerprint=tool.fingerprint,
+                category=category,
+                risk=risk,
+                capabilities=caps,
+                rationale="benchmark label, not a classification",
+            )
+        )
+        added += 1
+    session.commit()
+    return added
+
+
 def bench_policies(session, settings, out: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Write every policy twice: a cold build (all files new) and a rebuild (nothing changed)."""
     from sqlmodel import func, select
@@ -120,16 +159,25 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option("--out", help="Folder to write into (default: a temporary folder).")
         ] = None,
+        label: Annotated[
+            bool,
+            typer.Option(
+                "--label-synthetic",
+                help="First give unclassified tools cycling benchmark labels (stored; for throwaway bench databases).",
+            ),
+        ] = False,
         db: DbOption = None,
         json_out: JsonOption = False,
     ) -> None:
         """Throughput of writing every server's policies (3 presets x 5 formats), cold and unchanged.
 
-        Example: mcp-catalog bench synth -n 1000 --db /tmp/b.db && mcp-catalog bench policies --db /tmp/b.db
+        Example: mcp-catalog bench synth -n 1000 --db /tmp/b.db && mcp-catalog bench policies --db /tmp/b.db --label-synthetic
         """
         settings = settings_for(db)
         with catalog_for(settings) as cat, cat.session() as session, tempfile.TemporaryDirectory() as tmp:
+            labelled = label_for_bench(session) if label else 0
             result = bench_policies(session, settings, out or Path(tmp) / "recommended_policies")
+            result["labelled_for_bench"] = labelled
         if json_out:
             print_json(result)
         else:
