@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from catalog.config import Settings
 from catalog.taxonomy import CAPABILITY_DESCRIPTIONS, CATEGORY_DESCRIPTIONS, RISK_ORDER, Capability, Category
-from publisher.site import urls
+from publisher.site import keys, urls
 from publisher.site.charts import risk_bars, risk_stack
 from publisher.site.loader import SiteData, load_site_data
 from publisher.site.machine import atom_feed, llms_full_lines, llms_txt, sitemaps
@@ -45,7 +45,7 @@ from publisher.site.policy_files import PolicyIndex, download_links, load_policy
 from publisher.site.related import Neighbourhoods
 from publisher.site.render import STATIC_FILES, code_salt, environment, static_dir
 from publisher.site.search_index import build_search_files
-from publisher.site.writer import Writer, context_hash, load_manifest, remove_stale, save_manifest
+from publisher.site.writer import MANIFEST_NAME, Writer, context_hash, digest, load_manifest, remove_stale, save_manifest
 
 PAGE_SIZE = 500
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
@@ -60,7 +60,8 @@ def site_url(settings: Settings) -> str:
 
 
 def _json(data: Any) -> str:
-    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    # Compact separators keep json on its C encoder (indent= falls back to the slow Python one).
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
 
 
 @dataclass
@@ -95,42 +96,78 @@ def _change_row(change: dict[str, Any]) -> dict[str, Any]:
 
 
 def _render_servers(indices: list[int]) -> tuple[dict[str, list[str]], dict[str, int]]:
-    """Worker: every file of the given servers (pages, JSON, policy downloads)."""
+    """Worker: every file of the given servers (pages, JSON, policy downloads).
+
+    Each file's input key (see `keys`) is compared with the previous build first; contexts are built
+    and templates rendered only for files whose inputs changed.
+    """
     state = _STATE
     assert state is not None, "build state is set before the workers start"
-    env = environment()
-    tool_tpl, server_tpl = env.get_template("tool.j2"), env.get_template("server.j2")
-    globals_ = {"base_url": state.base_url}
     writer = Writer(state.out_dir, state.previous)
     for index in indices:
-        server = state.data.servers[index]
-        tools = [state.data.tools[i] for i in server["tool_ids"]]
-        snippets = tool_snippets(state.policies, server["slug"], [t["name"] for t in tools])
-        downloads = download_links(state.policies, server["slug"])
-        for group in downloads:
-            for f in group["files"]:
-                source = Path(f["source"])
-                stat = source.stat()
-                writer.emit(f["target"], f"{stat.st_size}:{stat.st_mtime_ns}", source.read_bytes)
-        ctx = server_context(
-            server, tools, state.hood, downloads, state.server_changes.get(server["id"], []), state.servers_by_id
-        )
-        digest = context_hash(ctx, state.salt)
-        writer.emit(
-            urls.file_for(ctx["page"]["path"]),
-            digest,
-            lambda ctx=ctx: server_tpl.render(ctx, chart=risk_stack(ctx["counts"]["by_risk"]), **globals_),
-        )
-        writer.emit(ctx["api"], digest, lambda ctx=ctx: _json(server_api(ctx)))
-        for tool in tools:
-            tctx = tool_context(tool, server, state.hood, snippets.get(tool["name"], []), state.servers_by_id)
-            writer.emit(
-                urls.file_for(tctx["page"]["path"]),
-                context_hash(tctx, state.salt),
-                lambda tctx=tctx: tool_tpl.render(tctx, **globals_),
-            )
-            writer.emit_text(tctx["tool"]["api"], _json(tool_api(tool, server)))
+        _render_server(state, writer, state.data.servers[index])
     return writer.entries, writer.counts()
+
+
+def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> None:
+    env = environment()
+    tools = [state.data.tools[i] for i in server["tool_ids"]]
+    downloads = download_links(state.policies, server["slug"])
+    policy_parts = []
+    for group in downloads:
+        for f in group["files"]:
+            source = Path(f["source"])
+            stat = source.stat()
+            signature = f"{stat.st_size}:{stat.st_mtime_ns}"
+            policy_parts.append(f"{f['target']}:{signature}")
+            writer.emit(f["target"], signature, source.read_bytes)
+    policy_key = "|".join(policy_parts)
+    snippets: dict[str, list[dict[str, Any]]] | None = None
+
+    def snippets_for(name: str) -> list[dict[str, Any]]:
+        nonlocal snippets
+        if snippets is None:  # parse the policy files only when a page of this server is rendered
+            snippets = tool_snippets(state.policies, server["slug"], [t["name"] for t in tools])
+        return snippets.get(name, [])
+
+    changes = state.server_changes.get(server["id"], [])
+    similar = [state.servers_by_id[i] for i in state.hood.similar.get(server["id"], [])]
+    server_key = keys.server_page_key(server, tools, similar, changes, policy_key)
+    context: dict[str, Any] = {}
+
+    def server_ctx() -> dict[str, Any]:
+        if not context:
+            context.update(
+                server_context(server, tools, state.hood, downloads, changes, state.servers_by_id)
+            )
+        return context
+
+    def render_server() -> str:
+        ctx = server_ctx()
+        chart = risk_stack(ctx["counts"]["by_risk"])
+        return env.get_template("server.j2").render(ctx, chart=chart, base_url=state.base_url)
+
+    server_hash = digest((state.salt + server_key).encode())
+    writer.emit(urls.file_for(urls.server_path(server["slug"])), server_hash, render_server)
+    writer.emit(urls.server_api_path(server["slug"]), server_hash, lambda: _json(server_api(server_ctx())))
+    tool_tpl = env.get_template("tool.j2")
+    for tool in tools:
+        page_key = keys.tool_page_key(tool, server, state.hood, state.servers_by_id, policy_key)
+
+        def render_tool(tool: dict[str, Any] = tool) -> str:
+            ctx = tool_context(tool, server, state.hood, snippets_for(tool["name"]), state.servers_by_id)
+            return tool_tpl.render(ctx, base_url=state.base_url)
+
+        writer.emit(
+            urls.file_for(urls.tool_path(server["slug"], tool["slug"])),
+            digest((state.salt + page_key).encode()),
+            render_tool,
+        )
+        writer.emit(
+            urls.tool_api_path(server["slug"], tool["slug"]),
+            digest((state.salt + server["slug"] + keys.tool_signature(tool)).encode()),
+            lambda tool=tool: _json(tool_api(tool, server)),
+        )
 
 
 def _chunks(servers: list[dict[str, Any]], parts: int) -> list[list[int]]:
@@ -429,6 +466,9 @@ def build_site(
     loaded = time.perf_counter()
     salt = code_salt() + base_url
     previous_salt, previous = load_manifest(out_dir)
+    # Until this build saves its own manifest, files on disk may be half-updated: a crash must not leave
+    # a manifest that vouches for them.
+    (out_dir / MANIFEST_NAME).unlink(missing_ok=True)
     if previous and previous_salt != salt:
         # Templates or code changed: re-render everything, but still skip writes of identical bytes.
         previous = {rel: ["", hashes[1]] for rel, hashes in previous.items()}

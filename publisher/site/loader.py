@@ -56,6 +56,7 @@ TOOL_COLUMNS = (
     "last_seen",
 )
 CLASSIFICATION_COLUMNS = (
+    "id",
     "tool_id",
     "classifier_version",
     "tool_fingerprint",

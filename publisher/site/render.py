@@ -13,6 +13,20 @@ from markupsafe import Markup, escape
 
 _CODE = re.compile(r"`([^`]+)`")
 STATIC_FILES = ("site.css", "site.js", "search.js")
+# Risk badges are the most repeated markup of the site: built once, with text (not colour alone).
+class _Badges(dict[str, Markup]):
+    def __missing__(self, level: str) -> Markup:
+        return _badge(str(level))
+
+
+def _badge(level: str) -> Markup:
+    css = "".join(c for c in level.lower() if c.isalnum()) or "unclassified"
+    return Markup('<span class="badge risk-{}"><span class="dot" aria-hidden="true"></span>{}</span>').format(
+        css, level
+    )
+
+
+BADGES = _Badges({level: _badge(level) for level in ("Low", "Medium", "High", "Critical", "Unclassified")})
 
 
 def codeify(text: str) -> Markup:
@@ -29,6 +43,7 @@ def environment() -> Environment:
     )
     env.filters["codeify"] = codeify
     env.globals["assets"] = asset_versions()
+    env.globals["badges"] = BADGES
     return env
 
 

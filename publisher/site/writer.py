@@ -75,10 +75,13 @@ class Writer:
         if old is not None and old[1] == output_hash and target.exists():
             self.unchanged += 1
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        # A direct write (no temporary file): the manifest is removed for the duration of a build, so a
+        # crash half-way makes the next build re-check every file instead of trusting a partial one.
+        try:
+            target.write_bytes(data)
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         self.written += 1
         return True
 
