@@ -216,11 +216,12 @@ def faq(
     description = (tool.get("description") or "").strip()
     first = re.split(r"(?<=[.!?])\s", description, maxsplit=1)[0][:300] if description else ""
     what = first or prose[0].replace("`", "")
-    risk_answer = (
-        f"{cls['risk']} ({cls['category']}). {prose[3 if len(prose) > 3 else -1].replace('`', '')}"
-        if cls
-        else "It has not been classified yet."
-    )
+    if cls:
+        caps = [c for c in cls.get("capabilities") or [] if isinstance(c, str)]
+        reason = risk_reason(cls["category"], caps, cls["risk"]).replace("`", "")
+        risk_answer = f"{cls['risk']}, as a {cls['category']} tool" + (f": {reason}." if reason else ".")
+    else:
+        risk_answer = "It has not been classified yet."
     limits = (snippet or {}).get("limits") or []
     if limits:
         lim = limits[0]

@@ -83,7 +83,10 @@
     list.textContent = "";
     if (!words.length) { status.textContent = "Type at least two letters of a tool or server name."; return; }
     status.textContent = "Searching…";
-    var keys = words.map(function (w) { return "t/" + w.slice(0, 2) + ".js"; });
+    // Only shards that exist (a missing one would be a 404 and, for an unknown word, no results anyway).
+    var keys = words.map(function (w) { return w.slice(0, 2); })
+      .filter(function (k) { return meta.shards.indexOf(k) !== -1; })
+      .map(function (k) { return "t/" + k + ".js"; });
     loadAll(keys, function () {
       var scored = search(query);
       // Best matches first; only their document shards are loaded (a few hundred kB at most).
@@ -115,7 +118,8 @@
     hits.sort(function (a, b) {
       if (f.sort === "risk" && a.rank !== b.rank) { return (b.rank === 4 ? -1 : b.rank) - (a.rank === 4 ? -1 : a.rank); }
       if (f.sort === "relevance" && a.score !== b.score) { return b.score - a.score; }
-      return a.name.localeCompare(b.name);
+      var x = a.name.toLowerCase(), y = b.name.toLowerCase();
+      return x < y ? -1 : x > y ? 1 : 0;
     });
     hits.slice(0, MAX_RESULTS).forEach(function (h) {
       var li = document.createElement("li");

@@ -42,6 +42,9 @@
     });
   }
 
+  // Code-point order: the same order as the pages the server renders, whatever the browser's locale.
+  function byText(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
+
   function setupTables() {
     document.querySelectorAll(".table-controls[data-table]").forEach(function (controls) {
       var table = document.getElementById(controls.getAttribute("data-table"));
@@ -80,8 +83,8 @@
           var sign = dir === "ascending" ? 1 : -1;
           rows.sort(function (a, b) {
             var x = a.getAttribute("data-" + key), y = b.getAttribute("data-" + key);
-            var cmp = numeric ? (Number(x) - Number(y)) : x.localeCompare(y);
-            if (cmp === 0) { cmp = a.getAttribute("data-name").localeCompare(b.getAttribute("data-name")); }
+            var cmp = numeric ? (Number(x) - Number(y)) : byText(x, y);
+            if (cmp === 0) { cmp = byText(a.getAttribute("data-name"), b.getAttribute("data-name")); }
             return sign * cmp;
           });
           rows.forEach(function (row) { body.appendChild(row); });
