@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-expect = pytest.importorskip("playwright.sync_api").expect
-
 from tests.test_site_build import _build
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "_artifacts"
