@@ -8,6 +8,7 @@ the pages realistic content; nothing here is presented as a real classification.
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import tempfile
@@ -110,6 +111,23 @@ def change_fraction(session: Session, fraction: float = 0.01) -> int:
     return len(rows)
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children (the build workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _timed_build(session: Session, settings: Settings, out: Path, workers: int | None) -> dict[str, Any]:
+    """A build plus the CPU seconds it used: on a shared machine wall time alone says little."""
+    before = _cpu_seconds()
+    summary = build_site(session, settings, out, workers=workers)
+    cpu = _cpu_seconds() - before
+    summary["cpu_seconds"] = round(cpu, 3)
+    summary["pages_per_cpu_second"] = round(summary["pages"] / cpu, 1) if cpu else 0.0
+    return summary
+
+
 def _peak_mb() -> dict[str, float]:
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -130,20 +148,24 @@ def run_site_bench(
             counts = populate(session, servers, seed)
             classified = classify_synthetic(session)
             log(f"synthetic catalog: {counts['servers']} servers, {counts['tools']} tools ({time.perf_counter() - t:.1f}s)")
-            full = build_site(session, settings, out, workers=workers)
+            full = _timed_build(session, settings, out, workers)
             log(f"full build: {full['pages']} pages in {full['seconds']}s ({full['pages_per_second']} pages/s)")
             changed = change_fraction(session, 0.01)
-            incremental = build_site(session, settings, out, workers=workers)
+            incremental = _timed_build(session, settings, out, workers)
             log(f"incremental build after {changed} tool changes: {incremental['seconds']}s, {incremental['written']} files written")
-            again = build_site(session, settings, out, workers=workers)
+            again = _timed_build(session, settings, out, workers)
         catalog.dispose()
         return {
             "servers": counts["servers"],
             "tools": counts["tools"],
             "classified": classified,
-            "full": {k: full[k] for k in ("pages", "files", "written", "seconds", "load_seconds", "pages_per_second", "workers")},
-            "incremental": {"tools_changed": changed} | {k: incremental[k] for k in ("written", "rendered", "unchanged", "removed", "seconds", "load_seconds")},
-            "no_change": {k: again[k] for k in ("written", "rendered", "seconds")},
+            "full": {
+                k: full[k]
+                for k in ("pages", "files", "written", "seconds", "load_seconds", "pages_per_second", "cpu_seconds", "pages_per_cpu_second", "workers")
+            },
+            "incremental": {"tools_changed": changed} | {k: incremental[k] for k in ("written", "rendered", "unchanged", "removed", "seconds", "load_seconds", "cpu_seconds")},
+            "no_change": {k: again[k] for k in ("written", "rendered", "seconds", "cpu_seconds")},
+            "machine_load_average": round(os.getloadavg()[0], 2),
             **_peak_mb(),
         }
     finally:
