@@ -25,7 +25,7 @@ from catalog.config import Settings
 from catalog.taxonomy import CAPABILITY_DESCRIPTIONS, CATEGORY_DESCRIPTIONS, RISK_ORDER, Capability, Category
 from publisher.site import keys, urls
 from publisher.site.charts import risk_bars, risk_stack
-from publisher.site.loader import SiteData, load_site_data
+from publisher.site.loader import SiteData, decode_lazy, load_site_data
 from publisher.site.machine import atom_feed, llms_full_lines, llms_txt, sitemaps
 from publisher.site.pages import (
     CAPABILITY_FLAGS,
@@ -137,6 +137,8 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
 
     def server_ctx() -> dict[str, Any]:
         if not context:
+            for tool in tools:
+                decode_lazy(tool)
             context.update(
                 server_context(server, tools, state.hood, downloads, changes, state.servers_by_id)
             )
@@ -155,6 +157,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
         page_key = keys.tool_page_key(tool, server, state.hood, state.servers_by_id, policy_key)
 
         def render_tool(tool: dict[str, Any] = tool) -> str:
+            decode_lazy(tool)
             ctx = tool_context(tool, server, state.hood, snippets_for(tool["name"]), state.servers_by_id)
             return tool_tpl.render(ctx, base_url=state.base_url)
 
@@ -166,7 +169,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
         writer.emit(
             urls.tool_api_path(server["slug"], tool["slug"]),
             digest((state.salt + server["slug"] + keys.tool_signature(tool)).encode()),
-            lambda tool=tool: _json(tool_api(tool, server)),
+            lambda tool=tool: _json(tool_api(decode_lazy(tool), server)),
         )
 
 
@@ -411,8 +414,19 @@ class GlobalPages:
                         "words": tool.get("title") or "",
                     }
                 )
+        # Tokenising 100k names is the slow part: skip it when the documents are the same as last time.
+        docs_hash = context_hash(docs, self.state.salt)
+        previous = {
+            rel: hashes
+            for rel, hashes in self.state.previous.items()
+            if rel.startswith("search/") and rel.endswith(".js")
+        }
+        if previous and all(h[0] == docs_hash and (self.state.out_dir / rel).exists() for rel, h in previous.items()):
+            self.writer.entries.update(previous)
+            self.writer.unchanged += len(previous)
+            return
         for rel, content in build_search_files(docs).items():
-            self.writer.emit_text(rel, content)
+            self.writer.emit(rel, docs_hash, lambda content=content: content)
 
     def _machine(self, stats: dict[str, Any]) -> None:
         data, base = self.state.data, self.state.base_url

@@ -40,10 +40,11 @@ def tool_signature(tool: dict[str, Any]) -> str:
 
 
 def _link_key(tool: dict[str, Any], server: dict[str, Any] | None = None) -> str:
-    parts = [tool["name"], tool["slug"], tool["server_slug"], risk_of(tool)]
-    if server is not None:
-        parts.append(server_title(server))
-    return SEP.join(parts)
+    """What a link to `tool` shows; cached on the tool, since each tool is linked from a dozen pages."""
+    key = tool.get("_link_key")
+    if key is None:
+        key = tool["_link_key"] = SEP.join((tool["name"], tool["slug"], tool["server_slug"], risk_of(tool)))
+    return key if server is None else key + SEP + server_title(server)
 
 
 def tool_page_key(
@@ -72,7 +73,7 @@ def server_page_key(
     policy_key: str,
 ) -> str:
     parts = [server["slug"], policy_key] + [repr(server.get(f)) for f in SERVER_FIELDS]
-    parts += [tool_signature(t) + SEP + repr(t.get("annotations")) for t in tools]
+    parts += [tool_signature(t) for t in tools]  # the fingerprint covers the definition and annotations
     parts += [SEP.join((s["slug"], server_title(s), str(len(s["tool_ids"])))) for s in similar]
     parts += [str(c["id"]) for c in changes]
     return "\x1e".join(parts)

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+import json
+
+from sqlalchemy import Text, cast, func, select
 from sqlmodel import Session
 
 from catalog.models import Classification, Server, Tool, ToolChange
@@ -73,12 +76,15 @@ CLASSIFICATION_COLUMNS = (
 )
 CHANGE_COLUMNS = ("id", "server_id", "tool_name", "run_id", "kind", "changed_fields", "at")
 MAX_CHANGES_PER_TOOL = 20
+# JSON columns fetched as text and decoded only for pages that are rendered: decoding every schema and
+# evidence list of a 100k-tool catalog would take seconds that an incremental rebuild does not have.
+LAZY_JSON = frozenset({"input_schema", "output_schema", "annotations", "evidence", "inferred_hints", "hint_mismatches", "integrity"})
 
 
-def iso(value: datetime | None) -> str | None:
+def iso(value: datetime | str | None) -> str | None:
     """Dates as ISO-8601 UTC strings: SQLite returns naive datetimes, PostgreSQL aware ones."""
-    if value is None:
-        return None
+    if value is None or isinstance(value, str):
+        return value
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -98,12 +104,57 @@ class SiteData:
         return len(self.tools)
 
 
+# Short JSON values that repeat across rows (capability lists): decoded once per distinct text.
+SMALL_JSON = frozenset({"capabilities"})
+
+
+@lru_cache(maxsize=4096)
+def _small_json_text(text: str) -> Any:
+    return json.loads(text)
+
+
+def _small_json(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        decoded = _small_json_text(value)
+    except ValueError:
+        return []
+    return list(decoded) if isinstance(decoded, list) else decoded
+
+
+DATE_COLUMNS = frozenset({"first_seen", "last_seen", "created_at", "at"})
+
+
+def _sqlite_iso(value: str | None) -> str | None:
+    """SQLite keeps dates as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): slicing beats parsing 100k datetimes."""
+    if value is None:
+        return None
+    return f"{value[:10]}T{value[11:19]}Z" if len(value) >= 19 else value
+
+
 def _rows(session: Session, model: Any, columns: tuple[str, ...], *where: Any) -> list[dict[str, Any]]:
     table = model.__table__
-    query = select(*[table.c[c] for c in columns])
+    raw_dates = session.get_bind().dialect.name == "sqlite"
+    selected = []
+    for c in columns:
+        if c in LAZY_JSON or c in SMALL_JSON or (raw_dates and c in DATE_COLUMNS):
+            selected.append(cast(table.c[c], Text))
+        else:
+            selected.append(table.c[c])
+    query = select(*selected)
     for clause in where:
         query = query.where(clause)
-    return [dict(zip(columns, row, strict=True)) for row in session.connection().execute(query)]
+    rows = [dict(zip(columns, row, strict=True)) for row in session.connection().execute(query)]
+    for c in SMALL_JSON.intersection(columns):
+        for row in rows:
+            row[c] = _small_json(row[c])
+    if raw_dates:
+        dates = [c for c in columns if c in DATE_COLUMNS]
+        for row in rows:
+            for c in dates:
+                row[c] = _sqlite_iso(row[c])
+    return rows
 
 
 def _latest_classification_rows(session: Session) -> list[dict[str, Any]]:
@@ -149,6 +200,21 @@ def load_site_data(session: Session) -> SiteData:
     newest += [c["at"] for c in changes[:1]]
     generated = max([n for n in newest if n], default="1970-01-01T00:00:00Z")
     return SiteData(servers=servers, tools=tools, changes=changes, generated_at=generated)
+
+
+def decode_lazy(tool: dict[str, Any]) -> dict[str, Any]:
+    """Decode the JSON text fields of a tool and its classification in place (idempotent); returns the tool."""
+    for target in (tool, tool.get("cls")):
+        if not target:
+            continue
+        for key in LAZY_JSON & target.keys():
+            value = target[key]
+            if isinstance(value, str):
+                try:
+                    target[key] = json.loads(value)
+                except ValueError:
+                    target[key] = None
+    return tool
 
 
 def _assign_tool_slugs(server: dict[str, Any], tools: dict[int, dict[str, Any]]) -> None:

@@ -34,9 +34,22 @@ def codeify(text: str) -> Markup:
     return Markup(_CODE.sub(r"<code>\1</code>", str(escape(text))))
 
 
+class _SiteEnvironment(Environment):
+    """Page contexts are plain dicts: look keys up first (jinja2 tries attributes first, which for a dict
+    always fails with an exception; over 100k pages that costs a quarter of the render time)."""
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 @cache
 def environment() -> Environment:
-    env = Environment(
+    env = _SiteEnvironment(
         loader=PackageLoader("publisher.site", "templates"),
         autoescape=True,  # the templates end in .j2, so select_autoescape would not apply
         keep_trailing_newline=True,
