@@ -180,3 +180,15 @@ def test_pages_work_by_keyboard_and_without_javascript(browser: object, base_url
         assert "needs JavaScript" in page.inner_text("main")
     finally:
         context.close()
+
+
+def test_search_works_from_file_urls_without_a_server(browser: object, base_url: str, tmp_path: Path) -> None:
+    out, _ = _build(tmp_path, str(tmp_path / "catalog.db"))
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        w = Watched(context)
+        w.page.goto((out / "search" / "index.html").as_uri() + "?q=refund")
+        expect(w.page.locator("#results")).to_contain_text("create_refund")
+        assert w.errors == [] and w.dialogs == []
+    finally:
+        context.close()

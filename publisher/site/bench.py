@@ -128,6 +128,19 @@ def _timed_build(session: Session, settings: Settings, out: Path, workers: int |
     return summary
 
 
+def _search_index_size(out: Path) -> dict[str, Any]:
+    """Total and largest shard of the search index: what a visitor's query may download."""
+    sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in (out / "search").rglob("*.js")}
+    terms = [v for k, v in sizes.items() if k.startswith("search/t/")]
+    docs = [v for k, v in sizes.items() if k.startswith("search/d/")]
+    return {
+        "files": len(sizes),
+        "total_kb": round(sum(sizes.values()) / 1024, 1),
+        "largest_term_shard_kb": round(max(terms, default=0) / 1024, 1),
+        "largest_doc_shard_kb": round(max(docs, default=0) / 1024, 1),
+    }
+
+
 def _peak_mb() -> dict[str, float]:
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -150,6 +163,7 @@ def run_site_bench(
             log(f"synthetic catalog: {counts['servers']} servers, {counts['tools']} tools ({time.perf_counter() - t:.1f}s)")
             full = _timed_build(session, settings, out, workers)
             log(f"full build: {full['pages']} pages in {full['seconds']}s ({full['pages_per_second']} pages/s)")
+            search = _search_index_size(out)
             changed = change_fraction(session, 0.01)
             incremental = _timed_build(session, settings, out, workers)
             log(f"incremental build after {changed} tool changes: {incremental['seconds']}s, {incremental['written']} files written")
@@ -166,6 +180,7 @@ def run_site_bench(
             "incremental": {"tools_changed": changed} | {k: incremental[k] for k in ("written", "rendered", "unchanged", "removed", "seconds", "load_seconds", "cpu_seconds")},
             "no_change": {k: again[k] for k in ("written", "rendered", "seconds", "cpu_seconds")},
             "machine_load_average": round(os.getloadavg()[0], 2),
+            "search_index": search,
             **_peak_mb(),
         }
     finally:
