@@ -192,3 +192,19 @@ def test_search_works_from_file_urls_without_a_server(browser: object, base_url:
         assert w.errors == [] and w.dialogs == []
     finally:
         context.close()
+
+
+def test_pages_fit_a_phone_screen(browser: object, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    try:
+        w = Watched(context)
+        for path in ("tools/hostile-mcp/etc-passwd-936d7c04/", "servers/github-mcp/", "risk/critical/", ""):
+            w.page.goto(base_url + path)
+            width = w.page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 391, f"{path or 'home'} scrolls sideways on a phone ({width}px)"
+        ARTIFACTS.mkdir(exist_ok=True)
+        w.page.goto(base_url + "tools/github-mcp/delete_repository/")
+        w.page.screenshot(path=str(ARTIFACTS / "tool-page-phone.png"), full_page=False)
+        assert w.errors == []
+    finally:
+        context.close()

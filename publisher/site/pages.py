@@ -335,6 +335,7 @@ def server_context(
             {
                 "name": tool["name"],
                 "url": urls.tool_path(server["slug"], tool["slug"]),
+                "api": urls.tool_api_path(server["slug"], tool["slug"]),
                 "risk": risk_of(tool),
                 "rank": RISK_RANK.get(risk_of(tool), -1),
                 "category": cls["category"] if cls else "",
@@ -382,7 +383,7 @@ def server_api(context: dict[str, Any]) -> dict[str, Any]:
             {
                 "name": row["name"],
                 "url": row["url"],
-                "api": "api/tools/" + row["url"][len("tools/") : -1] + ".json",
+                "api": row["api"],
                 "risk": row["risk"],
                 "category": row["category"],
                 "capabilities": row["capabilities"],
