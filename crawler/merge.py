@@ -16,7 +16,6 @@ _GITHUB = re.compile(
     r"^(?:git\+)?(?:https?://|git://|ssh://git@|git@)?(?:www\.)?github\.com[/:]"
     r"(?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+?)(?:\.git)?(?P<rest>/.*)?$"
 )
-_SHORT = re.compile(r"^(?:github:)?(?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+)$")
 
 # Which source's description/title wins when several describe one server (lower is better).
 SOURCE_PRECEDENCE = {"registry": 0, "npm": 1, "pypi": 1, "github": 2, "seeds": 3, "glama": 4}
@@ -47,7 +46,9 @@ def parse_github_url(url: str | None, subfolder: str | None = None) -> RepoRef |
     if not url:
         return None
     url = url.strip()
-    m = _GITHUB.match(url) or (_SHORT.match(url) if url.startswith("github:") else None)
+    if url.startswith("github:"):
+        url = "https://github.com/" + url[len("github:") :].lstrip("/")
+    m = _GITHUB.match(url)
     if not m:
         return None
     owner, repo = m.group("owner").lower(), m.group("repo").lower()
@@ -130,7 +131,7 @@ def merge_packages(existing: list[dict[str, Any]], new: list[PackageRef], author
             index[key] = len(out)
             out.append(data)
         elif authoritative or not out[index[key]].get("version"):
-            out[index[key]] = {**out[index[key]], **data}
+            out[index[key]] = {**out[index[key]], **data, "identifier": out[index[key]]["identifier"]}
     return out
 
 

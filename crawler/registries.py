@@ -64,13 +64,14 @@ def npm_registry_url(
     """The npm registry: an explicit setting, else `npm config get registry`, else npm_config_registry, else
     ~/.npmrc. Raises RegistryNotConfigured when none says anything."""
     env = os.environ if env is None else env
-    for candidate in (
-        explicit,
-        run(["npm", "config", "get", "registry"]),
-        env.get("npm_config_registry") or env.get("NPM_CONFIG_REGISTRY"),
-        _npmrc_registry((home or Path.home()) / ".npmrc"),
-    ):
-        url = _clean(candidate)
+    lookups: list[Callable[[], str | None]] = [
+        lambda: explicit,
+        lambda: run(["npm", "config", "get", "registry"]),
+        lambda: env.get("npm_config_registry") or env.get("NPM_CONFIG_REGISTRY"),
+        lambda: _npmrc_registry((home or Path.home()) / ".npmrc"),
+    ]
+    for lookup in lookups:  # in order, and lazily: asking npm is a subprocess
+        url = _clean(lookup())
         if url:
             return url
     raise RegistryNotConfigured(
@@ -132,13 +133,20 @@ def pypi_index_url(
     """The simple index pip uses: explicit, PIP_INDEX_URL, `pip config list`, pip.conf files, then pip's
     default. Machines with only extra-index-url / find-links still get pip's default index."""
     env = os.environ if env is None else env
-    candidates: list[str | None] = [explicit, env.get("PIP_INDEX_URL")]
-    listed = run(["pip", "config", "list"]) or run(["pip3", "config", "list"])
-    candidates.append(_pip_config_index(listed) if listed else None)
-    candidates.append(_pip_conf_index(_pip_conf_files(env, home or Path.home())))
-    candidates.append(default())
-    for candidate in candidates:
-        url = _clean(candidate)
+
+    def from_pip_config() -> str | None:
+        listed = run(["pip", "config", "list"]) or run(["pip3", "config", "list"])
+        return _pip_config_index(listed) if listed else None
+
+    lookups: list[Callable[[], str | None]] = [
+        lambda: explicit,
+        lambda: env.get("PIP_INDEX_URL"),
+        from_pip_config,
+        lambda: _pip_conf_index(_pip_conf_files(env, home or Path.home())),
+        default,
+    ]
+    for lookup in lookups:
+        url = _clean(lookup())
         if url:
             return url
     raise RegistryNotConfigured(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from catalog.config import Settings
 from catalog.models import Server, WorkItem
@@ -56,7 +56,7 @@ def requeue_dead_local_claims(session: Session) -> int:
     """Claims held by processes of this machine that no longer exist go back to the queue at once."""
     host = socket.gethostname()
     n = 0
-    for item in session.query(WorkItem).filter(WorkItem.status == "claimed").all():
+    for item in session.exec(select(WorkItem).where(WorkItem.status == "claimed")).all():
         owner = item.claimed_by or ""
         name, _, pid = owner.rpartition(":")
         if name == host and pid.isdigit() and not _pid_alive(int(pid)):
