@@ -118,34 +118,42 @@ class DiskCache:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _paths(self, url: str) -> tuple[Path, Path]:
+    def _paths(self, url: str, suffix: str = ".body") -> tuple[Path, Path]:
         digest = hashlib.sha256(url.encode("utf-8")).hexdigest()
         folder = self.root / digest[:2]
-        return folder / f"{digest}.json", folder / f"{digest}.body"
+        return folder / f"{digest}.json", folder / f"{digest}{suffix}"
 
     def get(self, url: str) -> CacheEntry | None:
-        meta_path, body_path = self._paths(url)
+        meta_path, _ = self._paths(url)
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not body_path.exists() or meta.get("url") != url:
+        body_path = meta_path.with_name(str(meta.get("body") or ""))
+        if meta.get("url") != url or not meta.get("body") or not body_path.exists():
             return None
         return CacheEntry(url, meta.get("etag"), meta.get("last_modified"), meta.get("headers", {}), body_path)
 
-    def body_path(self, url: str) -> Path:
-        return self._paths(url)[1]
+    def body_path(self, url: str, suffix: str = ".body") -> Path:
+        """Archives keep their type's suffix, so extractors can read the cached file in place."""
+        return self._paths(url, suffix)[1]
 
-    def put(self, url: str, headers: dict[str, str], body: bytes | None = None) -> Path:
-        """Store validators (and the body unless it was already streamed to ``body_path(url)``)."""
-        meta_path, body_path = self._paths(url)
+    def put(self, url: str, headers: dict[str, str], body: bytes | None = None, suffix: str = ".body") -> Path:
+        """Store validators (and the body unless it was already streamed to ``body_path(url, suffix)``)."""
+        meta_path, body_path = self._paths(url, suffix)
         meta_path.parent.mkdir(parents=True, exist_ok=True)
         if body is not None:
             tmp = body_path.with_suffix(f".tmp{os.getpid()}")
             tmp.write_bytes(body)
             tmp.replace(body_path)
         keep = {k: v for k, v in headers.items() if k in ("content-type", "etag", "last-modified")}
-        meta = {"url": url, "etag": headers.get("etag"), "last_modified": headers.get("last-modified"), "headers": keep}
+        meta = {
+            "url": url,
+            "etag": headers.get("etag"),
+            "last_modified": headers.get("last-modified"),
+            "headers": keep,
+            "body": body_path.name,
+        }
         tmp_meta = meta_path.with_suffix(f".tmp{os.getpid()}")
         tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
         tmp_meta.replace(meta_path)
@@ -214,7 +222,7 @@ class PoliteClient:
         self.sleep = sleep
         self.clock = clock
         self.wall_clock = wall_clock
-        self.backoff_base = backoff_base
+        self.backoff_base = float(settings.extra.get("backoff_base", backoff_base))
         self.max_wait = max_wait
         self.stats = HttpStats()
         self._hosts: dict[str, HostLimiter] = {}
@@ -264,6 +272,7 @@ class PoliteClient:
         revalidate: bool = True,
         immutable: bool = False,
         stream_to_cache: bool = False,
+        suffix: str = ".body",
         max_bytes: int | None = None,
     ) -> Response:
         """GET with cache, retries and limits.
@@ -296,7 +305,7 @@ class PoliteClient:
                     self.stats.by_host[parsed.host] += 1
                     if entry is not None:
                         self.stats.conditional += 1
-                    result = await self._send(full, send_headers, limiter, entry, stream_to_cache, max_bytes)
+                    result = await self._send(full, send_headers, limiter, entry, stream_to_cache, suffix, max_bytes)
                 if isinstance(result, Response):
                     return result
                 status, resp_headers = result
@@ -334,6 +343,7 @@ class PoliteClient:
         limiter: HostLimiter,
         entry: CacheEntry | None,
         stream_to_cache: bool,
+        suffix: str,
         max_bytes: int | None,
     ) -> Response | tuple[int, httpx.Headers]:
         async with self._client.stream("GET", url, headers=headers) as resp:
@@ -350,7 +360,7 @@ class PoliteClient:
                 raise TooLarge(url, f"{int(declared)} bytes, more than the limit of {max_bytes}")
             out_headers = {k.lower(): v for k, v in resp.headers.items()}
             if stream_to_cache:
-                target = self.cache.body_path(url)
+                target = self.cache.body_path(url, suffix)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.with_suffix(f".part{os.getpid()}")
                 size = 0
@@ -366,7 +376,7 @@ class PoliteClient:
                     raise
                 tmp.replace(target)
                 self.stats.bytes += size
-                self.cache.put(url, out_headers)
+                self.cache.put(url, out_headers, suffix=suffix)
                 return Response(url, 200, out_headers, path=target)
             body = bytearray()
             async for chunk in resp.aiter_bytes():

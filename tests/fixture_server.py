@@ -93,6 +93,7 @@ def settings_for_world(url: str, tmp: Path, **extra: object) -> Settings:
         "requests_per_second_per_host": 0.0,
         "max_retries": 2,
         "timeout_seconds": 5.0,
+        "extra": {"backoff_base": 0.01},
     }
     values.update(extra)
     return Settings(**values)  # type: ignore[arg-type]

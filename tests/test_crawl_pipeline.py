@@ -222,7 +222,10 @@ def test_cli_crawl_json_and_errors(tmp_path: Path) -> None:
         bad = runner.invoke(app, ["crawl", "-s", "nosuch", "--db", db], env=env)
         assert bad.exit_code == 2 and "unknown source" in bad.output
         stats = runner.invoke(app, ["stats", "--json", "--db", db])
-        assert json.loads(stats.stdout)["servers_by_source"]["registry"] == 4
+        counts = json.loads(stats.stdout)
+        assert counts["servers_by_source"]["registry"] == 4
+        assert counts["servers_by_tools_origin"] == {"github": 1, "none": 1, "package:npm": 1, "package:pypi": 1}
+        assert counts["work_queue"]["fetch"] == {"done": 3} and counts["work_queue"]["discover"] == {"done": 1}
 
 
 def test_local_sources_still_work(catalog: Catalog, tmp_path: Path) -> None:
@@ -238,3 +241,21 @@ def test_unreachable_source_is_reported_not_fatal(catalog: Catalog, tmp_path: Pa
         world.fault("/v0.1/servers", Fault(status=500, times=10))
         summary = run_crawl(catalog, srv.url, tmp_path, ["registry"])
     assert "HTTP 500" in summary.source_errors["registry"]
+
+
+def test_unpinned_npm_package_follows_latest_with_conditional_metadata(catalog: Catalog, tmp_path: Path) -> None:
+    world = small_world()
+    with FixtureServer(world) as srv:
+        first = run_crawl(catalog, srv.url, tmp_path, ["npm:@acme/weather-mcp"])
+        assert srv.world.requests("/npm/@acme%2Fweather-mcp") or srv.world.requests("/npm/@acme%2fweather-mcp")
+        mark = len(world.log)
+        warm = run_crawl(catalog, srv.url, tmp_path, ["npm:@acme/weather-mcp"])
+        warm_log = world.log[mark:]
+        world.add_npm("@acme/weather-mcp", "1.2.0", {"tools.json": tools_json("get_forecast")})
+        newer = run_crawl(catalog, srv.url, tmp_path, ["npm:@acme/weather-mcp"])
+    assert first.tools_added == 2 and first.fetched == 1
+    assert warm.unchanged == 1 and warm.fetched == 0
+    assert [h.get("if-none-match") is not None for _, h in warm_log] == [True]
+    assert newer.tools_removed == 1
+    server = servers_by_name(catalog)["@acme/weather-mcp"]
+    assert server.tools_origin == "package:npm:@acme/weather-mcp@1.2.0"

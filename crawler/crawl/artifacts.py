@@ -13,7 +13,7 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
@@ -78,12 +78,14 @@ async def fetch_npm(
                 npm_tarball_url(base, name, version),
                 immutable=True,
                 stream_to_cache=True,
+                suffix=".tgz",
                 max_bytes=settings.max_archive_bytes,
             )
             return Artifact(resp.path or Path(), ".tgz", origin, resp.from_cache)
         except NotFound:
             pass  # a registry with another tarball layout: ask the metadata
-    meta = await http.fetch(f"{base}/{name}", headers={"Accept": NPM_ABBREVIATED})
+    # Scoped names are escaped (@scope%2Fname), the form every registry and mirror accepts.
+    meta = await http.fetch(f"{base}/{quote(name, safe='@')}", headers={"Accept": NPM_ABBREVIATED})
     data = meta.json()
     wanted = version or (data.get("dist-tags") or {}).get("latest")
     versions = data.get("versions") or {}
@@ -95,7 +97,9 @@ async def fetch_npm(
     tarball = ((versions[wanted] or {}).get("dist") or {}).get("tarball")
     if not tarball:
         raise ArtifactError(f"npm package {name}@{wanted}: no tarball in the metadata")
-    resp = await http.fetch(tarball, immutable=True, stream_to_cache=True, max_bytes=settings.max_archive_bytes)
+    resp = await http.fetch(
+        tarball, immutable=True, stream_to_cache=True, suffix=".tgz", max_bytes=settings.max_archive_bytes
+    )
     return Artifact(resp.path or Path(), ".tgz", origin, resp.from_cache)
 
 
@@ -190,8 +194,10 @@ async def fetch_pypi(
     origin = f"package:pypi:{norm}=={chosen.version}"
     if current == origin:
         return Unchanged(origin)
-    resp = await http.fetch(chosen.url, immutable=True, stream_to_cache=True, max_bytes=settings.max_archive_bytes)
     suffix = ".whl" if chosen.kind == "wheel" else (".zip" if chosen.filename.lower().endswith(".zip") else ".tar.gz")
+    resp = await http.fetch(
+        chosen.url, immutable=True, stream_to_cache=True, suffix=suffix, max_bytes=settings.max_archive_bytes
+    )
     return Artifact(resp.path or Path(), suffix, origin, resp.from_cache)
 
 
@@ -232,7 +238,10 @@ async def fetch_github(
         return Unchanged(current or "", fields)
     branch = fields.get("default_branch") or "HEAD"
     resp = await http.fetch(
-        f"{api}/repos/{repo}/tarball/{branch}", stream_to_cache=True, max_bytes=settings.max_archive_bytes
+        f"{api}/repos/{repo}/tarball/{branch}",
+        stream_to_cache=True,
+        suffix=".tar.gz",
+        max_bytes=settings.max_archive_bytes,
     )
     path = resp.path or Path()
     sha = tarball_commit(path)

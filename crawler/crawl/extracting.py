@@ -8,6 +8,7 @@ limits, never written to disk, and used when the source code yields nothing.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -78,6 +79,7 @@ def manifest_tools(path: Path) -> ExtractionResult:
     return result
 
 
+@functools.cache
 def source_extractor_available() -> bool:
     return importlib.util.find_spec("crawler.extract.dispatch") is not None
 
@@ -108,6 +110,8 @@ def with_suffix_link(path: Path, suffix: str, folder: Path) -> Path:
 
 
 def run_extractor(extractor: Extractor, path: Path, suffix: str) -> ExtractionResult:
+    if path.name.endswith(suffix):
+        return extractor(path)
     with tempfile.TemporaryDirectory(prefix="mcp-catalog-artifact-") as tmp:
         return extractor(with_suffix_link(path, suffix, Path(tmp)))
 
