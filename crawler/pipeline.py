@@ -163,7 +163,8 @@ async def _crawl(
                         summary.add_tools(stats.tools)
                 if not discover_only:
                     queue.retry_failed(session)
-                    if not worker:
+                    if not worker and any(name != "local" for name, _ in sources):
+                        # unversioned artifacts (repository HEAD, latest package) are revalidated each crawl
                         queue.refresh_unpinned(session)
                     pending = queue.counts(session).get("pending", 0)
                     task = bar.add_task("fetch", total=pending) if bar else None

@@ -28,18 +28,25 @@ MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 MAX_MEMBERS = 50_000
 
 
+class TooManyFiles(Exception):
+    """An archive with more entries than any real server package has: refused (zip-bomb style)."""
+
+
 def _members(path: Path) -> Iterator[tuple[str, Callable[[], bytes], int]]:
     """(name, reader, size) of the regular files of a tar or zip archive, without extracting anything."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist()[:MAX_MEMBERS]:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise TooManyFiles(f"more than {MAX_MEMBERS} entries")
+            for info in infos:
                 if not info.is_dir():
                     yield info.filename, (lambda info=info: zf.read(info)), info.file_size
         return
     with tarfile.open(path, "r:*") as tar:
         for n, member in enumerate(tar):
             if n >= MAX_MEMBERS:
-                break
+                raise TooManyFiles(f"more than {MAX_MEMBERS} entries")
             if member.isfile():
                 yield member.name, (lambda m=member: tar.extractfile(m).read()), member.size  # type: ignore[union-attr]
 
@@ -56,7 +63,13 @@ def manifest_tools(path: Path) -> ExtractionResult:
     try:
         for name, read, size in _members(path):
             base = name.rsplit("/", 1)[-1]
-            if base not in MANIFEST_NAMES or size > MAX_MANIFEST_BYTES or "node_modules/" in name:
+            if base not in MANIFEST_NAMES or "node_modules/" in name:
+                continue
+            if name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/"):
+                result.problems.append(ExtractionProblem(name, "refused: path outside the archive's folder"))
+                continue
+            if size > MAX_MANIFEST_BYTES:
+                result.problems.append(ExtractionProblem(_strip_top(name), f"skipped: {size} bytes is too large"))
                 continue
             result.files_scanned += 1
             result.bytes_scanned += size
@@ -76,6 +89,8 @@ def manifest_tools(path: Path) -> ExtractionResult:
                 )
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as exc:
         result.problems.append(ExtractionProblem(path.name, f"corrupt or truncated archive: {exc}"))
+    except TooManyFiles as exc:
+        result.problems.append(ExtractionProblem(path.name, f"refused: {exc}"))
     return result
 
 
