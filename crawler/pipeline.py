@@ -24,7 +24,7 @@ from catalog.db import Catalog
 from crawler.crawl import queue
 from crawler.crawl.discovery import discover_source, load_index
 from crawler.crawl.extracting import Extractor, default_extractor
-from crawler.crawl.fetching import run_fetch_phase
+from crawler.crawl.fetching import run_fetch_phase, worker_id
 from crawler.http import HttpError, PoliteClient
 from crawler.registries import RegistryNotConfigured
 from crawler.sources.base import SourceContext
@@ -115,6 +115,7 @@ async def _crawl(
     extractor: Extractor,
     concurrency: int,
     console: Console | None,
+    idle_wait: float,
 ) -> CrawlSummary:
     summary = CrawlSummary()
     started = time.perf_counter()
@@ -176,6 +177,7 @@ async def _crawl(
                         run_id=run.id,
                         concurrency=concurrency,
                         on_progress=(lambda n: bar.update(task, completed=n)) if bar else (lambda n: None),
+                        idle_wait=idle_wait if worker else 0.0,
                     )
                     summary.fetched = fetched.fetched
                     summary.from_cache = fetched.from_cache
@@ -185,6 +187,8 @@ async def _crawl(
                     summary.add_tools(fetched.tools)
             except (KeyboardInterrupt, asyncio.CancelledError):
                 status = "interrupted"
+                session.rollback()
+                queue.release_worker(session, worker_id())
                 raise
             finally:
                 summary.requests = http.stats.as_dict()
@@ -206,9 +210,11 @@ def crawl(
     extractor: Extractor | None = None,
     concurrency: int | None = None,
     console: Console | None = None,
+    idle_wait: float = 0.0,
 ) -> CrawlSummary:
     """Crawl the named sources into the catalog and return what happened.
 
+    ``idle_wait`` (workers only): keep polling an empty queue this many seconds before returning.
     ``transport`` and ``extractor`` are for tests and benchmarks (a fixture server, a stand-in extractor).
     """
     parsed = parse_sources(sources)
@@ -226,6 +232,7 @@ def crawl(
             extractor=extractor or default_extractor,
             concurrency=concurrency or max(4, settings.concurrency_per_host * 2),
             console=console,
+            idle_wait=idle_wait,
         )
     )
 

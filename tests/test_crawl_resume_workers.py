@@ -55,6 +55,21 @@ def crawl_cmd(db: str, *args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "mcp-catalog"), *args, "--db", db, "--json", "--rate", "0"]
 
 
+def crawl_until(db: str, env: dict[str, str], world: World, tarballs: int) -> subprocess.Popen[bytes]:
+    """Start a crawl in another process and return once it has asked for ``tarballs`` npm downloads."""
+    proc = subprocess.Popen(
+        crawl_cmd(db, "crawl", "-s", "registry", "--concurrency", "2"),
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline and len(world.requests("/npm/")) < tarballs:
+        time.sleep(0.05)
+    return proc
+
+
 def assert_complete_without_duplicates(db: str, n: int) -> None:
     cat = Catalog(db)
     try:
@@ -80,16 +95,7 @@ def test_kill_and_resume_loses_nothing_and_duplicates_nothing(tmp_path: Path) ->
     db = str(tmp_path / "c.db")
     with FixtureServer(world) as srv:
         env = cli_env(srv.url, tmp_path)
-        proc = subprocess.Popen(
-            crawl_cmd(db, "crawl", "-s", "registry", "--concurrency", "2"),
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.time() + 30
-        while time.time() < deadline and len(world.requests("/npm/")) < 6:
-            time.sleep(0.05)
+        proc = crawl_until(db, env, world, 6)
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         cat = Catalog(db)
@@ -174,3 +180,56 @@ def test_two_workers_on_postgresql_never_claim_the_same_item(pg_url: str, tmp_pa
     finally:
         cat.dispose()
     assert_complete_without_duplicates(pg_url, n)
+
+
+def test_waiting_worker_picks_up_work_queued_after_it_started(tmp_path: Path) -> None:
+    import threading
+
+    from crawler.crawl.extracting import manifest_tools
+    from crawler.pipeline import crawl
+    from tests.fixture_server import settings_for_world, small_world
+
+    db = str(tmp_path / "c.db")
+    results: list = []
+    with FixtureServer(small_world()) as srv:
+        settings = settings_for_world(srv.url, tmp_path, db=db)
+        worker_catalog = Catalog(db)
+
+        def work() -> None:
+            results.append(
+                crawl(
+                    worker_catalog, settings, [], worker=True, idle_wait=2.0, progress=False, extractor=manifest_tools
+                )
+            )
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        time.sleep(0.3)
+        discover_catalog = Catalog(db)
+        crawl(discover_catalog, settings, ["registry"], discover_only=True, progress=False)
+        thread.join(30)
+        discover_catalog.dispose()
+        worker_catalog.dispose()
+    assert results and results[0].fetched == 3 and results[0].tools_added == 6
+
+
+@pytest.mark.slow
+def test_ctrl_c_gives_claims_back_and_marks_the_run_interrupted(tmp_path: Path) -> None:
+    from catalog.models import Run
+
+    world = many_servers(12)
+    world.fault("/npm/", Fault(delay=0.3, times=10_000))
+    db = str(tmp_path / "c.db")
+    with FixtureServer(world) as srv:
+        proc = crawl_until(db, cli_env(srv.url, tmp_path), world, 3)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err.decode()
+    assert b"interrupted" in err and b"Traceback" not in err
+    cat = Catalog(db)
+    try:
+        with cat.session() as s:
+            assert s.exec(select(func.count()).select_from(WorkItem).where(WorkItem.status == "claimed")).one() == 0
+            assert s.exec(select(Run.status)).all() == ["interrupted"]
+    finally:
+        cat.dispose()

@@ -76,6 +76,12 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option("--worker", help="Only fetch queued work (run several, sharing a PostgreSQL --db)."),
         ] = False,
+        wait: Annotated[
+            float,
+            typer.Option(
+                "--wait", help="With --worker: keep polling an empty queue this many seconds before exiting.", min=0
+            ),
+        ] = 0.0,
         registry_url: Annotated[
             str | None, typer.Option(envvar="MCP_CATALOG_REGISTRY_URL", help="MCP Registry base URL.")
         ] = None,
@@ -137,6 +143,7 @@ def register(app: typer.Typer) -> None:
                     discover_only=discover_only,
                     worker=worker,
                     progress=not (quiet or json_out),
+                    idle_wait=wait,
                 )
             except CrawlError as exc:
                 raise UserError(str(exc)) from None

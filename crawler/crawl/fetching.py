@@ -184,19 +184,32 @@ async def run_fetch_phase(
     lease: timedelta = queue.DEFAULT_LEASE,
     me: str | None = None,
     on_progress: Callable[[int], None] = lambda n: None,
+    idle_wait: float = 0.0,
+    poll_interval: float = 2.0,
 ) -> FetchStats:
-    """Process pending fetch items until the queue is empty."""
+    """Process pending fetch items until the queue is empty (and has stayed empty ``idle_wait`` seconds:
+    workers started before, or alongside, a discovery keep polling for the work it queues)."""
     me = me or worker_id()
     stats = FetchStats()
     registries = RegistryUrls(settings.npm_registry_url, settings.pypi_index_url)
     queue.requeue_expired(session, lease)
     requeue_dead_local_claims(session)
 
+    loop = asyncio.get_running_loop()
+    last_work = loop.time()
+    poll_interval = min(poll_interval, max(0.1, idle_wait / 10))
+
     async def lane() -> None:
+        nonlocal last_work
         while True:
             items = queue.claim(session, me, limit=1)
             if not items:
-                return
+                if loop.time() - last_work >= idle_wait:
+                    return
+                await asyncio.sleep(poll_interval)
+                queue.requeue_expired(session, lease)
+                continue
+            last_work = loop.time()
             item = items[0]
             try:
                 error = await process_item(session, http, settings, registries, item, extractor, stats, run_id)
@@ -211,6 +224,7 @@ async def run_fetch_phase(
             if error:
                 stats.failed += 1
             queue.complete(session, item.id, me, error=error)
+            last_work = loop.time()
             on_progress(stats.processed)
 
     await asyncio.gather(*(lane() for _ in range(max(1, concurrency))))

@@ -142,6 +142,17 @@ def refresh_unpinned(session: Session, kind: str = FETCH) -> int:
     return len(ids)
 
 
+def release_worker(session: Session, worker_id: str) -> int:
+    """Give back every claim of one worker (it is stopping: Ctrl-C), so nothing waits for the lease."""
+    result = session.execute(
+        update(WorkItem)
+        .where(WorkItem.status == "claimed", WorkItem.claimed_by == worker_id)
+        .values(status="pending", claimed_by=None, updated_at=utcnow())
+    )
+    session.commit()
+    return int(result.rowcount or 0)
+
+
 def release(session: Session, item_id: int, worker_id: str, error: str) -> None:
     """Give an item back without counting it as failed (rate limited: try later)."""
     item = session.get(WorkItem, item_id)
