@@ -79,6 +79,9 @@ def parse_sources(specs: list[str]) -> list[tuple[str, str | None]]:
             out.append((name.strip(), arg.strip() or None))
         else:
             out += [(n.strip(), None) for n in name.split(",") if n.strip()]
+    # The registry knows most identities of a server (repository and packages), so it runs first and later
+    # sightings (npm, GitHub, lists) join the servers it created instead of creating look-alikes.
+    out.sort(key=lambda pair: 0 if pair[0] == "registry" else 1)
     for name, arg in out:
         if name == "local":
             if not arg:

@@ -199,7 +199,7 @@ def test_dump_tools_are_kept_until_a_package_provides_them(catalog: Catalog) -> 
 
 
 def test_parse_sources() -> None:
-    assert parse_sources(["registry,npm", "npm:@a/b@1,c"]) == [("registry", None), ("npm", None), ("npm", "@a/b@1,c")]
+    assert parse_sources(["npm,registry", "npm:@a/b@1,c"]) == [("registry", None), ("npm", None), ("npm", "@a/b@1,c")]
     with pytest.raises(CrawlError, match="unknown source 'nope'"):
         parse_sources(["nope"])
 

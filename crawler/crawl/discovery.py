@@ -180,8 +180,10 @@ def record_sighting(
         stats.tools.merge(sync_tools(session, server, found.tools, run_id=run_id, origin_label=label))
     plan = fetch_plan(server)
     if plan is not None:
+        # Committed with the next sighting or checkpoint: a kill before that replays this sighting anyway,
+        # since discovery resumes at the last saved page.
         outcome = queue.enqueue(session, f"fetch:{server.id}", queue.FETCH, plan, run_id=run_id)
-        session.commit()
+        session.flush()
         if outcome != "unchanged":
             stats.queued += 1
     return server
