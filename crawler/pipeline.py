@@ -141,7 +141,12 @@ async def _crawl(
                             summary.add_tools(result.tools)
                             continue
                         try:
-                            source = get_source(name)
+                            try:
+                                source = get_source(name)
+                            except ImportError as exc:
+                                raise CrawlError(
+                                    f"source {name!r} is not available in this installation: {exc}"
+                                ) from exc
                             ctx = SourceContext(settings=settings, http=http, argument=arg)
                             stats = await discover_source(
                                 session,
@@ -152,10 +157,16 @@ async def _crawl(
                                 run.id,
                                 on_found=(lambda n, t=task: bar.update(t, completed=n)) if bar else (lambda n: None),
                             )
-                        except (HttpError, RegistryNotConfigured, ValueError, OSError, UnknownSourceError) as exc:
+                        except Exception as exc:  # one failing source never stops the others
+                            expected = (HttpError, RegistryNotConfigured, ValueError, OSError, UnknownSourceError)
+                            message = (
+                                str(exc)
+                                if isinstance(exc, expected + (CrawlError,))
+                                else f"{type(exc).__name__}: {exc}"
+                            )
                             session.rollback()
-                            summary.source_errors[spec] = str(exc)
-                            record_problem(session, subject=spec, stage="discover", message=str(exc), run_id=run.id)
+                            summary.source_errors[spec] = message
+                            record_problem(session, subject=spec, stage="discover", message=message, run_id=run.id)
                             continue
                         if bar and task is not None:
                             bar.update(task, total=stats.found, completed=stats.found)

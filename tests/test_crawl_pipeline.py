@@ -259,3 +259,31 @@ def test_unpinned_npm_package_follows_latest_with_conditional_metadata(catalog: 
     assert newer.tools_removed == 1
     server = servers_by_name(catalog)["@acme/weather-mcp"]
     assert server.tools_origin == "package:npm:@acme/weather-mcp@1.2.0"
+
+
+class _BrokenSource:
+    """Yields one server, then fails the way a buggy source module might."""
+
+    name = "glama"
+
+    async def discover(self, ctx):  # type: ignore[no-untyped-def]
+        from crawler.sources.base import DiscoveredServer
+
+        yield DiscoveredServer(source="glama", external_id="first", name="first-server")
+        raise KeyError("tools")
+
+
+SOURCE = _BrokenSource()
+
+
+def test_a_broken_source_is_recorded_and_the_others_run(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crawler.sources import registry
+
+    monkeypatch.setitem(registry.SOURCE_MODULES, "glama", __name__)
+    with FixtureServer(small_world()) as srv:
+        summary = run_crawl(catalog, srv.url, tmp_path, ["glama", "registry"], discover_only=True)
+    assert summary.source_errors == {"glama": "KeyError: 'tools'"}
+    assert summary.found == {"registry": 4}
+    assert "first-server" in servers_by_name(catalog)  # what it found before failing is kept
