@@ -121,7 +121,11 @@ def package_dict(pkg: PackageRef) -> dict[str, Any]:
 
 
 def merge_packages(existing: list[dict[str, Any]], new: list[PackageRef], authoritative: bool) -> list[dict[str, Any]]:
-    """Union by package identity; an authoritative source (the registry) updates versions."""
+    """Union by package identity. An authoritative source (the registry) describes the current version: its
+    list replaces the packages of the registry types it names (an older image tag or bundle URL goes)."""
+    if authoritative and new:
+        named = {pkg.registry_type.lower() for pkg in new}
+        existing = [p for p in existing if p.get("registry_type") not in named]
     out = [dict(p) for p in existing]
     index = {normalise_package_id(p.get("registry_type", ""), p.get("identifier", "")): i for i, p in enumerate(out)}
     for pkg in new:

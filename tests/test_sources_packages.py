@@ -200,3 +200,12 @@ def test_github_url_normalisation_and_merge_keys() -> None:
     assert merge_keys(s) == ["repo:acme/mono#servers/db", "pypi:acme-db-mcp", "oci:docker.io/acme/db"]
     merged = merge_packages([{"registry_type": "npm", "identifier": "a"}], [PackageRef("npm", "A", "2.0")], False)
     assert merged == [{"registry_type": "npm", "identifier": "a", "version": "2.0"}]
+    old = [
+        {"registry_type": "oci", "identifier": "acme/db:1.0"},
+        {"registry_type": "npm", "identifier": "@acme/db", "version": "1.0"},
+    ]
+    newer = merge_packages(old, [PackageRef("oci", "acme/db:1.1")], authoritative=True)
+    assert newer == [
+        {"registry_type": "npm", "identifier": "@acme/db", "version": "1.0"},
+        {"registry_type": "oci", "identifier": "acme/db:1.1"},
+    ]

@@ -140,6 +140,8 @@ def test_2025_seed_and_snake_case_shapes(tmp_path: Path) -> None:
 def test_old_versions_are_skipped_and_bad_pages_refused() -> None:
     meta = {"io.modelcontextprotocol.registry/official": {"isLatest": False}}
     assert parse_entry({"server": {"name": "io.github.a/b"}, "_meta": meta}) is None
+    assert parse_entry({"name": "io.github.a/b", "version_detail": {"version": "1", "is_latest": False}}) is None
+    assert parse_entry({"name": "", "version_detail": {"version": ""}}) is None
     assert parse_page({"servers": [], "metadata": {}}) == ([], None)
     try:
         parse_page("nonsense")

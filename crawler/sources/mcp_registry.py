@@ -80,6 +80,8 @@ def parse_entry(entry: Any) -> DiscoveredServer | None:
     if official.get("isLatest") is False or official.get("is_latest") is False:
         return None
     version_detail = _get(server, "version_detail", "versionDetail") or {}
+    if isinstance(version_detail, dict) and version_detail.get("is_latest") is False:
+        return None
     version = server.get("version") or (version_detail.get("version") if isinstance(version_detail, dict) else None)
     repo = server.get("repository") if isinstance(server.get("repository"), dict) else {}
     packages: list[PackageRef] = []
