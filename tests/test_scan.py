@@ -388,6 +388,8 @@ def test_integrity_findings_reach_every_report() -> None:
         for item in out:
             if item["name"] == "fetch_page":
                 item["integrity"] = [{"kind": "hidden_instructions", "message": "tells the model to <ignore> the user"}]
+            else:
+                item["hint_mismatches"] = [{"hint": "readOnlyHint", "declared": True, "inferred": False}]
         return out
 
     report = run_scan(subjects_for_args([str(FIX / "tools-web.json")]), classify=classify)
@@ -395,6 +397,9 @@ def test_integrity_findings_reach_every_report() -> None:
     results = build_sarif(report)["runs"][0]["results"]
     assert any(r["ruleId"] == "MCP-INTEGRITY" and "<ignore>" in r["message"]["text"] for r in results)
     assert report.to_json()["servers"][0]["tools"][1]["integrity"][0]["kind"] == "hidden_instructions"
+    assert any(r["ruleId"] == "MCP-HINT-MISMATCH" and "readOnlyHint=True" in r["message"]["text"] for r in results)
+    assert "Misleading annotations" in render_markdown(report)
+    jsonschema.validate(build_sarif(report), SARIF_SCHEMA)
 
 
 def test_ten_thousand_tools_in_one_scanned_server(tmp_path: Path) -> None:

@@ -58,6 +58,8 @@ def test_scan_of_each_client_config(client: str) -> None:
     assert not agent.trifecta  # notes reads no private data
     sarif = build_sarif(report)
     jsonschema.Draft7Validator(SARIF_SCHEMA, format_checker=jsonschema.FormatChecker()).validate(sarif)
+    crit = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "MCP-RISK-CRITICAL")
+    assert crit["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("notes_server/server.py")
     assert fail_exit_code(report, "critical") == 1 and fail_exit_code(report, "never") == 0
 
 

@@ -8,6 +8,14 @@ from typing import Any
 from catalog.taxonomy import RISK_ORDER, Risk
 
 
+def mismatch_text(item: dict[str, Any]) -> str:
+    """One line for a declared-vs-inferred hint mismatch, whatever keys the classifier used."""
+    hint = item.get("hint") or item.get("name") or "hint"
+    if "declared" in item and "inferred" in item:
+        return f"declares {hint}={item['declared']} but behaves as {hint}={item['inferred']}"
+    return str(item.get("message") or item)
+
+
 def risk_rank(risk: str | None) -> int:
     """-1 for unclassified, then Low=0 .. Critical=3."""
     try:
@@ -58,6 +66,7 @@ class ScanTool:
     file: str | None = None
     line: int | None = None
     integrity: list[dict[str, Any]] = field(default_factory=list)
+    hint_mismatches: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -72,6 +81,8 @@ class ScanTool:
             out["location"] = {"file": self.file, "line": self.line}
         if self.integrity:
             out["integrity"] = self.integrity
+        if self.hint_mismatches:
+            out["hint_mismatches"] = self.hint_mismatches
         return out
 
 

@@ -73,6 +73,7 @@ def scan_server(
         cls = classifications.get(wire["name"])
         decided = policy.tool(wire["name"])
         integrity = _get(cls, "integrity") if cls is not None else None
+        mismatches = _get(cls, "hint_mismatches") if cls is not None else None
         tools.append(
             ScanTool(
                 name=wire["name"],
@@ -87,6 +88,7 @@ def scan_server(
                 file=wire.get("file"),
                 line=wire.get("line"),
                 integrity=[i for i in integrity or [] if isinstance(i, dict)],
+                hint_mismatches=[m for m in mismatches or [] if isinstance(m, dict)],
             )
         )
     tools.sort(key=lambda t: t.name)
