@@ -138,6 +138,7 @@ def test_tools_files_are_classified_and_the_trifecta_found() -> None:
     assert [(t.name, t.risk) for t in mail.tools] == [("search_messages", "Medium"), ("send_email", "High")]
     assert mail.tools[1].why == "fixture label for send_email"
     assert mail.tools[1].decision == "limit"
+    assert mail.tools[1].decision_label == "limit 10/hour + 1 arg check"
     (agent,) = report.agents
     assert agent.trifecta
     assert {leg.tool for leg in agent.private_data} == {"search_messages"}

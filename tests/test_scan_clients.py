@@ -133,3 +133,14 @@ def test_live_only_with_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert doc["servers"][0]["source"] == "live", doc["servers"][0]["problems"]
     assert [t["name"] for t in doc["servers"][0]["tools"]] == ["read_note", "send_note"]
     assert doc["summary"]["trifecta"] is True and result.exit_code == 1  # the trifecta trips --fail-on critical
+
+
+def test_with_the_real_classifier() -> None:
+    """No stand-in: the project's classifier labels every tool; only properties that cannot drift are checked."""
+    pytest.importorskip("classifier.api")
+    subjects = subjects_for_args([str(CONFIGS["claude-desktop"].resolve()), str(FIX / "tools-mail.json")])
+    report = run_scan(subjects)
+    tools = [t for _, t in report.all_tools()]
+    assert len(tools) == 5 and all(t.risk and t.category and t.why for t in tools)
+    assert {t.name: t.category for t in tools}["delete <script>alert(1)</script>"] == "Destructive"
+    jsonschema.validate(build_sarif(report), SARIF_SCHEMA)

@@ -61,6 +61,7 @@ class ScanTool:
     why: str
     decision: str  # the recommended preset's decision for it
     decision_reason: str
+    decision_label: str = ""
     description: str | None = None
     input_schema: dict[str, Any] | None = None
     file: str | None = None
@@ -75,7 +76,7 @@ class ScanTool:
             "risk": self.risk,
             "capabilities": self.capabilities,
             "why": self.why,
-            "policy": {"decision": self.decision, "reason": self.decision_reason},
+            "policy": {"decision": self.decision, "label": self.decision_label, "reason": self.decision_reason},
         }
         if self.file:
             out["location"] = {"file": self.file, "line": self.line}

@@ -83,6 +83,7 @@ def scan_server(
                 why=_why(cls),
                 decision=decided.decision,
                 decision_reason=decided.reason,
+                decision_label=decided.label,
                 description=wire.get("description"),
                 input_schema=wire.get("inputSchema"),
                 file=wire.get("file"),
