@@ -26,6 +26,9 @@ class PolicyOptions:
     high_limit: tuple[int, str] = (10, "hour")
     global_limit: tuple[int, str] = (120, "minute")
     permissive_global_limit: tuple[int, str] = (300, "minute")
+    # How Intercept YAML gates approval tools: `require_approval` (current Intercept), or `deny` with the reason
+    # for proxy versions whose validator only knows `evaluate` and `deny`.
+    intercept_approval: str = "require_approval"
     # Daily total of amounts per Financial tool, as a multiple of max_amount.
     daily_amount_factor: int = 10
     extra: dict[str, str] = field(default_factory=dict)
