@@ -414,7 +414,7 @@ def test_ten_thousand_tools_in_one_scanned_server(tmp_path: Path) -> None:
     report = run_scan(subjects_for_args([str(path)]), classify=classify)
     assert len(report.servers[0].tools) == 10_000
     summary = write_scan_policies(report, tmp_path / "out")
-    assert summary["files_written"] == 3 * 5 + 1
+    assert summary["files_written"] == 3 * 5 + 2
     names = json.loads((tmp_path / "out/big/recommended/disabled-tools.json").read_text("utf-8"))
     assert names == []  # all Low: nothing to disable
     gateway = json.loads((tmp_path / "out/big/strict/policy.json").read_text("utf-8"))

@@ -6,7 +6,7 @@ import resource
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,7 +22,9 @@ from catalog.cli.common import (
     read_json_file,
     settings_for,
 )
-from publisher.policy.options import PolicyOptions  # a plain dataclass: cheap to import at start-up
+
+if TYPE_CHECKING:
+    from publisher.policy.options import PolicyOptions
 
 FORMAT_HELP = (
     "policy.json (gateway) | intercept.yaml | claude-code.json | disabled-tools.json | cedar | "
@@ -38,6 +40,7 @@ def policy_options(
     intercept_approval: str = "require_approval",
 ) -> PolicyOptions:
     """The policy flags shared by `policy` and `scan`, checked, as PolicyOptions."""
+    from publisher.policy.options import PolicyOptions
 
     if not path_root.startswith("/"):
         raise UserError(f"--path-root must be an absolute path, got {path_root!r}")

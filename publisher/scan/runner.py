@@ -12,7 +12,7 @@ from catalog.slugs import slugify
 from publisher.policy.model import build_server_policies, build_server_policy
 from publisher.policy.options import PRESETS, PolicyOptions
 from publisher.policy.sources import Classifier, ClassifierUnavailable, classify_records
-from publisher.policy.writer import WriteSummary, write_index, write_server_policies
+from publisher.policy.writer import WriteSummary, write_index, write_schema, write_server_policies
 from publisher.scan.combination import agent_risks
 from publisher.scan.model import ScanReport, ScanServer, ScanTool, Subject
 from publisher.scan.resolve import CatalogIndex, Extractor, LiveLister, Resolved, resolve_subject
@@ -158,4 +158,5 @@ def write_scan_policies(report: ScanReport, out_dir: Path, options: PolicyOption
         index[slug] = {"name": server.name, "tools": len(server.tools), "files": files}
         summary.servers += 1
     write_index(Path(out_dir), index, summary)
+    write_schema(Path(out_dir), summary)
     return summary.as_dict()
