@@ -19,6 +19,8 @@ from crawler.extract.zod_schema import ZodType, shape_to_schema, to_json_schema
 
 MAX_DEPTH = 60
 MAX_ITEMS = 2000
+MAX_ASSIGNMENTS = 8  # a variable assigned more often is a run-time accumulator, not a branch choice
+STEP_BUDGET = 200_000  # evaluation steps per registration: bounds the work on any input
 LOCATION = "\x00loc"  # key under which an evaluated object literal keeps (file, line) of its source
 
 
@@ -80,6 +82,7 @@ class FileInfo:
 
 _DECLS = """
 (variable_declarator name: (_) @name value: (_) @value) @decl
+(variable_declarator name: (identifier) @bare .)
 (function_declaration name: (identifier) @fname) @function
 (generator_function_declaration name: (identifier) @fname) @function
 (import_statement source: (string) @source) @import
@@ -147,10 +150,16 @@ def index_file(path: str, grammar: str, root: Node) -> FileInfo:
                 info.exports[node_text(prop)] = assigned
         elif node_text(obj) == "module" and node_text(prop) == "exports" and assigned.type == "object":
             info.exports.setdefault("default", assigned)
+    bare = {
+        node_text(n)
+        for n in typed(caps, "bare", "identifier")
+        if n.parent is not None and n.parent.child_by_field_name("value") is None
+    }
     for var in typed(caps, "var", "identifier"):
         value = var.parent.child_by_field_name("right") if var.parent is not None else None
-        if value is not None and var.parent.child_by_field_name("left") == var:  # type: ignore[union-attr]
-            info.assigned.setdefault(node_text(var), []).append(value)
+        name = node_text(var)
+        if name in bare and value is not None and var.parent.child_by_field_name("left") == var:  # type: ignore[union-attr]
+            info.assigned.setdefault(name, []).append(value)
     for key in typed(caps, "ekey", "string"):
         sub = key.parent
         assignment = sub.parent if sub is not None else None
@@ -271,6 +280,7 @@ class Evaluator:
         self._active: set[tuple[str, int]] = set()
         self._cache: dict[tuple[str, int], Any] = {}  # values of env-free expressions: each evaluated once
         self._truncations = 0
+        self.steps = 0  # reset by the caller for each registration it evaluates
 
     # -- modules -----------------------------------------------------------------------------------------
     def resolve_module(self, from_file: str, spec: str) -> str | None:
@@ -335,7 +345,7 @@ class Evaluator:
                 return self._with_pushes(value, info, name)
             if name in info.compiled_enums:
                 return {k: self.eval(v, file, {}) for k, v in info.compiled_enums[name].items()}
-            if name in info.assigned:
+            if name in info.assigned and len(info.assigned[name]) <= MAX_ASSIGNMENTS:
                 return self._assignments(info, name, env)
         if name == "z":
             return ZodRoot()
@@ -401,7 +411,8 @@ class Evaluator:
         key = (file, node.id)
         if not env and key in self._cache:
             return self._cache[key]
-        if self._depth > MAX_DEPTH or key in self._active:
+        self.steps += 1
+        if self._depth > MAX_DEPTH or key in self._active or self.steps > STEP_BUDGET:
             self._truncations += 1
             return Unknown(short(node_text(node)))
         self._depth += 1

@@ -116,6 +116,7 @@ class _Extractor:
         for path, info in self.infos.items():
             caps = captures(info.grammar, _CALLS, info.root)
             for call in sorted(typed(caps, "call", "call_expression"), key=lambda n: n.start_byte):
+                self.ev.steps = 0
                 try:
                     self._registration(call, path, info)
                 except RecursionError:
