@@ -54,6 +54,18 @@ def test_official_sdk_struct_literals_translations_and_factories() -> None:
     assert tools["update_topics"].description == "Update the repository topics."
     assert tools["confirm_delete"].conditional == "if supportsElicitation()"
     assert tools["confirm_delete"].annotations == {"destructiveHint": True, "openWorldHint": False}
+    # no InputSchema field: the SDK infers it from the handler's input struct (json / jsonschema tags)
+    assert tools["confirm_delete"].input_schema == {
+        "type": "object",
+        "properties": {
+            "path": {"type": "string", "description": "the file to delete"},
+            "reason": {"type": "string"},
+            "retries": {"type": "integer"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["path", "tags"],
+    }
+    assert tools["greet (structured)"].extra["unresolved"] == ["input_schema"]  # handler not in the sources
     assert tools["greet (structured)"].conditional is None
 
 
