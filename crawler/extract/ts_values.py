@@ -15,7 +15,7 @@ from typing import Any
 from tree_sitter import Node
 
 from crawler.extract.treesitter import captures, decode_escape, line_of, node_text, short, typed
-from crawler.extract.zod_schema import ZodType, shape_to_schema, to_json_schema
+from crawler.extract.zod_schema import ZodType, object_shape, shape_to_schema, to_json_schema
 
 MAX_DEPTH = 60
 MAX_ITEMS = 2000
@@ -553,7 +553,7 @@ class Evaluator:
                 return obj[prop]
             return Unknown(short(node_text(node)))
         if isinstance(obj, ZodType) and prop == "shape" and obj.kind == "object" and obj.args:
-            return obj.args[0]
+            return object_shape(obj)
         if isinstance(obj, list) and prop == "length":
             return len(obj)
         return Unknown(short(node_text(node)))
