@@ -216,3 +216,21 @@ def test_compiled_low_level_server_with_factories_enums_and_branches() -> None:
     assert tools["ping"].conditional is None
     assert (tools["ping"].file, tools["ping"].line) == ("dist/tools.js", 24)
     assert result.unresolved == []
+
+
+def test_mcp_framework_tool_classes() -> None:
+    result = run(extract_files, "typescript/mcp-framework", EXT)
+    tools = by_name(result)
+    assert set(tools) == {"forecast", "weather_alerts"}  # class fields (TS) and constructor assignments (compiled)
+    assert tools["forecast"].input_schema == {
+        "type": "object",
+        "properties": {
+            "city": {"type": "string", "description": "City name"},
+            "days": {"type": "integer", "description": "Number of days (default 3)"},
+        },
+        "required": ["city"],
+    }
+    assert tools["weather_alerts"].description == "List active weather alerts for a region."
+    assert server_tools(extract_fixture("typescript/mcp-framework")) == {
+        "weather-framework-mcp": ["forecast", "weather_alerts"]
+    }
