@@ -27,10 +27,12 @@ from crawler.extract.treesitter import (
     line_of,
     matches,
     merge_duplicates,
+    negated,
     node_text,
     object_schema,
     parse_files,
     short,
+    strip_parens,
     typed,
     unresolved_entry,
 )
@@ -543,18 +545,18 @@ def _condition(node: Node) -> str | None:
     child, parent = node, node.parent
     while parent is not None and parent.type not in _FUNCTIONS:
         if parent.type == "if_statement":
-            cond = condition_text(node_text(parent.child_by_field_name("condition")))
+            cond = strip_parens(condition_text(node_text(parent.child_by_field_name("condition"))))
             alternative = parent.child_by_field_name("alternative")
             if alternative is not None and child == alternative:
-                conditions.append(f"else of if {cond}")
+                conditions.append(negated(cond))
             elif child == parent.child_by_field_name("consequence"):
-                conditions.append(f"if {cond}")
+                conditions.append(cond)
         elif parent.type == "expression_case":
             conditions.append(f"case {condition_text(node_text(parent.child_by_field_name('value')))}")
         elif parent.type == "default_case":
             conditions.append("default case of a switch")
         child, parent = parent, parent.parent
-    return "; ".join(reversed(conditions)) or None
+    return join_conditions(*reversed(conditions))
 
 
 def _enclosing_function(node: Node) -> Node | None:

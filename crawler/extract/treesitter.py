@@ -281,28 +281,46 @@ def object_schema(properties: dict[str, Any], required: list[str]) -> dict[str, 
     return schema
 
 
-ELSE_PREFIX = "else of "
+CONDITION_JOIN = " and "  # the same shape the Python extractor uses: `X and not (Y)`
+
+
+def strip_parens(text: str) -> str:
+    """`(x && y)` -> `x && y`, only when the outer parentheses enclose the whole text."""
+    text = text.strip()
+    while text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for i, ch in enumerate(text):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0 and i < len(text) - 1:
+                return text
+        text = text[1:-1].strip()
+    return text
+
+
+def negated(condition: str) -> str:
+    return f"not ({condition})"
 
 
 def join_conditions(*conditions: str | None) -> str | None:
-    """Nested guards, outermost first, as one `; `-separated condition (None when unconditional)."""
+    """Nested guards, outermost first, as one condition (None when unconditional)."""
     parts = [c for c in conditions if c]
-    return "; ".join(dict.fromkeys(parts)) or None
+    return CONDITION_JOIN.join(dict.fromkeys(parts)) or None
 
 
 def _covering_condition(conditions: list[str]) -> str | None:
-    """Join the conditions of variants; `if X` and `else of if X` together cover every case.
+    """Join the conditions of variants; `X` and `not (X)` together cover every case.
 
-    Conditions are `; `-joined from the outermost to the innermost, so two variants in the two branches of
-    one if/else differ only in their last part; what remains is their shared outer condition (or none).
+    Conditions are joined from the outermost to the innermost, so two variants in the two branches of one
+    if/else differ only in their last part; what remains is their shared outer condition (or none).
     """
     for a in conditions:
-        head, _, last = a.rpartition("; ")
-        if last.startswith("if ") and ((head + "; " if head else "") + ELSE_PREFIX + last) in conditions:
+        head, _, last = a.rpartition(CONDITION_JOIN)
+        if (head + CONDITION_JOIN if head else "") + negated(last) in conditions:
             return head or None
     if len(conditions) > 1:
         # a variant in the branch taken when every tested flag is off: the tool is there by default
-        defaults = [c for c in conditions if all(p.startswith(ELSE_PREFIX) for p in c.split("; "))]
+        defaults = [c for c in conditions if all(p.startswith("not (") for p in c.split(CONDITION_JOIN))]
         if defaults:
             others = [c for c in conditions if c not in defaults]
             return short("on by default; other configurations: " + " | ".join(others), 300)

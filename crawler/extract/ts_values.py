@@ -14,7 +14,17 @@ from typing import Any
 
 from tree_sitter import Node
 
-from crawler.extract.treesitter import captures, decode_escape, line_of, node_text, short, typed
+from crawler.extract.treesitter import (
+    captures,
+    decode_escape,
+    join_conditions,
+    line_of,
+    negated,
+    node_text,
+    short,
+    strip_parens,
+    typed,
+)
 from crawler.extract.zod_schema import ZodType, object_shape, shape_to_schema, to_json_schema
 
 MAX_DEPTH = 60
@@ -371,7 +381,7 @@ class Evaluator:
         for value, cond in values:
             for item in value:
                 if isinstance(item, Cond):
-                    out.append(Cond(item.value, "; ".join(c for c in (cond, item.condition) if c)))
+                    out.append(Cond(item.value, join_conditions(cond, item.condition) or ""))
                 else:
                     out.append(Cond(item, cond) if cond else item)
         return out
@@ -587,13 +597,13 @@ class Evaluator:
         return Unknown(short(node_text(node)))
 
     def _ternary(self, node: Node, file: str, env: dict[str, Any]) -> Any:
-        cond_text = short(node_text(node.child_by_field_name("condition")), 120)
+        cond_text = strip_parens(short(node_text(node.child_by_field_name("condition")), 120))
         yes = self.eval(node.child_by_field_name("consequence"), file, env)
         no = self.eval(node.child_by_field_name("alternative"), file, env)
         if yes == no:
             return yes
         if isinstance(yes, list) and isinstance(no, list):
-            return [Cond(v, f"if ({cond_text})") for v in yes] + [Cond(v, f"unless ({cond_text})") for v in no]
+            return [Cond(v, cond_text) for v in yes] + [Cond(v, negated(cond_text)) for v in no]
         return Unknown(short(node_text(node)))
 
     def _call(self, node: Node, file: str, env: dict[str, Any]) -> Any:
@@ -778,30 +788,30 @@ def enclosing_condition(node: Node, stop: Node | None = None) -> str | None:
         if parent.type == "arrow_function" and parent.parent is not None and parent.parent.type != "arguments":
             break
         if parent.type == "if_statement":
-            cond = short(node_text(parent.child_by_field_name("condition")), 120)
+            cond = strip_parens(short(node_text(parent.child_by_field_name("condition")), 120))
             alternative = parent.child_by_field_name("alternative")
             if alternative is not None and alternative.start_byte <= child.start_byte < alternative.end_byte:
-                conditions.append(f"else of if {cond}")
+                conditions.append(negated(cond))
             elif child != parent.child_by_field_name("condition"):
-                conditions.append(f"if {cond}")
+                conditions.append(cond)
         elif parent.type == "ternary_expression":
-            cond = short(node_text(parent.child_by_field_name("condition")), 120)
+            cond = strip_parens(short(node_text(parent.child_by_field_name("condition")), 120))
             if child == parent.child_by_field_name("consequence"):
-                conditions.append(f"if ({cond})")
+                conditions.append(cond)
             elif child == parent.child_by_field_name("alternative"):
-                conditions.append(f"unless ({cond})")
+                conditions.append(negated(cond))
         elif parent.type == "binary_expression" and child == parent.child_by_field_name("right"):
             op = node_text(parent.child_by_field_name("operator"))
             if op in ("&&", "||", "??"):
-                left = short(node_text(parent.child_by_field_name("left")), 120)
-                conditions.append(f"if ({left})" if op == "&&" else f"unless ({left})")
+                left = strip_parens(short(node_text(parent.child_by_field_name("left")), 120))
+                conditions.append(left if op == "&&" else negated(left))
         elif parent.type == "switch_case":
             value = parent.child_by_field_name("value")
             conditions.append(f"case {short(node_text(value), 80)}")
         elif parent.type == "switch_default":
             conditions.append("default case of a switch")
         child, parent = parent, parent.parent
-    return "; ".join(reversed(conditions)) or None
+    return join_conditions(*reversed(conditions))
 
 
 def plain(value: dict[str, Any]) -> dict[str, Any]:
