@@ -75,16 +75,24 @@ def normalise_package_id(registry_type: str, identifier: str) -> str:
     return f"{kind}:{ident}"
 
 
-def merge_keys(found: DiscoveredServer) -> list[str]:
-    """Every identity of a sighting; two sightings sharing any key are one server."""
+def merge_keys(found: DiscoveredServer, *, for_lookup: bool = True) -> list[str]:
+    """Every identity of a sighting; two sightings sharing any key are one server.
+
+    A repository without a subfolder identifies a package's server only weakly: monorepos publish many packages
+    that all link to the repository root. So a sighting that has package identities looks servers up by those
+    (and by repository + subfolder), never by the bare repository; the bare repository still indexes it
+    (``for_lookup=False``) so a later GitHub or list sighting of that repository finds it.
+    """
     keys: list[str] = []
+    packages = [
+        normalise_package_id(pkg.registry_type, _strip_oci_tag(pkg))
+        for pkg in found.packages
+        if pkg.registry_type.lower() in ("npm", "pypi", "nuget", "cargo", "oci", "mcpb")
+    ]
     ref = parse_github_url(found.repository_url, found.repository_subfolder)
-    if ref:
+    if ref and (ref.subfolder or not packages or not for_lookup):
         keys.append(f"repo:{ref.full_name}#{ref.subfolder or ''}")
-    for pkg in found.packages:
-        if pkg.registry_type.lower() in ("npm", "pypi", "nuget", "cargo", "oci", "mcpb"):
-            keys.append(normalise_package_id(pkg.registry_type, _strip_oci_tag(pkg)))
-    return keys
+    return keys + packages
 
 
 def _strip_oci_tag(pkg: PackageRef) -> str:
@@ -101,14 +109,15 @@ def server_keys(repository_url: str | None, subfolder: str | None, packages: lis
         if p.get("identifier")
     ]
     return merge_keys(
-        DiscoveredServer(
+        for_lookup=False,
+        found=DiscoveredServer(
             source="",
             external_id="",
             name="",
             repository_url=repository_url,
             repository_subfolder=subfolder,
             packages=refs,
-        )
+        ),
     )
 
 

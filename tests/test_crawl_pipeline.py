@@ -287,3 +287,32 @@ def test_a_broken_source_is_recorded_and_the_others_run(
     assert summary.source_errors == {"glama": "KeyError: 'tools'"}
     assert summary.found == {"registry": 4}
     assert "first-server" in servers_by_name(catalog)  # what it found before failing is kept
+
+
+def test_packages_of_one_monorepo_stay_separate_servers(catalog: Catalog) -> None:
+    from crawler.crawl.discovery import DiscoveryStats, load_index, record_sighting
+    from crawler.sources.base import DiscoveredServer, PackageRef
+
+    def npm_pkg(name: str) -> DiscoveredServer:
+        return DiscoveredServer(
+            source="npm",
+            external_id=name,
+            name=name,
+            repository_url="git+https://github.com/acme/servers.git",
+            packages=[PackageRef("npm", name, "1.0.0")],
+        )
+
+    with catalog.session() as s:
+        index, stats = load_index(s), DiscoveryStats()
+        a = record_sighting(s, index, npm_pkg("@acme/server-files"), stats, None)
+        b = record_sighting(s, index, npm_pkg("@acme/server-git"), stats, None)
+        repo = DiscoveredServer(
+            source="github",
+            external_id="acme/servers",
+            name="acme/servers",
+            repository_url="https://github.com/acme/servers",
+            stars=5,
+        )
+        c = record_sighting(s, index, repo, stats, None)
+    assert a is not None and b is not None and c is not None
+    assert a.id != b.id and c.id in (a.id, b.id) and stats.new == 2
