@@ -316,3 +316,17 @@ def test_packages_of_one_monorepo_stay_separate_servers(catalog: Catalog) -> Non
         c = record_sighting(s, index, repo, stats, None)
     assert a is not None and b is not None and c is not None
     assert a.id != b.id and c.id in (a.id, b.id) and stats.new == 2
+
+
+def test_repo_metadata_option_adds_github_facts_to_package_servers(catalog: Catalog, tmp_path: Path) -> None:
+    world = small_world()
+    world.repos["acme/weather"].meta.update({"stargazers_count": 77, "archived": True})
+    with FixtureServer(world) as srv:
+        settings = settings_for_world(srv.url, tmp_path, db=catalog.url, fetch_repo_metadata=True)
+        crawl(catalog, settings, ["registry"], progress=False, extractor=manifest_tools)
+        cold = len(world.requests("/repos/acme/weather"))
+        crawl(catalog, settings, ["registry"], progress=False, extractor=manifest_tools)
+    weather = servers_by_name(catalog)["io.github.acme/weather"]
+    assert (weather.stars, weather.archived, weather.license) == (77, True, "MIT")
+    assert weather.tools_origin == "package:npm:@acme/weather-mcp@1.0.0"  # still the package's tools
+    assert cold == 1  # the warm crawl does not process the pinned package again

@@ -23,7 +23,9 @@ from crawler.crawl import queue
 from crawler.crawl.artifacts import Artifact, ArtifactError, Unchanged, fetch_plan
 from crawler.crawl.extracting import Extractor, run_extractor, select_servers
 from crawler.http import HttpError, PoliteClient, RateLimited
+from crawler.merge import parse_github_url
 from crawler.registries import RegistryNotConfigured, RegistryUrls
+from crawler.sources.github import repo_fields
 from crawler.store import ToolSyncSummary, record_problem, sync_tools, upsert_server
 
 
@@ -158,6 +160,27 @@ async def process_item(
     return "; ".join(errors) or None
 
 
+async def refresh_repo_metadata(
+    session: Session, http: PoliteClient, settings: Settings, server_id: int | None, run_id: int | None
+) -> None:
+    """Stars, licence, archived flag and last push of a server's GitHub repository, for servers whose tools
+    came from a package (one conditional request; GitHub-fetched servers have them already)."""
+    server = session.get(Server, server_id) if server_id is not None else None
+    if server is None or (server.tools_origin or "").startswith("github:"):
+        return
+    ref = parse_github_url(server.repository_url)
+    if ref is None:
+        return
+    api = settings.github_api_url.rstrip("/")
+    try:
+        resp = await http.fetch(f"{api}/repos/{ref.full_name}", headers={"Accept": "application/vnd.github+json"})
+        fields = {k: v for k, v in repo_fields(resp.json()).items() if v is not None and v != "NOASSERTION"}
+    except (HttpError, ValueError) as exc:
+        record_problem(session, subject=ref.url, stage="fetch", message=str(exc), run_id=run_id, server_id=server.id)
+        return
+    _apply_fields(session, server, fields)
+
+
 def _apply_fields(session: Session, server: Server, fields: dict[str, Any]) -> None:
     from datetime import datetime
 
@@ -213,6 +236,8 @@ async def run_fetch_phase(
             item = items[0]
             try:
                 error = await process_item(session, http, settings, registries, item, extractor, stats, run_id)
+                if settings.fetch_repo_metadata:
+                    await refresh_repo_metadata(session, http, settings, item.payload.get("server_id"), run_id)
             except RateLimited as exc:
                 queue.release(session, item.id, me, str(exc))
                 return
