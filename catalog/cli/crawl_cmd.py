@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
                 "-s",
                 help="Source(s) to crawl; repeatable or comma-separated: registry, github[:owner/repo,...|"
                 ":search=Q], npm[:name@ver,...|:search=TEXT], pypi[:name==ver,...], seeds:FILE, local:PATH, "
-                "docker:DIR, mcpm:DIR, toolhive:FILE, glama, awesome:FILE, registry:FILE.",
+                "registry:FILE, and the list and dump sources (awesome, docker, mcpm, toolhive, glama[:ARG]).",
             ),
         ] = None,
         discover_only: Annotated[
