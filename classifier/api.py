@@ -1,0 +1,183 @@
+"""The classifier's public interface: ``classify_tools`` for lists of tool dicts, ``classify_catalog`` for the
+catalog stage that writes ``Classification`` rows.
+
+Both share one path (features -> rules + model -> decision -> integrity), so a tool classified from a file
+and the same tool classified in the catalog always get the same answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any
+
+from sqlmodel import Session, select
+
+from catalog.config import Settings
+from catalog.models import Classification, Run, Server, Tool, ToolChange, utcnow
+from classifier.engine import classify_features, features_for
+
+CLASSIFIER_VERSION = "rules+model-1"
+BATCH = 2000
+
+
+def _integrity(
+    tool: Mapping[str, Any],
+    server_tool_names: Collection[str],
+    known_tool_names: Collection[str],
+    previous_description: str | None,
+) -> list[dict]:
+    """Integrity findings from ``classifier.integrity`` (a separate axis from capability risk)."""
+    try:
+        from classifier.integrity import integrity_findings
+    except ImportError:  # pragma: no cover - the module ships with the package; older checkouts lack it
+        return []
+    return integrity_findings(
+        dict(tool),
+        server_tool_names=server_tool_names,
+        known_tool_names=known_tool_names,
+        previous_description=previous_description,
+    )
+
+
+def classify_tools(
+    tools: list[dict],
+    *,
+    server_context: dict[str, dict] | None = None,
+    previous_descriptions: Sequence[str | None] | None = None,
+    known_tool_names: Collection[str] = (),
+) -> list[dict]:
+    """Classify tools/list-shaped dicts; results come back in the same order.
+
+    ``server_context`` maps a server name to ``{"description", "tool_names"}``: it lets the rules see a tool's
+    siblings (for shadowing checks and context words). ``previous_descriptions`` (same order as ``tools``)
+    enables the changed-since-last-crawl integrity finding.
+    """
+    features = features_for(tools, server_context)
+    results = classify_features(features)
+    for i, (tool, result) in enumerate(zip(tools, results, strict=True)):
+        if not isinstance(tool, Mapping):
+            result["integrity"] = []
+            continue
+        server = tool.get("server")
+        siblings: Collection[str] = ()
+        if server_context and isinstance(server, str) and server in server_context:
+            siblings = server_context[server].get("tool_names") or ()
+        previous = previous_descriptions[i] if previous_descriptions else None
+        result["integrity"] = _integrity(tool, siblings, known_tool_names, previous)
+    return results
+
+
+def _tool_dict(tool: Tool, server: Server) -> dict[str, Any]:
+    return {
+        "name": tool.name,
+        "title": tool.title,
+        "description": tool.description or "",
+        "inputSchema": tool.input_schema,
+        "annotations": tool.annotations or {},
+        "server": server.slug,
+    }
+
+
+def _previous_descriptions(session: Session, tool_ids: list[int]) -> dict[int, str | None]:
+    """The description each tool had before its latest change, for the rug-pull check."""
+    if not tool_ids:
+        return {}
+    rows = session.exec(
+        select(ToolChange)
+        .where(ToolChange.tool_id.in_(tool_ids), ToolChange.kind == "changed")  # type: ignore[union-attr]
+        .order_by(ToolChange.id)  # type: ignore[arg-type]
+    ).all()
+    out: dict[int, str | None] = {}
+    for change in rows:
+        if change.tool_id is not None and isinstance(change.before, dict):
+            out[change.tool_id] = change.before.get("description")
+    return out
+
+
+def classify_catalog(
+    session: Session,
+    settings: Settings,
+    *,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """The classify stage: a Classification for every present tool lacking one for this version and fingerprint.
+
+    Idempotent: a re-run classifies nothing new unless a tool's definition changed (its fingerprint) or
+    ``force`` is set. Rows are updated in place per (tool, classifier version), so history across versions
+    is kept. ``progress(done, total)`` is called after every batch.
+    """
+    run = Run(stage="classify", settings={"classifier_version": CLASSIFIER_VERSION, "force": force})
+    session.add(run)
+    session.commit()
+    existing = {
+        c.tool_id: c
+        for c in session.exec(
+            select(Classification).where(Classification.classifier_version == CLASSIFIER_VERSION)
+        ).all()
+    }
+    servers = {s.id: s for s in session.exec(select(Server)).all()}
+    present = session.exec(select(Tool).where(Tool.present).order_by(Tool.server_id, Tool.id)).all()  # type: ignore[arg-type]
+    siblings: dict[int, list[str]] = {}
+    for tool in present:
+        siblings.setdefault(tool.server_id, []).append(tool.name)
+    todo = [t for t in present if force or t.id not in existing or existing[t.id].tool_fingerprint != t.fingerprint]
+    known = {name for names in siblings.values() for name in names}
+    counts = {"Financial": 0, "Destructive": 0, "Execute": 0, "Write": 0, "Read": 0}
+    risks = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
+    flagged = mismatched = 0
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        previous = _previous_descriptions(session, [t.id for t in batch if t.id is not None])
+        dicts = [_tool_dict(t, servers[t.server_id]) for t in batch]
+        context = {
+            servers[t.server_id].slug: {
+                "description": servers[t.server_id].description or "",
+                "tool_names": siblings.get(t.server_id, []),
+            }
+            for t in batch
+        }
+        results = classify_tools(
+            dicts,
+            server_context=context,
+            previous_descriptions=[previous.get(t.id) for t in batch if t.id is not None],
+            known_tool_names=known,
+        )
+        for tool, result in zip(batch, results, strict=True):
+            assert tool.id is not None
+            row = existing.get(tool.id) or Classification(tool_id=tool.id, classifier_version=CLASSIFIER_VERSION)
+            row.tool_fingerprint = tool.fingerprint
+            row.category = result["category"]
+            row.risk = result["risk"]
+            row.capabilities = result["capabilities"]
+            row.confidence = result["confidence"]
+            row.evidence = result["evidence"]
+            row.rationale = result["rationale"]
+            row.inferred_hints = result["inferred_hints"]
+            row.hint_mismatches = result["hint_mismatches"]
+            row.integrity = result["integrity"]
+            row.created_at = utcnow()
+            session.add(row)
+            counts[row.category] += 1
+            risks[row.risk] += 1
+            flagged += bool(row.integrity)
+            mismatched += bool(row.hint_mismatches)
+        session.commit()
+        if progress:
+            progress(min(start + BATCH, len(todo)), len(todo))
+    summary = {
+        "classifier_version": CLASSIFIER_VERSION,
+        "present_tools": len(present),
+        "classified": len(todo),
+        "unchanged": len(present) - len(todo),
+        "by_category": counts,
+        "by_risk": risks,
+        "integrity_flagged": flagged,
+        "hint_mismatches": mismatched,
+    }
+    run.finished_at = utcnow()
+    run.status = "ok"
+    run.summary = summary
+    session.add(run)
+    session.commit()
+    return summary
