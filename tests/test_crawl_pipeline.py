@@ -3,6 +3,7 @@ monorepos, bad archives, the CLI."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from pathlib import Path
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 
 from catalog.cli import app
 from catalog.db import Catalog
-from catalog.models import Problem, Server, ServerSource, Tool, ToolChange, WorkItem
+from catalog.models import Fetch, Problem, Server, ServerSource, Tool, ToolChange, WorkItem
 from crawler.crawl.extracting import manifest_tools
 from crawler.pipeline import CrawlError, crawl, parse_sources
 from crawler.testing.fixture_server import Fault, FixtureServer, World
@@ -36,7 +37,8 @@ def tool_names(catalog: Catalog, server: Server) -> set[str]:
 
 
 def test_cold_crawl_of_the_registry(catalog: Catalog, tmp_path: Path) -> None:
-    with FixtureServer(small_world()) as srv:
+    world = small_world()
+    with FixtureServer(world) as srv:
         summary = run_crawl(catalog, srv.url, tmp_path, ["registry"])
     assert summary.found == {"registry": 4} and summary.servers_new == 4
     servers = servers_by_name(catalog)
@@ -55,6 +57,16 @@ def test_cold_crawl_of_the_registry(catalog: Catalog, tmp_path: Path) -> None:
     assert files.stars == 42 and files.license == "MIT" and files.default_branch == "main"
     assert servers["io.github.acme/old"].status == "deprecated"
     assert summary.tools_added == 6 and summary.failed == 0
+    with catalog.session() as s:  # provenance: the digest of every artifact the tools came from
+        fetches = {f.url.split("/", 3)[3]: f for f in s.exec(select(Fetch)).all()}
+    npm = fetches["npm/@acme/weather-mcp/-/weather-mcp-1.0.0.tgz"]
+    served = world._blobs["npm:@acme/weather-mcp@1.0.0"]
+    assert (npm.content_hash, npm.size) == (hashlib.sha256(served).hexdigest(), len(served)) and npm.etag
+    assert set(fetches) == {
+        "npm/@acme/weather-mcp/-/weather-mcp-1.0.0.tgz",
+        "pypi/files/notes_mcp-0.2.0.tar.gz",
+        "repos/acme/mono/tarball/main",
+    }
 
 
 def test_cold_crawl_needs_at_most_two_requests_per_server(catalog: Catalog, tmp_path: Path) -> None:

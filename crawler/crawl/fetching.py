@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from catalog.config import Settings
-from catalog.models import Server, WorkItem
+from catalog.models import Fetch, Server, WorkItem, utcnow
 from crawler.crawl import queue
 from crawler.crawl.artifacts import Artifact, ArtifactError, Unchanged, fetch_plan
 from crawler.crawl.extracting import Extractor, run_extractor, select_servers
@@ -136,6 +136,7 @@ async def process_item(
         if isinstance(art, Unchanged):
             stats.unchanged += 1
             return None
+        record_fetch(session, art)
         result = await asyncio.to_thread(run_extractor, extractor, art.path, art.suffix)
         for problem in result.problems[:20]:
             record_problem(
@@ -158,6 +159,25 @@ async def process_item(
         stats.no_tools += 1
         return None
     return "; ".join(errors) or None
+
+
+def record_fetch(session: Session, art: Artifact) -> None:
+    """One Fetch row per artifact URL: validators, digest and size of what the tools were extracted from
+    (committed with the tools)."""
+    from crawler.http import SHA256_HEADER, SIZE_HEADER
+
+    row = session.exec(select(Fetch).where(Fetch.url == art.url)).first() or Fetch(url=art.url)
+    size = art.headers.get(SIZE_HEADER, "")
+    row.status_code = 200
+    row.etag = art.headers.get("etag")
+    row.last_modified = art.headers.get("last-modified")
+    row.content_hash = art.headers.get(SHA256_HEADER)
+    row.content_type = art.headers.get("content-type")
+    row.size = int(size) if size.isdigit() else None
+    row.body_path = str(art.path)
+    row.fetched_at = utcnow()
+    row.error = None
+    session.add(row)
 
 
 async def refresh_repo_metadata(
