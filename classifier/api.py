@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from catalog.config import Settings
 from catalog.models import Classification, Run, Server, Tool, ToolChange, utcnow
-from classifier.engine import classify_features, features_for
+from classifier.engine import classify_features, features_for, paused_gc
 
 CLASSIFIER_VERSION = "rules+model-1"
 BATCH = 2000
@@ -52,6 +52,16 @@ def classify_tools(
     siblings (for shadowing checks and context words). ``previous_descriptions`` (same order as ``tools``)
     enables the changed-since-last-crawl integrity finding.
     """
+    with paused_gc():
+        return _classify_tools(tools, server_context, previous_descriptions, known_tool_names)
+
+
+def _classify_tools(
+    tools: list[dict],
+    server_context: dict[str, dict] | None,
+    previous_descriptions: Sequence[str | None] | None,
+    known_tool_names: Collection[str],
+) -> list[dict]:
     features = features_for(tools, server_context)
     results = classify_features(features)
     for i, (tool, result) in enumerate(zip(tools, results, strict=True)):
