@@ -5,6 +5,11 @@ A source never writes to the database itself: the crawl pipeline merges what it 
 repository URL and package identifiers) and records every sighting.
 """
 
+# Problems: a source may expose ``problems: list[tuple[str, str]]`` ((where, why) pairs), reset at the start of
+# each ``discover`` and filled as it goes with entries it skipped (bad YAML/JSON in one entry, a relative link
+# with no base...). The pipeline records them after discovery; one bad entry never stops the rest.
+# A missing or unreadable argument raises ``crawler.sources.inputs.SourceInputError`` (a ValueError) instead.
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlmodel import Session
 
-from catalog.records import ExtractionResult, ServerExtraction
+from catalog.config import Settings
 from crawler.extract import extract_path
-from crawler.extract.tools_json import ToolsJsonError, records_from_json
 from crawler.store import ToolSyncSummary, record_problem, sync_tools, upsert_server
 
 
@@ -21,23 +19,9 @@ class LocalCrawlSummary:
     problems: list[str] = field(default_factory=list)
 
 
-def _extract_local(path: Path) -> ExtractionResult:
-    if path.is_file() and path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-            records = records_from_json(data, origin="dump", file=path.name)
-        except (UnicodeDecodeError, json.JSONDecodeError, ToolsJsonError) as exc:
-            from catalog.records import ExtractionProblem
-
-            return ExtractionResult(problems=[ExtractionProblem(str(path), f"not a tools/list JSON file: {exc}")])
-        name = data.get("server") if isinstance(data, dict) and isinstance(data.get("server"), str) else path.stem
-        return ExtractionResult(
-            servers=[ServerExtraction(name=name, tools=records)], files_scanned=1, bytes_scanned=path.stat().st_size
-        )
-    return extract_path(path)
-
-
-def crawl_local(session: Session, path: Path, *, run_id: int | None = None) -> LocalCrawlSummary:
+def crawl_local(
+    session: Session, path: Path, *, run_id: int | None = None, settings: Settings | None = None
+) -> LocalCrawlSummary:
     """Index one local path; problems are recorded on the run and never stop the crawl."""
     summary = LocalCrawlSummary()
     path = path.expanduser()
@@ -47,7 +31,7 @@ def crawl_local(session: Session, path: Path, *, run_id: int | None = None) -> L
         record_problem(session, subject=key, stage="fetch", message=msg, run_id=run_id)
         summary.problems.append(msg)
         return summary
-    result = _extract_local(path)
+    result = extract_path(path, settings)
     for problem in result.problems:
         record_problem(session, subject=problem.path, stage="extract", message=problem.reason, run_id=run_id)
         summary.problems.append(f"{problem.path}: {problem.reason}")

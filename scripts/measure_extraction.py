@@ -1,0 +1,410 @@
+#!/usr/bin/env python3
+"""Measure static extraction against live ``tools/list`` on real published MCP server packages.
+
+For each seed (default: the packaged quickstart list) this fetches the published artifact into a cache
+outside the repository (``npm pack`` / ``pip download --no-deps``), unpacks it safely, runs the static
+extractor on it, and - where the server starts without credentials - installs it in a throwaway prefix
+(``npm install --ignore-scripts`` / a venv) and asks the running server for its tools with the live
+introspection library. Precision and recall of static against live are reported per package and in total,
+with every missed or extra tool listed and a first explanation (is the name in the artifact at all?).
+
+This downloads packages and RUNS THIRD-PARTY CODE (the live step, sandboxed as `mcp-catalog introspect`
+is); it is a measurement tool for developers, never part of CI.
+
+Example: python scripts/measure_extraction.py --out /tmp/extraction-quality.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # usable as `python scripts/measure_extraction.py` from a checkout
+    sys.path.insert(0, str(ROOT))
+
+from crawler.archive import ArchiveError, package_root, unpack  # noqa: E402
+from crawler.live import IntrospectionError, introspect_stdio  # noqa: E402
+from crawler.seeds import Seed, parse_seeds, quickstart  # noqa: E402
+
+DEFAULT_CACHE = Path.home() / ".cache" / "mcp-catalog" / "measure"
+# How to start servers that refuse to start without an argument; none of these is a credential.
+START_ARGS: dict[str, list[str]] = {
+    "@modelcontextprotocol/server-filesystem": ["{tmp}"],
+    "@modelcontextprotocol/server-postgres": ["postgresql://localhost:1/none"],
+    "mcp-server-sentry": ["--auth-token", "not-a-real-token"],
+    "mcp-server-sqlite": ["--db-path", "{tmp}/measure.db"],
+    "mcp-server-git": ["--repository", "{tmp}"],
+}
+# Which console script or bin starts the MCP server, where the package ships several.
+ENTRY_POINTS: dict[str, str] = {"llm-context": "lc-mcp", "@wonderwhy-er/desktop-commander": "desktop-commander"}
+
+
+@dataclass
+class PackageReport:
+    seed: str
+    artifact: str | None = None
+    static_tools: list[str] = field(default_factory=list)
+    live_tools: list[str] = field(default_factory=list)
+    live_status: str = "not run"  # ok | failed: ... | skipped: ...
+    static_status: str = "not run"
+    missed: list[dict[str, str]] = field(default_factory=list)  # live tools static did not find
+    extra: list[dict[str, str]] = field(default_factory=list)  # static tools the server does not list
+    unresolved: list[dict[str, Any]] = field(default_factory=list)
+    description_matches: int = 0
+    seconds: float = 0.0
+
+    @property
+    def compared(self) -> bool:
+        return self.live_status == "ok" and self.static_status == "ok"
+
+    @property
+    def true_positives(self) -> int:
+        return len(set(self.static_tools) & set(self.live_tools))
+
+    def precision(self) -> float | None:
+        return self.true_positives / len(set(self.static_tools)) if self.static_tools else None
+
+    def recall(self) -> float | None:
+        return self.true_positives / len(set(self.live_tools)) if self.live_tools else None
+
+
+# ------------------------------------------------------------------------------------------------ fetching
+
+
+def run(cmd: list[str], *, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run a packaging command (npm, pip); raise RuntimeError with its stderr tail on failure."""
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed ({proc.returncode}): {' / '.join(tail)}")
+    return proc
+
+
+def fetch_artifact(seed: Seed, cache: Path) -> Path:
+    """The published artifact (npm tarball, wheel or sdist), downloaded once into the cache."""
+    folder = cache / "artifacts" / seed.ecosystem / re.sub(r"[^\w.@=-]+", "_", seed.spec)
+    existing = [p for p in folder.glob("*") if p.is_file()] if folder.exists() else []
+    if existing:
+        return existing[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    if seed.ecosystem == "npm":
+        run(["npm", "pack", seed.spec, "--pack-destination", str(folder), "--ignore-scripts", "--silent"], cwd=folder)
+    else:
+        run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(folder), seed.spec])
+    found = [p for p in folder.glob("*") if p.is_file()]
+    if not found:
+        raise RuntimeError(f"{seed}: the download produced no file")
+    return found[0]
+
+
+def unpack_artifact(archive: Path) -> Path:
+    """The unpacked artifact (cached next to it, unpacked by the crawler's safe archive module)."""
+    dest = archive.parent / "unpacked"
+    if not (dest.exists() and any(dest.iterdir())):
+        shutil.rmtree(dest, ignore_errors=True)
+        dest.mkdir(parents=True)
+        try:
+            unpack(archive, dest)
+        except ArchiveError as exc:
+            shutil.rmtree(dest, ignore_errors=True)
+            raise RuntimeError(f"{archive.name}: {exc}") from exc
+    return package_root(dest)
+
+
+# ------------------------------------------------------------------------------------------------ static
+
+
+def static_tools(unpacked: Path, report: PackageReport) -> list[Any]:
+    try:
+        from crawler.extract import extract_path
+    except ImportError as exc:
+        report.static_status = f"failed: static extractor not available ({exc})"
+        return []
+    try:
+        result = extract_path(unpacked)
+    except NotImplementedError as exc:
+        report.static_status = f"failed: static extractor not implemented ({exc})"
+        return []
+    except Exception as exc:  # a crash here is itself a finding for the extractor owners
+        report.static_status = f"failed: extractor crashed: {type(exc).__name__}: {exc}"
+        return []
+    report.static_status = "ok"
+    report.unresolved = [u for s in result.servers for u in s.unresolved]
+    return result.tools
+
+
+# ------------------------------------------------------------------------------------------------ live
+
+
+def install(seed: Seed, cache: Path) -> Path:
+    """Install the package (and its dependencies) into a throwaway prefix in the cache; no install scripts run."""
+    prefix = cache / "installs" / seed.ecosystem / re.sub(r"[^\w.@=-]+", "_", seed.spec)
+    marker = prefix / ".installed"
+    if marker.exists():
+        return prefix
+    shutil.rmtree(prefix, ignore_errors=True)
+    prefix.mkdir(parents=True)
+    if seed.ecosystem == "npm":
+        (prefix / "package.json").write_text('{"name": "measure-install", "private": true}')
+        run(
+            ["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund", "--omit=dev", "--silent", seed.spec],
+            cwd=prefix,
+            timeout=900,
+        )
+    else:
+        run([sys.executable, "-m", "venv", str(prefix / "venv")])
+        run([str(prefix / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", seed.spec], timeout=900)
+    marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S"))
+    return prefix
+
+
+def npm_command(seed: Seed, prefix: Path) -> list[str]:
+    pkg_dir = prefix / "node_modules" / seed.name
+    manifest = json.loads((pkg_dir / "package.json").read_text(encoding="utf-8"))
+    bins = manifest.get("bin")
+    if isinstance(bins, str):
+        script = bins
+    elif isinstance(bins, dict) and bins:
+        wanted = ENTRY_POINTS.get(seed.name) or seed.name.rsplit("/", 1)[-1]
+        script = bins.get(wanted) or next(iter(bins.values()))
+    else:
+        script = manifest.get("main") or "index.js"
+    node = shutil.which("node")
+    if not node:
+        raise RuntimeError("node is not installed")
+    return [node, str(pkg_dir / script)]
+
+
+def pypi_command(seed: Seed, prefix: Path) -> list[str]:
+    venv = prefix / "venv"
+    scripts: list[str] = []
+    norm = re.sub(r"[-_.]+", "_", seed.name).lower()
+    for dist in (venv / "lib").glob("python*/site-packages/*.dist-info"):
+        if re.sub(r"[-_.]+", "_", dist.name.split("-")[0]).lower() != norm:
+            continue
+        entry_points = dist / "entry_points.txt"
+        section = ""
+        for line in entry_points.read_text().splitlines() if entry_points.exists() else []:
+            if line.startswith("["):
+                section = line.strip("[] ")
+            elif section == "console_scripts" and "=" in line:
+                scripts.append(line.split("=", 1)[0].strip())
+    if not scripts:
+        raise RuntimeError("the package declares no console script to start")
+    wanted = ENTRY_POINTS.get(seed.name)
+    pick = wanted if wanted in scripts else next((s for s in scripts if s == seed.name), None)
+    pick = pick or next((s for s in scripts if "mcp" in s), scripts[0])
+    return [str(venv / "bin" / pick)]
+
+
+def live_tools(seed: Seed, cache: Path, timeout: float, report: PackageReport) -> list[Any]:
+    try:
+        prefix = install(seed, cache)
+        command = npm_command(seed, prefix) if seed.ecosystem == "npm" else pypi_command(seed, prefix)
+    except (RuntimeError, OSError, json.JSONDecodeError, subprocess.TimeoutExpired) as exc:
+        report.live_status = f"failed: install: {exc}"
+        return []
+    with tempfile.TemporaryDirectory(prefix="measure-") as tmp:
+        args = [a.replace("{tmp}", tmp) for a in START_ARGS.get(seed.name, [])]
+        try:
+            result = introspect_stdio([*command, *args], timeout=timeout)
+        except IntrospectionError as exc:
+            report.live_status = "failed: " + " | ".join(str(exc).splitlines()[:4])
+            return []
+    report.live_status = "ok"
+    return result.tools
+
+
+# ------------------------------------------------------------------------------------------------ comparing
+
+
+def explain_miss(name: str, unpacked: Path | None, unresolved: list[dict[str, Any]]) -> str:
+    """A first explanation of a tool static extraction missed: is its name in the shipped code at all?"""
+    if unpacked is None:
+        return "no artifact"
+    hits: list[str] = []
+    needle = name.encode()
+    for path in unpacked.rglob("*"):
+        if (
+            path.is_file()
+            and path.suffix in (".js", ".mjs", ".cjs", ".ts", ".py", ".json")
+            and path.stat().st_size < 5e6
+        ):
+            try:
+                if needle in path.read_bytes():
+                    hits.append(str(path.relative_to(unpacked)))
+            except OSError:
+                continue
+        if len(hits) >= 3:
+            break
+    if not hits:
+        reason = "name not in the artifact: built at run time or declared in a dependency"
+    else:
+        reason = "name is in " + ", ".join(hits) + " but was not extracted"
+    if unresolved:
+        reason += f"; the extractor reported {len(unresolved)} unresolved registration(s)"
+    return reason
+
+
+def compare(report: PackageReport, static: list[Any], live: list[Any], unpacked: Path | None) -> None:
+    report.static_tools = sorted({t.name for t in static})
+    report.live_tools = sorted({t.name for t in live})
+    if not report.compared:
+        return
+    live_by = {t.name: t for t in live}
+    for tool in static:
+        other = live_by.get(tool.name)
+        if other and (tool.description or "").strip() == (other.description or "").strip():
+            report.description_matches += 1
+    for name in sorted(set(report.live_tools) - set(report.static_tools)):
+        report.missed.append({"tool": name, "why": explain_miss(name, unpacked, report.unresolved)})
+    for name in sorted(set(report.static_tools) - set(report.live_tools)):
+        report.extra.append({"tool": name, "why": "extracted but not listed by the running server"})
+
+
+def totals(reports: list[PackageReport]) -> dict[str, Any]:
+    compared = [r for r in reports if r.compared]
+    tp = sum(r.true_positives for r in compared)
+    static_n = sum(len(r.static_tools) for r in compared)
+    live_n = sum(len(r.live_tools) for r in compared)
+    return {
+        "packages": len(reports),
+        "compared": len(compared),
+        "static_tools": static_n,
+        "live_tools": live_n,
+        "true_positives": tp,
+        "precision": round(tp / static_n, 4) if static_n else None,
+        "recall": round(tp / live_n, 4) if live_n else None,
+        "description_matches": sum(r.description_matches for r in compared),
+        "static_only_packages_tools": sum(len(r.static_tools) for r in reports if not r.compared),
+    }
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
+    lines = [
+        "# Static extraction vs live tools/list",
+        "",
+        f"Compared {total['compared']} of {total['packages']} packages: precision **{_fmt(total['precision'])}**, "
+        f"recall **{_fmt(total['recall'])}** over {total['live_tools']} live tools "
+        f"({total['true_positives']} found, {total['static_tools']} extracted; "
+        f"{total['description_matches']} with identical descriptions).",
+        "",
+        "| package | static | live | found | precision | recall | live status |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in reports:
+        status = r.live_status if r.static_status == "ok" else f"static {r.static_status}; live {r.live_status}"
+        lines.append(
+            f"| {r.seed} | {len(r.static_tools)} | {len(r.live_tools)} | {r.true_positives if r.compared else '-'} "
+            f"| {_fmt(r.precision()) if r.compared else '-'} | {_fmt(r.recall()) if r.compared else '-'} "
+            f"| {status.replace('|', '/')[:160]} |"
+        )
+    lines += ["", "## Misses", ""]
+    for r in reports:
+        for miss in r.missed:
+            lines.append(f"- {r.seed}: missed `{miss['tool']}` - {miss['why']}")
+        for extra in r.extra:
+            lines.append(f"- {r.seed}: extra `{extra['tool']}` - {extra['why']}")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------------ main
+
+
+def measure(seeds: list[Seed], *, cache: Path, timeout: float, live: bool, progress: Any = None) -> list[PackageReport]:
+    reports: list[PackageReport] = []
+    for seed in seeds:
+        started = time.monotonic()
+        report = PackageReport(seed=str(seed))
+        unpacked: Path | None = None
+        static: list[Any] = []
+        try:
+            archive = fetch_artifact(seed, cache)
+            report.artifact = str(archive)
+            unpacked = unpack_artifact(archive)
+            static = static_tools(unpacked, report)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+            report.static_status = f"failed: fetch: {exc}"
+        live_list = live_tools(seed, cache, timeout, report) if live else []
+        if not live:
+            report.live_status = "skipped: --no-live"
+        compare(report, static, live_list, unpacked)
+        report.seconds = round(time.monotonic() - started, 1)
+        reports.append(report)
+        if progress:
+            progress(report)
+    return reports
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="Example: python scripts/measure_extraction.py --out /tmp/extraction-quality.md",
+    )
+    parser.add_argument("--out", type=Path, required=True, help="Markdown report path; a .json is written next to it")
+    parser.add_argument("--seeds", type=Path, help="Seed file (default: the packaged quickstart list)")
+    parser.add_argument("--only", action="append", default=[], help="Only seeds whose name contains this")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"Download cache (default {DEFAULT_CACHE})")
+    parser.add_argument("--timeout", type=float, default=60.0, help="Seconds for each live introspection")
+    parser.add_argument("--no-live", action="store_true", help="Static extraction only (runs no package code)")
+    args = parser.parse_args(argv)
+    try:
+        seeds = parse_seeds(args.seeds.read_text(encoding="utf-8")) if args.seeds else quickstart()
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read the seed list: {exc}", file=sys.stderr)
+        return 2
+    if args.only:
+        seeds = [s for s in seeds if any(o in s.name for o in args.only)]
+    if not shutil.which("npm") and any(s.ecosystem == "npm" for s in seeds):
+        print("error: npm is not installed; it is needed for the npm seeds (or use --only)", file=sys.stderr)
+        return 2
+    args.cache.mkdir(parents=True, exist_ok=True)
+
+    from rich.progress import Progress
+
+    with Progress(transient=False) as bar:
+        task = bar.add_task("measuring", total=len(seeds))
+
+        def step(report: PackageReport) -> None:
+            bar.update(task, advance=1, description=report.seed[:50])
+
+        reports = measure(seeds, cache=args.cache, timeout=args.timeout, live=not args.no_live, progress=step)
+    total = totals(reports)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(markdown(reports, total), encoding="utf-8")
+    args.out.with_suffix(".json").write_text(
+        json.dumps(
+            {
+                "totals": total,
+                "packages": [
+                    {**r.__dict__, "precision": r.precision(), "recall": r.recall(), "compared": r.compared}
+                    for r in reports
+                ],
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    print(
+        f"precision {_fmt(total['precision'])} recall {_fmt(total['recall'])} over {total['compared']} packages; "
+        f"report: {args.out}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

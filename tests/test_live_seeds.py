@@ -1,0 +1,61 @@
+"""The quickstart seed list and its parser; the measure script's pure parts (comparing, explaining, report)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from catalog.records import ToolRecord
+from crawler.seeds import Seed, SeedError, parse_seed_line, parse_seeds, quickstart
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import measure_extraction as measure  # noqa: E402
+
+
+def test_quickstart_is_about_thirty_pinned_npm_and_pypi_packages() -> None:
+    seeds = quickstart()
+    assert 28 <= len(seeds) <= 40
+    assert all(s.version for s in seeds), "every quickstart seed is pinned"
+    ecosystems = {s.ecosystem for s in seeds}
+    assert ecosystems == {"npm", "pypi"}
+    assert sum(s.ecosystem == "pypi" for s in seeds) >= 10
+    assert len({s.name for s in seeds}) == len(seeds)
+
+
+def test_seed_lines() -> None:
+    assert parse_seed_line("npm:@scope/pkg@1.2.3  # comment") == Seed("npm", "@scope/pkg", "1.2.3")
+    assert parse_seed_line("pypi:mcp-server-fetch==2025.4.7") == Seed("pypi", "mcp-server-fetch", "2025.4.7")
+    assert parse_seed_line("npm:plain") == Seed("npm", "plain", None)
+    assert parse_seed_line("   # only a comment") is None
+    assert str(Seed("pypi", "x", "1")) == "pypi:x==1" and Seed("npm", "@a/b", "2").spec == "@a/b@2"
+    for bad in ("cargo:foo", "npm:", "pypi:bad name", "npm:@scope"):
+        with pytest.raises(SeedError):
+            parse_seed_line(bad)
+    with pytest.raises(SeedError, match="line 2"):
+        parse_seeds("npm:ok\nnope\n")
+    assert parse_seeds("npm:a\nnpm:a\n") == [Seed("npm", "a")]
+
+
+def test_compare_and_report(tmp_path: Path) -> None:
+    (tmp_path / "index.js").write_text('server.tool(dynamicName("search_" + kind))  // search_docs')
+    report = measure.PackageReport(seed="npm:x@1", live_status="ok", static_status="ok")
+    static = [ToolRecord("read_file", description="Read."), ToolRecord("enum_value")]
+    live = [ToolRecord("read_file", description="Read."), ToolRecord("search_docs"), ToolRecord("runtime_only")]
+    measure.compare(report, static, live, tmp_path)
+    assert report.true_positives == 1
+    assert report.precision() == 0.5 and report.recall() == pytest.approx(1 / 3)
+    assert report.description_matches == 1
+    why = {m["tool"]: m["why"] for m in report.missed}
+    assert why["search_docs"].startswith("name is in index.js")
+    assert why["runtime_only"].startswith("name not in the artifact")
+    assert [e["tool"] for e in report.extra] == ["enum_value"]
+    failed = measure.PackageReport(seed="pypi:y==1", live_status="failed: needs a key", static_status="ok")
+    measure.compare(failed, [ToolRecord("a")], [], tmp_path)
+    total = measure.totals([report, failed])
+    assert total["compared"] == 1 and total["precision"] == 0.5 and total["recall"] == round(1 / 3, 4)
+    text = measure.markdown([report, failed], total)
+    assert "missed `runtime_only`" in text and "extra `enum_value`" in text and "failed: needs a key" in text
+    json.dumps(total)
