@@ -60,6 +60,8 @@ def _path_params(f: ToolFeatures) -> frozenset[str]:
 
 def detect(f: ToolFeatures) -> list[Signal]:
     path_params = _path_params(f)
+    if not path_params and f.name_set.isdisjoint(FILE_NAMES):
+        return []  # no path parameter and no file in the name: nothing to look at
     saved = _saves_locally(f, path_params | f.param_names & plain("local_path"))
     if saved:
         return saved
