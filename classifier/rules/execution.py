@@ -74,6 +74,17 @@ QUERYISH = plain("query sql statement")
 DEPLOY_VERBS = plain("deploy run apply up start build")
 
 
+SHELL_WORDS = plain(
+    """shell terminal execute executes executed run runs bash zsh sh cli powershell cmd console process
+    command-line system os subprocess exec cron cronjob job container containers pod task"""
+)
+
+
+def _shell_context(f: ToolFeatures, param_description: str) -> bool:
+    """Whether a ``command`` parameter is a shell command: the tool or the parameter says it runs things."""
+    return bool((f.name_set | f.desc_set | f.param_desc_words) & SHELL_WORDS or "command line" in param_description)
+
+
 def _code_params(f: ToolFeatures) -> list[str]:
     """Parameters that carry code or query text. Ambiguous names (``query``, ``code``) count only when a
     language is named around them: a ``query`` parameter next to "SQL" or "Cypher" is query text, one
@@ -85,6 +96,8 @@ def _code_params(f: ToolFeatures) -> list[str]:
             continue
         name = p.name
         if name in CODE_PARAMS:
+            if name in ("command", "cmd", "commands") and not _shell_context(f, p.description):
+                continue  # an API "command" (a target, a verb of a protocol) is not a shell
             found.append(name)
             continue
         ambiguous = name in AMBIGUOUS_CODE_PARAMS or not QUERYISH.isdisjoint(p.words)

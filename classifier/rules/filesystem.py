@@ -32,6 +32,7 @@ OUTPUT_PARAMS = plain(
     dest_path destination_path output_folder outputfolder out_dir outdir output_directory outputdirectory
     save_to save_dir savedir"""
 )
+CAPTURES = plain("screenshot screenshots snapshot capture")  # taxonomy.md: taking a screenshot is a Read
 SAVING_VERBS = plain("download export save backup convert render")
 SAVE_PHRASES = ("to a local file", "to local file", "to disk", "save it to", "saves it to", "saved to", "to the local")
 
@@ -40,7 +41,7 @@ def _saves_locally(f: ToolFeatures, params: frozenset[str]) -> list[Signal]:
     """Downloading or exporting into a local path writes the file system: a Write, not a Read."""
     actions = name_actions(f)
     outputs = f.param_names & OUTPUT_PARAMS
-    if outputs and (not actions or VERB_CATEGORY.get(actions[0]) == "Read"):
+    if outputs and (not actions or VERB_CATEGORY.get(actions[0]) == "Read") and f.name_set.isdisjoint(CAPTURES):
         why = "param:" + ",".join(sorted(outputs))
         return [Signal("filesystem.saves_file", "Write", why), Signal("filesystem.saves_file", "filesystem", why)]
     if not actions or actions[0] not in SAVING_VERBS:
