@@ -76,7 +76,7 @@ DEPLOY_VERBS = plain("deploy run apply up start build")
 
 SHELL_WORDS = plain(
     """shell terminal execute executes executed run runs bash zsh sh cli powershell cmd console process
-    command-line system os subprocess exec cron cronjob job container containers pod task"""
+    command-line subprocess exec cron cronjob job container containers pod task"""
 )
 
 
