@@ -118,9 +118,8 @@ def decide(f: ToolFeatures, signals: list[Signal], proba: Sequence[float] | None
             {
                 "source": "model",
                 "rule": f"model.{model.version}",
-                "signal": ",".join(words) or "(no known words)",
+                "signal": f"{','.join(words) or '(no known words)'} (p={model_probs.get(category, 0.0):.2f})",
                 "supports": category,
-                "probability": round(model_probs.get(category, 0.0), 3),
             }
         )
     seen: set[tuple[str, str]] = set()

@@ -125,7 +125,9 @@ def train(training_path: Path = TRAINING_PATH, out_path: Path = MODEL_PATH) -> d
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Train the category model. Example: python -m classifier.train")
+    parser = argparse.ArgumentParser(
+        prog="python -m classifier.train", description="Train the category model. Example: python -m classifier.train"
+    )
     parser.add_argument("--data", type=Path, default=TRAINING_PATH, help="training examples file")
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where to write the model JSON")
     args = parser.parse_args(argv)
