@@ -47,6 +47,15 @@ CASES = [
     ("deletion", tool("remove_label", "Remove a label from an issue.", label="string"), "Destructive", False),
     ("deletion", tool("list_deleted_items", "List items in the trash.", limit="integer"), "Destructive", False),
     ("deletion", tool("edit_file", "Edit lines of a file.", path="string", edits="array"), "Destructive", False),
+    (
+        "deletion",
+        {
+            "name": "manage_items",
+            "inputSchema": {"properties": {"action": {"type": "string", "enum": ["create", "delete"]}}},
+        },
+        "Destructive",
+        True,
+    ),
     ("execution", tool("run_command", "Run a shell command.", command="string"), "code_execution", True),
     ("execution", tool("query", "Run a read-only SQL query.", sql="string"), "code_execution", True),
     ("execution", tool("graph_read", "Run a Cypher query against Neo4j.", query="string"), "code_execution", True),
