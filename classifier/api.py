@@ -77,14 +77,14 @@ def _classify_tools(
     return results
 
 
-def _tool_dict(tool: Tool, server: Server) -> dict[str, Any]:
+def _tool_dict(tool: Tool, server_slug: str) -> dict[str, Any]:
     return {
         "name": tool.name,
         "title": tool.title,
         "description": tool.description or "",
         "inputSchema": tool.input_schema,
         "annotations": tool.annotations or {},
-        "server": server.slug,
+        "server": server_slug,
     }
 
 
@@ -110,6 +110,7 @@ def classify_catalog(
     *,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    batch_size: int = BATCH,
 ) -> dict:
     """The classify stage: a Classification for every present tool lacking one for this version and fingerprint.
 
@@ -120,29 +121,48 @@ def classify_catalog(
     run = Run(stage="classify", settings={"classifier_version": CLASSIFIER_VERSION, "force": force})
     session.add(run)
     session.commit()
-    existing = {
-        c.tool_id: c
-        for c in session.exec(
-            select(Classification).where(Classification.classifier_version == CLASSIFIER_VERSION)
+    # Only narrow columns for the whole catalog; full rows are loaded one batch at a time.
+    done_fingerprints = dict(
+        session.exec(
+            select(Classification.tool_id, Classification.tool_fingerprint).where(
+                Classification.classifier_version == CLASSIFIER_VERSION
+            )
         ).all()
+    )
+    servers = {
+        sid: (slug, description or "")
+        for sid, slug, description in session.exec(select(Server.id, Server.slug, Server.description)).all()
     }
-    servers = {s.id: s for s in session.exec(select(Server)).all()}
-    present = session.exec(select(Tool).where(Tool.present).order_by(Tool.server_id, Tool.id)).all()  # type: ignore[arg-type]
+    present = session.exec(
+        select(Tool.id, Tool.server_id, Tool.name, Tool.fingerprint)
+        .where(Tool.present)
+        .order_by(Tool.server_id, Tool.id)  # type: ignore[arg-type]
+    ).all()
     siblings: dict[int, list[str]] = {}
-    for tool in present:
-        siblings.setdefault(tool.server_id, []).append(tool.name)
-    todo = [t for t in present if force or t.id not in existing or existing[t.id].tool_fingerprint != t.fingerprint]
+    for _, server_id, name, _ in present:
+        siblings.setdefault(server_id, []).append(name)
+    todo_ids = [tid for tid, _, _, fp in present if force or done_fingerprints.get(tid) != fp]
     known = {name for names in siblings.values() for name in names}
     counts = {"Financial": 0, "Destructive": 0, "Execute": 0, "Write": 0, "Read": 0}
     risks = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
     flagged = mismatched = 0
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
+    for start in range(0, len(todo_ids), batch_size):
+        ids = todo_ids[start : start + batch_size]
+        batch = list(session.exec(select(Tool).where(Tool.id.in_(ids)).order_by(Tool.id)).all())  # type: ignore[union-attr]
+        existing = {
+            c.tool_id: c
+            for c in session.exec(
+                select(Classification).where(
+                    Classification.classifier_version == CLASSIFIER_VERSION,
+                    Classification.tool_id.in_(ids),  # type: ignore[attr-defined]
+                )
+            ).all()
+        }
         previous = _previous_descriptions(session, [t.id for t in batch if t.id is not None])
-        dicts = [_tool_dict(t, servers[t.server_id]) for t in batch]
+        dicts = [_tool_dict(t, servers[t.server_id][0]) for t in batch]
         context = {
-            servers[t.server_id].slug: {
-                "description": servers[t.server_id].description or "",
+            servers[t.server_id][0]: {
+                "description": servers[t.server_id][1],
                 "tool_names": siblings.get(t.server_id, []),
             }
             for t in batch
@@ -173,13 +193,14 @@ def classify_catalog(
             flagged += bool(row.integrity)
             mismatched += bool(row.hint_mismatches)
         session.commit()
+        session.expunge_all()  # keep memory flat across a million-tool catalog
         if progress:
-            progress(min(start + BATCH, len(todo)), len(todo))
+            progress(min(start + batch_size, len(todo_ids)), len(todo_ids))
     summary = {
         "classifier_version": CLASSIFIER_VERSION,
         "present_tools": len(present),
-        "classified": len(todo),
-        "unchanged": len(present) - len(todo),
+        "classified": len(todo_ids),
+        "unchanged": len(present) - len(todo_ids),
         "by_category": counts,
         "by_risk": risks,
         "integrity_flagged": flagged,
