@@ -7,9 +7,11 @@ and the same tool classified in the catalog always get the same answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from catalog.config import Settings
@@ -17,6 +19,17 @@ from catalog.models import Classification, Run, Server, Tool, ToolChange, utcnow
 from classifier.engine import classify_features, features_for, paused_gc
 
 CLASSIFIER_VERSION = "rules+model-1"
+RESULT_COLUMNS = (
+    "category",
+    "risk",
+    "capabilities",
+    "confidence",
+    "evidence",
+    "rationale",
+    "inferred_hints",
+    "hint_mismatches",
+    "integrity",
+)
 BATCH = 2000
 
 
@@ -37,6 +50,36 @@ def _integrity(
         known_tool_names=known_tool_names,
         previous_description=previous_description,
     )
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")
+
+
+def _strings(value: Any, depth: int = 0) -> Iterator[str]:
+    """Every string inside a JSON value (schema descriptions, enums, titles), a few levels deep."""
+    if isinstance(value, str):
+        yield value
+    elif depth < 6 and isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _strings(v, depth + 1)
+    elif depth < 6 and isinstance(value, list):
+        for v in value[:200]:
+            yield from _strings(v, depth + 1)
+
+
+def _mentioned(tool: Mapping[str, Any], known_lower: frozenset[str]) -> set[str]:
+    """The catalog's tool names this tool's text mentions.
+
+    Handing integrity only these (not the whole catalog's names) keeps shadowing checks linear: the check
+    looks up the words of one description, so names that never occur in it cannot matter.
+    """
+    if not known_lower:
+        return set()
+    words: set[str] = set()
+    for text in _strings({k: tool.get(k) for k in ("title", "description", "inputSchema", "input_schema")}):
+        words.update(w.lower() for w in _IDENTIFIER.findall(text[:20_000]))
+    return words & known_lower
 
 
 def classify_tools(
@@ -64,6 +107,7 @@ def _classify_tools(
 ) -> list[dict]:
     features = features_for(tools, server_context)
     results = classify_features(features)
+    known_lower = frozenset(n.lower() for n in known_tool_names if "_" in n or "-" in n)
     for i, (tool, result) in enumerate(zip(tools, results, strict=True)):
         if not isinstance(tool, Mapping):
             result["integrity"] = []
@@ -73,7 +117,7 @@ def _classify_tools(
         if server_context and isinstance(server, str) and server in server_context:
             siblings = server_context[server].get("tool_names") or ()
         previous = previous_descriptions[i] if previous_descriptions else None
-        result["integrity"] = _integrity(tool, siblings, known_tool_names, previous)
+        result["integrity"] = _integrity(tool, siblings, _mentioned(tool, known_lower), previous)
     return results
 
 
@@ -149,15 +193,14 @@ def classify_catalog(
     for start in range(0, len(todo_ids), batch_size):
         ids = todo_ids[start : start + batch_size]
         batch = list(session.exec(select(Tool).where(Tool.id.in_(ids)).order_by(Tool.id)).all())  # type: ignore[union-attr]
-        existing = {
-            c.tool_id: c
-            for c in session.exec(
-                select(Classification).where(
+        existing = dict(
+            session.exec(
+                select(Classification.tool_id, Classification.id).where(
                     Classification.classifier_version == CLASSIFIER_VERSION,
                     Classification.tool_id.in_(ids),  # type: ignore[attr-defined]
                 )
             ).all()
-        }
+        )
         previous = _previous_descriptions(session, [t.id for t in batch if t.id is not None])
         dicts = [_tool_dict(t, servers[t.server_id][0]) for t in batch]
         context = {
@@ -173,25 +216,28 @@ def classify_catalog(
             previous_descriptions=[previous.get(t.id) for t in batch if t.id is not None],
             known_tool_names=known,
         )
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        now = utcnow()
         for tool, result in zip(batch, results, strict=True):
-            assert tool.id is not None
-            row = existing.get(tool.id) or Classification(tool_id=tool.id, classifier_version=CLASSIFIER_VERSION)
-            row.tool_fingerprint = tool.fingerprint
-            row.category = result["category"]
-            row.risk = result["risk"]
-            row.capabilities = result["capabilities"]
-            row.confidence = result["confidence"]
-            row.evidence = result["evidence"]
-            row.rationale = result["rationale"]
-            row.inferred_hints = result["inferred_hints"]
-            row.hint_mismatches = result["hint_mismatches"]
-            row.integrity = result["integrity"]
-            row.created_at = utcnow()
-            session.add(row)
-            counts[row.category] += 1
-            risks[row.risk] += 1
-            flagged += bool(row.integrity)
-            mismatched += bool(row.hint_mismatches)
+            row = {
+                "tool_fingerprint": tool.fingerprint,
+                "created_at": now,
+                **{key: result[key] for key in RESULT_COLUMNS},
+            }
+            if tool.id in existing:
+                updates.append({"id": existing[tool.id], **row})
+            else:
+                inserts.append({"tool_id": tool.id, "classifier_version": CLASSIFIER_VERSION, **row})
+            counts[result["category"]] += 1
+            risks[result["risk"]] += 1
+            flagged += bool(result["integrity"])
+            mismatched += bool(result["hint_mismatches"])
+        # Bulk statements: building thousands of ORM objects costs more than classifying them.
+        if inserts:
+            session.execute(insert(Classification), inserts)
+        if updates:
+            session.execute(update(Classification), updates)
         session.commit()
         session.expunge_all()  # keep memory flat across a million-tool catalog
         if progress:
