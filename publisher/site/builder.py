@@ -510,11 +510,13 @@ def build_site(
     entries: dict[str, list[str]] = {}
     totals: Counter[str] = Counter()
     global_writer = Writer(out_dir, previous)
+    prepared = time.perf_counter()
     try:
         if parallel:
             with multiprocessing.get_context("fork").Pool(n_workers) as pool:
                 results = pool.imap_unordered(_render_servers, chunks)
                 stats = GlobalPages(_STATE, global_writer).write_all()
+                globals_done = time.perf_counter()
                 for done, (chunk_entries, counts) in enumerate(results, 1):
                     entries.update(chunk_entries)
                     totals.update(counts)
@@ -522,6 +524,7 @@ def build_site(
                         progress(done, len(chunks))
         else:
             stats = GlobalPages(_STATE, global_writer).write_all()
+            globals_done = time.perf_counter()
             for done, chunk in enumerate(chunks, 1):
                 chunk_entries, counts = _render_servers(chunk)
                 entries.update(chunk_entries)
@@ -548,6 +551,8 @@ def build_site(
         "removed": removed,
         "workers": n_workers if parallel else 1,
         "load_seconds": round(loaded - started, 3),
+        "prepare_seconds": round(prepared - loaded, 3),  # neighbourhoods, manifest
+        "global_pages_seconds": round(globals_done - prepared, 3),
         "seconds": round(seconds, 3),
         "pages_per_second": round(pages / seconds, 1) if seconds else 0.0,
         "generated_at": data.generated_at,
