@@ -153,8 +153,9 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
     writer.emit(urls.file_for(urls.server_path(server["slug"])), server_hash, render_server)
     writer.emit(urls.server_api_path(server["slug"]), server_hash, lambda: _json(server_api(server_ctx())))
     tool_tpl = env.get_template("tool.j2")
+    shared_key = policy_key + "\x1d" + keys.server_links_key(tools)
     for tool in tools:
-        page_key = keys.tool_page_key(tool, server, state.hood, state.servers_by_id, policy_key)
+        page_key = keys.tool_page_key(tool, server, state.hood, state.servers_by_id, shared_key)
 
         def render_tool(tool: dict[str, Any] = tool) -> str:
             decode_lazy(tool)
