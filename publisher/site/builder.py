@@ -9,43 +9,38 @@ inputs changed and writes only files whose bytes changed.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
 from catalog.config import Settings
-from catalog.taxonomy import CAPABILITY_DESCRIPTIONS, CATEGORY_DESCRIPTIONS, RISK_ORDER, Capability, Category
 from publisher.site import keys, urls
-from publisher.site.charts import risk_bars, risk_stack
-from publisher.site.loader import SiteData, decode_lazy, load_site_data
-from publisher.site.machine import atom_feed, llms_full_lines, llms_txt, sitemaps
+from publisher.site.charts import risk_stack
+from publisher.site.global_pages import BuildState, GlobalPages, change_row, to_json
+from publisher.site.loader import decode_lazy, load_site_data
 from publisher.site.pages import (
-    CAPABILITY_FLAGS,
-    CATEGORY_NAMES,
-    RISK_RANK,
-    UNCLASSIFIED,
-    page_meta,
-    risk_of,
     server_api,
     server_context,
-    server_title,
-    short,
     tool_api,
     tool_context,
 )
-from publisher.site.policy_files import PolicyIndex, download_links, load_policy_index, tool_snippets
-from publisher.site.global_pages import BuildState, GlobalPages, change_row, to_json
+from publisher.site.policy_files import download_links, load_policy_index, tool_snippets
 from publisher.site.related import Neighbourhoods
-from publisher.site.render import STATIC_FILES, code_salt, environment, static_dir
-from publisher.site.writer import MANIFEST_NAME, Writer, context_hash, digest, load_manifest, remove_stale, save_manifest
+from publisher.site.render import code_salt, environment
+from publisher.site.writer import (
+    MANIFEST_NAME,
+    Writer,
+    digest,
+    load_manifest,
+    remove_stale,
+    save_manifest,
+)
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 PARALLEL_MIN_TOOLS = 3000
