@@ -246,6 +246,8 @@ def test_cli_crawl_json_and_errors(tmp_path: Path) -> None:
         assert counts["servers_by_source"]["registry"] == 4
         assert counts["servers_by_tools_origin"] == {"github": 1, "none": 1, "package:npm": 1, "package:pypi": 1}
         assert counts["work_queue"]["fetch"] == {"done": 3} and counts["work_queue"]["discover"] == {"done": 1}
+        missing = runner.invoke(app, ["crawl", "-s", f"seeds:{tmp_path / 'none.txt'}", "--db", db, "-q"], env=env)
+        assert missing.exit_code == 1 and "no such seed file" in missing.output
 
 
 def test_local_sources_still_work(sqlite_catalog: Catalog, tmp_path: Path) -> None:
