@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from catalog.cli.common import (
+    EXIT_FAILED,
     DbOption,
     JsonOption,
     UserError,
@@ -161,6 +162,8 @@ def register(app: typer.Typer) -> None:
             print_json(data)
         else:
             _print_summary(data)
+        if data["source_errors"]:  # the work of the other sources is saved; the exit code still says it failed
+            raise typer.Exit(EXIT_FAILED)
 
     @bench_app.command("crawl")
     @friendly_errors
