@@ -175,6 +175,7 @@ class PythonExtractor:
         self.call_sites: dict[str, list[dict[str, Any]]] = {}  # "module:function" -> argument values per call
         self._recorded_calls: set[str] = set()
         self._env_cache: dict[int, dict[str, Any]] = {}
+        self._alias_cache: dict[int, dict[str, ast.expr]] = {}
         self.mentions_mcp = {
             key: any(m.split(".")[0] in ("mcp", "fastmcp") for m in info.imported_modules)
             for key, info in self.modules.items()
@@ -297,15 +298,25 @@ class PythonExtractor:
             yield from self._statements(stmt.body, ctx)
 
     # -- receivers -----------------------------------------------------------------------------------
-    def receiver(self, node: ast.expr, ctx: Ctx) -> str | None:
-        """The server instance a `.tool` / `.add_tool` / `.mount` call is made on, or None if it is not one."""
+    def receiver(self, node: ast.expr, ctx: Ctx, depth: int = 0) -> str | None:
+        """The server instance a `.tool` / `.add_tool` / `.mount` call is made on, or None if it is not one.
+
+        Local aliases are followed (`mcp = self.mcp`, `srv = server`, module-level `app = shared`), so the
+        instance is the one the alias was bound from, not a new unknown receiver named after the alias."""
         module = ctx.module
         if isinstance(node, ast.Name):
             name = node.id
-            for fn in reversed(ctx.functions):
+            for i in range(len(ctx.functions) - 1, -1, -1):
+                fn = ctx.functions[i]
                 ident = f"{module}:{fn.name}:{name}"
                 if ident in self.instances:
                     return ident
+                alias = self._local_aliases(fn).get(name)
+                if alias is not None and depth < 6:
+                    outer = ctx.inner(functions=ctx.functions[: i + 1])
+                    found = self.receiver(alias, outer, depth + 1)
+                    if found is not None:
+                        return found
                 params = [a for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)]
                 for arg in params:
                     if arg.arg != name:
@@ -319,7 +330,7 @@ class PythonExtractor:
                         self.instances.setdefault(ident, kind or "unknown")
                         return ident
                     return None
-            return self._module_instance(name, module)
+            return self._module_instance(name, module, depth)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
             owner = ctx.cls.name if ctx.cls else "?"
             ident = f"{module}:{owner}.self.{node.attr}"
@@ -335,11 +346,38 @@ class PythonExtractor:
             return ident
         return None
 
+    def _local_aliases(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+        """Names a function binds once to another name or attribute (`mcp = self.mcp`); rebound names are
+        left out, since which binding a later decorator sees depends on control flow."""
+        cached = self._alias_cache.get(id(fn))
+        if cached is not None:
+            return cached
+        aliases: dict[str, ast.expr] = {}
+        seen: set[str] = set()
+        for stmt in statements(fn.body, into_functions=False):
+            if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    if not isinstance(target, ast.Name):
+                        continue
+                    if target.id in seen:
+                        aliases.pop(target.id, None)
+                    elif isinstance(stmt.value, ast.Name | ast.Attribute):
+                        aliases[target.id] = stmt.value
+                    seen.add(target.id)
+        self._alias_cache[id(fn)] = aliases
+        return aliases
+
     def _module_instance(self, name: str, module: str, depth: int = 0) -> str | None:
         ident = f"{module}:{name}"
         if ident in self.instances:
             return ident
         info = self.modules.get(module)
+        value = info.assigns.get(name) if info is not None else None
+        if isinstance(value, ast.Name | ast.Attribute) and depth < 6 and ast.unparse(value) != name:
+            found = self.receiver(value, Ctx(module), depth + 1)  # `app = mcp` / `server = holder.mcp`
+            if found is not None:
+                return found
         if info is not None and isinstance(info.assigns.get(name), ast.Call):
             # `mcp = create_server()`: a factory that builds and returns the server
             kind = self._factory_kind(info.assigns[name], module)

@@ -372,6 +372,8 @@ class Project:
             return UNRESOLVED
         if isinstance(node, ast.Call):
             return self._call(node, module, env, d)
+        if isinstance(node, ast.Await):  # `await handle_list_tools()`: the coroutine's result
+            return ev(node.value, module, env, d)
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp) and len(node.generators) == 1:
             return self._comprehension(node, module, env, d)
         if isinstance(node, ast.IfExp):
@@ -459,6 +461,8 @@ class Project:
             return CallValue("from_function", args, kwargs, node, module)
         if fname == "ToolAnnotations":
             return CallValue("annotations", args, kwargs, node, module)
+        if fname == "ListToolsResult":  # a list_tools result wrapper: its tools are what matters
+            return kwargs.get("tools", args[0] if args else UNRESOLVED)
         if fname in ("model_json_schema", "schema") and isinstance(func, ast.Attribute):
             target = self._evaluate(func.value, module, env, depth)
             if isinstance(target, ClassRef) and self.schema_hook is not None:
