@@ -6,7 +6,7 @@ from pathlib import Path
 
 from crawler.extract.base import SourceFile
 from crawler.extract.dispatch import extract_path
-from crawler.extract.python_ast import extract_files
+from crawler.extract.python_ast import declares_tools, extract_files
 from crawler.extract.python_shim import find_delegation, runtime_dependencies
 
 FIXTURES = Path(__file__).parent / "fixtures" / "servers" / "python"
@@ -111,3 +111,30 @@ def test_sdist_egg_info_is_not_a_second_server(tmp_path: Path) -> None:
     )
     result = extract_path(tmp_path)
     assert [(s.name, s.subpath, [t.name for t in s.tools]) for s in result.servers] == [("pkg-mcp", "", ["go"])]
+
+
+def test_support_modules_are_parsed_only_when_a_name_in_them_is_needed() -> None:
+    server = (
+        "from mcp.server.fastmcp import FastMCP\n"
+        "from .texts import SEARCH_DOC\n"
+        "mcp = FastMCP('s')\n"
+        "@mcp.tool(description=SEARCH_DOC)\n"
+        "def search(q: str) -> str:\n"
+        "    return q\n"
+    )
+    files = [
+        SourceFile("pkg/server.py", server),
+        SourceFile("pkg/texts.py", "SEARCH_DOC = 'Search ' + 'the index.'\n"),
+        SourceFile("pkg/unused.py", "def broken(:\n    # mentions a tool but declares none\n"),
+    ]
+    result = extract_files(files)
+    assert [(t.name, t.description) for t in result.tools] == [("search", "Search the index.")]
+    assert result.problems == []  # unused.py was never parsed, so its syntax error costs nothing
+
+
+def test_declaring_files_are_told_apart_by_content_not_by_the_word_tool() -> None:
+    assert declares_tools("from mcp.server.fastmcp import FastMCP\n")
+    assert declares_tools("@server.tool()\ndef f(): ...\n")
+    assert declares_tools("TOOLS = [Tool(name='x', inputSchema={})]\n")
+    assert not declares_tools("# this tool prints a toolbar\nTOOLBAR = 'tool'\n")
+    assert not declares_tools("from mcpx import thing\n")

@@ -28,6 +28,7 @@ from catalog.config import Settings
 from catalog.records import ExtractionProblem, ExtractionResult, ServerExtraction, ToolRecord
 from crawler.archive import ArchiveError, ArchiveLimits, is_archive, unpacked
 from crawler.extract.base import LANGUAGES, FileResult, Language, SourceFile, language_for
+from crawler.extract.python_ast import declares_tools
 from crawler.extract.python_shim import find_delegation
 from crawler.extract.tools_json import ToolsJsonError, records_from_json
 
@@ -194,6 +195,8 @@ def _read_candidate(
             ExtractionProblem(f"{label}/{rel}", f"not UTF-8 text (byte {exc.start}: {exc.reason}); skipped")
         )
         return
+    if primary and lang.name == "python":
+        primary = declares_tools(text)  # the rest are only read to resolve names
     walk.candidates.append(Candidate(rel, lang, text, primary))
 
 
