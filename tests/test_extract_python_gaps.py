@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from crawler.extract.base import SourceFile
@@ -138,3 +139,47 @@ def test_declaring_files_are_told_apart_by_content_not_by_the_word_tool() -> Non
     assert declares_tools("TOOLS = [Tool(name='x', inputSchema={})]\n")
     assert not declares_tools("# this tool prints a toolbar\nTOOLBAR = 'tool'\n")
     assert not declares_tools("from mcpx import thing\n")
+
+
+def test_tools_registered_from_a_submodule_the_package_init_does_not_import_by_name() -> None:
+    files = [
+        SourceFile(
+            "docsrv/main.py",
+            "from mcp.server.fastmcp import FastMCP\nfrom docsrv.tools import doc_tools\nmcp = FastMCP('d')\n"
+            "def register():\n    mcp.tool()(doc_tools.create_doc)\n    mcp.tool()(doc_tools.drop_doc)\n",
+        ),
+        SourceFile("docsrv/tools/__init__.py", "from docsrv.tools.doc_tools import create_doc, drop_doc\n"),
+        SourceFile(
+            "docsrv/tools/doc_tools.py",
+            "def create_doc(title: str) -> str:\n    '''Create a document.'''\n    return title\n"
+            "def drop_doc(path: str) -> None:\n    '''Delete a document.'''\n",
+        ),
+    ]
+    tools = {t.name: t for t in extract_files(files).tools}
+    assert list(tools) == ["create_doc", "drop_doc"]
+    assert tools["drop_doc"].description == "Delete a document."
+
+
+def test_recall_bench_compares_with_live_and_registry_tool_lists(tmp_path: Path) -> None:
+    from crawler.extract.bench import recall_report, reference_tool_lists
+
+    dumps = tmp_path / "data" / "dumps"
+    (dumps / "mcpm-registry" / "servers").mkdir(parents=True)
+    live = [
+        {
+            "name": "Search DB",
+            "config": {"mcpServers": {"s": {"command": "uvx", "args": ["searchdb-mcp@latest"]}}},
+            "tools": {"s": {"tools": [{"name": "get-version"}, {"name": "search-documents"}, {"name": "gone"}]}},
+        }
+    ]
+    (dumps / "livemcpbench-tools.json").write_text(json.dumps(live))
+    mcpm = {"installations": {"uvx": {"command": "uvx", "args": ["docconv-mcp"]}}, "tools": [{"name": "x"}]}
+    (dumps / "mcpm-registry" / "servers" / "docconv.json").write_text(json.dumps(mcpm))
+    reference = reference_tool_lists(tmp_path / "data")
+    assert reference["searchdb_mcp"] == ("live", {"get-version", "search-documents", "gone"})
+    report = recall_report([FIXTURES / "alias_receivers", FIXTURES / "shim_package"], reference)
+    [row] = report["packages"]
+    assert (row["package"], row["matched"], row["missed"]) == ("searchdb_mcp", 2, ["gone"])
+    assert row["extra"] == ["delete-index", "health"]
+    assert report["skipped"] == [str(FIXTURES / "shim_package")]
+    assert report["total"]["recall"] == 2 / 3 and report["total"]["precision"] == 2 / 4

@@ -271,7 +271,10 @@ class Project:
                 return ModuleRef(target) if target else UNRESOLVED
             target = self.module_for(source)
             if target is not None and target != module:
-                return self.lookup(attr, target, depth + 1)
+                value = self.lookup(attr, target, depth + 1)
+                if not isinstance(value, Unresolved):
+                    return value
+            # `from pkg.tools import document_tools`: a submodule the package __init__ does not itself import
             sub = self.module_for(f"{source}.{attr}" if source else attr)
             if sub is not None:
                 return ModuleRef(sub)
