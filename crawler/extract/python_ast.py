@@ -236,6 +236,9 @@ class PythonExtractor:
                     return HIGH_LEVEL[(source, attr)]
                 if (source, attr) in LOW_LEVEL:
                     return "lowlevel"
+        name = _last_name(node)
+        if not (name and name[:1].isupper()):
+            return None  # classes are capitalised; evaluating every `x = helper()` would parse helper modules
         value = self.project.evaluate(node, module) if isinstance(node, ast.Name | ast.Attribute) else None
         if isinstance(value, ClassRef):
             for base in value.node.bases:
