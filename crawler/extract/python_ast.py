@@ -198,6 +198,7 @@ class PythonExtractor:
         self._env_cache: dict[int, dict[str, Any]] = {}
         self._alias_cache: dict[int, dict[str, ast.expr]] = {}
         self._walks: dict[str, list[tuple[ast.stmt, Ctx]]] = {}
+        self._interesting: dict[str, list[int]] = {}  # module -> line numbers matching INTERESTING
 
     def _parse(self, path: str, text: str) -> None:
         try:
@@ -312,7 +313,12 @@ class PythonExtractor:
                     yield from self._statements(case.body, ctx)
 
     def _loop(self, stmt: ast.For | ast.AsyncFor, ctx: Ctx) -> Iterator[tuple[ast.stmt, Ctx]]:
-        """A loop over a literal table is unrolled, so `for fn in (a, b): mcp.tool()(fn)` registers a and b."""
+        """A loop over a literal table is unrolled, so `for fn in (a, b): mcp.tool()(fn)` registers a and b.
+
+        Loops whose lines name no registration (most loops: tool bodies, helpers) are walked once, unevaluated."""
+        if not self._may_register(stmt, ctx.module):
+            yield from self._statements(stmt.body, ctx)
+            return
         items = flatten_choice(unwrap(self.project.evaluate(stmt.iter, ctx.module, self._local_env(ctx))))
         if isinstance(items, dict):
             items = list(items)
@@ -323,6 +329,15 @@ class PythonExtractor:
                 yield from self._statements(stmt.body, ctx.inner(env=env))
         else:
             yield from self._statements(stmt.body, ctx)
+
+    def _may_register(self, stmt: ast.stmt, module: str) -> bool:
+        """Whether a block's source lines hold anything a registration or hand-over could be made of."""
+        lines = self._interesting.get(module)
+        if lines is None:
+            lines = self._interesting[module] = interesting_lines(self.texts.get(module, ""))
+        end = getattr(stmt, "end_lineno", None) or stmt.lineno
+        i = bisect.bisect_left(lines, stmt.lineno)
+        return i < len(lines) and lines[i] <= end
 
     # -- receivers -----------------------------------------------------------------------------------
     def receiver(self, node: ast.expr, ctx: Ctx, depth: int = 0) -> str | None:
@@ -436,7 +451,9 @@ class PythonExtractor:
     # -- registrations -------------------------------------------------------------------------------
     def find_registrations(self) -> None:
         for key in list(self.modules):
-            lines = interesting_lines(self.texts.get(key, ""))
+            lines = self._interesting.get(key)
+            if lines is None:
+                lines = self._interesting[key] = interesting_lines(self.texts.get(key, ""))
             for stmt, ctx in self.walk(key):
                 if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
                     if stmt.decorator_list:
