@@ -74,6 +74,7 @@ def test_shim_package_reports_the_dependency_it_delegates_to() -> None:
     [entry] = server.unresolved
     assert entry["reason"] == "no tools: package delegates to dependency shimmed-core-server"
     assert entry["delegates_to"] == "shimmed-core-server"
+    assert (entry["file"], entry["line"]) == ("pyproject.toml", 6)  # the line declaring the dependency
 
 
 def test_entry_point_into_a_dependency_is_a_delegation() -> None:

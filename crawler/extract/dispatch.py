@@ -441,7 +441,8 @@ def extract_tree(root: Path, settings: Settings | None = None, *, label: str | N
             delegation = find_delegation(manifests, py_files)
             if delegation is not None:
                 manifest = next((m for m in ("pyproject.toml", "PKG-INFO", "METADATA") if m in manifests), "")
-                server.unresolved.append(delegation.as_unresolved(f"{folder}/{manifest}" if folder else manifest))
+                where = f"{folder}/{manifest}" if folder else manifest
+                server.unresolved.append(delegation.as_unresolved(where, manifests.get(manifest, "")))
                 server.language = server.language or "python"
         if server.tools or server.unresolved or folder == "" or len(folders) == 1:
             result.servers.append(server)

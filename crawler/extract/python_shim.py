@@ -29,10 +29,13 @@ class Delegation:
     dependency: str
     evidence: str
 
-    def as_unresolved(self, file: str) -> dict[str, Any]:
+    def as_unresolved(self, file: str, manifest_text: str = "") -> dict[str, Any]:
+        """The server's unresolved entry, pointing at the manifest line that declares the dependency."""
+        lines = manifest_text.splitlines()
+        line = next((i for i, text in enumerate(lines, 1) if self.dependency in text), 1 if lines else None)
         return {
             "file": file,
-            "line": None,
+            "line": line,
             "reason": f"no tools: package delegates to dependency {self.dependency}",
             "expression": self.evidence,
             "delegates_to": self.dependency,
