@@ -76,7 +76,7 @@ def test_huge_files_and_empty_folders_are_reported(tmp_path: Path) -> None:
 
 def test_deeply_nested_code_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     write(tmp_path / "srv/server.py", SERVER.format(name="ok", doc="Fine."))
-    write(tmp_path / "srv/deep.py", "Tool = " + "(" * 5000 + ")" * 5000)
+    write(tmp_path / "srv/deep.py", "import mcp\nTool = " + "(" * 5000 + ")" * 5000)
     result = extract_path(tmp_path / "srv")
     assert [t.name for t in result.tools] == ["ok"]
     assert any(p.path.endswith("deep.py") for p in result.problems)

@@ -135,3 +135,47 @@ def register(app: typer.Typer) -> None:
                 highlight=False,
                 markup=False,
             )
+
+    @bench_app.command("extract-recall")
+    @friendly_errors
+    def bench_extract_recall(
+        paths: Annotated[list[Path], typer.Argument(help="Unpacked sdists or archives of Python MCP servers.")],
+        data: Annotated[
+            Path, typer.Option("--data", help="The shared data folder (dumps/livemcpbench-tools.json, mcpm).")
+        ],
+        json_out: JsonOption = False,
+    ) -> None:
+        """Measure recall and precision of static extraction against tool lists captured from running servers.
+
+        Example: mcp-catalog bench extract-recall /tmp/sdists/* --data ../shared/data
+        """
+        from crawler.extract.bench import recall_report, reference_tool_lists
+
+        for p in paths:
+            if not p.exists():
+                raise UserError(f"{p}: no such file or folder")
+        reference = reference_tool_lists(data)
+        if not reference:
+            raise UserError(
+                f"{data}: no tool lists found (expected dumps/livemcpbench-tools.json or dumps/mcpm-registry)"
+            )
+        report = recall_report(paths, reference)
+        if json_out:
+            print_json(report)
+            return
+        for row in report["packages"]:
+            console.print(
+                f"{row['package']} ({row['reference']}): {row['matched']}/{row['expected']} found, "
+                f"{len(row['extra'])} extra; missed {row['missed'][:6]} extra {row['extra'][:6]}"
+                + (f" unresolved: {row['unresolved'][:2]}" if row["unresolved"] else ""),
+                highlight=False,
+                markup=False,
+            )
+        total = report["total"]
+        console.print(
+            f"total: {total['packages']} packages, recall {total['recall']:.3f}, precision {total['precision']:.3f} "
+            f"({total['matched']} matched of {total['expected']} expected, {total['found']} found); "
+            f"{len(report['skipped'])} paths without a reference list",
+            highlight=False,
+            markup=False,
+        )

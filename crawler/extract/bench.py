@@ -7,7 +7,9 @@ that must be skipped, and a few real MCP servers (FastMCP and low-level) whose t
 
 from __future__ import annotations
 
+import json
 import random
+import re
 import shutil
 import tempfile
 import time
@@ -280,3 +282,88 @@ def run_benchmark(paths: list[Path], *, synthetic_mb: float = 0.0, seed: int = 0
     if expected is not None:
         report["synthetic_expected"] = expected
     return report
+
+
+# -- recall and precision against tool lists captured from running servers -----------------------------------
+def _package_key(name: str) -> str:
+    """`mcp-server-git==1.0`, `yfmcp@latest`, `Mcp_Server.Git` -> `mcp_server_git` (PEP 503, underscores)."""
+    return re.sub(r"[-_.]+", "_", re.split(r"[=@<>~! \[]", name.strip(), maxsplit=1)[0]).lower()
+
+
+def _uvx_package(server: dict[str, Any]) -> str | None:
+    if server.get("command") != "uvx":
+        return None
+    args = [a for a in server.get("args") or [] if isinstance(a, str) and not a.startswith("-")]
+    if not args or "://" in args[0] or args[0].startswith("git+"):
+        return None
+    return _package_key(args[0])
+
+
+def reference_tool_lists(data: Path) -> dict[str, tuple[str, set[str]]]:
+    """Python package -> (source, tool names) from the shared dumps: LiveMCPBench's live `tools/list` captures
+    first (they are what a running server answered), the mcpm registry's lists for the other uvx packages."""
+    out: dict[str, tuple[str, set[str]]] = {}
+    live_path = data / "dumps" / "livemcpbench-tools.json"
+    if live_path.is_file():
+        for entry in json.loads(live_path.read_text(encoding="utf-8")):
+            servers = (entry.get("config") or {}).get("mcpServers") or {}
+            captured = entry.get("tools") or {}
+            names = {t["name"] for s in captured.values() for t in s.get("tools") or [] if isinstance(t, dict)}
+            for server in servers.values():
+                key = _uvx_package(server)
+                if key and names:
+                    out.setdefault(key, ("live", names))
+    for path in sorted((data / "dumps" / "mcpm-registry" / "servers").glob("*.json")):
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        names = {t["name"] for t in entry.get("tools") or [] if isinstance(t, dict) and t.get("name")}
+        for install in (entry.get("installations") or {}).values():
+            key = _uvx_package(install) if isinstance(install, dict) else None
+            if key and names:
+                out.setdefault(key, ("mcpm", names))
+    return out
+
+
+def recall_report(paths: list[Path], reference: dict[str, tuple[str, set[str]]]) -> dict[str, Any]:
+    """Extract each unpacked sdist (or archive) and compare its tool names with the reference list of its package.
+
+    Paths whose package has no reference list are reported as skipped. Misses and extras are listed per package,
+    with the extractor's unresolved reasons, so each difference can be explained (version drift or our fault)."""
+    rows: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    for path in paths:
+        result = extract_path(path)
+        keys = [_package_key(s.name) for s in result.servers] + [_package_key(path.name.rsplit("-", 1)[0])]
+        key = next((k for k in keys if k in reference), None)
+        if key is None:
+            skipped.append(str(path))
+            continue
+        source, expected = reference[key]
+        found = {t.name for t in result.tools}
+        rows.append(
+            {
+                "path": str(path),
+                "package": key,
+                "reference": source,
+                "expected": len(expected),
+                "found": len(found),
+                "matched": len(expected & found),
+                "missed": sorted(expected - found),
+                "extra": sorted(found - expected),
+                "unresolved": [u.get("reason") for s in result.servers for u in s.unresolved],
+            }
+        )
+    matched = sum(r["matched"] for r in rows)
+    expected_total = sum(r["expected"] for r in rows)
+    found_total = sum(r["found"] for r in rows)
+    return {
+        "packages": rows,
+        "skipped": skipped,
+        "total": {
+            "packages": len(rows),
+            "expected": expected_total,
+            "found": found_total,
+            "matched": matched,
+            "recall": matched / expected_total if expected_total else 0.0,
+            "precision": matched / found_total if found_total else 0.0,
+        },
+    }

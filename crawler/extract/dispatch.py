@@ -28,6 +28,8 @@ from catalog.config import Settings
 from catalog.records import ExtractionProblem, ExtractionResult, ServerExtraction, ToolRecord
 from crawler.archive import ArchiveError, ArchiveLimits, is_archive, unpacked
 from crawler.extract.base import LANGUAGES, FileResult, Language, SourceFile, language_for
+from crawler.extract.python_ast import declares_tools
+from crawler.extract.python_shim import find_delegation
 from crawler.extract.tools_json import ToolsJsonError, records_from_json
 
 # Folders that hold dependencies, tests, examples, docs, build caches or vendored code: never a server's tools.
@@ -193,6 +195,8 @@ def _read_candidate(
             ExtractionProblem(f"{label}/{rel}", f"not UTF-8 text (byte {exc.start}: {exc.reason}); skipped")
         )
         return
+    if primary and lang.name == "python":
+        primary = declares_tools(text)  # the rest are only read to resolve names
     walk.candidates.append(Candidate(rel, lang, text, primary))
 
 
@@ -291,7 +295,20 @@ def manifest_name(texts: dict[str, str]) -> str | None:
 def server_folders(walk: Walk) -> list[str]:
     """Folders that are MCP server packages; the root ("") alone when none declares an MCP dependency."""
     folders = sorted(f for f, texts in walk.manifests.items() if is_mcp_manifest(texts))
-    return folders or [""]
+    return [f for f in folders if not _metadata_copy(f, folders, walk.manifests)] or [""]
+
+
+def _metadata_copy(folder: str, folders: list[str], manifests: dict[str, dict[str, str]]) -> bool:
+    """An sdist's `src/pkg.egg-info/PKG-INFO` describes the package of an enclosing folder, not a server of its own."""
+    texts = manifests.get(folder, {})
+    if not texts or set(texts) - {"PKG-INFO", "METADATA"}:
+        return False
+    name = manifest_name(texts)
+    for other in folders:
+        inside = other == "" or folder.startswith(other + "/")
+        if other != folder and inside and manifest_name(manifests.get(other, {})) == name:
+            return True
+    return False
 
 
 def owner_folder(rel: str, folders: list[str]) -> str | None:
@@ -419,6 +436,14 @@ def extract_tree(root: Path, settings: Settings | None = None, *, label: str | N
             counts[lang_name] = len(found.tools)
         server.tools = merge_duplicates(server.tools)
         server.language = max(counts, key=lambda k: counts[k]) if counts else None
+        if not server.tools and not server.unresolved:
+            py_files = {c.rel[len(folder) + 1 :] if folder else c.rel: c.text for c in owned[folder].get("python", [])}
+            delegation = find_delegation(manifests, py_files)
+            if delegation is not None:
+                manifest = next((m for m in ("pyproject.toml", "PKG-INFO", "METADATA") if m in manifests), "")
+                where = f"{folder}/{manifest}" if folder else manifest
+                server.unresolved.append(delegation.as_unresolved(where, manifests.get(manifest, "")))
+                server.language = server.language or "python"
         if server.tools or server.unresolved or folder == "" or len(folders) == 1:
             result.servers.append(server)
     return result

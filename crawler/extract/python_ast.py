@@ -34,7 +34,7 @@ from crawler.extract.python_values import (
     EvaluationBudgetExceeded,
     FuncRef,
     InstanceValue,
-    ModuleInfo,
+    LazyModules,
     PartialStr,
     Project,
     Unresolved,
@@ -64,6 +64,23 @@ LOW_LEVEL: set[tuple[str, str]] = {
     ("mcp.server.lowlevel", "Server"),
     ("mcp.server.lowlevel.server", "Server"),
 }
+# A module can only declare tools if it imports an MCP SDK, registers on a server (`.tool`, `add_tool`,
+# `list_tools`, mounts) or builds `Tool(...)` objects. Others are parsed only when a name in them is needed.
+DECLARING_WORDS = (".tool", "list_tools", "add_tool", "FastMCP", "MCPServer", "import_server", ".mount(")
+SDK_IMPORT = re.compile(r"(?m)^[ \t]*(?:from|import)[ \t]+(?:mcp|fastmcp)\b")
+TOOL_CALL = re.compile(r"\bTool\s*\(")
+
+
+def declares_tools(text: str) -> bool:
+    """Cheap test run on every Python file: plain substring checks first, two small regexes last."""
+    if any(word in text for word in DECLARING_WORDS):
+        return True
+    if "mcp" in text and SDK_IMPORT.search(text):
+        return True
+    return "Tool" in text and TOOL_CALL.search(text) is not None
+
+
+CALLED_NAME = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
 RECEIVER_HINT = re.compile(r"(mcp|server|srv|app)", re.IGNORECASE)
 MAX_LOOP = 500
 IGNORED_CONDITIONS = ("__name__", "TYPE_CHECKING")
@@ -152,13 +169,17 @@ class PythonExtractor:
 
     def __init__(self, files: list[SourceFile]) -> None:
         self.result = FileResult()
-        self.modules: dict[str, ModuleInfo] = {}
+        self.modules = LazyModules(self._parse)
+        self.mentions_mcp: dict[str, bool] = {}
         self.pyproject: str | None = None
         self.texts: dict[str, str] = {}
         for f in files:
             if f.path.endswith(".py"):
                 self.texts[f.path] = f.text
-                self._parse(f)
+                if declares_tools(f.text):
+                    self._parse(f.path, f.text)
+                else:
+                    self.modules.pending[f.path] = f.text  # parsed when one of its names is looked up
             elif f.path.rsplit("/", 1)[-1] == "pyproject.toml" and self.pyproject is None:
                 self.pyproject = f.text
         self.project = Project(self.modules)
@@ -175,23 +196,21 @@ class PythonExtractor:
         self.call_sites: dict[str, list[dict[str, Any]]] = {}  # "module:function" -> argument values per call
         self._recorded_calls: set[str] = set()
         self._env_cache: dict[int, dict[str, Any]] = {}
-        self.mentions_mcp = {
-            key: any(m.split(".")[0] in ("mcp", "fastmcp") for m in info.imported_modules)
-            for key, info in self.modules.items()
-        }
+        self._alias_cache: dict[int, dict[str, ast.expr]] = {}
+        self._walks: dict[str, list[tuple[ast.stmt, Ctx]]] = {}
+        self._interesting: dict[str, list[int]] = {}  # module -> line numbers matching INTERESTING
 
-    def _parse(self, f: SourceFile) -> None:
+    def _parse(self, path: str, text: str) -> None:
         try:
-            tree = ast.parse(f.text, filename=f.path)
+            tree = ast.parse(text, filename=path)
         except SyntaxError as exc:
-            self.result.problems.append(
-                ExtractionProblem(f.path, f"Python syntax error at line {exc.lineno}: {exc.msg}")
-            )
+            self.result.problems.append(ExtractionProblem(path, f"Python syntax error at line {exc.lineno}: {exc.msg}"))
             return
         except (ValueError, RecursionError, MemoryError) as exc:
-            self.result.problems.append(ExtractionProblem(f.path, f"cannot parse as Python: {type(exc).__name__}"))
+            self.result.problems.append(ExtractionProblem(path, f"cannot parse as Python: {type(exc).__name__}"))
             return
-        self.modules[f.path] = index_module(f.path, tree)
+        info = self.modules[path] = index_module(path, tree)
+        self.mentions_mcp[path] = any(m.split(".")[0] in ("mcp", "fastmcp") for m in info.imported_modules)
 
     # -- server classes and instances ----------------------------------------------------------------
     def server_kind(self, node: ast.expr, module: str, depth: int = 0) -> str | None:
@@ -218,6 +237,9 @@ class PythonExtractor:
                     return HIGH_LEVEL[(source, attr)]
                 if (source, attr) in LOW_LEVEL:
                     return "lowlevel"
+        name = _last_name(node)
+        if not (name and name[:1].isupper()):
+            return None  # classes are capitalised; evaluating every `x = helper()` would parse helper modules
         value = self.project.evaluate(node, module) if isinstance(node, ast.Name | ast.Attribute) else None
         if isinstance(value, ClassRef):
             for base in value.node.bases:
@@ -242,8 +264,8 @@ class PythonExtractor:
         return None
 
     def find_instances(self) -> None:
-        for key, info in self.modules.items():
-            for stmt, ctx in self._statements(info.tree.body, Ctx(key)):
+        for key in list(self.modules):
+            for stmt, ctx in self.walk(key):
                 if isinstance(stmt, ast.Assign | ast.AnnAssign):
                     kind = self._server_call(stmt.value, ctx)
                     if kind is None:
@@ -259,6 +281,13 @@ class PythonExtractor:
                         self.instances[f"{key}:{stmt.name}"] = kind
 
     # -- walking -------------------------------------------------------------------------------------
+    def walk(self, key: str) -> list[tuple[ast.stmt, Ctx]]:
+        """A module's statements with their contexts, walked once (instances and registrations both read it)."""
+        cached = self._walks.get(key)
+        if cached is None:
+            cached = self._walks[key] = list(self._statements(self.modules[key].tree.body, Ctx(key)))
+        return cached
+
     def _statements(self, body: list[ast.stmt], ctx: Ctx) -> Iterator[tuple[ast.stmt, Ctx]]:
         """Every statement with its context, descending into functions, classes, if/try/with/for blocks."""
         for stmt in body:
@@ -284,7 +313,12 @@ class PythonExtractor:
                     yield from self._statements(case.body, ctx)
 
     def _loop(self, stmt: ast.For | ast.AsyncFor, ctx: Ctx) -> Iterator[tuple[ast.stmt, Ctx]]:
-        """A loop over a literal table is unrolled, so `for fn in (a, b): mcp.tool()(fn)` registers a and b."""
+        """A loop over a literal table is unrolled, so `for fn in (a, b): mcp.tool()(fn)` registers a and b.
+
+        Loops whose lines name no registration (most loops: tool bodies, helpers) are walked once, unevaluated."""
+        if not self._may_register(stmt, ctx.module):
+            yield from self._statements(stmt.body, ctx)
+            return
         items = flatten_choice(unwrap(self.project.evaluate(stmt.iter, ctx.module, self._local_env(ctx))))
         if isinstance(items, dict):
             items = list(items)
@@ -296,16 +330,35 @@ class PythonExtractor:
         else:
             yield from self._statements(stmt.body, ctx)
 
+    def _may_register(self, stmt: ast.stmt, module: str) -> bool:
+        """Whether a block's source lines hold anything a registration or hand-over could be made of."""
+        lines = self._interesting.get(module)
+        if lines is None:
+            lines = self._interesting[module] = interesting_lines(self.texts.get(module, ""))
+        end = getattr(stmt, "end_lineno", None) or stmt.lineno
+        i = bisect.bisect_left(lines, stmt.lineno)
+        return i < len(lines) and lines[i] <= end
+
     # -- receivers -----------------------------------------------------------------------------------
-    def receiver(self, node: ast.expr, ctx: Ctx) -> str | None:
-        """The server instance a `.tool` / `.add_tool` / `.mount` call is made on, or None if it is not one."""
+    def receiver(self, node: ast.expr, ctx: Ctx, depth: int = 0) -> str | None:
+        """The server instance a `.tool` / `.add_tool` / `.mount` call is made on, or None if it is not one.
+
+        Local aliases are followed (`mcp = self.mcp`, `srv = server`, module-level `app = shared`), so the
+        instance is the one the alias was bound from, not a new unknown receiver named after the alias."""
         module = ctx.module
         if isinstance(node, ast.Name):
             name = node.id
-            for fn in reversed(ctx.functions):
+            for i in range(len(ctx.functions) - 1, -1, -1):
+                fn = ctx.functions[i]
                 ident = f"{module}:{fn.name}:{name}"
                 if ident in self.instances:
                     return ident
+                alias = self._local_aliases(fn).get(name)
+                if alias is not None and depth < 6:
+                    outer = ctx.inner(functions=ctx.functions[: i + 1])
+                    found = self.receiver(alias, outer, depth + 1)
+                    if found is not None:
+                        return found
                 params = [a for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)]
                 for arg in params:
                     if arg.arg != name:
@@ -319,7 +372,7 @@ class PythonExtractor:
                         self.instances.setdefault(ident, kind or "unknown")
                         return ident
                     return None
-            return self._module_instance(name, module)
+            return self._module_instance(name, module, depth)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
             owner = ctx.cls.name if ctx.cls else "?"
             ident = f"{module}:{owner}.self.{node.attr}"
@@ -335,11 +388,38 @@ class PythonExtractor:
             return ident
         return None
 
+    def _local_aliases(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+        """Names a function binds once to another name or attribute (`mcp = self.mcp`); rebound names are
+        left out, since which binding a later decorator sees depends on control flow."""
+        cached = self._alias_cache.get(id(fn))
+        if cached is not None:
+            return cached
+        aliases: dict[str, ast.expr] = {}
+        seen: set[str] = set()
+        for stmt in statements(fn.body, into_functions=False):
+            if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    if not isinstance(target, ast.Name):
+                        continue
+                    if target.id in seen:
+                        aliases.pop(target.id, None)
+                    elif isinstance(stmt.value, ast.Name | ast.Attribute):
+                        aliases[target.id] = stmt.value
+                    seen.add(target.id)
+        self._alias_cache[id(fn)] = aliases
+        return aliases
+
     def _module_instance(self, name: str, module: str, depth: int = 0) -> str | None:
         ident = f"{module}:{name}"
         if ident in self.instances:
             return ident
         info = self.modules.get(module)
+        value = info.assigns.get(name) if info is not None else None
+        if isinstance(value, ast.Name | ast.Attribute) and depth < 6 and ast.unparse(value) != name:
+            found = self.receiver(value, Ctx(module), depth + 1)  # `app = mcp` / `server = holder.mcp`
+            if found is not None:
+                return found
         if info is not None and isinstance(info.assigns.get(name), ast.Call):
             # `mcp = create_server()`: a factory that builds and returns the server
             kind = self._factory_kind(info.assigns[name], module)
@@ -370,9 +450,11 @@ class PythonExtractor:
 
     # -- registrations -------------------------------------------------------------------------------
     def find_registrations(self) -> None:
-        for key, info in self.modules.items():
-            lines = interesting_lines(self.texts.get(key, ""))
-            for stmt, ctx in self._statements(info.tree.body, Ctx(key)):
+        for key in list(self.modules):
+            lines = self._interesting.get(key)
+            if lines is None:
+                lines = self._interesting[key] = interesting_lines(self.texts.get(key, ""))
+            for stmt, ctx in self.walk(key):
                 if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
                     if stmt.decorator_list:
                         self._decorated(stmt, ctx)
@@ -440,7 +522,7 @@ class PythonExtractor:
                     handler = self.function_ref(kw.value, ctx)
                     if isinstance(handler, FuncRef):
                         self.handlers.append((handler, ctx))
-            if name and any(name in info.functions for info in self.modules.values()):
+            if name and any(name in info.functions for info in list(self.modules.values())):
                 self.calls.append((node, ctx))
 
     def _template(self, fn_arg: ast.expr, receiver: ast.expr, call: ast.Call, ctx: Ctx) -> bool:
@@ -807,7 +889,7 @@ class PythonExtractor:
             return []
         called = self._called_names()
         found: list[CallValue] = []
-        for key, info in self.modules.items():
+        for key, info in list(self.modules.items()):
             for cls in info.classes.values():
                 if cls.name not in called:
                     continue
@@ -830,10 +912,12 @@ class PythonExtractor:
         if self._called is None:
             self._called = {
                 name
-                for info in self.modules.values()
+                for info in list(self.modules.values())
                 for n in ast.walk(info.tree)
                 if isinstance(n, ast.Call) and (name := _last_name(n.func))
             }
+            for text in self.modules.pending.values():  # unparsed files: a textual call is enough here
+                self._called.update(CALLED_NAME.findall(text))
         return self._called
 
     def _instance_attrs(self, cls: ast.ClassDef, module: str, args: list[Any], depth: int = 0) -> dict[str, Any]:
@@ -982,12 +1066,18 @@ class PythonExtractor:
                     entries.add(main)
         return entries
 
-    def reachable(self, entries: set[str]) -> set[str]:
+    def reachable(self, entries: set[str], wanted: set[str] | None = None) -> set[str]:
+        """Modules the entry points import, transitively; stops early once every module in `wanted` is reached
+        (then nothing would be filtered, and the rest of the package need not be parsed)."""
         seen = set(entries)
         queue = list(entries)
         while queue:
+            if wanted is not None and wanted <= seen:
+                break
             key = queue.pop()
-            info = self.modules[key]
+            info = self.modules.get(key)
+            if info is None:
+                continue
             for dotted in info.imported_modules:
                 parts = dotted.split(".")
                 for i in range(1, len(parts) + 1):  # importing a.b.c runs a/__init__ and a/b/__init__ too
@@ -1016,7 +1106,8 @@ class PythonExtractor:
                     produced.append((handler.module, record))
         entries = self.entry_modules()
         if entries:
-            reach = self.reachable(entries)
+            wanted = {m for m, _ in produced} | {u["file"] for u in self.result.unresolved if u.get("file")}
+            reach = self.reachable(entries, wanted)
             kept = [(m, r) for m, r in produced if m in reach]
             if kept:
                 produced = kept
@@ -1067,14 +1158,8 @@ INTERESTING = re.compile(r"tool|mount|import_server|mcp|server|srv|app|register"
 
 def interesting_lines(text: str) -> list[int]:
     """Sorted line numbers matching INTERESTING: statements elsewhere are never searched for calls."""
-    out: list[int] = []
-    line, pos = 1, 0
-    for match in INTERESTING.finditer(text):
-        line += text.count("\n", pos, match.start())
-        pos = match.start()
-        if not out or out[-1] != line:
-            out.append(line)
-    return out
+    search = INTERESTING.search
+    return [number for number, line in enumerate(text.split("\n"), 1) if search(line)]
 
 
 def _touches(lines: list[int], stmt: ast.stmt) -> bool:

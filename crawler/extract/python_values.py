@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -198,14 +198,43 @@ ENUM_BASES = {"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"}
 MODEL_BASES = {"BaseModel", "RootModel", "TypedDict"}
 
 
+class LazyModules(dict[str, ModuleInfo]):
+    """Parsed modules, plus support modules that are parsed only when a name is first looked up in them.
+
+    Files that declare no tool are only read to resolve names (constants, models, helpers); most of them are never
+    needed, and parsing is the largest cost of extraction. Iterating gives the modules parsed so far."""
+
+    def __init__(self, load: Callable[[str, str], None]) -> None:
+        super().__init__()
+        self.pending: dict[str, str] = {}  # key -> source text, not parsed yet
+        self._load = load
+
+    def _ensure(self, key: str) -> None:
+        text = self.pending.pop(key, None)
+        if text is not None:
+            self._load(key, text)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._ensure(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> ModuleInfo:
+        self._ensure(key)
+        return super().__getitem__(key)
+
+    def all_keys(self) -> list[str]:
+        return [*self.keys(), *self.pending]
+
+
 class Project:
     """All parsed modules of one server folder, with name resolution across imports."""
 
     def __init__(self, modules: dict[str, ModuleInfo]) -> None:
         self.modules = modules
         self.by_dotted: dict[str, str] = {}
-        for key, info in modules.items():
-            self.by_dotted.setdefault(info.dotted, key)
+        keys = modules.all_keys() if isinstance(modules, LazyModules) else list(modules)
+        for key in keys:
+            self.by_dotted.setdefault(dotted_name(key), key)
         self.schema_hook: Any = None  # set by the extractor: (ClassRef) -> schema dict
         self._constants: dict[tuple[str, str], Any] = {}
         self.steps = 0
@@ -242,7 +271,10 @@ class Project:
                 return ModuleRef(target) if target else UNRESOLVED
             target = self.module_for(source)
             if target is not None and target != module:
-                return self.lookup(attr, target, depth + 1)
+                value = self.lookup(attr, target, depth + 1)
+                if not isinstance(value, Unresolved):
+                    return value
+            # `from pkg.tools import document_tools`: a submodule the package __init__ does not itself import
             sub = self.module_for(f"{source}.{attr}" if source else attr)
             if sub is not None:
                 return ModuleRef(sub)
@@ -372,6 +404,8 @@ class Project:
             return UNRESOLVED
         if isinstance(node, ast.Call):
             return self._call(node, module, env, d)
+        if isinstance(node, ast.Await):  # `await handle_list_tools()`: the coroutine's result
+            return ev(node.value, module, env, d)
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp) and len(node.generators) == 1:
             return self._comprehension(node, module, env, d)
         if isinstance(node, ast.IfExp):
@@ -459,6 +493,8 @@ class Project:
             return CallValue("from_function", args, kwargs, node, module)
         if fname == "ToolAnnotations":
             return CallValue("annotations", args, kwargs, node, module)
+        if fname == "ListToolsResult":  # a list_tools result wrapper: its tools are what matters
+            return kwargs.get("tools", args[0] if args else UNRESOLVED)
         if fname in ("model_json_schema", "schema") and isinstance(func, ast.Attribute):
             target = self._evaluate(func.value, module, env, depth)
             if isinstance(target, ClassRef) and self.schema_hook is not None:
