@@ -42,6 +42,13 @@ def register(app: typer.Typer) -> None:
         live: Annotated[
             bool, typer.Option("--live", help="List tools from running servers when nothing else knows them.")
         ] = False,
+        offline: Annotated[
+            bool,
+            typer.Option(
+                "--offline",
+                help="Never download: npm/PyPI packages the catalog lacks are reported as unresolved.",
+            ),
+        ] = False,
         fmt: Annotated[str, typer.Option("--format", "-f", help="table | json | sarif | markdown.")] = "table",
         fail_on: Annotated[
             str,
@@ -69,10 +76,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Scan an MCP setup: every server's tools, classified, with a per-server summary and the combination risk.
 
+        Each server is looked up in the catalog (--db) first; a local folder is read statically; an npm/PyPI
+        package (also `npx pkg@ver` / `uvx pkg` config entries) is downloaded from your configured registry
+        into the crawler's cache and read statically, never run (--offline: not downloaded). The registries are
+        your npm / pip configuration's, or MCP_CATALOG_NPM_REGISTRY_URL / MCP_CATALOG_PYPI_INDEX_URL. --live
+        runs servers that nothing else could read.
+
         Exit codes: 0 ok, 1 --fail-on tripped, 2 bad input.
 
         Example: mcp-catalog scan ~/.cursor/mcp.json ./my-server --format sarif -o scan.sarif --fail-on high
         """
+        from publisher.scan.packages import package_fetcher
         from publisher.scan.report_markdown import render_markdown
         from publisher.scan.report_sarif import render_sarif
         from publisher.scan.report_table import render_table
@@ -101,10 +115,12 @@ def register(app: typer.Typer) -> None:
                 lister = default_live()
             except RuntimeError as exc:
                 raise UserError(str(exc)) from None
+        settings = settings_for(db)  # registries: MCP_CATALOG_NPM_REGISTRY_URL / _PYPI_INDEX_URL, else npm's / pip's
+        fetcher = None if offline else package_fetcher(settings)
         with ExitStack() as stack:
             session = None
             if db:
-                cat = stack.enter_context(catalog_for(settings_for(db)))
+                cat = stack.enter_context(catalog_for(settings))
                 session = stack.enter_context(cat.session())
             bar = stack.enter_context(Progress(console=console, transient=True, disable=not console.is_terminal))
             task = bar.add_task("scanning", total=len(subjects))
@@ -112,7 +128,15 @@ def register(app: typer.Typer) -> None:
             def step(n: int, total: int, name: str) -> None:
                 bar.update(task, completed=n - 1, description=f"scanning {name[:40]}")
 
-            report = run_scan(subjects, session=session, live=lister, options=options, problems=problems, progress=step)
+            report = run_scan(
+                subjects,
+                session=session,
+                live=lister,
+                options=options,
+                problems=problems,
+                progress=step,
+                fetch_package=fetcher,
+            )
         if fmt == "table":
             target_console = out if output is None else None
             if target_console is None:

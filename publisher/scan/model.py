@@ -16,6 +16,17 @@ def mismatch_text(item: dict[str, Any]) -> str:
     return str(item.get("message") or item)
 
 
+def version_of(origin: str | None) -> str | None:
+    """`package:npm:x@1.2.3` -> 1.2.3; `package:pypi:x==0.4` -> 0.4 (the scope's @ is not a separator)."""
+    if not origin:
+        return None
+    for sep in ("==", "@"):
+        head, found, version = origin.rpartition(sep)
+        if found and head and not head.endswith(":"):
+            return version or None
+    return None
+
+
 def risk_rank(risk: str | None) -> int:
     """-1 for unclassified, then Low=0 .. Critical=3."""
     try:
@@ -90,14 +101,20 @@ class ScanTool:
 @dataclass
 class ScanServer:
     subject: Subject
-    source: str  # catalog | static | live | tools-json | unresolved | disabled
+    source: str  # catalog | static | package | live | tools-json | unresolved | disabled
     tools: list[ScanTool] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     catalog_slug: str | None = None
+    origin: str | None = None  # a fetched package: the exact version read (package:npm:x@1.2.3)
 
     @property
     def name(self) -> str:
         return self.subject.name
+
+    def source_label(self) -> str:
+        """Where the tools came from, with the exact package version when one was downloaded."""
+        version = version_of(self.origin)
+        return f"{self.source} {version}" if version else self.source
 
     def counts(self) -> dict[str, int]:
         out = {r.value: 0 for r in RISK_ORDER}
@@ -121,6 +138,7 @@ class ScanServer:
             "target": s.label(),
             "source": self.source,
             "catalog_slug": self.catalog_slug,
+            "origin": self.origin,
             "summary": {"tools": len(self.tools), "max_risk": self.max_risk, "by_risk": self.counts()},
             "problems": self.problems,
             "tools": [t.to_json() for t in self.tools],

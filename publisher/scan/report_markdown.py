@@ -36,7 +36,7 @@ def render_markdown(report: ScanReport) -> str:
     for s in report.servers:
         c = s.counts()
         lines.append(
-            f"| {md(s.name)} | {md(s.subject.client or '-')} | {s.source} | {len(s.tools)} | "
+            f"| {md(s.name)} | {md(s.subject.client or '-')} | {md(s.source_label())} | {len(s.tools)} | "
             f"{c['Critical']} | {c['High']} | {c['Medium']} | {c['Low']} | {md('; '.join(s.problems))} |"
         )
     lines += ["", "## Tools", "", "| server | tool | category | risk | why | recommended policy |"]

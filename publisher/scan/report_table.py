@@ -38,7 +38,7 @@ def render_table(report: ScanReport, console: Console) -> None:
         summary.add_row(
             Text(server.name),
             Text(server.subject.client or "-"),
-            Text(server.source),
+            Text(server.source_label()),
             str(len(server.tools)),
             *(str(c[k]) for k in ("Critical", "High", "Medium", "Low")),
         )

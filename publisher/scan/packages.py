@@ -1,0 +1,107 @@
+"""Scanning a published npm / PyPI package that the catalog does not know: fetch, then extract statically.
+
+The download goes through the crawler's own code (crawler.crawl.artifacts with crawler.http.PoliteClient):
+the same disk cache (a second scan of the same version costs no download), the same per-host politeness and
+retries, and the registry from the user's npm / pip configuration (crawler.registries). Nothing fetched is
+ever run: the archive is read by the static extractors only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from catalog.config import Settings
+from catalog.records import ExtractionResult, ToolRecord
+from publisher.scan.model import Subject, version_of
+
+FetchedLister = Callable[[Subject], "FetchedPackage"]
+
+
+@dataclass
+class FetchedPackage:
+    """What one package fetch gave: its tools (tools/list wire dicts with file/line) and what went wrong."""
+
+    origin: str | None  # package:npm:name@1.2.3 / package:pypi:name==1.2.3: exactly what was read
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    from_cache: bool = False
+
+
+def wire(record: ToolRecord) -> dict[str, Any]:
+    """A tools/list entry, plus the source location when the tool was found statically."""
+    out = record.to_mcp()
+    if record.file:
+        out["file"], out["line"] = record.file, record.line
+    return out
+
+
+def tools_of(result: ExtractionResult) -> list[dict[str, Any]]:
+    """One wire dict per tool name (the first definition wins, as in a live tools/list), with its location."""
+    seen: dict[str, dict[str, Any]] = {}
+    for record in result.tools:
+        seen.setdefault(record.name, wire(record))
+    return list(seen.values())
+
+
+async def _fetch_one(
+    subject: Subject,
+    settings: Settings,
+    transport: httpx.AsyncBaseTransport | None,
+    extractor: Callable[[Any], ExtractionResult] | None,
+) -> FetchedPackage:
+    from crawler.archive import ArchiveError
+    from crawler.crawl.artifacts import Artifact, ArtifactError, fetch_npm, fetch_pypi
+    from crawler.crawl.extracting import default_extractor, run_extractor
+    from crawler.http import HttpError, PoliteClient
+    from crawler.registries import RegistryNotConfigured, RegistryUrls
+
+    label = subject.label()
+    registries = RegistryUrls(settings.npm_registry_url, settings.pypi_index_url)
+    try:
+        async with PoliteClient(settings, transport=transport) as http:
+            if subject.kind == "npm":
+                got = await fetch_npm(http, settings, registries.npm(), subject.package or "", subject.version, None)
+            else:
+                got = await fetch_pypi(http, settings, registries.pypi(), subject.package or "", subject.version, None)
+    except (HttpError, ArtifactError, RegistryNotConfigured) as exc:
+        return FetchedPackage(None, problems=[f"{label}: could not fetch the package: {exc}"])
+    except (httpx.HTTPError, OSError) as exc:
+        return FetchedPackage(None, problems=[f"{label}: could not fetch the package: {type(exc).__name__}: {exc}"])
+    if not isinstance(got, Artifact):  # only when a current origin is given, which a scan never does
+        return FetchedPackage(got.origin, problems=[f"{label}: nothing downloaded"])
+    try:
+        result = run_extractor(extractor or default_extractor, got.path, got.suffix)
+    except (ArchiveError, OSError, ValueError) as exc:
+        return FetchedPackage(got.origin, problems=[f"{label}: unreadable package archive: {exc}"])
+    problems = [f"{label}: {p.path}: {p.reason}" for p in result.problems]
+    tools = tools_of(result)
+    if not tools:
+        problems.append(
+            f"{label} ({version_of(got.origin) or 'latest'}): no tool definitions found by static extraction"
+        )
+    return FetchedPackage(got.origin, tools, problems, got.from_cache)
+
+
+def package_fetcher(
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    extractor: Callable[[Any], ExtractionResult] | None = None,
+) -> FetchedLister:
+    """A lister for npm/pypi subjects: downloads the named (or latest) version and extracts its tools.
+
+    `transport` is for tests (httpx.MockTransport) and `extractor` for a stand-in extractor; by default the
+    crawler's extractor reads the source, then any declared tools.json / MCPB manifest.
+    """
+
+    def fetch(subject: Subject) -> FetchedPackage:
+        if subject.kind not in ("npm", "pypi") or not subject.package:
+            return FetchedPackage(None, problems=[f"{subject.label()}: not an npm or PyPI package"])
+        return asyncio.run(_fetch_one(subject, settings, transport, extractor))
+
+    return fetch
