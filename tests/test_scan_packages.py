@@ -216,3 +216,19 @@ def test_cli_fetches_with_the_configured_registry_and_offline_does_not(
     before = len(srv.world.requests())
     offline = json.loads(runner.invoke(app, ["scan", config, "--offline", "--format", "json"]).stdout)
     assert offline["summary"]["unresolved"] == ["weather", "notes"] and len(srv.world.requests()) == before
+
+
+def test_problem_lines_say_which_version_and_never_name_the_cache_file(
+    registry: tuple[FixtureServer, Settings],
+) -> None:
+    from publisher.scan.packages import _problem
+
+    _, settings = registry
+    (server,) = scan(["npm:plain-lib"], settings).servers
+    assert server.problems[-1].startswith("npm:plain-lib (latest: 1.0.0): no tool definitions found")
+    assert "--live" in server.problems[-1]
+    cached = Path("/cache/http/ab12cd.body")
+    assert _problem("npm:x@1", "ab12cd", "extraction overran its budget", cached) == (
+        "npm:x@1: extraction overran its budget"
+    )
+    assert _problem("npm:x@1", "src/index.ts", "syntax error", cached) == "npm:x@1: src/index.ts: syntax error"

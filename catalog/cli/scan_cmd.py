@@ -144,6 +144,10 @@ def register(app: typer.Typer) -> None:
 
                 with output.open("w", encoding="utf-8") as fh:  # type: ignore[union-attr]
                     render_table(report, Console(file=fh, width=160, soft_wrap=True))
+            elif not target_console.is_terminal:  # piped: lines are not cut by a terminal, so use room
+                from rich.console import Console
+
+                render_table(report, Console(width=max(target_console.width, 160), soft_wrap=True))
             else:
                 render_table(report, target_console)
         else:

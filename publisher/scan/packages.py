@@ -78,13 +78,22 @@ async def _fetch_one(
         result = run_extractor(extractor or default_extractor, got.path, got.suffix)
     except (ArchiveError, OSError, ValueError) as exc:
         return FetchedPackage(got.origin, problems=[f"{label}: unreadable package archive: {exc}"])
-    problems = [f"{label}: {p.path}: {p.reason}" for p in result.problems]
+    read = label if subject.version else f"{label} (latest: {version_of(got.origin) or '?'})"
+    problems = [_problem(read, p.path, p.reason, got.path) for p in result.problems]
     tools = tools_of(result)
     if not tools:
         problems.append(
-            f"{label} ({version_of(got.origin) or 'latest'}): no tool definitions found by static extraction"
+            f"{read}: no tool definitions found by static extraction "
+            "(tools built at run time or a bundled build): --live lists them by running the server"
         )
     return FetchedPackage(got.origin, tools, problems, got.from_cache)
+
+
+def _problem(label: str, where: str, reason: str, artifact: Any) -> str:
+    """An extraction problem; the whole-archive ones name the cached download, which means nothing to a user."""
+    names = {artifact.name, artifact.stem, "artifact", "package"} if artifact is not None else set()
+    inside = where and where.split("/")[0].split(".")[0] not in names and where not in names
+    return f"{label}: {where}: {reason}" if inside else f"{label}: {reason}"
 
 
 def package_fetcher(

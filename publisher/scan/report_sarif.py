@@ -214,7 +214,7 @@ def build_sarif(report: ScanReport) -> dict[str, Any]:
                 _result(
                     "MCP-TRIFECTA",
                     "error",
-                    f"{agent.agent}: {agent.summary()}",
+                    f"{agent.agent}: {agent.summary()}. Fix: {agent.advice()}.",
                     [loc],
                     agent.agent,
                     {"servers": servers},
