@@ -232,3 +232,5 @@ def test_problem_lines_say_which_version_and_never_name_the_cache_file(
         "npm:x@1: extraction overran its budget"
     )
     assert _problem("npm:x@1", "src/index.ts", "syntax error", cached) == "npm:x@1: src/index.ts: syntax error"
+    assert _problem("npm:x@1", "package/dist/a.js", "minified", cached) == "npm:x@1: dist/a.js: minified"
+    assert _problem("npm:x@1", "ab12cd/dist/a.js", "minified", cached) == "npm:x@1: dist/a.js: minified"

@@ -18,14 +18,14 @@ EXFILTRATION = (Capability.SENDS_COMMUNICATION, Capability.NETWORK_EGRESS, Capab
 
 
 def _legs(servers: Iterable[ScanServer], caps: tuple[Capability, ...], prefer: str | None = None) -> list[Leg]:
-    """Every tool that is this leg, the clearest example first: the strongest capability (listed first in
-    `caps`), then a tool of the `prefer`red category (reading private data is a Read), then the riskiest."""
+    """Every tool that is this leg, the clearest example first: a tool of the `prefer`red category (reading
+    private data is a Read), then the strongest capability (listed first in `caps`), then the riskiest."""
     ranked = []
     for server in servers:
         for tool in server.tools:
             hit = next((c for c in caps if c.value in tool.capabilities), None)
             if hit is not None:
-                key = (caps.index(hit), tool.category != prefer, -risk_rank(tool.risk), server.name, tool.name)
+                key = (tool.category != prefer, caps.index(hit), -risk_rank(tool.risk), server.name, tool.name)
                 ranked.append((key, Leg(server.name, tool.name, hit.value)))
     return [leg for _key, leg in sorted(ranked, key=lambda pair: pair[0])]
 

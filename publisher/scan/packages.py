@@ -91,8 +91,10 @@ async def _fetch_one(
 
 def _problem(label: str, where: str, reason: str, artifact: Any) -> str:
     """An extraction problem; the whole-archive ones name the cached download, which means nothing to a user."""
-    names = {artifact.name, artifact.stem, "artifact", "package"} if artifact is not None else set()
-    inside = where and where.split("/")[0].split(".")[0] not in names and where not in names
+    names = {artifact.name, artifact.stem} if artifact is not None else set()
+    for top in ("package", *names):  # npm tarballs keep everything under package/; some extractors name the file
+        where = where.removeprefix(f"{top}/")
+    inside = bool(where) and ("/" in where or where not in names)
     return f"{label}: {where}: {reason}" if inside else f"{label}: {reason}"
 
 

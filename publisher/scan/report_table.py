@@ -57,7 +57,9 @@ def _tools_table(rows: list[tuple[ScanServer, ScanTool]], width: int) -> tuple[T
 def _servers_table(report: ScanReport) -> Table:
     table = Table(title="Servers")
     for col in ("server", "client", "source", "tools", *COUNTS):
-        table.add_column(col, no_wrap=col != "server", overflow="fold", justify="right" if col in COUNTS else "left")
+        table.add_column(
+            col, no_wrap=col != "server", overflow="fold", justify="right" if col in (*COUNTS, "tools") else "left"
+        )
     for server in report.servers_by_risk():
         c = server.counts()
         table.add_row(
