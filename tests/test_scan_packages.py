@@ -234,3 +234,29 @@ def test_problem_lines_say_which_version_and_never_name_the_cache_file(
     assert _problem("npm:x@1", "src/index.ts", "syntax error", cached) == "npm:x@1: src/index.ts: syntax error"
     assert _problem("npm:x@1", "package/dist/a.js", "minified", cached) == "npm:x@1: dist/a.js: minified"
     assert _problem("npm:x@1", "ab12cd/dist/a.js", "minified", cached) == "npm:x@1: dist/a.js: minified"
+
+
+def test_a_catalog_server_without_tools_is_read_from_its_package(
+    registry: tuple[FixtureServer, Settings], catalog: Any
+) -> None:
+    """The crawl found nothing (extraction timed out, say): the scan must not show it as a harmless empty
+    server, but fetch and read the package itself."""
+    from crawler.store import upsert_server
+
+    _, settings = registry
+    with catalog.session() as session:
+        upsert_server(
+            session,
+            name="weather",
+            source="npm",
+            external_id="@acme/weather-mcp",
+            packages=[{"registry_type": "npm", "identifier": "@acme/weather-mcp", "version": "1.0.0"}],
+        )
+        session.commit()
+        subjects = subjects_for_args(["npm:@acme/weather-mcp@1.0.0"])
+        report = run_scan(subjects, session=session, classify=classify, fetch_package=package_fetcher(settings))
+        offline = run_scan(subjects, session=session, classify=classify)
+    (server,) = report.servers
+    assert server.source == "package" and len(server.tools) == 2
+    assert "in the catalog as" in server.problems[0] and "without tools" in server.problems[0]
+    assert offline.servers[0].source == "unresolved" and "without tools" in offline.servers[0].problems[0]

@@ -168,7 +168,7 @@ def build_sarif(report: ScanReport) -> dict[str, Any]:
                     _result(
                         f"MCP-RISK-{tool.risk.upper()}",
                         LEVEL[tool.risk],
-                        f"{server.name}/{tool.name}: {tool.category}, {tool.risk} risk ({tool.why}). "
+                        f"{server.name}/{tool.name}: {tool.category}, {tool.risk} risk ({tool.why.rstrip('.')}). "
                         f"Recommended policy: {tool.decision_reason}.",
                         [_location(server, tool)],
                         key,

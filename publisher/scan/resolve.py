@@ -183,17 +183,24 @@ def resolve_subject(
     `fetch_package`; None means offline), then live introspection (only when `live` is given)."""
     if subject.kind == "tools-json" and subject.path:
         return _tools_file(Path(subject.path))
+    notes: list[str] = []  # kept on every outcome; `problems` only explain a failure to resolve
     if index is not None:
         server = index.find(subject)
         if server is not None:
-            return index.tools(server)
-    problems: list[str] = []
+            known = index.tools(server)
+            if known.tools:
+                return known
+            # The crawl found no tool (extraction failed or timed out, or tools are built at run time): an
+            # empty server must not read as a harmless one, so go on to read the source or run it.
+            notes.append(f"in the catalog as {server.slug} but without tools; reading it here instead")
+    problems: list[str] = list(notes)
     source_dir = source_for(Path(subject.path)) if subject.kind == "local" and subject.path else None
     source_dir = source_dir or _local_script_dir(subject.command)
     if source_dir is not None:
         if source_dir.exists():
             found = _extract(source_dir, extractor)
             if found.source != "unresolved":
+                found.problems = problems + found.problems
                 return found
             problems += found.problems
         else:
@@ -201,7 +208,7 @@ def resolve_subject(
     elif fetch_package is not None and subject.kind in ("npm", "pypi") and subject.package:
         fetched = fetch_package(subject)
         if fetched.tools:
-            return Resolved("package", fetched.tools, problems=fetched.problems, origin=fetched.origin)
+            return Resolved("package", fetched.tools, problems=problems + fetched.problems, origin=fetched.origin)
         problems += fetched.problems
     else:
         problems.append(_not_static(subject))
@@ -211,7 +218,7 @@ def resolve_subject(
         records = live(subject)
     except Exception as exc:  # a live server can fail in any way: report it on this server only
         return Resolved("unresolved", problems=problems + [f"live introspection failed: {exc}"])
-    return Resolved("live", [wire(r) for r in records])
+    return Resolved("live", [wire(r) for r in records], problems=notes)
 
 
 def default_live(timeout: float = 30.0) -> LiveLister:
