@@ -225,7 +225,7 @@ def test_problem_lines_say_which_version_and_never_name_the_cache_file(
 
     _, settings = registry
     (server,) = scan(["npm:plain-lib"], settings).servers
-    assert server.problems[-1].startswith("npm:plain-lib (latest: 1.0.0): no tool definitions found")
+    assert server.problems[-1].startswith("npm:plain-lib (read 1.0.0): no tool definitions found")
     assert "--live" in server.problems[-1]
     cached = Path("/cache/http/ab12cd.body")
     assert _problem("npm:x@1", "ab12cd", "extraction overran its budget", cached) == (
@@ -260,3 +260,36 @@ def test_a_catalog_server_without_tools_is_read_from_its_package(
     assert server.source == "package" and len(server.tools) == 2
     assert "in the catalog as" in server.problems[0] and "without tools" in server.problems[0]
     assert offline.servers[0].source == "unresolved" and "without tools" in offline.servers[0].problems[0]
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "origin"),
+    [
+        ("npx", ["-y", "@acme/weather-mcp@latest"], "package:npm:@acme/weather-mcp@1.1.0"),
+        ("npx", ["-y", "@acme/weather-mcp@^1.0.0"], "package:npm:@acme/weather-mcp@1.1.0"),
+        ("npx", ["-y", "@acme/weather-mcp@~1.0.0"], "package:npm:@acme/weather-mcp@1.0.0"),
+        ("npx", ["-y", "@acme/weather-mcp@1.0.x"], "package:npm:@acme/weather-mcp@1.0.0"),
+        ("uvx", ["notes-mcp@latest"], "package:pypi:notes-mcp==0.2.0"),
+        ("uvx", ["notes-mcp>=0.1,<1"], "package:pypi:notes-mcp==0.2.0"),
+        ("uvx", ["--from", "notes-mcp~=0.2.0", "notes"], "package:pypi:notes-mcp==0.2.0"),
+    ],
+)
+def test_tags_and_ranges_read_the_version_the_launcher_would_run(
+    registry: tuple[FixtureServer, Settings], tmp_path: Path, command: str, args: list[str], origin: str
+) -> None:
+    _, settings = registry
+    config = tmp_path / ".cursor" / "mcp.json"
+    config.parent.mkdir()
+    config.write_text(json.dumps({"mcpServers": {"s": {"command": command, "args": args}}}))
+    (server,) = scan([str(config)], settings).servers
+    assert server.origin == origin, server.problems
+    assert server.tools
+
+
+def test_a_range_nothing_matches_is_a_clear_problem(registry: tuple[FixtureServer, Settings], tmp_path: Path) -> None:
+    _, settings = registry
+    config = tmp_path / "mcp.json"
+    config.write_text(json.dumps({"mcpServers": {"w": {"command": "npx", "args": ["-y", "@acme/weather-mcp@^2"]}}}))
+    (server,) = scan([str(config)], settings).servers
+    assert server.source == "unresolved"
+    assert "no published version matches '^2'" in server.problems[0]

@@ -18,6 +18,7 @@ import httpx
 from catalog.config import Settings
 from catalog.records import ExtractionResult, ToolRecord
 from publisher.scan.model import Subject, version_of
+from publisher.scan.versions import best_match, kind_of
 
 FetchedLister = Callable[[Subject], "FetchedPackage"]
 
@@ -64,10 +65,15 @@ async def _fetch_one(
     registries = RegistryUrls(settings.npm_registry_url, settings.pypi_index_url)
     try:
         async with PoliteClient(settings, transport=transport) as http:
+            name = subject.package or ""
             if subject.kind == "npm":
-                got = await fetch_npm(http, settings, registries.npm(), subject.package or "", subject.version, None)
+                base = registries.npm()
+                version = await _npm_version(http, base, name, subject.version)
+                got = await fetch_npm(http, settings, base, name, version, None)
             else:
-                got = await fetch_pypi(http, settings, registries.pypi(), subject.package or "", subject.version, None)
+                base = registries.pypi()
+                version = await _pypi_version(http, base, name, subject.version)
+                got = await fetch_pypi(http, settings, base, name, version, None)
     except (HttpError, ArtifactError, RegistryNotConfigured) as exc:
         return FetchedPackage(None, problems=[f"{label}: could not fetch the package: {exc}"])
     except (httpx.HTTPError, OSError) as exc:
@@ -78,7 +84,8 @@ async def _fetch_one(
         result = run_extractor(extractor or default_extractor, got.path, got.suffix)
     except (ArchiveError, OSError, ValueError) as exc:
         return FetchedPackage(got.origin, problems=[f"{label}: unreadable package archive: {exc}"])
-    read = label if subject.version else f"{label} (latest: {version_of(got.origin) or '?'})"
+    exact = kind_of(subject.kind, subject.version) == "exact"
+    read = label if exact else f"{label} (read {version_of(got.origin) or '?'})"
     problems = [_problem(read, p.path, p.reason, got.path) for p in result.problems]
     tools = tools_of(result)
     if not tools:
@@ -87,6 +94,45 @@ async def _fetch_one(
             "(tools built at run time or a bundled build): --live lists them by running the server"
         )
     return FetchedPackage(got.origin, tools, problems, got.from_cache)
+
+
+async def _npm_version(http: Any, base: str, name: str, spec: str | None) -> str | None:
+    """The exact version npx would run for `name@spec` (None: the latest)."""
+    from urllib.parse import quote
+
+    from crawler.crawl.artifacts import NPM_ABBREVIATED, ArtifactError
+
+    kind = kind_of("npm", spec)
+    if kind in ("exact", "latest"):
+        return None if kind == "latest" else spec
+    meta = await http.fetch(f"{base}/{quote(name, safe='@')}", headers={"Accept": NPM_ABBREVIATED})
+    raw = meta.json()
+    data = raw if isinstance(raw, dict) else {}
+    if kind == "tag":
+        found = (data.get("dist-tags") or {}).get(spec)
+    else:
+        found = best_match("npm", spec or "", (data.get("versions") or {}).keys())
+    if not found:
+        raise ArtifactError(f"npm package {name}: no published version matches {spec!r}")
+    return str(found)
+
+
+async def _pypi_version(http: Any, base: str, name: str, spec: str | None) -> str | None:
+    """The exact version uvx would run for `name<spec>` (None: the latest)."""
+    from crawler.crawl.artifacts import ArtifactError, parse_simple_page
+    from crawler.merge import normalise_package_id
+    from crawler.sources.pypi import SIMPLE_ACCEPT
+
+    kind = kind_of("pypi", spec)
+    if kind in ("exact", "latest"):
+        return None if kind == "latest" else spec
+    norm = normalise_package_id("pypi", name).split(":", 1)[1]
+    page = await http.fetch(f"{base}/{norm}/", headers={"Accept": SIMPLE_ACCEPT})
+    files = parse_simple_page(page.content(), page.headers.get("content-type", ""), page.url, name)
+    found = best_match("pypi", spec or "", {f.version for f in files if not f.yanked})
+    if not found:
+        raise ArtifactError(f"PyPI package {name}: no published version matches {spec!r}")
+    return found
 
 
 def _problem(label: str, where: str, reason: str, artifact: Any) -> str:
