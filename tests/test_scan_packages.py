@@ -293,3 +293,13 @@ def test_a_range_nothing_matches_is_a_clear_problem(registry: tuple[FixtureServe
     (server,) = scan([str(config)], settings).servers
     assert server.source == "unresolved"
     assert "no published version matches '^2'" in server.problems[0]
+
+
+def test_bench_scan_runs_offline_and_reports_throughput() -> None:
+    result = CliRunner().invoke(app, ["bench", "scan", "-n", "3", "--packages", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["reports"]["servers"] == 3 and doc["reports"]["check_policies"]["invalid"] == 0
+    packages = doc["packages"]
+    assert packages["cold"]["tools"] == packages["warm"]["tools"] == packages["tools"] > 0
+    assert packages["cold"]["registry_requests"] == 2 and packages["warm"]["registry_requests"] == 0  # cached

@@ -7,6 +7,7 @@ option value, nothing to scan).
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -15,7 +16,18 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from catalog.cli.common import EXIT_FAILED, UserError, catalog_for, console, friendly_errors, out, settings_for
+from catalog.cli.common import (
+    EXIT_FAILED,
+    JsonOption,
+    UserError,
+    bench_app,
+    catalog_for,
+    console,
+    friendly_errors,
+    out,
+    print_json,
+    settings_for,
+)
 from catalog.cli.policy_cmd import (
     AllowHostOption,
     InterceptApprovalOption,
@@ -29,6 +41,31 @@ FORMATS = ("table", "json", "sarif", "markdown")
 
 
 def register(app: typer.Typer) -> None:
+    @bench_app.command("scan")
+    @friendly_errors
+    def bench(
+        servers: Annotated[int, typer.Option("--servers", "-n", help="Synthetic servers in one scanned setup.")] = 200,
+        packages: Annotated[
+            int, typer.Option("--packages", help="Synthetic npm packages fetched from a local registry (0: skip).")
+        ] = 50,
+        json_out: JsonOption = False,
+    ) -> None:
+        """Throughput of scan: classify and render every format, write and validate policies; fetch packages
+        from a registry on 127.0.0.1, cold and from the cache.
+
+        Example: mcp-catalog bench scan -n 200 --packages 50 --json
+        """
+        from publisher.scan.bench import bench_scan
+
+        if servers < 1 or packages < 0:
+            raise UserError("--servers must be at least 1 and --packages at least 0")
+        with console.status("benchmarking scan", spinner="dots"):
+            result = bench_scan(servers, packages)
+        if json_out:
+            print_json(result)
+        else:
+            console.print(json.dumps(result, indent=2), highlight=False)
+
     @app.command("scan")
     @friendly_errors
     def scan(
@@ -151,8 +188,6 @@ def register(app: typer.Typer) -> None:
             else:
                 render_table(report, target_console)
         else:
-            import json
-
             text = {
                 "json": lambda: json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n",
                 "sarif": lambda: render_sarif(report),
