@@ -7,16 +7,29 @@ and the same tool classified in the catalog always get the same answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from catalog.config import Settings
 from catalog.models import Classification, Run, Server, Tool, ToolChange, utcnow
-from classifier.engine import classify_features, features_for
+from classifier.engine import classify_features, features_for, paused_gc
 
 CLASSIFIER_VERSION = "rules+model-1"
+RESULT_COLUMNS = (
+    "category",
+    "risk",
+    "capabilities",
+    "confidence",
+    "evidence",
+    "rationale",
+    "inferred_hints",
+    "hint_mismatches",
+    "integrity",
+)
 BATCH = 2000
 
 
@@ -39,6 +52,36 @@ def _integrity(
     )
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")
+
+
+def _strings(value: Any, depth: int = 0) -> Iterator[str]:
+    """Every string inside a JSON value (schema descriptions, enums, titles), a few levels deep."""
+    if isinstance(value, str):
+        yield value
+    elif depth < 6 and isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _strings(v, depth + 1)
+    elif depth < 6 and isinstance(value, list):
+        for v in value[:200]:
+            yield from _strings(v, depth + 1)
+
+
+def _mentioned(tool: Mapping[str, Any], known_lower: frozenset[str]) -> set[str]:
+    """The catalog's tool names this tool's text mentions.
+
+    Handing integrity only these (not the whole catalog's names) keeps shadowing checks linear: the check
+    looks up the words of one description, so names that never occur in it cannot matter.
+    """
+    if not known_lower:
+        return set()
+    words: set[str] = set()
+    for text in _strings({k: tool.get(k) for k in ("title", "description", "inputSchema", "input_schema")}):
+        words.update(w.lower() for w in _IDENTIFIER.findall(text[:20_000]))
+    return words & known_lower
+
+
 def classify_tools(
     tools: list[dict],
     *,
@@ -52,8 +95,19 @@ def classify_tools(
     siblings (for shadowing checks and context words). ``previous_descriptions`` (same order as ``tools``)
     enables the changed-since-last-crawl integrity finding.
     """
+    with paused_gc():
+        return _classify_tools(tools, server_context, previous_descriptions, known_tool_names)
+
+
+def _classify_tools(
+    tools: list[dict],
+    server_context: dict[str, dict] | None,
+    previous_descriptions: Sequence[str | None] | None,
+    known_tool_names: Collection[str],
+) -> list[dict]:
     features = features_for(tools, server_context)
     results = classify_features(features)
+    known_lower = frozenset(n.lower() for n in known_tool_names if "_" in n or "-" in n)
     for i, (tool, result) in enumerate(zip(tools, results, strict=True)):
         if not isinstance(tool, Mapping):
             result["integrity"] = []
@@ -63,18 +117,18 @@ def classify_tools(
         if server_context and isinstance(server, str) and server in server_context:
             siblings = server_context[server].get("tool_names") or ()
         previous = previous_descriptions[i] if previous_descriptions else None
-        result["integrity"] = _integrity(tool, siblings, known_tool_names, previous)
+        result["integrity"] = _integrity(tool, siblings, _mentioned(tool, known_lower), previous)
     return results
 
 
-def _tool_dict(tool: Tool, server: Server) -> dict[str, Any]:
+def _tool_dict(tool: Tool, server_slug: str) -> dict[str, Any]:
     return {
         "name": tool.name,
         "title": tool.title,
         "description": tool.description or "",
         "inputSchema": tool.input_schema,
         "annotations": tool.annotations or {},
-        "server": server.slug,
+        "server": server_slug,
     }
 
 
@@ -100,6 +154,7 @@ def classify_catalog(
     *,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    batch_size: int = BATCH,
 ) -> dict:
     """The classify stage: a Classification for every present tool lacking one for this version and fingerprint.
 
@@ -110,29 +165,47 @@ def classify_catalog(
     run = Run(stage="classify", settings={"classifier_version": CLASSIFIER_VERSION, "force": force})
     session.add(run)
     session.commit()
-    existing = {
-        c.tool_id: c
-        for c in session.exec(
-            select(Classification).where(Classification.classifier_version == CLASSIFIER_VERSION)
+    # Only narrow columns for the whole catalog; full rows are loaded one batch at a time.
+    done_fingerprints = dict(
+        session.exec(
+            select(Classification.tool_id, Classification.tool_fingerprint).where(
+                Classification.classifier_version == CLASSIFIER_VERSION
+            )
         ).all()
+    )
+    servers = {
+        sid: (slug, description or "")
+        for sid, slug, description in session.exec(select(Server.id, Server.slug, Server.description)).all()
     }
-    servers = {s.id: s for s in session.exec(select(Server)).all()}
-    present = session.exec(select(Tool).where(Tool.present).order_by(Tool.server_id, Tool.id)).all()  # type: ignore[arg-type]
+    present = session.exec(
+        select(Tool.id, Tool.server_id, Tool.name, Tool.fingerprint)
+        .where(Tool.present)
+        .order_by(Tool.server_id, Tool.id)  # type: ignore[arg-type]
+    ).all()
     siblings: dict[int, list[str]] = {}
-    for tool in present:
-        siblings.setdefault(tool.server_id, []).append(tool.name)
-    todo = [t for t in present if force or t.id not in existing or existing[t.id].tool_fingerprint != t.fingerprint]
+    for _, server_id, name, _ in present:
+        siblings.setdefault(server_id, []).append(name)
+    todo_ids = [tid for tid, _, _, fp in present if force or done_fingerprints.get(tid) != fp]
     known = {name for names in siblings.values() for name in names}
     counts = {"Financial": 0, "Destructive": 0, "Execute": 0, "Write": 0, "Read": 0}
     risks = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
     flagged = mismatched = 0
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
+    for start in range(0, len(todo_ids), batch_size):
+        ids = todo_ids[start : start + batch_size]
+        batch = list(session.exec(select(Tool).where(Tool.id.in_(ids)).order_by(Tool.id)).all())  # type: ignore[union-attr]
+        existing = dict(
+            session.exec(
+                select(Classification.tool_id, Classification.id).where(
+                    Classification.classifier_version == CLASSIFIER_VERSION,
+                    Classification.tool_id.in_(ids),  # type: ignore[attr-defined]
+                )
+            ).all()
+        )
         previous = _previous_descriptions(session, [t.id for t in batch if t.id is not None])
-        dicts = [_tool_dict(t, servers[t.server_id]) for t in batch]
+        dicts = [_tool_dict(t, servers[t.server_id][0]) for t in batch]
         context = {
-            servers[t.server_id].slug: {
-                "description": servers[t.server_id].description or "",
+            servers[t.server_id][0]: {
+                "description": servers[t.server_id][1],
                 "tool_names": siblings.get(t.server_id, []),
             }
             for t in batch
@@ -143,33 +216,37 @@ def classify_catalog(
             previous_descriptions=[previous.get(t.id) for t in batch if t.id is not None],
             known_tool_names=known,
         )
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        now = utcnow()
         for tool, result in zip(batch, results, strict=True):
-            assert tool.id is not None
-            row = existing.get(tool.id) or Classification(tool_id=tool.id, classifier_version=CLASSIFIER_VERSION)
-            row.tool_fingerprint = tool.fingerprint
-            row.category = result["category"]
-            row.risk = result["risk"]
-            row.capabilities = result["capabilities"]
-            row.confidence = result["confidence"]
-            row.evidence = result["evidence"]
-            row.rationale = result["rationale"]
-            row.inferred_hints = result["inferred_hints"]
-            row.hint_mismatches = result["hint_mismatches"]
-            row.integrity = result["integrity"]
-            row.created_at = utcnow()
-            session.add(row)
-            counts[row.category] += 1
-            risks[row.risk] += 1
-            flagged += bool(row.integrity)
-            mismatched += bool(row.hint_mismatches)
+            row = {
+                "tool_fingerprint": tool.fingerprint,
+                "created_at": now,
+                **{key: result[key] for key in RESULT_COLUMNS},
+            }
+            if tool.id in existing:
+                updates.append({"id": existing[tool.id], **row})
+            else:
+                inserts.append({"tool_id": tool.id, "classifier_version": CLASSIFIER_VERSION, **row})
+            counts[result["category"]] += 1
+            risks[result["risk"]] += 1
+            flagged += bool(result["integrity"])
+            mismatched += bool(result["hint_mismatches"])
+        # Bulk statements: building thousands of ORM objects costs more than classifying them.
+        if inserts:
+            session.execute(insert(Classification), inserts)
+        if updates:
+            session.execute(update(Classification), updates)
         session.commit()
+        session.expunge_all()  # keep memory flat across a million-tool catalog
         if progress:
-            progress(min(start + BATCH, len(todo)), len(todo))
+            progress(min(start + batch_size, len(todo_ids)), len(todo_ids))
     summary = {
         "classifier_version": CLASSIFIER_VERSION,
         "present_tools": len(present),
-        "classified": len(todo),
-        "unchanged": len(present) - len(todo),
+        "classified": len(todo_ids),
+        "unchanged": len(present) - len(todo_ids),
         "by_category": counts,
         "by_risk": risks,
         "integrity_flagged": flagged,

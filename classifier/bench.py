@@ -43,10 +43,11 @@ def run_benchmark(n: int = 50_000, seed: int = 1, integrity: bool = True, tools:
         for i in range(0, len(tools), BATCH):
             classify_tools(tools[i : i + BATCH])
     else:
-        from classifier.engine import classify_features, features_for
+        from classifier.engine import classify_features, features_for, paused_gc
 
         for i in range(0, len(tools), BATCH):
-            classify_features(features_for(tools[i : i + BATCH], None))
+            with paused_gc():
+                classify_features(features_for(tools[i : i + BATCH], None))
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
     return {

@@ -31,7 +31,7 @@ class CategoryModel:
     coef: np.ndarray  # (n_features, n_classes)
     intercept: np.ndarray  # (n_classes,)
     temperature: float
-    rule_accuracy: dict[str, float]  # measured on held-out folds: how often each decision path is right
+    rule_accuracy: dict[str, float]  # per rule id: how often its decisions were right on the training examples
     meta: dict
 
     @classmethod

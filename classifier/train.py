@@ -9,7 +9,6 @@ written as JSON coefficients (``classifier/data/model.json``), deterministic for
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 from pathlib import Path
@@ -24,7 +23,7 @@ from classifier.engine import CATEGORIES
 from classifier.features import extract_features, model_tokens
 from classifier.model import MODEL_PATH, CategoryModel
 from classifier.rules import run_rules
-from classifier.training import TRAINING_PATH, load_training
+from classifier.training import load_training, training_digest
 
 MODEL_VERSION = "1"
 C = 8.0
@@ -47,7 +46,26 @@ def _fit_temperature(scores: np.ndarray, labels: np.ndarray) -> float:
     return best_t
 
 
-def train(training_path: Path = TRAINING_PATH, out_path: Path = MODEL_PATH) -> dict:
+def _rule_accuracy(features: list, gold: list[str]) -> dict[str, float]:
+    """How often each rule's category decisions are right on the labelled examples (Laplace-smoothed).
+
+    Rules are not fitted to these examples, so this is an honest estimate of each rule's precision; it
+    becomes the confidence of the decisions that rule makes.
+    """
+    counts: dict[str, list[int]] = {}
+    for f, label in zip(features, gold, strict=True):
+        strong = [s for s in run_rules(f) if s.strong and s.supports in CATEGORIES]
+        if not strong:
+            continue
+        category = pick_category(s.supports for s in strong).value
+        for rule in {s.rule for s in strong if s.supports == category}:
+            right_total = counts.setdefault(rule, [0, 0])
+            right_total[0] += category == label
+            right_total[1] += 1
+    return {rule: round((right + 1) / (total + 2), 3) for rule, (right, total) in sorted(counts.items())}
+
+
+def train(training_path: Path | None = None, out_path: Path = MODEL_PATH) -> dict:
     """Train, calibrate, write the model JSON; return a summary."""
     version, examples = load_training(training_path)
     features = [extract_features(e.tool) for e in examples]
@@ -71,23 +89,10 @@ def train(training_path: Path = TRAINING_PATH, out_path: Path = MODEL_PATH) -> d
     labels = np.array([classes.index(c) for c in y])
     temperature = _fit_temperature(held_out, labels)
     model_pred = [classes[i] for i in held_out.argmax(axis=1)]
-    agree = [0, 0]
-    disagree = [0, 0]
-    for f, gold, pred in zip(features, y, model_pred, strict=True):
-        strong = [s.supports for s in run_rules(f) if s.strong and s.supports in CATEGORIES]
-        if not strong:
-            continue
-        rule = pick_category(strong).value
-        bucket = agree if rule == pred else disagree
-        bucket[0] += rule == gold
-        bucket[1] += 1
-    rule_accuracy = {
-        "rule_agree": round((agree[0] + 1) / (agree[1] + 2), 3),
-        "rule_disagree": round((disagree[0] + 1) / (disagree[1] + 2), 3),
-    }
+    rule_accuracy = _rule_accuracy(features, list(y))
     vocab = vectorizer.vocabulary_
     ordered = sorted(vocab, key=vocab.__getitem__)
-    digest = hashlib.sha256(training_path.read_bytes()).hexdigest()[:16]
+    digest = training_digest((training_path,) if training_path is not None else None)
     data = {
         "version": MODEL_VERSION,
         "rubric_version": version,
@@ -119,8 +124,12 @@ def train(training_path: Path = TRAINING_PATH, out_path: Path = MODEL_PATH) -> d
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Train the category model. Example: python -m classifier.train")
-    parser.add_argument("--data", type=Path, default=TRAINING_PATH, help="training examples file")
+    parser = argparse.ArgumentParser(
+        prog="python -m classifier.train", description="Train the category model. Example: python -m classifier.train"
+    )
+    parser.add_argument(
+        "--data", type=Path, default=None, help="one training file (default: every committed training file)"
+    )
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where to write the model JSON")
     args = parser.parse_args(argv)
     print(json.dumps(train(args.data, args.out), indent=2))

@@ -42,7 +42,7 @@ def test_output_shape_and_order() -> None:
         assert isinstance(r["rationale"], str) and r["rationale"].endswith(".")
         for e in r["evidence"]:
             assert e["source"] in ("rule", "model", "annotation")
-            assert {"rule", "signal", "supports"} <= set(e)
+            assert set(e) == {"source", "rule", "signal", "supports"}
     assert CLASSIFIER_VERSION
 
 
@@ -145,3 +145,20 @@ def test_known_tool_names_enable_shadowing_checks() -> None:
     with_known = classify_tools([tool], server_context=context, known_tool_names={"send_email", "add_numbers"})
     assert "shadowing" not in {f["kind"] for f in without}
     assert "shadowing" in {f["kind"] for f in with_known[0]["integrity"]}
+
+
+def test_rule_decisions_carry_the_rule_and_calibrated_confidence() -> None:
+    r = one("delete_branch", "Delete a branch.", branch="string")
+    assert r["evidence"][0]["source"] == "rule"
+    assert 0.8 < r["confidence"] < 1
+
+
+def test_model_decides_verbless_names_and_says_so() -> None:
+    r = one("weather_now", "Temperature and wind for a city.", city="string")
+    assert r["category"] == "Read"
+    assert any(e["source"] == "model" and "(p=" in e["signal"] for e in r["evidence"])
+
+
+def test_model_alone_never_makes_a_tool_financial_when_unsure() -> None:
+    r = one("transaction", "Several database operations in one unit.", ops="array")
+    assert r["category"] != "Financial"

@@ -72,7 +72,9 @@ def test_stage_classifies_present_tools_once(catalog: Catalog) -> None:
         third = classify_catalog(s, settings)
         assert third["classified"] == 1
         assert len(s.exec(select(Classification)).all()) == 2
-        assert classify_catalog(s, settings, force=True)["classified"] == 2
+        seen: list[tuple[int, int]] = []
+        forced = classify_catalog(s, settings, force=True, batch_size=1, progress=lambda d, t: seen.append((d, t)))
+        assert forced["classified"] == 2 and seen == [(1, 2), (2, 2)]
         runs = s.exec(select(Run).where(Run.stage == "classify")).all()
         assert len(runs) == 4 and all(r.status == "ok" for r in runs)
 

@@ -3,6 +3,7 @@ monorepos, bad archives, the CLI."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from pathlib import Path
@@ -13,11 +14,19 @@ from typer.testing import CliRunner
 
 from catalog.cli import app
 from catalog.db import Catalog
-from catalog.models import Problem, Server, ServerSource, Tool, ToolChange, WorkItem
+from catalog.models import Fetch, Problem, Server, ServerSource, Tool, ToolChange, WorkItem
 from crawler.crawl.extracting import manifest_tools
 from crawler.pipeline import CrawlError, crawl, parse_sources
 from crawler.testing.fixture_server import Fault, FixtureServer, World
 from tests.fixture_server import settings_for_world, small_world, tools_json
+
+
+@pytest.fixture
+def sqlite_catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """SQLite only: for tests of crawl behaviour that the database backend cannot change."""
+    cat = Catalog(str(tmp_path / "only-sqlite.db"))
+    yield cat
+    cat.dispose()
 
 
 def run_crawl(catalog: Catalog, url: str, tmp: Path, sources: list[str], **kw):  # type: ignore[no-untyped-def]
@@ -36,7 +45,8 @@ def tool_names(catalog: Catalog, server: Server) -> set[str]:
 
 
 def test_cold_crawl_of_the_registry(catalog: Catalog, tmp_path: Path) -> None:
-    with FixtureServer(small_world()) as srv:
+    world = small_world()
+    with FixtureServer(world) as srv:
         summary = run_crawl(catalog, srv.url, tmp_path, ["registry"])
     assert summary.found == {"registry": 4} and summary.servers_new == 4
     servers = servers_by_name(catalog)
@@ -55,6 +65,16 @@ def test_cold_crawl_of_the_registry(catalog: Catalog, tmp_path: Path) -> None:
     assert files.stars == 42 and files.license == "MIT" and files.default_branch == "main"
     assert servers["io.github.acme/old"].status == "deprecated"
     assert summary.tools_added == 6 and summary.failed == 0
+    with catalog.session() as s:  # provenance: the digest of every artifact the tools came from
+        fetches = {f.url.split("/", 3)[3]: f for f in s.exec(select(Fetch)).all()}
+    npm = fetches["npm/@acme/weather-mcp/-/weather-mcp-1.0.0.tgz"]
+    served = world._blobs["npm:@acme/weather-mcp@1.0.0"]
+    assert (npm.content_hash, npm.size) == (hashlib.sha256(served).hexdigest(), len(served)) and npm.etag
+    assert set(fetches) == {
+        "npm/@acme/weather-mcp/-/weather-mcp-1.0.0.tgz",
+        "pypi/files/notes_mcp-0.2.0.tar.gz",
+        "repos/acme/mono/tarball/main",
+    }
 
 
 def test_cold_crawl_needs_at_most_two_requests_per_server(catalog: Catalog, tmp_path: Path) -> None:
@@ -127,12 +147,12 @@ def test_discover_only_then_a_later_crawl_fetches(catalog: Catalog, tmp_path: Pa
     assert second.fetched == 3 and second.tools_added == 6 and second.queue == {"done": 3}
 
 
-def test_github_monorepo_without_subfolder_gives_one_server_per_folder(catalog: Catalog, tmp_path: Path) -> None:
+def test_github_monorepo_without_subfolder_gives_one_server_per_folder(sqlite_catalog: Catalog, tmp_path: Path) -> None:
     with FixtureServer(small_world()) as srv:
-        run_crawl(catalog, srv.url, tmp_path, ["github:acme/mono"])
-    servers = servers_by_name(catalog)
-    assert tool_names(catalog, servers["acme/mono/servers/files"]) == {"read_file", "write_file"}
-    assert tool_names(catalog, servers["acme/mono/servers/other"]) == {"other_tool"}
+        run_crawl(sqlite_catalog, srv.url, tmp_path, ["github:acme/mono"])
+    servers = servers_by_name(sqlite_catalog)
+    assert tool_names(sqlite_catalog, servers["acme/mono/servers/files"]) == {"read_file", "write_file"}
+    assert tool_names(sqlite_catalog, servers["acme/mono/servers/other"]) == {"other_tool"}
 
 
 @pytest.mark.parametrize(
@@ -145,7 +165,7 @@ def test_github_monorepo_without_subfolder_gives_one_server_per_folder(catalog: 
     ],
 )
 def test_bad_archives_are_recorded_and_the_crawl_goes_on(
-    catalog: Catalog, tmp_path: Path, case: str, expect: str
+    sqlite_catalog: Catalog, tmp_path: Path, case: str, expect: str
 ) -> None:
     world = small_world()
     extra: dict[str, object] = {}
@@ -162,11 +182,11 @@ def test_bad_archives_are_recorded_and_the_crawl_goes_on(
         world.npm["@acme/weather-mcp"] = {"2.0.0": world.npm["@acme/weather-mcp"]["1.0.0"]}
         world.fault("/repos/acme/weather", Fault(status=404, times=20))
     with FixtureServer(world) as srv:
-        settings = settings_for_world(srv.url, tmp_path, db=catalog.url, **extra)
-        summary = crawl(catalog, settings, ["registry"], progress=False, extractor=manifest_tools)
-    servers = servers_by_name(catalog)
-    assert tool_names(catalog, servers["io.github.acme/notes"]) == {"list_notes", "delete_note"}
-    with catalog.session() as s:
+        settings = settings_for_world(srv.url, tmp_path, db=sqlite_catalog.url, **extra)
+        summary = crawl(sqlite_catalog, settings, ["registry"], progress=False, extractor=manifest_tools)
+    servers = servers_by_name(sqlite_catalog)
+    assert tool_names(sqlite_catalog, servers["io.github.acme/notes"]) == {"list_notes", "delete_note"}
+    with sqlite_catalog.session() as s:
         messages = " | ".join(p.message for p in s.exec(select(Problem)).all())
     assert expect in messages
     weather = servers["io.github.acme/weather"]
@@ -177,7 +197,7 @@ def test_bad_archives_are_recorded_and_the_crawl_goes_on(
         assert summary.failed == 1 and not weather.tools_origin
 
 
-def test_dump_tools_are_kept_until_a_package_provides_them(catalog: Catalog) -> None:
+def test_dump_tools_are_kept_until_a_package_provides_them(sqlite_catalog: Catalog) -> None:
     from crawler.crawl.discovery import DiscoveryStats, load_index, record_sighting
     from crawler.extract.tools_json import records_from_json
     from crawler.sources.base import DiscoveredServer, PackageRef
@@ -189,7 +209,7 @@ def test_dump_tools_are_kept_until_a_package_provides_them(catalog: Catalog) -> 
         packages=[PackageRef("npm", "@acme/weather-mcp")],
         tools=records_from_json(json.loads(tools_json("get_forecast")), origin="dump"),
     )
-    with catalog.session() as s:
+    with sqlite_catalog.session() as s:
         stats = DiscoveryStats()
         server = record_sighting(s, load_index(s), dump, stats, None)
         assert server is not None and server.tools_origin == "dump:docker" and stats.tools.added == 1
@@ -226,38 +246,42 @@ def test_cli_crawl_json_and_errors(tmp_path: Path) -> None:
         assert counts["servers_by_source"]["registry"] == 4
         assert counts["servers_by_tools_origin"] == {"github": 1, "none": 1, "package:npm": 1, "package:pypi": 1}
         assert counts["work_queue"]["fetch"] == {"done": 3} and counts["work_queue"]["discover"] == {"done": 1}
+        missing = runner.invoke(app, ["crawl", "-s", f"seeds:{tmp_path / 'none.txt'}", "--db", db, "-q"], env=env)
+        assert missing.exit_code == 1 and "no such seed file" in missing.output
 
 
-def test_local_sources_still_work(catalog: Catalog, tmp_path: Path) -> None:
+def test_local_sources_still_work(sqlite_catalog: Catalog, tmp_path: Path) -> None:
     dump = tmp_path / "tools.json"
     dump.write_text(tools_json("ping"))
-    summary = crawl(catalog, settings_for_world("http://127.0.0.1:9", tmp_path), [f"local:{dump}"], progress=False)
+    summary = crawl(
+        sqlite_catalog, settings_for_world("http://127.0.0.1:9", tmp_path), [f"local:{dump}"], progress=False
+    )
     assert summary.found == {f"local:{dump}": 1} and summary.tools_added == 1
 
 
-def test_unreachable_source_is_reported_not_fatal(catalog: Catalog, tmp_path: Path) -> None:
+def test_unreachable_source_is_reported_not_fatal(sqlite_catalog: Catalog, tmp_path: Path) -> None:
     world = World()
     with FixtureServer(world) as srv:
         world.fault("/v0.1/servers", Fault(status=500, times=10))
-        summary = run_crawl(catalog, srv.url, tmp_path, ["registry"])
+        summary = run_crawl(sqlite_catalog, srv.url, tmp_path, ["registry"])
     assert "HTTP 500" in summary.source_errors["registry"]
 
 
-def test_unpinned_npm_package_follows_latest_with_conditional_metadata(catalog: Catalog, tmp_path: Path) -> None:
+def test_unpinned_npm_package_follows_latest_with_conditional_metadata(sqlite_catalog: Catalog, tmp_path: Path) -> None:
     world = small_world()
     with FixtureServer(world) as srv:
-        first = run_crawl(catalog, srv.url, tmp_path, ["npm:@acme/weather-mcp"])
+        first = run_crawl(sqlite_catalog, srv.url, tmp_path, ["npm:@acme/weather-mcp"])
         assert srv.world.requests("/npm/@acme%2Fweather-mcp") or srv.world.requests("/npm/@acme%2fweather-mcp")
         mark = len(world.log)
-        warm = run_crawl(catalog, srv.url, tmp_path, ["npm:@acme/weather-mcp"])
+        warm = run_crawl(sqlite_catalog, srv.url, tmp_path, ["npm:@acme/weather-mcp"])
         warm_log = world.log[mark:]
         world.add_npm("@acme/weather-mcp", "1.2.0", {"tools.json": tools_json("get_forecast")})
-        newer = run_crawl(catalog, srv.url, tmp_path, ["npm:@acme/weather-mcp"])
+        newer = run_crawl(sqlite_catalog, srv.url, tmp_path, ["npm:@acme/weather-mcp"])
     assert first.tools_added == 2 and first.fetched == 1
     assert warm.unchanged == 1 and warm.fetched == 0
     assert [h.get("if-none-match") is not None for _, h in warm_log] == [True]
     assert newer.tools_removed == 1
-    server = servers_by_name(catalog)["@acme/weather-mcp"]
+    server = servers_by_name(sqlite_catalog)["@acme/weather-mcp"]
     assert server.tools_origin == "package:npm:@acme/weather-mcp@1.2.0"
 
 
@@ -277,13 +301,56 @@ SOURCE = _BrokenSource()
 
 
 def test_a_broken_source_is_recorded_and_the_others_run(
-    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from crawler.sources import registry
 
     monkeypatch.setitem(registry.SOURCE_MODULES, "glama", __name__)
     with FixtureServer(small_world()) as srv:
-        summary = run_crawl(catalog, srv.url, tmp_path, ["glama", "registry"], discover_only=True)
+        summary = run_crawl(sqlite_catalog, srv.url, tmp_path, ["glama", "registry"], discover_only=True)
     assert summary.source_errors == {"glama": "KeyError: 'tools'"}
     assert summary.found == {"registry": 4}
-    assert "first-server" in servers_by_name(catalog)  # what it found before failing is kept
+    assert "first-server" in servers_by_name(sqlite_catalog)  # what it found before failing is kept
+
+
+def test_packages_of_one_monorepo_stay_separate_servers(sqlite_catalog: Catalog) -> None:
+    from crawler.crawl.discovery import DiscoveryStats, load_index, record_sighting
+    from crawler.sources.base import DiscoveredServer, PackageRef
+
+    def npm_pkg(name: str) -> DiscoveredServer:
+        return DiscoveredServer(
+            source="npm",
+            external_id=name,
+            name=name,
+            repository_url="git+https://github.com/acme/servers.git",
+            packages=[PackageRef("npm", name, "1.0.0")],
+        )
+
+    with sqlite_catalog.session() as s:
+        index, stats = load_index(s), DiscoveryStats()
+        a = record_sighting(s, index, npm_pkg("@acme/server-files"), stats, None)
+        b = record_sighting(s, index, npm_pkg("@acme/server-git"), stats, None)
+        repo = DiscoveredServer(
+            source="github",
+            external_id="acme/servers",
+            name="acme/servers",
+            repository_url="https://github.com/acme/servers",
+            stars=5,
+        )
+        c = record_sighting(s, index, repo, stats, None)
+    assert a is not None and b is not None and c is not None
+    assert a.id != b.id and c.id in (a.id, b.id) and stats.new == 2
+
+
+def test_repo_metadata_option_adds_github_facts_to_package_servers(sqlite_catalog: Catalog, tmp_path: Path) -> None:
+    world = small_world()
+    world.repos["acme/weather"].meta.update({"stargazers_count": 77, "archived": True})
+    with FixtureServer(world) as srv:
+        settings = settings_for_world(srv.url, tmp_path, db=sqlite_catalog.url, fetch_repo_metadata=True)
+        crawl(sqlite_catalog, settings, ["registry"], progress=False, extractor=manifest_tools)
+        cold = len(world.requests("/repos/acme/weather"))
+        crawl(sqlite_catalog, settings, ["registry"], progress=False, extractor=manifest_tools)
+    weather = servers_by_name(sqlite_catalog)["io.github.acme/weather"]
+    assert (weather.stars, weather.archived, weather.license) == (77, True, "MIT")
+    assert weather.tools_origin == "package:npm:@acme/weather-mcp@1.0.0"  # still the package's tools
+    assert cold == 1  # the warm crawl does not process the pinned package again

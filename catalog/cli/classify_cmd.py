@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Measure the classifier on a labelled gold file: accuracy, macro-F1, Critical recall, capability F1.
 
-        Example: mcp-catalog eval --gold /work/shared/data/gold/dev.jsonl
+        Example: mcp-catalog eval --gold gold/dev.jsonl --json
         """
         from classifier import classify_tools
         from classifier.evaluate import GoldFileError, evaluate, gold_to_tool, load_gold

@@ -21,6 +21,10 @@ UI_CONTEXT = plain(
 CANCEL_PROCESS = plain(
     "job run build workflow task deployment pipeline execution process query operation batch prediction training"
 )
+BUILD_OBJECTS = plain(
+    "project app application image images docker container target package site artifact solution workspace "
+    "pipeline job run module binary release bundle index"
+)
 ARITHMETIC = plain("add subtract multiply divide sum")
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
 
@@ -42,6 +46,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
             return []
         if base == "open":
             return [Signal("actions.verb", "Write", base, strong)]
+    if base == "build" and where == "name" and len(f.name_words) > 1 and f.name_set.isdisjoint(BUILD_OBJECTS):
+        return [Signal("actions.computes", "Read", "build," + f.name_words[-1], strong)]  # builds a value
     if base in ARITHMETIC and f.params and all(p.type in ("number", "integer") for p in f.params):
         return [Signal("actions.arithmetic", "Read", base, strong)]
     if base == "remove" and f.name_set & REVERSIBLE_REMOVALS:

@@ -52,6 +52,11 @@ WORKSPACE_PRODUCTS = plain(
     needle rememberizer mem0 logseq roam bear onenote protonmail fastmail thunderbird monzo revolut ynab
     mailchimp klaviyo calendly zoom fireflies otter granola"""
 )
+# Last name words that make the tool about the settings of a thing, not its content ("verify_email_domain").
+NOT_CONTENT = plain(
+    "domain domains settings setting config configuration customization customizations template templates "
+    "signature signatures schema types provider providers integration integrations webhook webhooks"
+)
 AGGREGATES = plain(
     "statistics stats count counts analytics rates rate types categories currencies schema schemas fields codes "
     "settings options"
@@ -87,7 +92,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if f.name_set & plain("my me mine own"):
         return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & plain("my me mine own"))))]
     lead = LEAD_OBJECT.match(f.description) if f.description else None
-    hits = f.name_set & STRONG_PRIVATE or ({lead.group(1)} if lead else set())
+    named = f.name_set & STRONG_PRIVATE if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
+    hits = named or ({lead.group(1)} if lead else set())
     if hits:
         return [Signal("content.private_records", "private_data", ",".join(sorted(hits)))]
     if verb in (None, "search", "get", "list", "find", "fetch", "read", "query", "retrieve", "load", "lookup"):

@@ -18,6 +18,7 @@ REVERSIBLE_REMOVALS = plain(
 )
 SOFT_CLEARS = plain("selection filter filters screen console input highlight highlights formatting")
 FILE_OBJECTS = plain("file files content contents document page note")
+ENUM_DESTROY = plain("delete remove drop destroy purge truncate terminate uninstall wipe erase")
 OVERWRITE = re.compile(
     r"overwrit|replaces? (?:the )?(?:entire|existing|whole|all)|completely replac|force[- ]push|--force|"
     r"permanently (?:delet|remov|eras)|irreversib|cannot be undone|can't be undone|drop (?:table|database|collection)s?"
@@ -42,8 +43,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if verb == "write" and (f.name_set & FILE_OBJECTS or "path" in f.param_words) and "append" not in f.desc_set:
         out.append(Signal("deletion.overwrites_file", "Destructive", "write,file"))
     for p in f.params:
-        if p.name == "method" and "delete" in p.enum and verb not in READ_VERBS:
-            out.append(Signal("deletion.http_delete_method", "Destructive", "param:method=DELETE"))
+        # An operation chosen by an enum ("action": create|update|delete, "method": GET|DELETE) can destroy.
+        destroying = [v for v in p.enum if v in ENUM_DESTROY]
+        if destroying and verb not in READ_VERBS:
+            out.append(Signal("deletion.destructive_operation", "Destructive", f"param:{p.name}={destroying[0]}"))
             break
     if "force" in f.name_set and f.name_set & plain("push reset"):
         out.append(Signal("deletion.force", "Destructive", "force"))

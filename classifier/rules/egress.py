@@ -11,7 +11,7 @@ import re
 
 from classifier.features import ToolFeatures
 from classifier.rules.base import VERB_CATEGORY, Signal, name_actions
-from classifier.rules.content import WORKSPACE_PRODUCTS
+from classifier.rules.content import NOT_CONTENT, WORKSPACE_PRODUCTS
 from classifier.text import plain
 
 URL_PARAMS = plain(
@@ -24,7 +24,7 @@ FETCH_WORDS = plain(
 )
 WEB_NAMES = plain("fetch scrape crawl http request curl webpage web url navigate browse website")
 THIRD_PARTY = plain(
-    """web internet news article articles tweet tweets reddit subreddit forum post posts comment comments review
+    """internet news article articles tweet tweets reddit subreddit forum post posts comment comments review
     reviews email emails mail inbox message messages chat chats thread threads issue issues discussion
     discussions feed rss hackernews transcript transcripts webpage website page pages scrape crawl youtube
     stackoverflow tavily brave google bing duckduckgo exa serp perplexity arxiv paper papers social wikipedia
@@ -67,7 +67,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
     read_like = verb is None or VERB_CATEGORY.get(verb) == "Read"
     if read_like:
         third = (f.name_set | f.desc_set) & THIRD_PARTY
-        name_third = f.name_set & THIRD_PARTY
+        name_third = f.name_set & THIRD_PARTY if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
         if (f.name_set | f.server_words) & WORKSPACE_PRODUCTS:
             name_third = name_third - plain("page pages issue issues file files")
         if "search" in f.name_set and (f.name_set | f.desc_set) & SEARCH_WEB:

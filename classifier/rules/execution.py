@@ -70,29 +70,49 @@ NO_RUN_VERBS = plain(
 )
 
 
+QUERYISH = plain("query sql statement")
+DEPLOY_VERBS = plain("deploy run apply up start build")
+
+
+SHELL_WORDS = plain(
+    """shell terminal execute executes executed run runs bash zsh sh cli powershell cmd console process
+    command-line subprocess exec cron cronjob job container containers pod task"""
+)
+
+
+def _shell_context(f: ToolFeatures, param_description: str) -> bool:
+    """Whether a ``command`` parameter is a shell command: the tool or the parameter says it runs things."""
+    return bool((f.name_set | f.desc_set | f.param_desc_words) & SHELL_WORDS or "command line" in param_description)
+
+
 def _code_params(f: ToolFeatures) -> list[str]:
-    found = [p.name for p in f.params if p.top and p.name in CODE_PARAMS]
-    context = f.name_set | f.desc_set | f.param_desc_words
+    """Parameters that carry code or query text. Ambiguous names (``query``, ``code``) count only when a
+    language is named around them: a ``query`` parameter next to "SQL" or "Cypher" is query text, one
+    next to "search" is a filter."""
+    found: list[str] = []
+    context: frozenset[str] | None = None
     for p in f.params:
         if not p.top:
             continue
-        if (p.name in AMBIGUOUS_CODE_PARAMS or set(p.words) & plain("query sql statement")) and p.type in (
-            "string",
-            "",
-        ):
+        name = p.name
+        if name in CODE_PARAMS:
+            if name in ("command", "cmd", "commands") and not _shell_context(f, p.description):
+                continue  # an API "command" (a target, a verb of a protocol) is not a shell
+            found.append(name)
+            continue
+        ambiguous = name in AMBIGUOUS_CODE_PARAMS or not QUERYISH.isdisjoint(p.words)
+        if ambiguous and p.type in ("string", ""):
+            if context is None:
+                context = f.name_set | f.desc_set | f.param_desc_words
             lang = (context | set(p.description.split())) & LANGUAGES
-            if "query" in p.words and not lang & QUERY_LANGUAGES:
-                continue
-            if lang:
-                found.append(p.name)
-    for p in f.params:
-        if p.top and p.name == "pipeline" and "aggregation" in context:
-            found.append(p.name)
-        elif p.top and p.name in ("body", "query", "dsl") and p.type == "object" and context & SEARCH_DSL:
-            found.append(p.name)  # a search DSL body (Elasticsearch, OpenSearch) can run scripts
-        elif p.top and p.name in DEPLOY_FILES and f.name_set & plain("deploy run apply up start build"):
-            found.append(p.name)  # a compose file or manifest the caller writes runs whatever it names
-    # "query" that names a language: "sql query", "cypher query" in the parameter's description.
+            if lang and ("query" not in p.words or lang & QUERY_LANGUAGES):
+                found.append(name)
+        elif name == "pipeline" and "aggregation" in (f.desc_set | f.param_desc_words):
+            found.append(name)
+        elif name in ("body", "query", "dsl") and p.type == "object" and (f.name_set | f.desc_set) & SEARCH_DSL:
+            found.append(name)  # a search DSL body (Elasticsearch, OpenSearch) can run scripts
+        elif name in DEPLOY_FILES and f.name_set & DEPLOY_VERBS:
+            found.append(name)  # a compose file or manifest the caller writes runs whatever it names
     return sorted(set(found))
 
 

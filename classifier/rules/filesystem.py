@@ -7,7 +7,7 @@ directories and local documents are.
 from __future__ import annotations
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import Signal, name_actions
+from classifier.rules.base import VERB_CATEGORY, Signal, name_actions
 from classifier.text import plain
 
 FILE_NAMES = plain(
@@ -26,6 +26,13 @@ REMOTE = plain(
 LOCAL = plain("local disk filesystem directory directories folder folders vault workspace")
 
 
+# Parameters that name where the tool writes its result: a tool that takes one writes the file system.
+OUTPUT_PARAMS = plain(
+    """output_path outputpath output_dir outputdir output_file outputfile save_path savepath download_path
+    dest_path destination_path output_folder outputfolder out_dir outdir output_directory outputdirectory
+    save_to save_dir savedir"""
+)
+CAPTURES = plain("screenshot screenshots snapshot capture")  # taxonomy.md: taking a screenshot is a Read
 SAVING_VERBS = plain("download export save backup convert render")
 SAVE_PHRASES = ("to a local file", "to local file", "to disk", "save it to", "saves it to", "saved to", "to the local")
 
@@ -33,6 +40,10 @@ SAVE_PHRASES = ("to a local file", "to local file", "to disk", "save it to", "sa
 def _saves_locally(f: ToolFeatures, params: frozenset[str]) -> list[Signal]:
     """Downloading or exporting into a local path writes the file system: a Write, not a Read."""
     actions = name_actions(f)
+    outputs = f.param_names & OUTPUT_PARAMS
+    if outputs and (not actions or VERB_CATEGORY.get(actions[0]) == "Read") and f.name_set.isdisjoint(CAPTURES):
+        why = "param:" + ",".join(sorted(outputs))
+        return [Signal("filesystem.saves_file", "Write", why), Signal("filesystem.saves_file", "filesystem", why)]
     if not actions or actions[0] not in SAVING_VERBS:
         return []
     out_params = params & plain(
@@ -60,6 +71,8 @@ def _path_params(f: ToolFeatures) -> frozenset[str]:
 
 def detect(f: ToolFeatures) -> list[Signal]:
     path_params = _path_params(f)
+    if not path_params and f.name_set.isdisjoint(FILE_NAMES):
+        return []  # no path parameter and no file in the name: nothing to look at
     saved = _saves_locally(f, path_params | f.param_names & plain("local_path"))
     if saved:
         return saved

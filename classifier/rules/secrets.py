@@ -11,7 +11,7 @@ from classifier.rules.base import Signal
 from classifier.text import plain
 
 SECRET_WORDS = plain(
-    "secret secrets password passwords passwd credential credentials apikey apikeys passphrase vault keychain "
+    "secret secrets password passwords passwd credential credentials apikey apikeys passphrase keychain "
     "keystore mnemonic seed privatekey"
 )
 KEY_QUALIFIERS = plain("api access ssh private signing secret deploy gpg pgp encryption auth personal service")
@@ -24,6 +24,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if words & plain("login signin authenticate") and words & plain("create account register") | {"login"}:
         return [Signal("secrets.login", "secrets", ",".join(sorted(words & plain("login signin authenticate"))))]
     hit = words & SECRET_WORDS
+    if (
+        not hit
+        and "vault" in words
+        and (f.desc_set | f.server_words) & plain("secret secrets hashicorp kv credentials")
+    ):
+        hit = {"vault"}
     if not hit and words & KEY_WORDS and words & plain("revoke rotate regenerate refresh reveal issue"):
         hit = words & (KEY_WORDS | plain("revoke rotate regenerate refresh reveal issue"))
     if not hit and words & KEY_WORDS:

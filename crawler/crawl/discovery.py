@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -207,7 +207,7 @@ async def discover_source(
     # A resumed pass keeps the start time of the interrupted one, so nothing changed in between is missed.
     started = (saved.get("started") if state else None) or utc_iso()
     ctx.state = state
-    ctx.since = since
+    ctx.since = overlap(since)
     save_state(session, spec, state, since, started, done=False)
     async for found in source.discover(ctx):
         record_sighting(session, index, found, stats, run_id)
@@ -216,6 +216,21 @@ async def discover_source(
             save_state(session, spec, ctx.state, since, started, done=False)
     save_state(session, spec, {}, started, None, done=True)
     return stats
+
+
+SINCE_OVERLAP = timedelta(minutes=10)
+
+
+def overlap(since: str | None) -> str | None:
+    """Ask for changes a little before the last pass started: clocks differ between us and the source, and
+    seeing an entry twice is harmless (merging is idempotent) while missing one is not."""
+    if not since:
+        return None
+    try:
+        when = datetime.fromisoformat(since.replace("Z", "+00:00"))
+    except ValueError:
+        return since
+    return (when - SINCE_OVERLAP).isoformat().replace("+00:00", "Z")
 
 
 def utc_iso() -> str:
