@@ -303,3 +303,29 @@ def test_bench_scan_runs_offline_and_reports_throughput() -> None:
     packages = doc["packages"]
     assert packages["cold"]["tools"] == packages["warm"]["tools"] == packages["tools"] > 0
     assert packages["cold"]["registry_requests"] == 2 and packages["warm"]["registry_requests"] == 0  # cached
+
+
+def test_skipped_files_are_one_footnote_when_tools_were_found(registry: tuple[FixtureServer, Settings]) -> None:
+    from catalog.records import ExtractionProblem, ExtractionResult, ServerExtraction, ToolRecord
+
+    _, settings = registry
+
+    def extractor(path: Path) -> ExtractionResult:
+        assert path.name.endswith(".tgz")  # the cached download, named so extractors know its type
+        return ExtractionResult(
+            servers=[ServerExtraction(name="w", tools=[ToolRecord(name="get_alerts")])],
+            problems=[
+                ExtractionProblem("package/dist/a.js", "minified or generated (a line of 9000 characters at line 1)"),
+                ExtractionProblem("package/dist/b.js", "minified or generated (a line of 8100 characters at line 1)"),
+                ExtractionProblem("package/big.ts", "file too large (3000000 characters > 2000000)"),
+            ],
+        )
+
+    fetch = package_fetcher(settings, extractor=extractor)
+    report = run_scan(subjects_for_args(["npm:@acme/weather-mcp@1.0.0"]), classify=classify, fetch_package=fetch)
+    (server,) = report.servers
+    assert server.source == "package" and [t.name for t in server.tools] == ["get_alerts"]
+    assert server.problems == [
+        "npm:@acme/weather-mcp@1.0.0: 3 files not read (file too large; minified or generated); "
+        "tools from them may be missing"
+    ]

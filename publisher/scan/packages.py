@@ -76,7 +76,7 @@ async def _fetch_one(
                 got = await fetch_pypi(http, settings, base, name, version, None)
     except (HttpError, ArtifactError, RegistryNotConfigured) as exc:
         return FetchedPackage(None, problems=[f"{label}: could not fetch the package: {exc}"])
-    except (httpx.HTTPError, OSError) as exc:
+    except (httpx.HTTPError, OSError, ValueError) as exc:  # ValueError: a registry answer that is not JSON
         return FetchedPackage(None, problems=[f"{label}: could not fetch the package: {type(exc).__name__}: {exc}"])
     if not isinstance(got, Artifact):  # only when a current origin is given, which a scan never does
         return FetchedPackage(got.origin, problems=[f"{label}: nothing downloaded"])
@@ -86,8 +86,11 @@ async def _fetch_one(
         return FetchedPackage(got.origin, problems=[f"{label}: unreadable package archive: {exc}"])
     exact = kind_of(subject.kind, subject.version) == "exact"
     read = label if exact else f"{label} (read {version_of(got.origin) or '?'})"
-    problems = [_problem(read, p.path, p.reason, got.path) for p in result.problems]
     tools = tools_of(result)
+    problems = [_problem(read, p.path, p.reason, got.path) for p in result.problems]
+    if tools and len(problems) > 1:  # tools were found: the skipped files are a footnote, not a list
+        reasons = sorted({p.reason.split(" (", 1)[0] for p in result.problems})
+        problems = [f"{read}: {len(problems)} files not read ({'; '.join(reasons)}); tools from them may be missing"]
     if not tools:
         problems.append(
             f"{read}: no tool definitions found by static extraction "
