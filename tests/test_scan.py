@@ -150,7 +150,7 @@ def test_tools_files_are_classified_and_the_trifecta_found() -> None:
 def test_no_trifecta_when_the_legs_are_in_different_agents() -> None:
     report = scan_files("tools-web.json")
     assert not report.agents[0].trifecta
-    assert "missing: private_data" in report.agents[0].summary()
+    assert report.agents[0].summary() == "no lethal trifecta: no tool reads private data"
 
 
 def test_catalog_first_then_unresolved_packages(catalog: Catalog) -> None:

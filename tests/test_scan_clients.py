@@ -66,14 +66,14 @@ def test_scan_of_each_client_config(client: str) -> None:
 def test_cli_table_and_json_for_a_client_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sources, "default_classifier", lambda: fake_classify)
     config = str(CONFIGS["cursor"].resolve())
-    table = runner.invoke(app, ["scan", config])
+    table = runner.invoke(app, ["scan", config, "--offline"])  # its pypi package is covered in test_scan_packages
     assert table.exit_code == 0, table.output
     for text in ("fetch_page", "Critical", "notes", "static", "no lethal trifecta"):
         assert text in table.stdout
-    doc = json.loads(runner.invoke(app, ["scan", config, "--format", "json"]).stdout)
+    doc = json.loads(runner.invoke(app, ["scan", config, "--offline", "--format", "json"]).stdout)
     assert doc["summary"]["by_risk"]["Critical"] == 1 and doc["summary"]["unresolved"] == ["fetch"]
     assert doc["servers"][0]["client"] == "cursor"
-    failed = runner.invoke(app, ["scan", config, "--fail-on", "medium", "--format", "markdown"])
+    failed = runner.invoke(app, ["scan", config, "--offline", "--fail-on", "medium", "--format", "markdown"])
     assert failed.exit_code == 1 and "\\<script\\>" in failed.stdout
 
 
@@ -101,7 +101,9 @@ def test_cli_scan_without_arguments_discovers_configs(tmp_path: Path, monkeypatc
 
 def test_write_policies_for_a_client_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sources, "default_classifier", lambda: fake_classify)
-    result = runner.invoke(app, ["scan", str(CONFIGS["claude-desktop"].resolve()), "--write-policies", str(tmp_path)])
+    result = runner.invoke(
+        app, ["scan", str(CONFIGS["claude-desktop"].resolve()), "--offline", "--write-policies", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     index = json.loads((tmp_path / "index.json").read_text("utf-8"))
     assert list(index["servers"]) == ["notes"]  # only servers whose tools are known

@@ -172,6 +172,26 @@ def _check_file(path: Path, fmt: str) -> None:
     console.print(f"{path}: valid {key}", highlight=False, markup=False)
 
 
+def _check_tree(root: Path, json_out: bool) -> None:
+    """Validate a whole policy folder; exit 1 when any file fails, listing each failure."""
+    from publisher.policy.check_tree import check_tree
+
+    if not root.is_dir():
+        raise UserError(f"{root}: no such folder (give the recommended_policies folder that build or quickstart wrote)")
+    result = check_tree(root)
+    if json_out:
+        print_json(result.as_dict())
+    else:
+        for failure in result.failures:
+            for error in failure["errors"]:
+                console.print(f"{root / failure['file']}: {error}", highlight=False, markup=False)
+        counts = ", ".join(f"{v['files']} {k}" for k, v in sorted(result.by_format.items()))
+        verdict = "all valid" if result.ok else f"{len(result.failures)} invalid"
+        console.print(f"{root}: {result.servers} servers, {result.files} files ({counts}): {verdict}", highlight=False)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     @bench_app.command("policies")
     @friendly_errors
@@ -227,13 +247,22 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--check", help="Validate an existing policy file (format from --format or the file name)."),
         ] = None,
+        check_all: Annotated[
+            Path | None,
+            typer.Option(
+                "--check-all",
+                help="Validate every file under a recommended_policies folder and its index.json "
+                "(exit 1 when any fails; --json for counts and failures).",
+            ),
+        ] = None,
         db: DbOption = None,
         json_out: JsonOption = False,
     ) -> None:
         """Print one server's policy: from the catalog, or from a tools/list JSON classified on the fly.
 
         --json prints the intermediate policy (every tool's decision, rules and one-line reasons) instead;
-        --check FILE validates a policy file you edited (exit 1 with every problem listed).
+        --check FILE validates a policy file you edited (exit 1 with every problem listed); --check-all DIR
+        validates a whole recommended_policies folder (Example: mcp-catalog policy --check-all recommended_policies --json).
 
         Example: mcp-catalog policy --from tools.json --format intercept.yaml --preset strict --path-root /srv/data
         """
@@ -244,6 +273,9 @@ def register(app: typer.Typer) -> None:
 
         if check is not None:
             _check_file(check, fmt)
+            return
+        if check_all is not None:
+            _check_tree(check_all, json_out)
             return
         if (server is None) == (from_file is None):
             raise UserError("give either a catalog SERVER or --from TOOLS.json (not both)")

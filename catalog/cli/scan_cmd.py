@@ -7,6 +7,7 @@ option value, nothing to scan).
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -15,7 +16,18 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from catalog.cli.common import EXIT_FAILED, UserError, catalog_for, console, friendly_errors, out, settings_for
+from catalog.cli.common import (
+    EXIT_FAILED,
+    JsonOption,
+    UserError,
+    bench_app,
+    catalog_for,
+    console,
+    friendly_errors,
+    out,
+    print_json,
+    settings_for,
+)
 from catalog.cli.policy_cmd import (
     AllowHostOption,
     InterceptApprovalOption,
@@ -29,6 +41,31 @@ FORMATS = ("table", "json", "sarif", "markdown")
 
 
 def register(app: typer.Typer) -> None:
+    @bench_app.command("scan")
+    @friendly_errors
+    def bench(
+        servers: Annotated[int, typer.Option("--servers", "-n", help="Synthetic servers in one scanned setup.")] = 200,
+        packages: Annotated[
+            int, typer.Option("--packages", help="Synthetic npm packages fetched from a local registry (0: skip).")
+        ] = 50,
+        json_out: JsonOption = False,
+    ) -> None:
+        """Throughput of scan: classify and render every format, write and validate policies; fetch packages
+        from a registry on 127.0.0.1, cold and from the cache.
+
+        Example: mcp-catalog bench scan -n 200 --packages 50 --json
+        """
+        from publisher.scan.bench import bench_scan
+
+        if servers < 1 or packages < 0:
+            raise UserError("--servers must be at least 1 and --packages at least 0")
+        with console.status("benchmarking scan", spinner="dots"):
+            result = bench_scan(servers, packages)
+        if json_out:
+            print_json(result)
+        else:
+            console.print(json.dumps(result, indent=2), highlight=False)
+
     @app.command("scan")
     @friendly_errors
     def scan(
@@ -41,6 +78,13 @@ def register(app: typer.Typer) -> None:
         ] = None,
         live: Annotated[
             bool, typer.Option("--live", help="List tools from running servers when nothing else knows them.")
+        ] = False,
+        offline: Annotated[
+            bool,
+            typer.Option(
+                "--offline",
+                help="Never download: npm/PyPI packages the catalog lacks are reported as unresolved.",
+            ),
         ] = False,
         fmt: Annotated[str, typer.Option("--format", "-f", help="table | json | sarif | markdown.")] = "table",
         fail_on: Annotated[
@@ -69,10 +113,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Scan an MCP setup: every server's tools, classified, with a per-server summary and the combination risk.
 
+        Each server is looked up in the catalog (--db) first; a local folder is read statically; an npm/PyPI
+        package (also `npx pkg@ver` / `uvx pkg` config entries) is downloaded from your configured registry
+        into the crawler's cache and read statically, never run (--offline: not downloaded). The registries are
+        your npm / pip configuration's, or MCP_CATALOG_NPM_REGISTRY_URL / MCP_CATALOG_PYPI_INDEX_URL. --live
+        runs servers that nothing else could read.
+
         Exit codes: 0 ok, 1 --fail-on tripped, 2 bad input.
 
         Example: mcp-catalog scan ~/.cursor/mcp.json ./my-server --format sarif -o scan.sarif --fail-on high
         """
+        from publisher.scan.packages import package_fetcher
         from publisher.scan.report_markdown import render_markdown
         from publisher.scan.report_sarif import render_sarif
         from publisher.scan.report_table import render_table
@@ -101,10 +152,12 @@ def register(app: typer.Typer) -> None:
                 lister = default_live()
             except RuntimeError as exc:
                 raise UserError(str(exc)) from None
+        settings = settings_for(db)  # registries: MCP_CATALOG_NPM_REGISTRY_URL / _PYPI_INDEX_URL, else npm's / pip's
+        fetcher = None if offline else package_fetcher(settings)
         with ExitStack() as stack:
             session = None
             if db:
-                cat = stack.enter_context(catalog_for(settings_for(db)))
+                cat = stack.enter_context(catalog_for(settings))
                 session = stack.enter_context(cat.session())
             bar = stack.enter_context(Progress(console=console, transient=True, disable=not console.is_terminal))
             task = bar.add_task("scanning", total=len(subjects))
@@ -112,7 +165,15 @@ def register(app: typer.Typer) -> None:
             def step(n: int, total: int, name: str) -> None:
                 bar.update(task, completed=n - 1, description=f"scanning {name[:40]}")
 
-            report = run_scan(subjects, session=session, live=lister, options=options, problems=problems, progress=step)
+            report = run_scan(
+                subjects,
+                session=session,
+                live=lister,
+                options=options,
+                problems=problems,
+                progress=step,
+                fetch_package=fetcher,
+            )
         if fmt == "table":
             target_console = out if output is None else None
             if target_console is None:
@@ -120,11 +181,13 @@ def register(app: typer.Typer) -> None:
 
                 with output.open("w", encoding="utf-8") as fh:  # type: ignore[union-attr]
                     render_table(report, Console(file=fh, width=160, soft_wrap=True))
+            elif not target_console.is_terminal:  # piped: lines are not cut by a terminal, so use room
+                from rich.console import Console
+
+                render_table(report, Console(width=max(target_console.width, 160), soft_wrap=True))
             else:
                 render_table(report, target_console)
         else:
-            import json
-
             text = {
                 "json": lambda: json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n",
                 "sarif": lambda: render_sarif(report),

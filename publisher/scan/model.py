@@ -16,6 +16,17 @@ def mismatch_text(item: dict[str, Any]) -> str:
     return str(item.get("message") or item)
 
 
+def version_of(origin: str | None) -> str | None:
+    """`package:npm:x@1.2.3` -> 1.2.3; `package:pypi:x==0.4` -> 0.4 (the scope's @ is not a separator)."""
+    if not origin:
+        return None
+    for sep in ("==", "@"):
+        head, found, version = origin.rpartition(sep)
+        if found and head and not head.endswith(":"):
+            return version or None
+    return None
+
+
 def risk_rank(risk: str | None) -> int:
     """-1 for unclassified, then Low=0 .. Critical=3."""
     try:
@@ -90,14 +101,20 @@ class ScanTool:
 @dataclass
 class ScanServer:
     subject: Subject
-    source: str  # catalog | static | live | tools-json | unresolved | disabled
+    source: str  # catalog | static | package | live | tools-json | unresolved | disabled
     tools: list[ScanTool] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     catalog_slug: str | None = None
+    origin: str | None = None  # a fetched package: the exact version read (package:npm:x@1.2.3)
 
     @property
     def name(self) -> str:
         return self.subject.name
+
+    def source_label(self) -> str:
+        """Where the tools came from, with the exact package version when one was downloaded."""
+        version = version_of(self.origin)
+        return f"{self.source} {version}" if version else self.source
 
     def counts(self) -> dict[str, int]:
         out = {r.value: 0 for r in RISK_ORDER}
@@ -121,6 +138,7 @@ class ScanServer:
             "target": s.label(),
             "source": self.source,
             "catalog_slug": self.catalog_slug,
+            "origin": self.origin,
             "summary": {"tools": len(self.tools), "max_risk": self.max_risk, "by_risk": self.counts()},
             "problems": self.problems,
             "tools": [t.to_json() for t in self.tools],
@@ -135,6 +153,18 @@ class Leg:
 
     def to_json(self) -> dict[str, str]:
         return {"server": self.server, "tool": self.tool, "capability": self.capability}
+
+
+MISSING_LEG = {
+    "private_data": "no tool reads private data",
+    "untrusted_content": "no tool takes in untrusted content",
+    "exfiltration": "no tool can send data out",
+}
+
+
+def _example(legs: list[Leg]) -> str:
+    first = f"{legs[0].server}/{legs[0].tool}"
+    return f"{first} and {len(legs) - 1} more" if len(legs) > 1 else first
 
 
 @dataclass
@@ -159,15 +189,32 @@ class AgentRisk:
         return sorted(servers[0] & servers[1] & servers[2])
 
     def summary(self) -> str:
+        """One sentence a user can act on: which legs exist (with counts and the clearest example of each),
+        or which leg is missing. The legs are ordered best example first (see combination.agent_risks)."""
         if not self.trifecta:
-            missing = [n for n, legs in self.legs().items() if not legs]
-            return f"no lethal trifecta (missing: {', '.join(missing)})"
-        first = {n: f"{legs[0].server}/{legs[0].tool}" for n, legs in self.legs().items()}
-        return (
-            "lethal trifecta: untrusted content (e.g. "
-            f"{first['untrusted_content']}) can instruct the agent to read private data (e.g. {first['private_data']}) "
-            f"and send it out (e.g. {first['exfiltration']})"
+            missing = [MISSING_LEG[n] for n, legs in self.legs().items() if not legs]
+            return "no lethal trifecta: " + "; ".join(missing)
+        ex = {n: _example(legs) for n, legs in self.legs().items()}
+        text = (
+            f"lethal trifecta: untrusted content from {ex['untrusted_content']} can instruct the agent to read "
+            f"private data with {ex['private_data']} and send it out with {ex['exfiltration']}"
         )
+        if self.single_server:
+            text += (
+                f"; {', '.join(self.single_server)} {'does' if len(self.single_server) == 1 else 'do'} all three alone"
+            )
+        return text
+
+    def advice(self) -> str:
+        """What to do about a trifecta; empty when there is none."""
+        if not self.trifecta:
+            return ""
+        if self.single_server:
+            return (
+                "require approval for the tools that send data out (the recommended policies do), "
+                "and run servers that do all three alone only where no private data is reachable"
+            )
+        return "split these servers across separate agents, or require approval for the tools that send data out"
 
     def legs(self) -> dict[str, list[Leg]]:
         return {
@@ -182,6 +229,7 @@ class AgentRisk:
             "trifecta": self.trifecta,
             "single_server": self.single_server,
             "summary": self.summary(),
+            "advice": self.advice(),
             "legs": {k: [leg.to_json() for leg in v] for k, v in self.legs().items()},
         }
 
@@ -194,6 +242,20 @@ class ScanReport:
 
     def all_tools(self) -> list[tuple[ScanServer, ScanTool]]:
         return [(s, t) for s in self.servers for t in s.tools]
+
+    def tools_by_risk(self) -> list[tuple[ScanServer, ScanTool]]:
+        """Riskiest first, then by server and tool name: the order a reviewer reads in."""
+        return sorted(self.all_tools(), key=lambda st: (-risk_rank(st[1].risk), st[0].name, st[1].name))
+
+    def servers_by_risk(self) -> list[ScanServer]:
+        """Riskiest server first (by its worst tool, then its counts); servers without known tools last."""
+
+        def key(pair: tuple[int, ScanServer]) -> tuple[int, ...]:
+            n, server = pair
+            c = server.counts()
+            return (-risk_rank(server.max_risk), *(-c[r.value] for r in reversed(RISK_ORDER)), n)
+
+        return [s for _n, s in sorted(enumerate(self.servers), key=key)]
 
     def counts(self) -> dict[str, int]:
         out = {r.value: 0 for r in RISK_ORDER}

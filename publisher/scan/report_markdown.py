@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from publisher.scan.model import ScanReport, mismatch_text, risk_rank
+from publisher.scan.model import ScanReport, mismatch_text
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -29,19 +29,21 @@ def render_markdown(report: ScanReport) -> str:
     for agent in report.agents:
         summary = md(agent.summary())
         lines.append(f"- {md(agent.agent)}: " + (f"**{summary}**" if agent.trifecta else summary))
+        if agent.trifecta:
+            lines.append(f"  - what to do: {md(agent.advice())}")
     if not report.agents:
         lines.append("- no enabled servers")
     lines += ["", "## Servers", "", "| server | client | source | tools | Critical | High | Medium | Low | notes |"]
     lines.append("|---|---|---|---|---|---|---|---|---|")
-    for s in report.servers:
+    for s in report.servers_by_risk():
         c = s.counts()
         lines.append(
-            f"| {md(s.name)} | {md(s.subject.client or '-')} | {s.source} | {len(s.tools)} | "
+            f"| {md(s.name)} | {md(s.subject.client or '-')} | {md(s.source_label())} | {len(s.tools)} | "
             f"{c['Critical']} | {c['High']} | {c['Medium']} | {c['Low']} | {md('; '.join(s.problems))} |"
         )
     lines += ["", "## Tools", "", "| server | tool | category | risk | why | recommended policy |"]
     lines.append("|---|---|---|---|---|---|")
-    for server, tool in sorted(report.all_tools(), key=lambda st: (-risk_rank(st[1].risk), st[0].name, st[1].name)):
+    for server, tool in report.tools_by_risk():
         lines.append(
             f"| {md(server.name)} | {md(tool.name)} | {md(tool.category or '?')} | {md(tool.risk or '?')} | "
             f"{md(tool.why)} | {md(tool.decision_reason)} |"

@@ -168,7 +168,7 @@ def build_sarif(report: ScanReport) -> dict[str, Any]:
                     _result(
                         f"MCP-RISK-{tool.risk.upper()}",
                         LEVEL[tool.risk],
-                        f"{server.name}/{tool.name}: {tool.category}, {tool.risk} risk ({tool.why}). "
+                        f"{server.name}/{tool.name}: {tool.category}, {tool.risk} risk ({tool.why.rstrip('.')}). "
                         f"Recommended policy: {tool.decision_reason}.",
                         [_location(server, tool)],
                         key,
@@ -214,7 +214,7 @@ def build_sarif(report: ScanReport) -> dict[str, Any]:
                 _result(
                     "MCP-TRIFECTA",
                     "error",
-                    f"{agent.agent}: {agent.summary()}",
+                    f"{agent.agent}: {agent.summary()}. Fix: {agent.advice()}.",
                     [loc],
                     agent.agent,
                     {"servers": servers},

@@ -18,6 +18,7 @@ from catalog.models import Server, ServerSource
 from catalog.queries import latest_classifications, present_tools
 from catalog.records import ToolRecord
 from publisher.scan.model import Subject
+from publisher.scan.packages import FetchedLister, tools_of, wire
 
 LiveLister = Callable[[Subject], list[ToolRecord]]
 Extractor = Callable[[Path], Any]
@@ -25,18 +26,12 @@ Extractor = Callable[[Path], Any]
 
 @dataclass
 class Resolved:
-    source: str  # catalog | static | live | tools-json | unresolved
+    source: str  # catalog | static | package | live | tools-json | unresolved
     tools: list[dict[str, Any]] = field(default_factory=list)  # tools/list wire dicts (+ file/line)
     classifications: dict[str, Any] = field(default_factory=dict)  # by tool name, when the catalog has them
     problems: list[str] = field(default_factory=list)
     catalog_slug: str | None = None
-
-
-def _wire(record: ToolRecord) -> dict[str, Any]:
-    out = record.to_mcp()
-    if record.file:
-        out["file"], out["line"] = record.file, record.line
-    return out
+    origin: str | None = None  # for a fetched package: the exact version read (package:npm:x@1.2.3)
 
 
 class CatalogIndex:
@@ -99,14 +94,12 @@ def _extract(path: Path, extractor: Extractor | None) -> Resolved:
         return Resolved("unresolved", problems=["static extraction is not available in this installation"])
     except (OSError, ValueError) as exc:
         return Resolved("unresolved", problems=[f"{path}: {exc}"])
-    seen: dict[str, dict[str, Any]] = {}
-    for record in result.tools:
-        seen.setdefault(record.name, _wire(record))
+    tools = tools_of(result)
     problems = [f"{p.path}: {p.reason}" for p in result.problems]
-    if not seen:
+    if not tools:
         problems.append(f"{path}: no tool definitions found by static extraction")
         return Resolved("unresolved", problems=problems)
-    return Resolved("static", list(seen.values()), problems=problems)
+    return Resolved("static", tools, problems=problems)
 
 
 def _tools_file(path: Path) -> Resolved:
@@ -167,8 +160,9 @@ def source_for(path: Path) -> Path:
 def _not_static(subject: Subject) -> str:
     if subject.kind in ("npm", "pypi"):
         return (
-            f"{subject.kind} package {subject.package} is not in the catalog: fetch it first with "
-            f"`mcp-catalog crawl --source {subject.kind}:{subject.package}` and scan with --db, or use --live"
+            f"{subject.kind} package {subject.package} is not in the catalog and --offline forbids fetching it: "
+            f"scan without --offline, or fetch it first with "
+            f"`mcp-catalog crawl --source {subject.kind}:{subject.package}` and scan with --db"
         )
     if subject.kind == "docker":
         return f"docker image {subject.package or subject.command}: its tools can only be listed live (--live)"
@@ -183,25 +177,39 @@ def resolve_subject(
     index: CatalogIndex | None = None,
     live: LiveLister | None = None,
     extractor: Extractor | None = None,
+    fetch_package: FetchedLister | None = None,
 ) -> Resolved:
-    """Catalog first, then static extraction, then live introspection (only when `live` is given)."""
+    """Catalog first, then static extraction (of a local folder, or of a published package downloaded by
+    `fetch_package`; None means offline), then live introspection (only when `live` is given)."""
     if subject.kind == "tools-json" and subject.path:
         return _tools_file(Path(subject.path))
+    notes: list[str] = []  # kept on every outcome; `problems` only explain a failure to resolve
     if index is not None:
         server = index.find(subject)
         if server is not None:
-            return index.tools(server)
-    problems: list[str] = []
+            known = index.tools(server)
+            if known.tools:
+                return known
+            # The crawl found no tool (extraction failed or timed out, or tools are built at run time): an
+            # empty server must not read as a harmless one, so go on to read the source or run it.
+            notes.append(f"in the catalog as {server.slug} but without tools; reading it here instead")
+    problems: list[str] = list(notes)
     source_dir = source_for(Path(subject.path)) if subject.kind == "local" and subject.path else None
     source_dir = source_dir or _local_script_dir(subject.command)
     if source_dir is not None:
         if source_dir.exists():
             found = _extract(source_dir, extractor)
             if found.source != "unresolved":
+                found.problems = problems + found.problems
                 return found
             problems += found.problems
         else:
             problems.append(f"{source_dir}: no such file or folder")
+    elif fetch_package is not None and subject.kind in ("npm", "pypi") and subject.package:
+        fetched = fetch_package(subject)
+        if fetched.tools:
+            return Resolved("package", fetched.tools, problems=problems + fetched.problems, origin=fetched.origin)
+        problems += fetched.problems
     else:
         problems.append(_not_static(subject))
     if live is None:
@@ -210,7 +218,7 @@ def resolve_subject(
         records = live(subject)
     except Exception as exc:  # a live server can fail in any way: report it on this server only
         return Resolved("unresolved", problems=problems + [f"live introspection failed: {exc}"])
-    return Resolved("live", [_wire(r) for r in records])
+    return Resolved("live", [wire(r) for r in records], problems=notes)
 
 
 def default_live(timeout: float = 30.0) -> LiveLister:

@@ -15,6 +15,7 @@ from publisher.policy.sources import Classifier, ClassifierUnavailable, classify
 from publisher.policy.writer import WriteSummary, write_index, write_schema, write_server_policies
 from publisher.scan.combination import agent_risks
 from publisher.scan.model import ScanReport, ScanServer, ScanTool, Subject
+from publisher.scan.packages import FetchedLister
 from publisher.scan.resolve import CatalogIndex, Extractor, LiveLister, Resolved, resolve_subject
 
 FAIL_LEVELS = ("low", "medium", "high", "critical", "never")
@@ -54,10 +55,11 @@ def scan_server(
     live: LiveLister | None,
     extractor: Extractor | None,
     options: PolicyOptions,
+    fetch_package: FetchedLister | None = None,
 ) -> ScanServer:
     if subject.disabled:
         return ScanServer(subject, "disabled", problems=["disabled in the client config: not scanned"])
-    resolved = resolve_subject(subject, index=index, live=live, extractor=extractor)
+    resolved = resolve_subject(subject, index=index, live=live, extractor=extractor, fetch_package=fetch_package)
     problems = list(resolved.problems)
     classifications = _classify(resolved, classify, problems) if resolved.tools else {}
     policy = build_server_policy(
@@ -93,7 +95,7 @@ def scan_server(
             )
         )
     tools.sort(key=lambda t: t.name)
-    return ScanServer(subject, resolved.source, tools, problems, resolved.catalog_slug)
+    return ScanServer(subject, resolved.source, tools, problems, resolved.catalog_slug, resolved.origin)
 
 
 def run_scan(
@@ -106,7 +108,9 @@ def run_scan(
     options: PolicyOptions | None = None,
     problems: Sequence[str] = (),
     progress: Callable[[int, int, str], None] | None = None,
+    fetch_package: FetchedLister | None = None,
 ) -> ScanReport:
+    """Scan every subject. `fetch_package` downloads npm/PyPI packages the catalog lacks (None: offline)."""
     index = CatalogIndex(session) if session is not None else None
     opts = options or PolicyOptions()
     servers = []
@@ -114,7 +118,15 @@ def run_scan(
         if progress:
             progress(n, len(subjects), subject.name)
         servers.append(
-            scan_server(subject, index=index, classify=classify, live=live, extractor=extractor, options=opts)
+            scan_server(
+                subject,
+                index=index,
+                classify=classify,
+                live=live,
+                extractor=extractor,
+                options=opts,
+                fetch_package=fetch_package,
+            )
         )
     return ScanReport(servers, agent_risks(servers), list(problems))
 
