@@ -21,7 +21,10 @@ def _env(name: str, default: str | None = None) -> str | None:
 @dataclass
 class Settings:
     db: str = "catalog.db"
-    cache_dir: Path = Path(".cache/mcp-catalog")
+    # The user's cache folder (XDG), so running the CLI inside a project leaves no .cache/ behind.
+    cache_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mcp-catalog"
+    )
     user_agent: str = "mcp-catalog/0.1 (+https://github.com/mcp-tool-catalog; MCP tool risk catalog crawler)"
     # Source base URLs: settable so the crawler can be pointed at a mirror or a test server.
     registry_url: str = "https://registry.modelcontextprotocol.io"
