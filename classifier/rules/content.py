@@ -66,6 +66,9 @@ LEAD_OBJECT = re.compile(
     r"\s*(?:\w+)(?: up)?\s+(?:(?:the|all|recent|latest|a|an|your|user'?s|stored|saved|unread|personal)\s+)*"
     r"(memories|emails|e-mails|messages|notes|contacts|conversations|chats|appointments|transactions|expenses)\b"
 )
+LEAD_NOUNS = plain(
+    "memories emails mails messages notes contacts conversations chats appointments transactions expenses"
+)
 # Names that say the content is public reference material, whatever the service.
 PUBLIC_REFERENCE = plain("docs documentation doc guide guides tutorial tutorials reference api_reference changelog")
 # "your emails", "the user's wallet", "my notes": the description says whose data it returns.
@@ -91,7 +94,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []  # statistics and reference lists are not anyone's personal data
     if f.name_set & plain("my me mine own"):
         return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & plain("my me mine own"))))]
-    lead = LEAD_OBJECT.match(f.description) if f.description else None
+    lead = LEAD_OBJECT.match(f.description) if not LEAD_NOUNS.isdisjoint(f.desc_words[1:8]) else None
     named = f.name_set & STRONG_PRIVATE if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
     hits = named or ({lead.group(1)} if lead else set())
     if hits:

@@ -19,6 +19,11 @@ REVERSIBLE_REMOVALS = plain(
 SOFT_CLEARS = plain("selection filter filters screen console input highlight highlights formatting")
 FILE_OBJECTS = plain("file files content contents document page note")
 ENUM_DESTROY = plain("delete remove drop destroy purge truncate terminate uninstall wipe erase")
+# Words without which OVERWRITE cannot match (checked first: a set test is cheaper than the regex).
+OVERWRITE_TRIGGERS = plain(
+    """overwrite overwrites overwritten overwriting overwrite replace replaces completely force permanently
+    irreversible irreversibly undone drop"""
+)
 OVERWRITE = re.compile(
     r"overwrit|replaces? (?:the )?(?:entire|existing|whole|all)|completely replac|force[- ]push|--force|"
     r"permanently (?:delet|remov|eras)|irreversib|cannot be undone|can't be undone|drop (?:table|database|collection)s?"
@@ -50,7 +55,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
             break
     if "force" in f.name_set and f.name_set & plain("push reset"):
         out.append(Signal("deletion.force", "Destructive", "force"))
-    match = OVERWRITE.search(f.description) if f.description else None
+    match = OVERWRITE.search(f.description) if not f.desc_set.isdisjoint(OVERWRITE_TRIGGERS) else None
     if match and verb not in READ_VERBS and "not" not in f.description[max(0, match.start() - 12) : match.start()]:
         strong = verb is not None and VERB_CATEGORY.get(verb) in ("Write", "Destructive")
         out.append(Signal("deletion.overwrite_phrase", "Destructive", match.group(0), strong=strong))

@@ -52,6 +52,11 @@ PROCESS_VERBS = plain(
     """run execute exec invoke trigger start stop restart reboot launch deploy build dispatch rerun retry kill
     spawn compile pause resume suspend unpause shutdown boot scale redeploy provision rebuild simulate"""
 )
+# Words without which CODE_PHRASE cannot match: a set test first spares most tools the regex.
+PHRASE_TRIGGERS = plain(
+    """execute executes executing executed execution run runs running arbitrary shell aggregation sql cypher
+    promql graphql kql sparql"""
+)
 CODE_PHRASE = re.compile(
     r"(?:execut|run)\w* (?:an? |the |any |arbitrary |raw |custom |given |provided |your )*"
     r"(?:\w+ ){0,2}(?:sql|shell|bash|python|javascript|js|cypher|terminal|powershell|code|commands?|scripts?|"
@@ -141,7 +146,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
         out.append(Signal("execution.runs_code", "code_execution", why))
         out.append(Signal("execution.runs_code", "Execute", why))
     if not out and f.description and verb not in ("get", "list", "explain", "describe", "validate", "format"):
-        match = CODE_PHRASE.search(f.description)
+        match = CODE_PHRASE.search(f.description) if not f.desc_set.isdisjoint(PHRASE_TRIGGERS) else None
         if match and (
             params or runs or f.name_set & plain("query sql database db") or "query" in f.param_names or verb is None
         ):
