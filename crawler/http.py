@@ -28,6 +28,8 @@ import httpx
 from catalog.config import Settings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+SHA256_HEADER = "x-mcp-catalog-sha256"  # set on streamed downloads (and kept in the cache): the body's digest
+SIZE_HEADER = "x-mcp-catalog-size"
 MAX_RETRY_AFTER = 300.0  # never sleep longer than this on one Retry-After / rate-limit reset
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -146,7 +148,11 @@ class DiskCache:
             tmp = body_path.with_suffix(f".tmp{os.getpid()}")
             tmp.write_bytes(body)
             tmp.replace(body_path)
-        keep = {k: v for k, v in headers.items() if k in ("content-type", "etag", "last-modified")}
+        keep = {
+            k: v
+            for k, v in headers.items()
+            if k in ("content-type", "etag", "last-modified", SHA256_HEADER, SIZE_HEADER)
+        }
         meta = {
             "url": url,
             "etag": headers.get("etag"),
@@ -364,18 +370,22 @@ class PoliteClient:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.with_suffix(f".part{os.getpid()}")
                 size = 0
+                digest = hashlib.sha256()
                 try:
                     with tmp.open("wb") as fh:
                         async for chunk in resp.aiter_bytes():
                             size += len(chunk)
                             if max_bytes is not None and size > max_bytes:
                                 raise TooLarge(url, f"more than the limit of {max_bytes} bytes")
+                            digest.update(chunk)
                             fh.write(chunk)
                 except BaseException:
                     tmp.unlink(missing_ok=True)
                     raise
                 tmp.replace(target)
                 self.stats.bytes += size
+                out_headers[SHA256_HEADER] = digest.hexdigest()  # provenance of what the tools came from
+                out_headers[SIZE_HEADER] = str(size)
                 self.cache.put(url, out_headers, suffix=suffix)
                 return Response(url, 200, out_headers, path=target)
             body = bytearray()

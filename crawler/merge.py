@@ -11,11 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.sources.base import DiscoveredServer, PackageRef
-
-_GITHUB = re.compile(
-    r"^(?:git\+)?(?:https?://|git://|ssh://git@|git@)?(?:www\.)?github\.com[/:]"
-    r"(?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+?)(?:\.git)?(?P<rest>/.*)?$"
-)
+from crawler.urls import parse_repo_url
 
 # Which source's description/title wins when several describe one server (lower is better).
 SOURCE_PRECEDENCE = {"registry": 0, "npm": 1, "pypi": 1, "github": 2, "seeds": 3, "glama": 4}
@@ -41,27 +37,14 @@ class RepoRef:
 
 
 def parse_github_url(url: str | None, subfolder: str | None = None) -> RepoRef | None:
-    """Normalise any GitHub repository URL form (git+https, ssh, .git, /tree/branch/sub) to owner/repo,
-    lower-cased (GitHub names are case-insensitive), keeping a monorepo subfolder."""
-    if not url:
+    """A GitHub repository from any spelling (git+https, ssh, .git, github:, /tree/branch/sub, see
+    ``crawler.urls``), lower-cased (GitHub names are case-insensitive), with its monorepo subfolder.
+    Other forges give None: the crawler fetches from GitHub only."""
+    ref = parse_repo_url(url)
+    if ref is None or not ref.is_github:
         return None
-    url = url.strip()
-    if url.startswith("github:"):
-        url = "https://github.com/" + url[len("github:") :].lstrip("/")
-    m = _GITHUB.match(url)
-    if not m:
-        return None
-    owner, repo = m.group("owner").lower(), m.group("repo").lower()
-    if repo.endswith(".git"):
-        repo = repo[:-4]
-    rest = m.groupdict().get("rest") or ""
-    rest = rest.split("#", 1)[0].split("?", 1)[0]
-    tree = re.match(r"^/(?:tree|blob)/[^/]+/(?P<sub>.+?)/?$", rest)
-    sub = subfolder or (tree.group("sub") if tree else None)
-    sub = sub.strip("/") if sub else None
-    if sub and sub.lower().endswith(("readme.md", ".md")):
-        sub = sub.rsplit("/", 1)[0] if "/" in sub else None
-    return RepoRef(owner, repo, sub or None)
+    sub = (subfolder or ref.subfolder or "").strip("/") or None
+    return RepoRef(ref.owner.lower(), ref.name.lower(), sub)
 
 
 def normalise_package_id(registry_type: str, identifier: str) -> str:
@@ -75,16 +58,24 @@ def normalise_package_id(registry_type: str, identifier: str) -> str:
     return f"{kind}:{ident}"
 
 
-def merge_keys(found: DiscoveredServer) -> list[str]:
-    """Every identity of a sighting; two sightings sharing any key are one server."""
+def merge_keys(found: DiscoveredServer, *, for_lookup: bool = True) -> list[str]:
+    """Every identity of a sighting; two sightings sharing any key are one server.
+
+    A repository without a subfolder identifies a package's server only weakly: monorepos publish many packages
+    that all link to the repository root. So a sighting that has package identities looks servers up by those
+    (and by repository + subfolder), never by the bare repository; the bare repository still indexes it
+    (``for_lookup=False``) so a later GitHub or list sighting of that repository finds it.
+    """
     keys: list[str] = []
+    packages = [
+        normalise_package_id(pkg.registry_type, _strip_oci_tag(pkg))
+        for pkg in found.packages
+        if pkg.registry_type.lower() in ("npm", "pypi", "nuget", "cargo", "oci", "mcpb")
+    ]
     ref = parse_github_url(found.repository_url, found.repository_subfolder)
-    if ref:
+    if ref and (ref.subfolder or not packages or not for_lookup):
         keys.append(f"repo:{ref.full_name}#{ref.subfolder or ''}")
-    for pkg in found.packages:
-        if pkg.registry_type.lower() in ("npm", "pypi", "nuget", "cargo", "oci", "mcpb"):
-            keys.append(normalise_package_id(pkg.registry_type, _strip_oci_tag(pkg)))
-    return keys
+    return keys + packages
 
 
 def _strip_oci_tag(pkg: PackageRef) -> str:
@@ -101,14 +92,15 @@ def server_keys(repository_url: str | None, subfolder: str | None, packages: lis
         if p.get("identifier")
     ]
     return merge_keys(
-        DiscoveredServer(
+        for_lookup=False,
+        found=DiscoveredServer(
             source="",
             external_id="",
             name="",
             repository_url=repository_url,
             repository_subfolder=subfolder,
             packages=refs,
-        )
+        ),
     )
 
 

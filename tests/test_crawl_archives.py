@@ -102,3 +102,15 @@ def test_monorepo_subfolder_selection(tmp_path: Path) -> None:
     result = manifest_tools(path)
     assert [s.name for s in select_servers(result, "servers/db")[0].tools] == ["query"]
     assert sorted(s.subpath for s in select_servers(manifest_tools(path), None)) == ["servers/db", "servers/fs"]
+
+
+def test_subfolder_selection_when_the_extractor_did_not_split_the_tree() -> None:
+    from catalog.records import ExtractionResult, ServerExtraction, ToolRecord
+
+    whole = ServerExtraction(
+        name="mono",
+        subpath="acme-mono-0123abc",
+        tools=[ToolRecord("query", file="servers/db/src/index.ts"), ToolRecord("read", file="servers/fs/main.py")],
+    )
+    picked = select_servers(ExtractionResult(servers=[whole]), "servers/db")
+    assert [(s.subpath, [t.name for t in s.tools]) for s in picked] == [("servers/db", ["query"])]

@@ -3,6 +3,7 @@ monorepos, bad archives, the CLI."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from pathlib import Path
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 
 from catalog.cli import app
 from catalog.db import Catalog
-from catalog.models import Problem, Server, ServerSource, Tool, ToolChange, WorkItem
+from catalog.models import Fetch, Problem, Server, ServerSource, Tool, ToolChange, WorkItem
 from crawler.crawl.extracting import manifest_tools
 from crawler.pipeline import CrawlError, crawl, parse_sources
 from crawler.testing.fixture_server import Fault, FixtureServer, World
@@ -36,7 +37,8 @@ def tool_names(catalog: Catalog, server: Server) -> set[str]:
 
 
 def test_cold_crawl_of_the_registry(catalog: Catalog, tmp_path: Path) -> None:
-    with FixtureServer(small_world()) as srv:
+    world = small_world()
+    with FixtureServer(world) as srv:
         summary = run_crawl(catalog, srv.url, tmp_path, ["registry"])
     assert summary.found == {"registry": 4} and summary.servers_new == 4
     servers = servers_by_name(catalog)
@@ -55,6 +57,16 @@ def test_cold_crawl_of_the_registry(catalog: Catalog, tmp_path: Path) -> None:
     assert files.stars == 42 and files.license == "MIT" and files.default_branch == "main"
     assert servers["io.github.acme/old"].status == "deprecated"
     assert summary.tools_added == 6 and summary.failed == 0
+    with catalog.session() as s:  # provenance: the digest of every artifact the tools came from
+        fetches = {f.url.split("/", 3)[3]: f for f in s.exec(select(Fetch)).all()}
+    npm = fetches["npm/@acme/weather-mcp/-/weather-mcp-1.0.0.tgz"]
+    served = world._blobs["npm:@acme/weather-mcp@1.0.0"]
+    assert (npm.content_hash, npm.size) == (hashlib.sha256(served).hexdigest(), len(served)) and npm.etag
+    assert set(fetches) == {
+        "npm/@acme/weather-mcp/-/weather-mcp-1.0.0.tgz",
+        "pypi/files/notes_mcp-0.2.0.tar.gz",
+        "repos/acme/mono/tarball/main",
+    }
 
 
 def test_cold_crawl_needs_at_most_two_requests_per_server(catalog: Catalog, tmp_path: Path) -> None:
@@ -287,3 +299,46 @@ def test_a_broken_source_is_recorded_and_the_others_run(
     assert summary.source_errors == {"glama": "KeyError: 'tools'"}
     assert summary.found == {"registry": 4}
     assert "first-server" in servers_by_name(catalog)  # what it found before failing is kept
+
+
+def test_packages_of_one_monorepo_stay_separate_servers(catalog: Catalog) -> None:
+    from crawler.crawl.discovery import DiscoveryStats, load_index, record_sighting
+    from crawler.sources.base import DiscoveredServer, PackageRef
+
+    def npm_pkg(name: str) -> DiscoveredServer:
+        return DiscoveredServer(
+            source="npm",
+            external_id=name,
+            name=name,
+            repository_url="git+https://github.com/acme/servers.git",
+            packages=[PackageRef("npm", name, "1.0.0")],
+        )
+
+    with catalog.session() as s:
+        index, stats = load_index(s), DiscoveryStats()
+        a = record_sighting(s, index, npm_pkg("@acme/server-files"), stats, None)
+        b = record_sighting(s, index, npm_pkg("@acme/server-git"), stats, None)
+        repo = DiscoveredServer(
+            source="github",
+            external_id="acme/servers",
+            name="acme/servers",
+            repository_url="https://github.com/acme/servers",
+            stars=5,
+        )
+        c = record_sighting(s, index, repo, stats, None)
+    assert a is not None and b is not None and c is not None
+    assert a.id != b.id and c.id in (a.id, b.id) and stats.new == 2
+
+
+def test_repo_metadata_option_adds_github_facts_to_package_servers(catalog: Catalog, tmp_path: Path) -> None:
+    world = small_world()
+    world.repos["acme/weather"].meta.update({"stargazers_count": 77, "archived": True})
+    with FixtureServer(world) as srv:
+        settings = settings_for_world(srv.url, tmp_path, db=catalog.url, fetch_repo_metadata=True)
+        crawl(catalog, settings, ["registry"], progress=False, extractor=manifest_tools)
+        cold = len(world.requests("/repos/acme/weather"))
+        crawl(catalog, settings, ["registry"], progress=False, extractor=manifest_tools)
+    weather = servers_by_name(catalog)["io.github.acme/weather"]
+    assert (weather.stars, weather.archived, weather.license) == (77, True, "MIT")
+    assert weather.tools_origin == "package:npm:@acme/weather-mcp@1.0.0"  # still the package's tools
+    assert cold == 1  # the warm crawl does not process the pinned package again

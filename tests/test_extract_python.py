@@ -415,3 +415,41 @@ register(a, write=os.environ.get("WRITE") == "1")
     assert tools["read"].conditional is None
     assert tools["write_row"].conditional == "write (off by default)"
     assert tools["extra_tool"].conditional == "extra or os.environ.get('EXTRA')"
+
+
+def test_decorator_factories_replay_registrations_with_their_arguments() -> None:
+    source = '''
+from fastmcp import FastMCP
+from mcp.types import ToolAnnotations
+
+RO = ToolAnnotations(readOnlyHint=True)
+
+def create_server() -> FastMCP:
+    server = FastMCP("wiki")
+
+    def register_tool(name: str):
+        def decorator(func):
+            server.tool(func, name=name, annotations=RO)
+            server.tool(func, name=f"wiki_{name}", annotations=RO)
+            return func
+        return decorator
+
+    def simple(func):
+        server.add_tool(func)
+        return func
+
+    @register_tool("search")
+    def search_impl(query: str, limit: int = 10) -> list:
+        """Search articles."""
+
+    @simple
+    def summary(title: str) -> str:
+        """Summarise an article."""
+
+    return server
+'''
+    tools = {t.name: t for t in extract_files([SourceFile("s.py", source)]).tools}
+    assert sorted(tools) == ["search", "summary", "wiki_search"]
+    assert tools["wiki_search"].description == "Search articles."
+    assert tools["search"].annotations == {"readOnlyHint": True}
+    assert list(tools["search"].input_schema["properties"]) == ["query", "limit"]

@@ -307,6 +307,16 @@ def test_gateway_policy_shape() -> None:
     assert strict["tools"]["list_charges"]["deny_if"][0]["conditions"] == []
 
 
+def test_intercept_approval_can_fall_back_to_deny() -> None:
+    policy = fixture_policy("payments", "recommended", PolicyOptions(intercept_approval="deny"))
+    loaded = yaml.safe_load(resolve_format("intercept.yaml").render(policy))
+    rule = loaded["tools"]["create_refund"]["rules"][0]
+    assert rule["action"] == "deny" and "approval" in rule["on_deny"]
+    assert validate_intercept(loaded) == []
+    default = yaml.safe_load(resolve_format("intercept.yaml").render(fixture_policy("payments", "recommended")))
+    assert default["tools"]["create_refund"]["rules"][0]["action"] == "require_approval"
+
+
 def test_claude_code_and_disabled_lists() -> None:
     policy = fixture_policy("payments", "recommended")
     perms = json.loads(resolve_format("claude-code").render(policy))["permissions"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, select
 
 from catalog.config import Settings
@@ -62,7 +63,7 @@ def test_layout_index_and_validity(catalog: Catalog, tmp_path: Path) -> None:
         summary = write_all_policies(session, Settings(db=catalog.url), out, validate=True)
     assert summary["invalid"] == []
     assert summary["servers"] == len(FIXTURE_NAMES)
-    assert summary["files_written"] == len(FIXTURE_NAMES) * len(PRESETS) * len(FORMATS) + 1
+    assert summary["files_written"] == len(FIXTURE_NAMES) * len(PRESETS) * len(FORMATS) + 2  # + index + schema
     index = json.loads((out / "index.json").read_text("utf-8"))
     assert index["version"] == "1" and index["generated_at"].endswith("Z")
     entry = index["servers"]["payments"]
@@ -180,5 +181,29 @@ def test_bench_policies_reports_figures(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert figures["servers"] == 4 and figures["tools_classified"] == figures["tools"] == figures["labelled_for_bench"]
-    assert figures["files_written"] == 4 * len(PRESETS) * len(FORMATS) + 1
+    assert figures["files_written"] == 4 * len(PRESETS) * len(FORMATS) + 2
     assert figures["rebuild_files_written"] == 0 and figures["files_per_second"] > 0
+
+
+def test_operator_options_from_the_environment(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from publisher.policy.checks import path_pattern
+    from publisher.policy.options import PolicyOptionsError, options_from_env
+
+    opts = options_from_env(
+        {"MCP_CATALOG_POLICY_PATH_ROOT": "/srv/agent", "MCP_CATALOG_POLICY_ALLOW_HOSTS": "b.example, a.example"}
+    )
+    assert opts.path_root == "/srv/agent" and opts.allowed_hosts == ("a.example", "b.example")
+    for bad in ({"MCP_CATALOG_POLICY_PATH_ROOT": "rel"}, {"MCP_CATALOG_POLICY_MAX_AMOUNT": "lots"}):
+        with pytest.raises(PolicyOptionsError):
+            options_from_env(bad)
+    monkeypatch.setenv("MCP_CATALOG_POLICY_PATH_ROOT", "/srv/agent")
+    out = tmp_path / "p"
+    with catalog.session() as session:
+        populate(session, ["files"])
+        write_all_policies(session, Settings(), out)
+    gateway = json.loads((out / "local-files/recommended/policy.json").read_text("utf-8"))
+    assert gateway["tools"]["read_text_file"]["deny_if"][0]["conditions"][0]["value"] == path_pattern("/srv/agent")
+    schema = json.loads((out / "gateway-policy.schema.json").read_text("utf-8"))
+    assert schema["$schema"].endswith("2020-12/schema")

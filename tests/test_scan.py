@@ -138,6 +138,7 @@ def test_tools_files_are_classified_and_the_trifecta_found() -> None:
     assert [(t.name, t.risk) for t in mail.tools] == [("search_messages", "Medium"), ("send_email", "High")]
     assert mail.tools[1].why == "fixture label for send_email"
     assert mail.tools[1].decision == "limit"
+    assert mail.tools[1].decision_label == "limit 10/hour + 1 arg check"
     (agent,) = report.agents
     assert agent.trifecta
     assert {leg.tool for leg in agent.private_data} == {"search_messages"}
@@ -388,6 +389,8 @@ def test_integrity_findings_reach_every_report() -> None:
         for item in out:
             if item["name"] == "fetch_page":
                 item["integrity"] = [{"kind": "hidden_instructions", "message": "tells the model to <ignore> the user"}]
+            else:
+                item["hint_mismatches"] = [{"hint": "readOnlyHint", "declared": True, "inferred": False}]
         return out
 
     report = run_scan(subjects_for_args([str(FIX / "tools-web.json")]), classify=classify)
@@ -395,6 +398,9 @@ def test_integrity_findings_reach_every_report() -> None:
     results = build_sarif(report)["runs"][0]["results"]
     assert any(r["ruleId"] == "MCP-INTEGRITY" and "<ignore>" in r["message"]["text"] for r in results)
     assert report.to_json()["servers"][0]["tools"][1]["integrity"][0]["kind"] == "hidden_instructions"
+    assert any(r["ruleId"] == "MCP-HINT-MISMATCH" and "readOnlyHint=True" in r["message"]["text"] for r in results)
+    assert "Misleading annotations" in render_markdown(report)
+    jsonschema.validate(build_sarif(report), SARIF_SCHEMA)
 
 
 def test_ten_thousand_tools_in_one_scanned_server(tmp_path: Path) -> None:
@@ -408,7 +414,7 @@ def test_ten_thousand_tools_in_one_scanned_server(tmp_path: Path) -> None:
     report = run_scan(subjects_for_args([str(path)]), classify=classify)
     assert len(report.servers[0].tools) == 10_000
     summary = write_scan_policies(report, tmp_path / "out")
-    assert summary["files_written"] == 3 * 5 + 1
+    assert summary["files_written"] == 3 * 5 + 2
     names = json.loads((tmp_path / "out/big/recommended/disabled-tools.json").read_text("utf-8"))
     assert names == []  # all Low: nothing to disable
     gateway = json.loads((tmp_path / "out/big/strict/policy.json").read_text("utf-8"))

@@ -58,6 +58,8 @@ def test_scan_of_each_client_config(client: str) -> None:
     assert not agent.trifecta  # notes reads no private data
     sarif = build_sarif(report)
     jsonschema.Draft7Validator(SARIF_SCHEMA, format_checker=jsonschema.FormatChecker()).validate(sarif)
+    crit = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "MCP-RISK-CRITICAL")
+    assert crit["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("notes_server/server.py")
     assert fail_exit_code(report, "critical") == 1 and fail_exit_code(report, "never") == 0
 
 
@@ -131,3 +133,14 @@ def test_live_only_with_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert doc["servers"][0]["source"] == "live", doc["servers"][0]["problems"]
     assert [t["name"] for t in doc["servers"][0]["tools"]] == ["read_note", "send_note"]
     assert doc["summary"]["trifecta"] is True and result.exit_code == 1  # the trifecta trips --fail-on critical
+
+
+def test_with_the_real_classifier() -> None:
+    """No stand-in: the project's classifier labels every tool; only properties that cannot drift are checked."""
+    pytest.importorskip("classifier.api")
+    subjects = subjects_for_args([str(CONFIGS["claude-desktop"].resolve()), str(FIX / "tools-mail.json")])
+    report = run_scan(subjects)
+    tools = [t for _, t in report.all_tools()]
+    assert len(tools) == 5 and all(t.risk and t.category and t.why for t in tools)
+    assert {t.name: t.category for t in tools}["delete <script>alert(1)</script>"] == "Destructive"
+    jsonschema.validate(build_sarif(report), SARIF_SCHEMA)

@@ -335,3 +335,14 @@ def test_incremental_rebuild_rewrites_only_what_changed(catalog: Catalog, tmp_pa
     # Tool pages are rewritten only on the two servers whose tool lists changed (related-tool links).
     touched_tools = {rel.split("/")[1] for rel in rewritten if rel.startswith("tools/")}
     assert touched_tools == {"postgres-mcp", "hostile-mcp"}
+
+
+def test_an_empty_catalog_still_builds_a_working_site(tmp_path: Path) -> None:
+    catalog = Catalog(str(tmp_path / "empty.db"))
+    with catalog.session() as session:
+        summary = build_site(session, Settings(db=str(tmp_path / "empty.db")), tmp_path / "site", workers=1)
+    catalog.dispose()
+    assert summary["tools"] == 0 and summary["servers"] == 0
+    home = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    assert "0 tools of 0 MCP servers" in home
+    assert (tmp_path / "site/search/meta.js").is_file() and (tmp_path / "site/sitemap.xml").is_file()

@@ -134,6 +134,9 @@ def test_seed_file(tmp_path: Path) -> None:
     assert found[3].extra["local_path"] == str(tmp_path / "srv")
     assert found[4].remotes == [{"type": "sse", "url": "https://mcp.acme.test/sse"}]
     assert {s.source for s in found} == {"seeds"}
+    seeds.write_text("npm:ok\nnpm:not a name\n")
+    with pytest.raises(SeedError, match=r"seeds.txt:2: not an npm package name"):
+        parse_seed_file(seeds)
     seeds.write_text("npm:ok\nftp:nope\n")
     with pytest.raises(SeedError, match=r"seeds.txt:2: unknown kind 'ftp'"):
         parse_seed_file(seeds)

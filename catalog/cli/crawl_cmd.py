@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
                 "-s",
                 help="Source(s) to crawl; repeatable or comma-separated: registry, github[:owner/repo,...|"
                 ":search=Q], npm[:name@ver,...|:search=TEXT], pypi[:name==ver,...], seeds:FILE, local:PATH, "
-                "docker:DIR, mcpm:DIR, toolhive:FILE, glama, awesome:FILE, registry:FILE.",
+                "registry:FILE, and the list and dump sources (awesome, docker, mcpm, toolhive, glama[:ARG]).",
             ),
         ] = None,
         discover_only: Annotated[
@@ -107,6 +107,14 @@ def register(app: typer.Typer) -> None:
         rate: Annotated[float | None, typer.Option(help="Requests per second per host (0: no limit).", min=0)] = None,
         timeout: Annotated[float | None, typer.Option(help="Request timeout in seconds.", min=1)] = None,
         retries: Annotated[int | None, typer.Option(help="Retries on errors, 429 and 5xx.", min=0, max=20)] = None,
+        repo_metadata: Annotated[
+            bool,
+            typer.Option(
+                "--repo-metadata",
+                envvar="MCP_CATALOG_REPO_METADATA",
+                help="Also fetch GitHub stars/licence/archived for servers whose tools come from a package.",
+            ),
+        ] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
         db: DbOption = None,
         json_out: JsonOption = False,
@@ -133,6 +141,7 @@ def register(app: typer.Typer) -> None:
             requests_per_second_per_host=rate,
             timeout_seconds=timeout,
             max_retries=retries,
+            fetch_repo_metadata=repo_metadata or None,
         )
         with catalog_for(settings) as cat:
             try:

@@ -6,7 +6,7 @@ import resource
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,24 +23,37 @@ from catalog.cli.common import (
     settings_for,
 )
 
+if TYPE_CHECKING:
+    from publisher.policy.options import PolicyOptions
+
 FORMAT_HELP = (
     "policy.json (gateway) | intercept.yaml | claude-code.json | disabled-tools.json | cedar | "
     "toolhive-authz.json (the Cedar policies as a ToolHive --authz-config file)."
 )
 
 
-def policy_options(path_root: str, allow_host: list[str] | None, max_amount: float, recipient_domain: list[str] | None):  # type: ignore[no-untyped-def]
+def policy_options(
+    path_root: str,
+    allow_host: list[str] | None,
+    max_amount: float,
+    recipient_domain: list[str] | None,
+    intercept_approval: str = "require_approval",
+) -> PolicyOptions:
+    """The policy flags shared by `policy` and `scan`, checked, as PolicyOptions."""
     from publisher.policy.options import PolicyOptions
 
     if not path_root.startswith("/"):
         raise UserError(f"--path-root must be an absolute path, got {path_root!r}")
     if max_amount <= 0:
         raise UserError("--max-amount must be positive")
+    if intercept_approval not in ("require_approval", "deny"):
+        raise UserError("--intercept-approval must be require_approval or deny")
     return PolicyOptions(
         path_root=path_root,
         allowed_hosts=tuple(allow_host or ()),
         max_amount=max_amount,
         recipient_domains=tuple(recipient_domain or ()),
+        intercept_approval=intercept_approval,
     )
 
 
@@ -49,6 +62,13 @@ AllowHostOption = Annotated[
     list[str] | None, typer.Option("--allow-host", help="Host URL arguments may reach (repeatable).")
 ]
 MaxAmountOption = Annotated[float, typer.Option("--max-amount", help="Cap on amount arguments, in the API's unit.")]
+InterceptApprovalOption = Annotated[
+    str,
+    typer.Option(
+        "--intercept-approval",
+        help="Intercept action for tools that need approval: require_approval, or deny for proxy versions without it.",
+    ),
+]
 RecipientOption = Annotated[
     list[str] | None, typer.Option("--recipient-domain", help="Domain recipients must be in (repeatable).")
 ]
@@ -198,6 +218,7 @@ def register(app: typer.Typer) -> None:
         allow_host: AllowHostOption = None,
         max_amount: MaxAmountOption = 1000,
         recipient_domain: RecipientOption = None,
+        intercept_approval: InterceptApprovalOption = "require_approval",
         client_name: Annotated[
             str | None, typer.Option("--client-name", help="The server's name in your client config (Claude Code).")
         ] = None,
@@ -230,7 +251,7 @@ def register(app: typer.Typer) -> None:
             target = resolve_format(fmt)
         except KeyError as exc:
             raise UserError(str(exc.args[0])) from None
-        options = policy_options(path_root, allow_host, max_amount, recipient_domain)
+        options = policy_options(path_root, allow_host, max_amount, recipient_domain, intercept_approval)
         try:
             if from_file is not None:
                 data = read_json_file(from_file)

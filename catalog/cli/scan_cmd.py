@@ -18,6 +18,7 @@ from rich.progress import Progress
 from catalog.cli.common import EXIT_FAILED, UserError, catalog_for, console, friendly_errors, out, settings_for
 from catalog.cli.policy_cmd import (
     AllowHostOption,
+    InterceptApprovalOption,
     MaxAmountOption,
     PathRootOption,
     RecipientOption,
@@ -58,6 +59,7 @@ def register(app: typer.Typer) -> None:
         allow_host: AllowHostOption = None,
         max_amount: MaxAmountOption = 1000,
         recipient_domain: RecipientOption = None,
+        intercept_approval: InterceptApprovalOption = "require_approval",
         db: Annotated[
             str | None,
             typer.Option(
@@ -82,7 +84,7 @@ def register(app: typer.Typer) -> None:
             raise UserError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         if fail_on.lower() not in FAIL_LEVELS:
             raise UserError(f"--fail-on must be one of {', '.join(FAIL_LEVELS)}, got {fail_on!r}")
-        options = policy_options(path_root, allow_host, max_amount, recipient_domain)
+        options = policy_options(path_root, allow_host, max_amount, recipient_domain, intercept_approval)
         problems: list[str] = []
         try:
             if targets:

@@ -33,6 +33,8 @@ class Artifact:
     origin: str  # recorded as Server.tools_origin: package:npm:name@1.2.3, github:owner/repo@sha...
     from_cache: bool = False
     server_fields: dict[str, Any] = field(default_factory=dict)  # metadata learnt on the way (github stars...)
+    url: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # etag, last-modified, content digest and size
 
 
 @dataclass
@@ -81,7 +83,7 @@ async def fetch_npm(
                 suffix=".tgz",
                 max_bytes=settings.max_archive_bytes,
             )
-            return Artifact(resp.path or Path(), ".tgz", origin, resp.from_cache)
+            return Artifact(resp.path or Path(), ".tgz", origin, resp.from_cache, url=resp.url, headers=resp.headers)
         except NotFound:
             pass  # a registry with another tarball layout: ask the metadata
     # Scoped names are escaped (@scope%2Fname), the form every registry and mirror accepts.
@@ -100,7 +102,7 @@ async def fetch_npm(
     resp = await http.fetch(
         tarball, immutable=True, stream_to_cache=True, suffix=".tgz", max_bytes=settings.max_archive_bytes
     )
-    return Artifact(resp.path or Path(), ".tgz", origin, resp.from_cache)
+    return Artifact(resp.path or Path(), ".tgz", origin, resp.from_cache, url=resp.url, headers=resp.headers)
 
 
 # --- PyPI --------------------------------------------------------------------------------------------
@@ -198,7 +200,7 @@ async def fetch_pypi(
     resp = await http.fetch(
         chosen.url, immutable=True, stream_to_cache=True, suffix=suffix, max_bytes=settings.max_archive_bytes
     )
-    return Artifact(resp.path or Path(), suffix, origin, resp.from_cache)
+    return Artifact(resp.path or Path(), suffix, origin, resp.from_cache, url=resp.url, headers=resp.headers)
 
 
 # --- GitHub ------------------------------------------------------------------------------------------
@@ -248,7 +250,7 @@ async def fetch_github(
     origin = f"github:{repo}@{sha or branch}"
     if current == origin:
         return Unchanged(origin, fields)
-    return Artifact(path, ".tar.gz", origin, resp.from_cache, fields)
+    return Artifact(path, ".tar.gz", origin, resp.from_cache, fields, url=resp.url, headers=resp.headers)
 
 
 async def fetch_plan(

@@ -147,5 +147,15 @@ def select_servers(result: ExtractionResult, subfolder: str | None) -> list[Serv
         s.subpath = normalise_subpath(s.subpath)
     if subfolder:
         want = subfolder.strip("/")
-        return [s for s in servers if s.subpath == want or s.subpath.startswith(want + "/")]
+        inside = [s for s in servers if s.subpath == want or s.subpath.startswith(want + "/")]
+        if inside:
+            return inside
+        # An extractor that did not split the tree: keep the tools declared in files under the subfolder.
+        tools = [
+            t
+            for s in servers
+            for t in s.tools
+            if normalise_subpath(f"{s.subpath}/{t.file or ''}").startswith(want + "/")
+        ]
+        return [ServerExtraction(name=want.rsplit("/", 1)[-1], subpath=want, tools=tools)] if tools else []
     return servers

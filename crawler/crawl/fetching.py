@@ -18,12 +18,14 @@ from typing import Any
 from sqlmodel import Session, select
 
 from catalog.config import Settings
-from catalog.models import Server, WorkItem
+from catalog.models import Fetch, Server, WorkItem, utcnow
 from crawler.crawl import queue
 from crawler.crawl.artifacts import Artifact, ArtifactError, Unchanged, fetch_plan
 from crawler.crawl.extracting import Extractor, run_extractor, select_servers
 from crawler.http import HttpError, PoliteClient, RateLimited
+from crawler.merge import parse_github_url
 from crawler.registries import RegistryNotConfigured, RegistryUrls
+from crawler.sources.github import repo_fields
 from crawler.store import ToolSyncSummary, record_problem, sync_tools, upsert_server
 
 
@@ -134,6 +136,7 @@ async def process_item(
         if isinstance(art, Unchanged):
             stats.unchanged += 1
             return None
+        record_fetch(session, art)
         result = await asyncio.to_thread(run_extractor, extractor, art.path, art.suffix)
         for problem in result.problems[:20]:
             record_problem(
@@ -156,6 +159,46 @@ async def process_item(
         stats.no_tools += 1
         return None
     return "; ".join(errors) or None
+
+
+def record_fetch(session: Session, art: Artifact) -> None:
+    """One Fetch row per artifact URL: validators, digest and size of what the tools were extracted from
+    (committed with the tools)."""
+    from crawler.http import SHA256_HEADER, SIZE_HEADER
+
+    row = session.exec(select(Fetch).where(Fetch.url == art.url)).first() or Fetch(url=art.url)
+    size = art.headers.get(SIZE_HEADER, "")
+    row.status_code = 200
+    row.etag = art.headers.get("etag")
+    row.last_modified = art.headers.get("last-modified")
+    row.content_hash = art.headers.get(SHA256_HEADER)
+    row.content_type = art.headers.get("content-type")
+    row.size = int(size) if size.isdigit() else None
+    row.body_path = str(art.path)
+    row.fetched_at = utcnow()
+    row.error = None
+    session.add(row)
+
+
+async def refresh_repo_metadata(
+    session: Session, http: PoliteClient, settings: Settings, server_id: int | None, run_id: int | None
+) -> None:
+    """Stars, licence, archived flag and last push of a server's GitHub repository, for servers whose tools
+    came from a package (one conditional request; GitHub-fetched servers have them already)."""
+    server = session.get(Server, server_id) if server_id is not None else None
+    if server is None or (server.tools_origin or "").startswith("github:"):
+        return
+    ref = parse_github_url(server.repository_url)
+    if ref is None:
+        return
+    api = settings.github_api_url.rstrip("/")
+    try:
+        resp = await http.fetch(f"{api}/repos/{ref.full_name}", headers={"Accept": "application/vnd.github+json"})
+        fields = {k: v for k, v in repo_fields(resp.json()).items() if v is not None and v != "NOASSERTION"}
+    except (HttpError, ValueError) as exc:
+        record_problem(session, subject=ref.url, stage="fetch", message=str(exc), run_id=run_id, server_id=server.id)
+        return
+    _apply_fields(session, server, fields)
 
 
 def _apply_fields(session: Session, server: Server, fields: dict[str, Any]) -> None:
@@ -213,6 +256,8 @@ async def run_fetch_phase(
             item = items[0]
             try:
                 error = await process_item(session, http, settings, registries, item, extractor, stats, run_id)
+                if settings.fetch_repo_metadata:
+                    await refresh_repo_metadata(session, http, settings, item.payload.get("server_id"), run_id)
             except RateLimited as exc:
                 queue.release(session, item.id, me, str(exc))
                 return

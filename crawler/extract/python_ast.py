@@ -97,6 +97,16 @@ class Registration:
 
 
 @dataclass
+class Template:
+    """A registration inside a decorator (factory) whose function argument is a parameter."""
+
+    instance: str
+    call: ast.Call
+    ctx: Ctx
+    fn_param: str
+
+
+@dataclass
 class Mount:
     parent: str
     child: str
@@ -160,6 +170,8 @@ class PythonExtractor:
         self.calls: list[tuple[ast.Call, Ctx]] = []
         self.param_bindings: dict[str, set[str]] = {}
         self._called: set[str] | None = None
+        self.templates: list[Template] = []
+        self.decorations: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.expr, Ctx]] = []
         self.call_sites: dict[str, list[dict[str, Any]]] = {}  # "module:function" -> argument values per call
         self._recorded_calls: set[str] = set()
         self._env_cache: dict[int, dict[str, Any]] = {}
@@ -374,6 +386,8 @@ class PythonExtractor:
     def _decorated(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Ctx) -> None:
         for dec in fn.decorator_list:
             target = dec.func if isinstance(dec, ast.Call) else dec
+            if isinstance(target, ast.Name | ast.Attribute):
+                self.decorations.append((fn, dec, ctx))
             if not isinstance(target, ast.Attribute):
                 continue
             if target.attr == "tool":
@@ -399,6 +413,8 @@ class PythonExtractor:
                 instance = self.receiver(inner.value, ctx)
                 if instance is not None:
                     self.registrations.append(Registration(instance, fn, func, ctx, node.lineno))
+            elif inner.attr == "tool":
+                self._template(node.args[0], inner.value, func, ctx)
             elif isinstance(fn, FuncRef) and inner.attr == "list_tools":
                 self.handlers.append((fn, ctx))
             return
@@ -411,18 +427,57 @@ class PythonExtractor:
                 instance = self.receiver(func.value, ctx)
                 if instance is not None:
                     self.registrations.append(Registration(instance, fn, node, ctx, node.lineno))
+            else:
+                self._template(node.args[0], func.value, node, ctx)
         elif isinstance(func, ast.Attribute) and name == "add_tool" and node.args:
-            self._add_tool(node, func, ctx)
+            if not self._template(node.args[0], func.value, node, ctx):
+                self._add_tool(node, func, ctx)
         elif isinstance(func, ast.Attribute) and name in ("mount", "import_server"):
             self._mount(node, func, ctx)
         else:
             for kw in node.keywords:
                 if kw.arg == "on_list_tools" and self.server_kind(func, ctx.module) == "lowlevel":
-                    handler = self.project.evaluate(kw.value, ctx.module, ctx.env)
+                    handler = self.function_ref(kw.value, ctx)
                     if isinstance(handler, FuncRef):
                         self.handlers.append((handler, ctx))
             if name and any(name in info.functions for info in self.modules.values()):
                 self.calls.append((node, ctx))
+
+    def _template(self, fn_arg: ast.expr, receiver: ast.expr, call: ast.Call, ctx: Ctx) -> bool:
+        """`def register_tool(name): def deco(func): srv.tool(func, name=name)`: a registration whose function is
+        a parameter. It is replayed for every function the decorator (factory) is applied to."""
+        if not (isinstance(fn_arg, ast.Name) and ctx.functions):
+            return False
+        inner = ctx.functions[-1]
+        if fn_arg.id not in {a.arg for a in (*inner.args.posonlyargs, *inner.args.args, *inner.args.kwonlyargs)}:
+            return False
+        instance = self.receiver(receiver, ctx)
+        if instance is None:
+            return False
+        self.templates.append(Template(instance, call, ctx, fn_arg.id))
+        return True
+
+    def apply_templates(self) -> None:
+        """Registrations for every `@factory(args)`-decorated (or `@decorator`-decorated) function."""
+        for template in self.templates:
+            inner = template.ctx.functions[-1]
+            outer = template.ctx.functions[-2] if len(template.ctx.functions) > 1 else None
+            for fn, dec, ctx in self.decorations:
+                is_call = isinstance(dec, ast.Call)
+                target = self.function_ref(dec.func if isinstance(dec, ast.Call) else dec, ctx)
+                if not isinstance(target, FuncRef):
+                    continue
+                env: dict[str, Any] = {}
+                if is_call and outer is not None and target.node is outer:
+                    assert isinstance(dec, ast.Call)
+                    env = self._call_arguments(dec, outer, ctx)
+                elif is_call or target.node is not inner:
+                    continue
+                env[template.fn_param] = FuncRef(fn, ctx.module)
+                replay = template.ctx.inner(env={**template.ctx.env, **env})
+                self.registrations.append(
+                    Registration(template.instance, FuncRef(fn, ctx.module), template.call, replay, fn.lineno)
+                )
 
     def _add_tool(self, node: ast.Call, func: ast.Attribute, ctx: Ctx) -> None:
         instance = self.receiver(func.value, ctx)
@@ -948,6 +1003,7 @@ class PythonExtractor:
     def run(self) -> FileResult:
         self.find_instances()
         self.find_registrations()
+        self.apply_templates()
         self.bind_params()
         produced: list[tuple[str, ToolRecord]] = []
         for reg in self.registrations:

@@ -11,19 +11,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from crawler.sources.base import DiscoveredServer, PackageRef, SourceContext
+from crawler.urls import npm_package
 
 DEFAULT_SEARCH = "keywords:mcp"
 PAGE_SIZE = 250
 MAX_RESULTS = 5000
-
-
-def split_spec(spec: str) -> tuple[str, str | None]:
-    """``@scope/name@1.2.3`` -> (``@scope/name``, ``1.2.3``); the scope's @ is not a version separator."""
-    spec = spec.strip()
-    at = spec.rfind("@")
-    if at > 0:
-        return spec[:at], spec[at + 1 :] or None
-    return spec, None
 
 
 def _repo_url(pkg: dict[str, Any]) -> str | None:
@@ -53,9 +45,12 @@ def parse_search_object(obj: Any) -> DiscoveredServer | None:
 
 
 def package_sighting(spec: str, source: str = "npm") -> DiscoveredServer:
-    name, version = split_spec(spec)
+    """A named package (``@scope/name[@version]``); raises ValueError for something that is not a name."""
+    pkg = npm_package(spec)
+    if pkg is None:
+        raise ValueError(f"not an npm package name: {spec!r}")
     return DiscoveredServer(
-        source=source, external_id=name, name=name, version=version, packages=[PackageRef("npm", name, version)]
+        source=source, external_id=pkg.identifier, name=pkg.identifier, version=pkg.version, packages=[pkg]
     )
 
 

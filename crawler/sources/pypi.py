@@ -12,25 +12,24 @@ import re
 from collections.abc import AsyncIterator
 
 from crawler.merge import normalise_package_id
-from crawler.sources.base import DiscoveredServer, PackageRef, SourceContext
+from crawler.sources.base import DiscoveredServer, SourceContext
+from crawler.urls import pypi_package
 
 SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 _MCP_WORD = re.compile(r"(^|[-_.])mcp($|[-_.])")
 
 
-def split_spec(spec: str) -> tuple[str, str | None]:
-    name, sep, version = spec.strip().partition("==")
-    return name.strip(), (version.strip() or None) if sep else None
-
-
 def package_sighting(spec: str, source: str = "pypi") -> DiscoveredServer:
-    name, version = split_spec(spec)
+    """A named distribution (``name[==version]``); raises ValueError for something that is not a name."""
+    pkg = pypi_package(spec)
+    if pkg is None:
+        raise ValueError(f"not a PyPI distribution name: {spec!r}")
     return DiscoveredServer(
         source=source,
-        external_id=normalise_package_id("pypi", name).split(":", 1)[1],
-        name=name,
-        version=version,
-        packages=[PackageRef("pypi", name, version)],
+        external_id=normalise_package_id("pypi", pkg.identifier).split(":", 1)[1],
+        name=pkg.identifier,
+        version=pkg.version,
+        packages=[pkg],
     )
 
 

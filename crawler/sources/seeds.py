@@ -32,10 +32,11 @@ def parse_seed_line(line: str, base: Path, where: str = "") -> DiscoveredServer 
     if not sep or not value:
         raise SeedError(f"{where}: expected KIND:VALUE (github:, npm:, pypi:, local:, url:), got {text!r}")
     kind = kind.strip().lower()
-    if kind == "npm":
-        return npm.package_sighting(value, source="seeds")
-    if kind == "pypi":
-        return pypi.package_sighting(value, source="seeds")
+    if kind in ("npm", "pypi"):
+        try:
+            return (npm if kind == "npm" else pypi).package_sighting(value, source="seeds")
+        except ValueError as exc:
+            raise SeedError(f"{where}: {exc}") from None
     if kind == "github":
         ref = parse_github_url(value if "github.com" in value else f"https://github.com/{value}")
         if ref is None:

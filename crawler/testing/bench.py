@@ -41,6 +41,11 @@ def _serve(n: int, seed: int, conn: Any) -> None:
             )
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
@@ -74,14 +79,17 @@ def run_crawl_benchmark(
             results: dict[str, Any] = {"servers": n}
             try:
                 for phase in ("cold", "warm"):
-                    start = time.perf_counter()
+                    start, cpu_start = time.perf_counter(), _cpu_seconds()
                     summary = crawl(catalog, settings, ["registry"], progress=progress, concurrency=concurrency)
-                    elapsed = time.perf_counter() - start
+                    elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu_start
                     parent.send("log")
                     seen = parent.recv()
                     results[phase] = {
                         "seconds": round(elapsed, 2),
                         "servers_per_second": round(n / elapsed, 1),
+                        # CPU time of the crawler process alone: the figure that does not depend on machine load
+                        "cpu_seconds": round(cpu, 2),
+                        "servers_per_cpu_second": round(n / cpu, 1) if cpu else None,
                         "requests": seen["requests"],
                         "requests_per_server": round(seen["requests"] / n, 3),
                         "conditional": seen["conditional"],

@@ -56,14 +56,14 @@ def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def tool_rules(tool: ToolPolicy) -> tuple[list[dict[str, Any]], list[str]]:
+def tool_rules(tool: ToolPolicy, approval_action: str = "require_approval") -> tuple[list[dict[str, Any]], list[str]]:
     """The Intercept rules of one tool, and notes on what could not be expressed."""
     notes: list[str] = []
     if tool.decision == DENY:
         return [{"name": "deny", "action": "deny", "on_deny": tool.reason}], notes
     rules: list[dict[str, Any]] = []
     if tool.decision == APPROVE:
-        rules.append({"name": "approval required", "action": "require_approval", "on_deny": tool.reason})
+        rules.append({"name": "approval required", "action": approval_action, "on_deny": tool.reason})
     for lim in tool.limits:
         if lim.counter == "calls":
             rules.append(
@@ -102,7 +102,7 @@ def compile_intercept(policy: ServerPolicy) -> dict[str, Any]:
     for tool in policy.tools:
         if tool.decision == HIDE or tool.name == "*":
             continue
-        rules, _ = tool_rules(tool)
+        rules, _ = tool_rules(tool, policy.options.intercept_approval)
         if policy.default == "allow" and not rules:
             continue
         tools[tool.name] = {"rules": rules}
@@ -140,7 +140,7 @@ def render_intercept(policy: ServerPolicy) -> str:
         if tool.name == "*":
             lines.append("  " + comment("a tool named '*' cannot be listed: Intercept reads that key as every tool"))
             continue
-        rules, notes = tool_rules(tool)
+        rules, notes = tool_rules(tool, policy.options.intercept_approval)
         if policy.default == "allow" and not rules:
             continue
         lines.append("  " + comment(f"{tool.name}: {tool.reason}"))

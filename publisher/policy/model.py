@@ -57,6 +57,17 @@ class ToolPolicy:
     arg_rules: list[ArgRule] = field(default_factory=list)
 
     @property
+    def label(self) -> str:
+        """A few words for tables: allow, limit 60/hour, approval, deny, hidden (+ argument checks)."""
+        text = {ALLOW: "allow", APPROVE: "approval", DENY: "deny", HIDE: "hidden"}.get(self.decision, self.decision)
+        calls = [lim for lim in self.limits if lim.counter == "calls"]
+        if self.decision == LIMIT and calls:
+            text = f"limit {calls[0].max:g}/{calls[0].window}"
+        if self.reachable and self.arg_rules:
+            text += f" + {len(self.arg_rules)} arg check" + ("s" if len(self.arg_rules) > 1 else "")
+        return text
+
+    @property
     def reachable(self) -> bool:
         """The agent may call it (possibly limited, checked or after approval)."""
         return self.decision in (ALLOW, LIMIT, APPROVE)

@@ -13,10 +13,10 @@ from publisher.policy.intercept_yaml import comment as yaml_comment
 from publisher.policy.model import APPROVE, DENY, HIDE, ServerPolicy, ToolPolicy
 
 
-def _intercept(tool: ToolPolicy) -> str:
+def _intercept(tool: ToolPolicy, approval_action: str) -> str:
     if tool.decision == HIDE:
         return f"hide:\n  - {_q(tool.name)}\n"
-    rules, notes = tool_rules(tool)
+    rules, notes = tool_rules(tool, approval_action)
     lines = [yaml_comment(n) for n in notes]
     lines.append(f"{_q(tool.name)}:")
     if not rules:
@@ -46,7 +46,7 @@ def tool_snippets(policy: ServerPolicy, tool_name: str) -> dict[str, str]:
     disabled = [tool.name] if tool.decision in (DENY, HIDE, APPROVE) else []
     return {
         "policy.json": json.dumps(gateway, indent=2, ensure_ascii=False) + "\n",
-        "intercept.yaml": _intercept(tool),
+        "intercept.yaml": _intercept(tool, policy.options.intercept_approval),
         "claude-code.json": json.dumps(
             {"permissions": {bucket: [permission_entry(policy.client_name, tool.name)]}}, indent=2, ensure_ascii=False
         )

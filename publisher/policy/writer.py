@@ -2,6 +2,7 @@
 
 Layout (the site links to it):
     index.json                               {"version", "generated_at", "servers": {SLUG: {...}}}
+    gateway-policy.schema.json               the JSON Schema every policy.json validates against
     SLUG/PRESET/{policy.json, intercept.yaml, claude-code.json, disabled-tools.json, policy.cedar}
 
 Output is deterministic (only `generated_at` varies) and a file is rewritten only when its content changed,
@@ -28,10 +29,11 @@ from catalog.queries import latest_classifications, published_servers
 from catalog.slugs import slugify
 from publisher.policy.formats import FORMATS
 from publisher.policy.model import ServerPolicy, build_server_policies
-from publisher.policy.options import PRESETS, PolicyOptions
-from publisher.policy.validate import validate_file_text
+from publisher.policy.options import PRESETS, PolicyOptions, options_from_env
+from publisher.policy.validate import gateway_schema, validate_file_text
 
 INDEX_VERSION = "1"
+SCHEMA_FILE = "gateway-policy.schema.json"
 _SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,199}$")
 OUR_FILES = {f.filename for f in FORMATS.values()}
 
@@ -137,8 +139,18 @@ def remove_stale(out_dir: Path, keep: set[str], summary: WriteSummary) -> None:
 
 
 def options_from_settings(settings: Settings) -> PolicyOptions:
+    """Options passed in by a caller (settings.extra["policy_options"]), else from MCP_CATALOG_POLICY_* variables."""
     value = settings.extra.get("policy_options")
-    return value if isinstance(value, PolicyOptions) else PolicyOptions()
+    return value if isinstance(value, PolicyOptions) else options_from_env()
+
+
+def write_schema(out_dir: Path, summary: WriteSummary) -> None:
+    """The gateway policy.json JSON Schema beside the policies, for people who validate what they download."""
+    schema = json.dumps(gateway_schema(), indent=2, ensure_ascii=False) + "\n"
+    if write_if_changed(out_dir / SCHEMA_FILE, schema):
+        summary.files_written += 1
+    else:
+        summary.files_unchanged += 1
 
 
 def write_all_policies(
@@ -170,5 +182,6 @@ def write_all_policies(
         if progress:
             progress(n, len(servers))
     write_index(out_dir, index, summary)
+    write_schema(out_dir, summary)
     remove_stale(out_dir, {safe_dir_name(s) for s in index}, summary)
     return summary.as_dict()

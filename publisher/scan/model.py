@@ -8,6 +8,14 @@ from typing import Any
 from catalog.taxonomy import RISK_ORDER, Risk
 
 
+def mismatch_text(item: dict[str, Any]) -> str:
+    """One line for a declared-vs-inferred hint mismatch, whatever keys the classifier used."""
+    hint = item.get("hint") or item.get("name") or "hint"
+    if "declared" in item and "inferred" in item:
+        return f"declares {hint}={item['declared']} but behaves as {hint}={item['inferred']}"
+    return str(item.get("message") or item)
+
+
 def risk_rank(risk: str | None) -> int:
     """-1 for unclassified, then Low=0 .. Critical=3."""
     try:
@@ -53,11 +61,13 @@ class ScanTool:
     why: str
     decision: str  # the recommended preset's decision for it
     decision_reason: str
+    decision_label: str = ""
     description: str | None = None
     input_schema: dict[str, Any] | None = None
     file: str | None = None
     line: int | None = None
     integrity: list[dict[str, Any]] = field(default_factory=list)
+    hint_mismatches: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -66,12 +76,14 @@ class ScanTool:
             "risk": self.risk,
             "capabilities": self.capabilities,
             "why": self.why,
-            "policy": {"decision": self.decision, "reason": self.decision_reason},
+            "policy": {"decision": self.decision, "label": self.decision_label, "reason": self.decision_reason},
         }
         if self.file:
             out["location"] = {"file": self.file, "line": self.line}
         if self.integrity:
             out["integrity"] = self.integrity
+        if self.hint_mismatches:
+            out["hint_mismatches"] = self.hint_mismatches
         return out
 
 

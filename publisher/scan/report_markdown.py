@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from publisher.scan.model import ScanReport, risk_rank
+from publisher.scan.model import ScanReport, mismatch_text, risk_rank
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -53,6 +53,10 @@ def render_markdown(report: ScanReport) -> str:
             f"- {md(s.name)} / {md(t.name)}: {md(str(f.get('kind')))}: {md(str(f.get('message')))}"
             for s, t, f in findings
         ]
+    mismatches = [(s, t, m) for s, t in report.all_tools() for m in t.hint_mismatches]
+    if mismatches:
+        lines += ["", "## Misleading annotations", ""]
+        lines += [f"- {md(s.name)} / {md(t.name)}: {md(mismatch_text(m))}" for s, t, m in mismatches]
     if report.problems:
         lines += ["", "## Problems", ""] + [f"- {md(p)}" for p in report.problems]
     return "\n".join(lines) + "\n"

@@ -14,59 +14,86 @@ from pathlib import Path
 from typing import Any
 
 from catalog import __version__
-from publisher.scan.model import ScanReport, ScanServer, ScanTool
+from publisher.scan.model import ScanReport, ScanServer, ScanTool, mismatch_text
+from publisher.scan.resolve import source_for
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"Critical": "error", "High": "error", "Medium": "warning", "Low": "note"}
 SEVERITY = {"Critical": "9.5", "High": "8.0", "Medium": "5.0", "Low": "2.0"}
 
-RULES: list[dict[str, Any]] = [
-    {
-        "id": f"MCP-RISK-{risk.upper()}",
-        "name": f"{risk}RiskTool",
-        "shortDescription": {"text": f"{risk}-risk MCP tool available to the agent"},
-        "fullDescription": {
-            "text": f"An MCP server in this setup exposes a tool classified {risk} risk by the mcp-catalog taxonomy."
-        },
-        "help": {
-            "text": "Review the tool and apply the recommended policy (mcp-catalog scan --write-policies DIR).",
-            "markdown": "Review the tool and apply the recommended policy: `mcp-catalog scan --write-policies DIR`.",
-        },
-        "defaultConfiguration": {"level": LEVEL[risk]},
-        "properties": {"tags": ["security", "mcp"], "security-severity": SEVERITY[risk], "precision": "high"},
+
+def _rule(
+    rule_id: str, name: str, short: str, full: str, help_text: str, level: str, tags: list[str], severity: str | None
+) -> dict[str, Any]:
+    props: dict[str, Any] = {"tags": ["mcp", *tags]}
+    if severity:
+        props["security-severity"] = severity
+    return {
+        "id": rule_id,
+        "name": name,
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "help": {"text": help_text},
+        "defaultConfiguration": {"level": level},
+        "properties": props,
     }
+
+
+RULES: list[dict[str, Any]] = [
+    _rule(
+        f"MCP-RISK-{risk.upper()}",
+        f"{risk}RiskTool",
+        f"{risk}-risk MCP tool available to the agent",
+        f"An MCP server in this setup exposes a tool classified {risk} risk by the mcp-catalog taxonomy.",
+        "Review the tool and apply the recommended policy (mcp-catalog scan --write-policies DIR).",
+        LEVEL[risk],
+        ["security"],
+        SEVERITY[risk],
+    )
     for risk in ("Critical", "High", "Medium")
 ] + [
-    {
-        "id": "MCP-TRIFECTA",
-        "name": "LethalTrifecta",
-        "shortDescription": {"text": "One agent combines private data, untrusted content and a way to send data out"},
-        "fullDescription": {
-            "text": "Text from an untrusted source can instruct the agent to read private data with one tool and "
-            "send it out with another. Remove one leg or gate it behind approval."
-        },
-        "help": {"text": "Split the servers across agents, or require approval for the exfiltration tools."},
-        "defaultConfiguration": {"level": "error"},
-        "properties": {"tags": ["security", "mcp", "prompt-injection"], "security-severity": "9.0"},
-    },
-    {
-        "id": "MCP-INTEGRITY",
-        "name": "ToolIntegrityFinding",
-        "shortDescription": {"text": "A tool definition shows signs of poisoning or tampering"},
-        "fullDescription": {"text": "Hidden instructions, hidden characters, shadowing or a changed definition."},
-        "help": {"text": "Read the tool's description and schema before allowing it."},
-        "defaultConfiguration": {"level": "error"},
-        "properties": {"tags": ["security", "mcp", "tool-poisoning"], "security-severity": "8.5"},
-    },
-    {
-        "id": "MCP-UNRESOLVED",
-        "name": "UnresolvedServer",
-        "shortDescription": {"text": "The tools of an MCP server could not be determined"},
-        "fullDescription": {"text": "Neither the catalog nor static extraction found the server's tools."},
-        "help": {"text": "Crawl the package first, or scan with --live to list the tools from the running server."},
-        "defaultConfiguration": {"level": "note"},
-        "properties": {"tags": ["mcp"]},
-    },
+    _rule(
+        "MCP-TRIFECTA",
+        "LethalTrifecta",
+        "One agent combines private data, untrusted content and a way to send data out",
+        "Text from an untrusted source can instruct the agent to read private data with one tool and send it out "
+        "with another. Remove one leg or gate it behind approval.",
+        "Split the servers across agents, or require approval for the exfiltration tools.",
+        "error",
+        ["security", "prompt-injection"],
+        "9.0",
+    ),
+    _rule(
+        "MCP-INTEGRITY",
+        "ToolIntegrityFinding",
+        "A tool definition shows signs of poisoning or tampering",
+        "Hidden instructions, hidden characters, shadowing or a changed definition.",
+        "Read the tool's description and schema before allowing it.",
+        "error",
+        ["security", "tool-poisoning"],
+        "8.5",
+    ),
+    _rule(
+        "MCP-HINT-MISMATCH",
+        "MisleadingToolAnnotation",
+        "A tool's declared MCP hints contradict what it does",
+        "Clients that auto-approve readOnlyHint tools, or skip confirmation for non-destructive ones, trust these "
+        "claims; a wrong claim bypasses that protection.",
+        "Do not rely on this server's annotations; gate the tool by its classified risk.",
+        "warning",
+        ["security"],
+        "6.0",
+    ),
+    _rule(
+        "MCP-UNRESOLVED",
+        "UnresolvedServer",
+        "The tools of an MCP server could not be determined",
+        "Neither the catalog nor static extraction found the server's tools.",
+        "Crawl the package first, or scan with --live to list the tools from the running server.",
+        "note",
+        [],
+        None,
+    ),
 ]
 RULE_INDEX = {r["id"]: i for i, r in enumerate(RULES)}
 
@@ -84,7 +111,7 @@ def _uri(path: str | None) -> str:
 def _location(server: ScanServer, tool: ScanTool | None = None) -> dict[str, Any]:
     s = server.subject
     if tool is not None and tool.file and s.kind == "local" and s.path:
-        base = Path(s.path)
+        base = source_for(Path(s.path))  # the folder (or file) that was extracted
         uri = _uri(str(base / tool.file)) if base.is_dir() else _uri(s.path)
         loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
         if tool.line:
@@ -151,6 +178,18 @@ def build_sarif(report: ScanReport) -> dict[str, Any]:
                             "category": tool.category,
                             "capabilities": tool.capabilities,
                         },
+                    )
+                )
+            for mismatch in tool.hint_mismatches:
+                text = mismatch_text(mismatch)
+                results.append(
+                    _result(
+                        "MCP-HINT-MISMATCH",
+                        "warning",
+                        f"{server.name}/{tool.name}: {text}",
+                        [_location(server, tool)],
+                        f"{key}\x00{text}",
+                        {"server": server.name, "tool": tool.name},
                     )
                 )
             for finding in tool.integrity:

@@ -28,7 +28,7 @@ def render_table(report: ScanReport, console: Console) -> None:
             Text(tool.category or "?"),
             _risk(tool.risk),
             Text(tool.why),
-            Text(tool.decision),
+            Text(tool.decision_label or tool.decision),
         )
     summary = Table(title="Servers")
     for col in ("server", "client", "source", "tools", "Critical", "High", "Medium", "Low"):

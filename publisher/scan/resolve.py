@@ -152,7 +152,7 @@ def _local_script_dir(command: str | None) -> Path | None:
 PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg", "package.json", "go.mod", "Cargo.toml")
 
 
-def _source_for(path: Path) -> Path:
+def source_for(path: Path) -> Path:
     """What to extract for a configured local path: a folder or archive as is; a script's project folder when
     the script sits in one (its tools may live in other modules), else the script alone (never its whole
     parent folder, which may be a home directory)."""
@@ -192,7 +192,7 @@ def resolve_subject(
         if server is not None:
             return index.tools(server)
     problems: list[str] = []
-    source_dir = _source_for(Path(subject.path)) if subject.kind == "local" and subject.path else None
+    source_dir = source_for(Path(subject.path)) if subject.kind == "local" and subject.path else None
     source_dir = source_dir or _local_script_dir(subject.command)
     if source_dir is not None:
         if source_dir.exists():

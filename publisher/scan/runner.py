@@ -12,7 +12,7 @@ from catalog.slugs import slugify
 from publisher.policy.model import build_server_policies, build_server_policy
 from publisher.policy.options import PRESETS, PolicyOptions
 from publisher.policy.sources import Classifier, ClassifierUnavailable, classify_records
-from publisher.policy.writer import WriteSummary, write_index, write_server_policies
+from publisher.policy.writer import WriteSummary, write_index, write_schema, write_server_policies
 from publisher.scan.combination import agent_risks
 from publisher.scan.model import ScanReport, ScanServer, ScanTool, Subject
 from publisher.scan.resolve import CatalogIndex, Extractor, LiveLister, Resolved, resolve_subject
@@ -73,6 +73,7 @@ def scan_server(
         cls = classifications.get(wire["name"])
         decided = policy.tool(wire["name"])
         integrity = _get(cls, "integrity") if cls is not None else None
+        mismatches = _get(cls, "hint_mismatches") if cls is not None else None
         tools.append(
             ScanTool(
                 name=wire["name"],
@@ -82,11 +83,13 @@ def scan_server(
                 why=_why(cls),
                 decision=decided.decision,
                 decision_reason=decided.reason,
+                decision_label=decided.label,
                 description=wire.get("description"),
                 input_schema=wire.get("inputSchema"),
                 file=wire.get("file"),
                 line=wire.get("line"),
                 integrity=[i for i in integrity or [] if isinstance(i, dict)],
+                hint_mismatches=[m for m in mismatches or [] if isinstance(m, dict)],
             )
         )
     tools.sort(key=lambda t: t.name)
@@ -155,4 +158,5 @@ def write_scan_policies(report: ScanReport, out_dir: Path, options: PolicyOption
         index[slug] = {"name": server.name, "tools": len(server.tools), "files": files}
         summary.servers += 1
     write_index(Path(out_dir), index, summary)
+    write_schema(Path(out_dir), summary)
     return summary.as_dict()

@@ -79,7 +79,7 @@ def classify_synthetic(session: Session, tool_ids: list[int] | None = None, vers
     return len(rows)
 
 
-def change_fraction(session: Session, fraction: float = 0.01) -> int:
+def change_fraction(session: Session, fraction: float = 0.01, version: str = "bench-2") -> int:
     """Change the description of every 1/fraction-th tool, reclassify it (new version) and record the change."""
     table = Tool.__table__
     ids = [row[0] for row in session.connection().execute(select(table.c.id).order_by(table.c.id))]
@@ -107,7 +107,7 @@ def change_fraction(session: Session, fraction: float = 0.01) -> int:
         ],
     )
     session.commit()
-    classify_synthetic(session, [r[0] for r in rows], version="bench-2")
+    classify_synthetic(session, [r[0] for r in rows], version=version)
     return len(rows)
 
 

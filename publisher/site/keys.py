@@ -47,15 +47,24 @@ def _link_key(tool: dict[str, Any], server: dict[str, Any] | None = None) -> str
     return key if server is None else key + SEP + server_title(server)
 
 
+def server_links_key(tools: list[dict[str, Any]]) -> str:
+    """The links every tool page of a server may show to its siblings: computed once per server.
+
+    A superset of any one page's same-server links, so a sibling's change re-renders at most a few
+    pages more than strictly needed, never fewer.
+    """
+    return "\x1e".join(_link_key(t) for t in tools)
+
+
 def tool_page_key(
     tool: dict[str, Any],
     server: dict[str, Any],
     hood: Neighbourhoods,
     servers_by_id: dict[int, dict[str, Any]],
-    policy_key: str,
+    shared_key: str,
 ) -> str:
-    parts = [tool_signature(tool), server["slug"], server_title(server), policy_key]
-    parts += [_link_key(hood.tools[i]) for i in hood.same_server(server, tool["id"])]
+    """`shared_key`: the server-wide inputs (policy files, `server_links_key`)."""
+    parts = [tool_signature(tool), server["slug"], server_title(server), shared_key]
     for via, other_id in hood.elsewhere(tool["id"]):
         other = hood.tools[other_id]
         parts += [via, _link_key(other, servers_by_id[other["server_id"]])]

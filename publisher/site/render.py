@@ -72,13 +72,19 @@ def asset_versions() -> dict[str, str]:
     }
 
 
+# Modules that do not shape the output: editing them must not force a full re-render.
+NOT_OUTPUT = frozenset({"bench.py", "serve.py"})
+
+
 @cache
 def code_salt() -> str:
     """A hash of the templates, assets and this package's code: any change re-renders every page."""
     package = Path(str(resources.files("publisher.site")))
     h = hashlib.blake2b(digest_size=8)
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".j2", ".css", ".js") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".j2", ".css", ".js", ".svg") and "__pycache__" not in path.parts:
+            if path.name in NOT_OUTPUT:
+                continue
             h.update(path.relative_to(package).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()

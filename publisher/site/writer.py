@@ -59,11 +59,14 @@ class Writer:
     unchanged: int = 0
     rendered: int = 0
 
+    def __post_init__(self) -> None:
+        self._root = str(self.out_dir)  # plain strings: a Path per file is measurable over 200k files
+
     def emit(self, rel: str, input_hash: str, render: Callable[[], str | bytes]) -> bool:
         """Render and write `rel` unless its inputs are unchanged; returns True when the file was written."""
         old = self.previous.get(rel)
-        target = self.out_dir / rel
-        if old is not None and old[0] == input_hash and target.exists():
+        target = os.path.join(self._root, rel)
+        if old is not None and old[0] == input_hash and os.path.exists(target):
             self.entries[rel] = old
             self.unchanged += 1
             return False
@@ -72,16 +75,18 @@ class Writer:
         data = content.encode("utf-8") if isinstance(content, str) else content
         output_hash = digest(data)
         self.entries[rel] = [input_hash, output_hash]
-        if old is not None and old[1] == output_hash and target.exists():
+        if old is not None and old[1] == output_hash and os.path.exists(target):
             self.unchanged += 1
             return False
         # A direct write (no temporary file): the manifest is removed for the duration of a build, so a
         # crash half-way makes the next build re-check every file instead of trusting a partial one.
         try:
-            target.write_bytes(data)
+            with open(target, "wb") as handle:
+                handle.write(data)
         except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as handle:
+                handle.write(data)
         self.written += 1
         return True
 
