@@ -22,7 +22,7 @@ PRIVATE = plain(
     portfolio holdings vault page pages database table tables row rows collection collections"""
 )
 STRONG_PRIVATE = plain(
-    """email emails mail mails inbox message messages chat chats dm dms conversation conversations contact
+    """email emails mail mails inbox message messages chat chats  conversation conversations contact
     contacts calendar calendars patient patients medical employee employees payroll salary personal
     private customer customers transaction transactions balance balances invoice invoices prescription
     diagnosis appointment appointments ssn passport sms voicemail bank statement statements expense expenses
@@ -45,7 +45,7 @@ WORKSPACE_OBJECTS = plain(
 )
 # Services whose content is the user's own: mail, chat, documents, trackers, accounts, books, CRM, files.
 WORKSPACE_PRODUCTS = plain(
-    """gmail outlook slack teams notion gdrive drive dropbox onedrive sharepoint xero quickbooks freshbooks
+    """gmail outlook slack msteams notion gdrive drive dropbox onedrive sharepoint xero quickbooks freshbooks
     hubspot salesforce pipedrive zendesk intercom freshdesk jira linear sentry asana trello clickup airtable
     figma obsidian evernote todoist gcal icloud whatsapp telegram imessage gyazo zerodha kite robinhood plaid
     confluence coda productboard esignatur docusign pandadoc bamboohr workday gusto rippling greenhouse
