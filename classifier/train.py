@@ -9,7 +9,6 @@ written as JSON coefficients (``classifier/data/model.json``), deterministic for
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 from pathlib import Path
@@ -24,7 +23,7 @@ from classifier.engine import CATEGORIES
 from classifier.features import extract_features, model_tokens
 from classifier.model import MODEL_PATH, CategoryModel
 from classifier.rules import run_rules
-from classifier.training import TRAINING_PATH, load_training
+from classifier.training import load_training, training_digest
 
 MODEL_VERSION = "1"
 C = 8.0
@@ -66,7 +65,7 @@ def _rule_accuracy(features: list, gold: list[str]) -> dict[str, float]:
     return {rule: round((right + 1) / (total + 2), 3) for rule, (right, total) in sorted(counts.items())}
 
 
-def train(training_path: Path = TRAINING_PATH, out_path: Path = MODEL_PATH) -> dict:
+def train(training_path: Path | None = None, out_path: Path = MODEL_PATH) -> dict:
     """Train, calibrate, write the model JSON; return a summary."""
     version, examples = load_training(training_path)
     features = [extract_features(e.tool) for e in examples]
@@ -93,7 +92,7 @@ def train(training_path: Path = TRAINING_PATH, out_path: Path = MODEL_PATH) -> d
     rule_accuracy = _rule_accuracy(features, list(y))
     vocab = vectorizer.vocabulary_
     ordered = sorted(vocab, key=vocab.__getitem__)
-    digest = hashlib.sha256(training_path.read_bytes()).hexdigest()[:16]
+    digest = training_digest((training_path,) if training_path is not None else None)
     data = {
         "version": MODEL_VERSION,
         "rubric_version": version,
@@ -128,7 +127,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m classifier.train", description="Train the category model. Example: python -m classifier.train"
     )
-    parser.add_argument("--data", type=Path, default=TRAINING_PATH, help="training examples file")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="one training file (default: every committed training file)"
+    )
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where to write the model JSON")
     args = parser.parse_args(argv)
     print(json.dumps(train(args.data, args.out), indent=2))

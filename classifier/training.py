@@ -12,7 +12,10 @@ from typing import Any
 
 from catalog.taxonomy import TAXONOMY_VERSION, Capability, Category
 
-TRAINING_PATH = Path(__file__).parent / "data" / "training_examples.txt"
+DATA_DIR = Path(__file__).parent / "data"
+TRAINING_PATH = DATA_DIR / "training_examples.txt"  # examples written for the project
+CRAWLED_PATH = DATA_DIR / "training_crawled.txt"  # real tools crawled from npm/PyPI packages, labelled by hand
+TRAINING_PATHS: tuple[Path, ...] = (TRAINING_PATH, CRAWLED_PATH)
 
 
 class TrainingDataError(ValueError):
@@ -75,5 +78,25 @@ def parse_training(text: str, source: str = "training") -> tuple[str, list[Examp
     return version, examples
 
 
-def load_training(path: Path = TRAINING_PATH) -> tuple[str, list[Example]]:
-    return parse_training(path.read_text(encoding="utf-8"), str(path))
+def load_training(path: Path | None = None) -> tuple[str, list[Example]]:
+    """One training file, or (by default) every committed one; all must share the rubric version."""
+    paths = (path,) if path is not None else tuple(p for p in TRAINING_PATHS if p.exists())
+    versions: set[str] = set()
+    examples: list[Example] = []
+    for p in paths:
+        version, found = parse_training(p.read_text(encoding="utf-8"), str(p))
+        versions.add(version)
+        examples += found
+    if len(versions) != 1:
+        raise TrainingDataError(f"training files disagree on the rubric version: {sorted(versions)}")
+    return versions.pop(), examples
+
+
+def training_digest(paths: tuple[Path, ...] | None = None) -> str:
+    """Identifies the training data a model was built from (the shipped model records it)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in paths if paths is not None else tuple(p for p in TRAINING_PATHS if p.exists()):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from classifier.features import extract_features
 from classifier.model import MODEL_PATH, CategoryModel, load_model
 from classifier.train import train
-from classifier.training import TRAINING_PATH, TrainingDataError, load_training, parse_training
+from classifier.training import TrainingDataError, load_training, parse_training, training_digest
 
 SMALL = """# rubric_version: 1
 Read | - | get_user | Get a user. | id:string
@@ -36,7 +35,7 @@ def test_training_file_is_valid_and_records_the_rubric_version() -> None:
 
 def test_shipped_model_matches_the_committed_training_data() -> None:
     data = json.loads(MODEL_PATH.read_text())
-    digest = hashlib.sha256(TRAINING_PATH.read_bytes()).hexdigest()[:16]
+    digest = training_digest()
     assert data["meta"]["training_sha256"] == digest, "retrain: python -m classifier.train"
     assert data["rubric_version"] == "1"
     assert MODEL_PATH.stat().st_size < 3_000_000
