@@ -34,6 +34,7 @@ CASES = [
     ("money", tool("transfer_issue", "Transfer an issue to another repository.", repo="string"), "Financial", False),
     ("money", tool("create_order_note", "Add a note to a sort order field.", text="string"), "Financial", False),
     ("money", tool("swap_quote", "Quote a token swap without executing it.", amount="string"), "Financial", False),
+    ("money", tool("cancel_all_orders", "Cancel all open orders of the account.", symbol="string"), "Financial", True),
     (
         "money",
         tool("subscribe_webhook_subscription", "Create a webhook subscription.", url="string"),
@@ -46,6 +47,12 @@ CASES = [
     ("deletion", tool("update_page", "Replaces the entire content of a page.", page_id="string"), "Destructive", True),
     ("deletion", tool("remove_label", "Remove a label from an issue.", label="string"), "Destructive", False),
     ("deletion", tool("list_deleted_items", "List items in the trash.", limit="integer"), "Destructive", False),
+    (
+        "deletion",
+        tool("delete_task", "Move a task to the trash, where it can be recovered.", id="string"),
+        "Destructive",
+        False,
+    ),
     ("deletion", tool("edit_file", "Edit lines of a file.", path="string", edits="array"), "Destructive", False),
     (
         "deletion",
@@ -81,6 +88,18 @@ CASES = [
     ("communication", tool("create_draft", "Create an email draft.", to="string"), "sends_communication", False),
     ("communication", tool("send_token", "Send tokens to an address.", to="string"), "sends_communication", False),
     ("communication", tool("list_messages", "List messages.", channel="string"), "sends_communication", False),
+    (
+        "communication",
+        tool("tg_send_video", "Send a video via telegram bot.", chat_id="string"),
+        "sends_communication",
+        True,
+    ),
+    (
+        "communication",
+        tool("queue_send_message", "Send a message to a queue.", queue="string"),
+        "sends_communication",
+        False,
+    ),
     ("egress", tool("fetch", "Fetch a URL and return markdown.", url="string"), "network_egress", True),
     ("egress", tool("web_search", "Search the web.", query="string"), "untrusted_content", True),
     ("egress", tool("create_bookmark", "Save a bookmark.", url="string"), "network_egress", False),
@@ -88,6 +107,7 @@ CASES = [
     ("secrets", tool("create_api_key", "Create an API key.", name="string"), "secrets", True),
     ("secrets", tool("get_secret", "Read a secret value from the vault.", name="string"), "secrets", True),
     ("secrets", tool("list_repos", "List repositories.", api_key="string"), "secrets", False),
+    ("secrets", tool("create_wallet", "Create a wallet and return its private key.", name="string"), "secrets", True),
     ("secrets", tool("get_token_price", "Price of a crypto token.", symbol="string"), "secrets", False),
     ("secrets", tool("generate_password", "Generate a random password.", length="integer"), "secrets", False),
     ("secrets", tool("list_files_in_vault", "List notes in the Obsidian vault.", path="string"), "secrets", False),
@@ -95,6 +115,12 @@ CASES = [
     ("permissions", tool("assign_role", "Assign a role to a user.", role="string"), "permissions", True),
     ("permissions", tool("list_roles", "List roles.", limit="integer"), "permissions", False),
     ("permissions", tool("assign_issue", "Assign an issue to someone.", issue="integer"), "permissions", False),
+    (
+        "permissions",
+        tool("attach_user_policy", "Attach a managed IAM policy to a user.", user="string"),
+        "permissions",
+        True,
+    ),
     ("filesystem", tool("read_file", "Read a file from disk.", path="string"), "filesystem", True),
     ("filesystem", tool("list_directory", "List a directory.", path="string"), "filesystem", True),
     (
@@ -153,3 +179,8 @@ def test_private_data_for_mail_but_not_public_chain() -> None:
     assert "private_data" not in supports(
         "content", tool("get_transactions", "Transactions of an Ethereum wallet address.")
     )
+
+
+def test_soft_delete_is_a_write() -> None:
+    t = tool("delete_client", "Soft-delete a client; it can be restored later.", client_id="string")
+    assert supports("actions", t) == {"Write"}

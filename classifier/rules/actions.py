@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from classifier.features import ToolFeatures
 from classifier.rules.base import VERB_CATEGORY, Signal, lead_base, primary_action
-from classifier.rules.deletion import REVERSIBLE_REMOVALS
+from classifier.rules.deletion import REVERSIBLE_REMOVALS, recoverable
 from classifier.text import plain
 
 # Interaction verbs that are an Execute only on a browser, a device or a UI; elsewhere they mean little.
@@ -50,6 +50,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return [Signal("actions.computes", "Read", "build," + f.name_words[-1], strong)]  # builds a value
     if base in ARITHMETIC and f.params and all(p.type in ("number", "integer") for p in f.params):
         return [Signal("actions.arithmetic", "Read", base, strong)]
+    if category == "Destructive" and recoverable(f):
+        return [Signal("actions.recoverable_removal", "Write", f"{base},recoverable", strong)]
     if base == "remove" and f.name_set & REVERSIBLE_REMOVALS:
         return [
             Signal(

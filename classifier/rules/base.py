@@ -52,7 +52,7 @@ WRITE_VERBS = plain(
     unlink enable disable configure merge close reopen star unstar pin unpin like follow unfollow copy duplicate
     clone fork write store remember record complete approve reject transition change toggle subscribe
     unsubscribe book reserve commit push open make new schedule finalize void notify broadcast announce tweet retweet ingest
-    unpublish manage reschedule draft forward mention react upvote
+    unpublish manage detach reschedule draft forward mention react upvote
     note memorize annotate bookmark favorite favourite lock unlock snooze mute unmute sync restore checkout
     switch stage unstage tag rebase cherry import init initialize setup install_label accept decline respond
     vote transfer order place sort refresh rotate regenerate backup reorder organize group ungroup join leave enroll apply define

@@ -20,6 +20,14 @@ COMMENTS = plain("comment comments reply replies review message messages post tw
 NOT_SENT = plain("draft drafts template templates")
 
 
+# Channels that deliver what a tool sends to people, and ones that deliver it to programs.
+PEOPLE_CHANNELS = plain(
+    "telegram wework wechat slack discord whatsapp teams sms bot ntfy chat channel email signal line lark feishu "
+    "dingtalk pushover mattermost matrix"
+)
+MACHINE_CHANNELS = plain("queue queues topic topics sqs kafka pubsub stream mqtt webhook event events")
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
     if not actions:
@@ -28,7 +36,13 @@ def detect(f: ToolFeatures) -> list[Signal]:
     objects = f.name_set & MESSAGES
     if f.name_set & NOT_SENT and verb != "send":
         return []
+    if verb == "send" and f.name_set.isdisjoint(MACHINE_CHANNELS):
+        channel = (f.name_set | f.server_words | f.desc_set) & PEOPLE_CHANNELS
+        if channel and not objects:
+            return [Signal("communication.sends_via", "sends_communication", "send," + ",".join(sorted(channel)))]
     if verb in SEND_VERBS and (objects or verb in ("notify", "tweet", "broadcast", "dm", "email", "sms", "reply")):
+        if not f.name_set.isdisjoint(MACHINE_CHANNELS):
+            return []  # a message to a queue or a topic reaches programs, not people
         money = f.name_set & plain("eth btc sol token tokens crypto funds money payment transaction usdc coin")
         if verb == "send" and money:
             return []

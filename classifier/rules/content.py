@@ -22,7 +22,7 @@ PRIVATE = plain(
     portfolio holdings vault page pages database table tables row rows collection collections"""
 )
 STRONG_PRIVATE = plain(
-    """email emails mail mails inbox message messages chat chats dm dms conversation conversations contact
+    """email emails mail mails inbox message messages chat chats  conversation conversations contact
     contacts calendar calendars patient patients medical employee employees payroll salary personal
     private customer customers transaction transactions balance balances invoice invoices prescription
     diagnosis appointment appointments ssn passport sms voicemail bank statement statements expense expenses
@@ -45,7 +45,7 @@ WORKSPACE_OBJECTS = plain(
 )
 # Services whose content is the user's own: mail, chat, documents, trackers, accounts, books, CRM, files.
 WORKSPACE_PRODUCTS = plain(
-    """gmail outlook slack teams notion gdrive drive dropbox onedrive sharepoint xero quickbooks freshbooks
+    """gmail outlook slack msteams notion gdrive drive dropbox onedrive sharepoint xero quickbooks freshbooks
     hubspot salesforce pipedrive zendesk intercom freshdesk jira linear sentry asana trello clickup airtable
     figma obsidian evernote todoist gcal icloud whatsapp telegram imessage gyazo zerodha kite robinhood plaid
     confluence coda productboard esignatur docusign pandadoc bamboohr workday gusto rippling greenhouse
@@ -65,6 +65,9 @@ AGGREGATES = plain(
 LEAD_OBJECT = re.compile(
     r"\s*(?:\w+)(?: up)?\s+(?:(?:the|all|recent|latest|a|an|your|user'?s|stored|saved|unread|personal)\s+)*"
     r"(memories|emails|e-mails|messages|notes|contacts|conversations|chats|appointments|transactions|expenses)\b"
+)
+LEAD_NOUNS = plain(
+    "memories emails mails messages notes contacts conversations chats appointments transactions expenses"
 )
 # Names that say the content is public reference material, whatever the service.
 PUBLIC_REFERENCE = plain("docs documentation doc guide guides tutorial tutorials reference api_reference changelog")
@@ -91,7 +94,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []  # statistics and reference lists are not anyone's personal data
     if f.name_set & plain("my me mine own"):
         return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & plain("my me mine own"))))]
-    lead = LEAD_OBJECT.match(f.description) if f.description else None
+    lead = LEAD_OBJECT.match(f.description) if not LEAD_NOUNS.isdisjoint(f.desc_words[1:8]) else None
     named = f.name_set & STRONG_PRIVATE if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
     hits = named or ({lead.group(1)} if lead else set())
     if hits:

@@ -33,6 +33,7 @@ THIRD_PARTY = plain(
 SEARCH_WEB = plain("web internet news google bing brave duckduckgo serp tavily exa perplexity online")
 
 
+WEB_WORDS = plain("url http https web website webpage page fetch download request")
 NO_CONTENT = plain("ping check whois dns lookup status resolve measure test")
 FROM_URL = re.compile(
     r"from (?:a |the |an )?(?:public )?url|by providing a url|download(?:s|ing)? (?:it |the \w+ )?from"
@@ -44,6 +45,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
     verb = actions[0] if actions else None
     url_params = sorted(f.param_names & URL_PARAMS)
+    if url_params == ["uri"] and f.desc_set.isdisjoint(WEB_WORDS):
+        url_params = []  # a resource URI (dataset, document) is an identifier, not an address to fetch
     fetches = verb in FETCH_WORDS or bool(f.name_set & WEB_NAMES) or verb is None
     if url_params and fetches and verb not in plain("create add update set save bookmark store delete remove"):
         out.append(Signal("egress.url_parameter", "network_egress", "param:" + ",".join(url_params)))

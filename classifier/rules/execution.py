@@ -24,12 +24,13 @@ LANGUAGES = plain(
     """sql sqlite postgres postgresql mysql cypher promql graphql kql spl sparql gremlin hql hiveql athena
     bigquery snowflake clickhouse duckdb tsql plsql jq shell bash zsh powershell terminal python javascript
     js typescript ruby lua node nodejs code script command commands cmd repl kusto flux influxql n1ql cql
-    aql esql dsl painless applescript osascript jxa"""
+    aql esql dsl painless applescript osascript jxa soql sosl insights jinja jinja2"""
 )
 # Languages whose mere mention with a "query" parameter means the caller writes query text.
 QUERY_LANGUAGES = plain(
     """sql sqlite postgres postgresql mysql cypher promql graphql kql spl sparql gremlin hql hiveql athena
-    bigquery snowflake clickhouse duckdb tsql plsql kusto flux influxql n1ql cql aql esql"""
+    bigquery snowflake clickhouse duckdb tsql plsql kusto flux influxql n1ql cql aql esql soql sosl insights jinja
+    jinja2 dsl"""
 )
 DATABASES = plain(
     """sql sqlite postgres postgresql mysql mariadb mongodb mongo cypher neo4j graph aql arangodb bigquery
@@ -52,11 +53,17 @@ PROCESS_VERBS = plain(
     """run execute exec invoke trigger start stop restart reboot launch deploy build dispatch rerun retry kill
     spawn compile pause resume suspend unpause shutdown boot scale redeploy provision rebuild simulate"""
 )
+# Words without which CODE_PHRASE cannot match: a set test first spares most tools the regex.
+PHRASE_TRIGGERS = plain(
+    """execute executes executing executed execution run runs running arbitrary shell aggregation sql cypher
+    promql graphql kql sparql dsl soql sosl insights jinja jinja2 evaluate"""
+)
 CODE_PHRASE = re.compile(
     r"(?:execut|run)\w* (?:an? |the |any |arbitrary |raw |custom |given |provided |your )*"
     r"(?:\w+ ){0,2}(?:sql|shell|bash|python|javascript|js|cypher|terminal|powershell|code|commands?|scripts?|"
     r"quer(?:y|ies)|statements?)|arbitrary (?:code|commands?|sql|quer(?:y|ies)|javascript|python)|"
-    r"shell commands?|aggregation pipeline|(?:sql|cypher|promql|graphql|kql|sparql) (?:query|queries|statements?)"
+    r"shell commands?|aggregation pipeline|query dsl|logs insights query|(?:soql|sosl) (?:query|search)|"
+    r"evaluate jinja2? templates?|(?:sql|cypher|promql|graphql|kql|sparql) (?:query|queries|statements?)"
 )
 
 
@@ -141,7 +148,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
         out.append(Signal("execution.runs_code", "code_execution", why))
         out.append(Signal("execution.runs_code", "Execute", why))
     if not out and f.description and verb not in ("get", "list", "explain", "describe", "validate", "format"):
-        match = CODE_PHRASE.search(f.description)
+        match = CODE_PHRASE.search(f.description) if not f.desc_set.isdisjoint(PHRASE_TRIGGERS) else None
         if match and (
             params or runs or f.name_set & plain("query sql database db") or "query" in f.param_names or verb is None
         ):

@@ -32,6 +32,16 @@ CONTEXT = plain(
 )
 
 
+# Cloud platforms whose resources (databases, buckets, apps, dynos, things...) are infrastructure.
+PLATFORMS = plain(
+    "cloudflare heroku neon vercel netlify supabase digitalocean aws azure gcp iot railway flyio d1 r2 ec2 ecs eks"
+)
+PLATFORM_RESOURCES = plain(
+    """database databases bucket buckets branch branches app apps dyno dynos addon addons thing things job jobs
+    device devices module modules deployment deployments worker workers domain domains zone zones instance
+    instances function functions stack stacks queue queues certificate certificates endpoint endpoints
+    fleet project projects service services environment environments"""
+)
 MANAGED = plain("online cloud hosted managed serverless provision provisioned region")
 
 
@@ -64,6 +74,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 ",".join(sorted(f.name_set & plain("aws gcp azure"))),
             )
         ]
+    platform = (f.name_set | f.server_words) & PLATFORMS
+    if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES):
+        return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
     if not hits and f.name_set >= {"security", "group"}:
         return [Signal("infrastructure.resource", "infrastructure", "security,group")]
     if not hits:

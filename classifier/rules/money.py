@@ -36,6 +36,8 @@ MONEY_CONTEXT = plain(
     fee fees billing prorating delivery"""
 )
 PRICE_ONLY = plain("quote quotes estimate estimates preview simulate simulation price prices fee fees gas_estimate")
+# Placing or cancelling an order commits or releases money (taxonomy.md: cancel_order of a paid order).
+ORDER_VERBS = plain("place cancel submit accept amend modify")
 NON_MONEY_VERBS = plain("get list search find read fetch query describe show view check count lookup retrieve")
 
 
@@ -57,7 +59,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return [Signal("money.moves_value", "Financial", verb)]
     if verb not in COMMIT_VERBS or not objects:
         return []
-    if objects <= AMBIGUOUS_OBJECTS and not ((f.desc_set | f.param_words | f.name_set) & MONEY_CONTEXT):
+    orders = verb in ORDER_VERBS and objects & plain("order orders")
+    if objects <= AMBIGUOUS_OBJECTS and not orders and not ((f.desc_set | f.param_words | f.name_set) & MONEY_CONTEXT):
         return []
     if objects & plain("subscription subscriptions") and f.name_set & plain(
         "webhook event events notification newsletter feed"

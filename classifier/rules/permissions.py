@@ -43,7 +43,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return [Signal("permissions.grant", "permissions", f"{verb},{','.join(sorted(objects))}".rstrip(","))]
     if objects - plain("policy policies share owner") and verb not in plain("send"):
         return [Signal("permissions.access_object", "permissions", f"{verb},{','.join(sorted(objects))}")]
-    if objects & plain("policy policies") and f.name_set & plain("iam bucket access role"):
+    if "iam" in (f.name_set | f.desc_set) and (objects or f.name_set & USER_OBJECTS):
+        return [Signal("permissions.iam", "permissions", f"{verb},iam")]
+    if objects & plain("policy policies") and f.name_set & plain("iam bucket access role user group inline"):
         return [Signal("permissions.access_policy", "permissions", f"{verb},policy")]
     users = f.name_set & USER_OBJECTS
     if verb in MEMBERSHIP_VERBS and users and (f.name_set & plain("to from member members") or "user" in users):

@@ -6,6 +6,8 @@ subject must be the credential itself, named in the tool's name.
 
 from __future__ import annotations
 
+import re
+
 from classifier.features import ToolFeatures
 from classifier.rules.base import Signal
 from classifier.text import plain
@@ -19,8 +21,17 @@ TOKEN_QUALIFIERS = plain("access auth api personal bearer refresh oauth jwt sess
 KEY_WORDS = plain("key keys token tokens")
 
 
+KEY_MATERIAL_TRIGGERS = plain("private mnemonic seed secret keypair")
+KEY_MATERIAL = re.compile(r"private keys?|mnemonic|seed phrase|secret keys?|keypair|私钥")
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
     words = f.name_set
+    triggered = not f.desc_set.isdisjoint(KEY_MATERIAL_TRIGGERS) or "私钥" in f.description
+    if f.description and triggered and words.isdisjoint(plain("get list")):
+        match = KEY_MATERIAL.search(f.description)
+        if match:
+            return [Signal("secrets.key_material", "secrets", match.group(0))]
     if words & plain("login signin authenticate") and words & plain("create account register") | {"login"}:
         return [Signal("secrets.login", "secrets", ",".join(sorted(words & plain("login signin authenticate"))))]
     hit = words & SECRET_WORDS
