@@ -34,6 +34,8 @@ def _is_emoji(ch: str) -> bool:
 
 def hidden_unicode(text: str) -> list[Finding]:
     """Invisible, bidirectional-override and tag characters (an emoji's own joiners are fine)."""
+    if text.isascii():  # the common case, checked in C: none of these characters is ASCII
+        return []
     counts: dict[str, int] = {}
     smuggled: list[str] = []
     for i, ch in enumerate(text):
@@ -184,6 +186,45 @@ _PHRASES: list[tuple[str, str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# Cheap gates: a phrase pattern can only match when one of its words (or substrings) occurs in the text, so a
+# set lookup skips most regex scans over ordinary descriptions (the classifier runs this on every tool).
+_GATES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    "override": (frozenset({"ignore", "disregard", "forget", "override"}), ()),
+    "concealment": (
+        frozenset(
+            {"not", "don't", "dont", "never", "without", "silently", "secretly", "covertly", "quietly", "behind"}
+        ),
+        (),
+    ),
+    "secret_files": (
+        frozenset(),
+        (
+            "~/.ssh",
+            "id_rsa",
+            "id_ed25519",
+            ".env",
+            "/etc/",
+            ".aws",
+            ".npmrc",
+            ".pypirc",
+            "mcp.json",
+            "claude_desktop",
+            ".netrc",
+            ".git-credentials",
+        ),
+    ),
+    "secret_request": (frozenset({"must", "should", "need", "always", "first", "sure", "remember", "please"}), ()),
+    "exfiltration": (frozenset(), ("@",)),
+    "conversation_capture": (
+        frozenset({"conversation", "chat", "system", "previous", "prior", "user's", "users", "user", "context"}),
+        (),
+    ),
+    "tool_ordering": (frozenset({"before", "after", "instead", "prior"}), ()),
+    "role_play": (frozenset({"system", "assistant"}), ("<|", "[inst", "[/inst")),
+    "privilege": (frozenset({"allowed", "authorized", "permitted", "granted"}), ()),
+    "manipulation": (frozenset({"increase", "decrease", "change", "modify", "alter", "double", "replace"}), ()),
+}
+_WORDS = re.compile(r"[a-z']+")
 _SHOUTING = re.compile(r"\b(MUST|ALWAYS|NEVER|IMPORTANT|CRITICAL)\b")
 _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _PADDING = re.compile(r"(\n\s*){15,}|[ \t]{200,}")
@@ -196,11 +237,16 @@ def hidden_instructions(text: str) -> list[Finding]:
     tags = sorted({m.group(1).lower() for m in _TAGS.finditer(text)})
     if tags:
         signals.append({"signal": "instruction tags", "match": ", ".join(f"<{t}>" for t in tags), "severity": "high"})
+    lower = text.lower()
+    words = set(_WORDS.findall(lower))
     for name, severity, pattern in _PHRASES:
+        gate_words, gate_substrings = _GATES[name]
+        if words.isdisjoint(gate_words) and not any(sub in lower for sub in gate_substrings):
+            continue
         match = pattern.search(text)
         if match:
             signals.append({"signal": name, "match": match.group(0)[:160], "severity": severity})
-    comment = _HTML_COMMENT.search(text)
+    comment = _HTML_COMMENT.search(text) if "<!--" in text else None
     if comment and re.search(r"\b(you|assistant|model|ai|must|ignore|call|send)\b", comment.group(1), re.I):
         signals.append(
             {"signal": "instructions in an HTML comment", "match": comment.group(0)[:160], "severity": "high"}
