@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -373,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: npm is not installed; it is needed for the npm seeds (or use --only)", file=sys.stderr)
         return 2
     args.cache.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("mcp").setLevel(logging.CRITICAL)  # non-JSON stdout lines are summarised, not traced
 
     from rich.progress import Progress
 

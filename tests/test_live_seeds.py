@@ -59,3 +59,20 @@ def test_compare_and_report(tmp_path: Path) -> None:
     text = measure.markdown([report, failed], total)
     assert "missed `runtime_only`" in text and "extra `enum_value`" in text and "failed: needs a key" in text
     json.dumps(total)
+
+
+def test_entry_points_are_found_in_installed_prefixes(tmp_path: Path) -> None:
+    npm_pkg = tmp_path / "node_modules" / "@scope" / "srv"
+    npm_pkg.mkdir(parents=True)
+    (npm_pkg / "package.json").write_text(json.dumps({"bin": {"other": "o.js", "srv": "dist/index.js"}}))
+    cmd = measure.npm_command(Seed("npm", "@scope/srv", "1.0.0"), tmp_path)
+    assert cmd[-1] == str(npm_pkg / "dist" / "index.js")
+    dist = tmp_path / "venv" / "lib" / "python3.11" / "site-packages" / "my_server-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "entry_points.txt").write_text("[console_scripts]\nhelper = x:y\nmy-server-mcp = x:main\n")
+    assert measure.pypi_command(Seed("pypi", "my-server", "1.0"), tmp_path) == [
+        str(tmp_path / "venv" / "bin" / "my-server-mcp")
+    ]
+    (dist / "entry_points.txt").write_text("[gui_scripts]\nx = y:z\n")
+    with pytest.raises(RuntimeError, match="no console script"):
+        measure.pypi_command(Seed("pypi", "my-server", "1.0"), tmp_path)

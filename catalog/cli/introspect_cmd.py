@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -111,6 +112,8 @@ def register(app: typer.Typer) -> None:
             headers = {**spec.headers, **headers}
             transport = spec.transport if transport == "auto" else transport
             base = spec.cwd or config.expanduser().resolve().parent
+        # The SDK logs a traceback for every non-JSON line a server prints; those are summarised as problems.
+        logging.getLogger("mcp").setLevel(logging.CRITICAL)
         try:
             with console.status("introspecting (running third-party code)...", spinner="dots"):
                 if url:
