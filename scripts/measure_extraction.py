@@ -62,6 +62,10 @@ class PackageReport:
     extra: list[dict[str, str]] = field(default_factory=list)  # static tools the server does not list
     unresolved: list[dict[str, Any]] = field(default_factory=list)
     description_matches: int = 0
+    parameter_matches: int = 0  # same property names and required list
+    annotation_matches: int = 0
+    field_diffs: list[dict[str, str]] = field(default_factory=list)  # found tools whose fields differ
+    live_problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -219,6 +223,7 @@ def live_tools(seed: Seed, cache: Path, timeout: float, report: PackageReport) -
         args = [a.replace("{tmp}", tmp) for a in START_ARGS.get(seed.name, [])]
         try:
             result = introspect_stdio([*command, *args], timeout=timeout)
+            report.live_problems = result.problems
         except IntrospectionError as exc:
             report.live_status = "failed: " + " | ".join(str(exc).splitlines()[:4])
             return []
@@ -265,12 +270,40 @@ def compare(report: PackageReport, static: list[Any], live: list[Any], unpacked:
     live_by = {t.name: t for t in live}
     for tool in static:
         other = live_by.get(tool.name)
-        if other and (tool.description or "").strip() == (other.description or "").strip():
+        if other is None:
+            continue
+        differs = []
+        if (tool.description or "").strip() == (other.description or "").strip():
             report.description_matches += 1
+        else:
+            differs.append(f"description {_short(tool.description)!r} vs live {_short(other.description)!r}")
+        if _parameters(tool.input_schema) == _parameters(other.input_schema):
+            report.parameter_matches += 1
+        else:
+            differs.append(f"parameters {_parameters(tool.input_schema)} vs live {_parameters(other.input_schema)}")
+        if (tool.annotations or {}) == (other.annotations or {}):
+            report.annotation_matches += 1
+        else:
+            differs.append(f"annotations {tool.annotations} vs live {other.annotations}")
+        if differs:
+            report.field_diffs.append({"tool": tool.name, "differs": "; ".join(differs)})
     for name in sorted(set(report.live_tools) - set(report.static_tools)):
         report.missed.append({"tool": name, "why": explain_miss(name, unpacked, report.unresolved)})
     for name in sorted(set(report.static_tools) - set(report.live_tools)):
         report.extra.append({"tool": name, "why": "extracted but not listed by the running server"})
+
+
+def _short(text: str | None, limit: int = 70) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _parameters(schema: dict[str, Any] | None) -> tuple[list[str], list[str]]:
+    """A schema's parameter names and required names: what a static extractor must get exactly right."""
+    schema = schema or {}
+    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    required = schema.get("required") if isinstance(schema.get("required"), list) else []
+    return sorted(props), sorted(map(str, required))
 
 
 def totals(reports: list[PackageReport]) -> dict[str, Any]:
@@ -287,6 +320,8 @@ def totals(reports: list[PackageReport]) -> dict[str, Any]:
         "precision": round(tp / static_n, 4) if static_n else None,
         "recall": round(tp / live_n, 4) if live_n else None,
         "description_matches": sum(r.description_matches for r in compared),
+        "parameter_matches": sum(r.parameter_matches for r in compared),
+        "annotation_matches": sum(r.annotation_matches for r in compared),
         "static_only_packages_tools": sum(len(r.static_tools) for r in reports if not r.compared),
     }
 
@@ -301,8 +336,10 @@ def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
         "",
         f"Compared {total['compared']} of {total['packages']} packages: precision **{_fmt(total['precision'])}**, "
         f"recall **{_fmt(total['recall'])}** over {total['live_tools']} live tools "
-        f"({total['true_positives']} found, {total['static_tools']} extracted; "
-        f"{total['description_matches']} with identical descriptions).",
+        f"({total['true_positives']} found, {total['static_tools']} extracted). "
+        f"Of the found tools, {total['description_matches']} have the live description, "
+        f"{total['parameter_matches']} the live parameter names and required list, "
+        f"{total['annotation_matches']} the live annotations.",
         "",
         "| package | static | live | found | precision | recall | live status |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -320,6 +357,10 @@ def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
             lines.append(f"- {r.seed}: missed `{miss['tool']}` - {miss['why']}")
         for extra in r.extra:
             lines.append(f"- {r.seed}: extra `{extra['tool']}` - {extra['why']}")
+    lines += ["", "## Field differences on found tools", ""]
+    for r in reports:
+        for diff in r.field_diffs:
+            lines.append(f"- {r.seed}: `{diff['tool']}`: {diff['differs'][:300]}")
     return "\n".join(lines) + "\n"
 
 
