@@ -44,8 +44,9 @@ START_ARGS: dict[str, list[str]] = {
     "@modelcontextprotocol/server-postgres": ["postgresql://localhost:1/none"],
     "mcp-server-sentry": ["--auth-token", "not-a-real-token"],
     "mcp-server-sqlite": ["--db-path", "{tmp}/measure.db"],
-    "mcp-server-git": ["--repository", "{tmp}"],
 }
+# Dependencies some packages leave unbounded and that broke them; used on the retry after a failed start.
+COMPAT_CONSTRAINTS: dict[str, list[str]] = {"mcp-scholarly": ["bibtexparser<2"]}
 # Which console script or bin starts the MCP server, where the package ships several.
 ENTRY_POINTS: dict[str, str] = {"llm-context": "lc-mcp", "@wonderwhy-er/desktop-commander": "desktop-commander"}
 
@@ -151,9 +152,13 @@ def static_tools(unpacked: Path, report: PackageReport) -> list[Any]:
 # ------------------------------------------------------------------------------------------------ live
 
 
-def install(seed: Seed, cache: Path) -> Path:
-    """Install the package (and its dependencies) into a throwaway prefix in the cache; no install scripts run."""
-    prefix = cache / "installs" / seed.ecosystem / re.sub(r"[^\w.@=-]+", "_", seed.spec)
+def install(seed: Seed, cache: Path, constraints: list[str] | None = None) -> Path:
+    """Install the package (and its dependencies) into a throwaway prefix in the cache; no install scripts run.
+
+    ``constraints`` (pip only) pins dependencies the package forgot to bound, in a separate prefix.
+    """
+    name = re.sub(r"[^\w.@=-]+", "_", seed.spec) + ("+compat" if constraints else "")
+    prefix = cache / "installs" / seed.ecosystem / name
     marker = prefix / ".installed"
     if marker.exists():
         return prefix
@@ -168,7 +173,11 @@ def install(seed: Seed, cache: Path) -> Path:
         )
     else:
         run([sys.executable, "-m", "venv", str(prefix / "venv")])
-        run([str(prefix / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", seed.spec], timeout=900)
+        pip = [str(prefix / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", seed.spec]
+        if constraints:
+            (prefix / "constraints.txt").write_text("\n".join(constraints) + "\n")
+            pip += ["-c", str(prefix / "constraints.txt")]
+        run(pip, timeout=900)
     marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S"))
     return prefix
 
@@ -212,23 +221,44 @@ def pypi_command(seed: Seed, prefix: Path) -> list[str]:
     return [str(venv / "bin" / pick)]
 
 
-def live_tools(seed: Seed, cache: Path, timeout: float, report: PackageReport) -> list[Any]:
+def _start(seed: Seed, cache: Path, timeout: float, constraints: list[str] | None) -> Any:
+    """Install and introspect once; raises RuntimeError (install) or IntrospectionError (start)."""
     try:
-        prefix = install(seed, cache)
+        prefix = install(seed, cache, constraints)
         command = npm_command(seed, prefix) if seed.ecosystem == "npm" else pypi_command(seed, prefix)
-    except (RuntimeError, OSError, json.JSONDecodeError, subprocess.TimeoutExpired) as exc:
-        report.live_status = f"failed: install: {exc}"
-        return []
+    except (OSError, json.JSONDecodeError, subprocess.TimeoutExpired) as exc:
+        raise RuntimeError(str(exc)) from exc
     with tempfile.TemporaryDirectory(prefix="measure-") as tmp:
         args = [a.replace("{tmp}", tmp) for a in START_ARGS.get(seed.name, [])]
+        return introspect_stdio([*command, *args], timeout=timeout)
+
+
+def live_tools(seed: Seed, cache: Path, timeout: float, report: PackageReport) -> list[Any]:
+    """The live tool list; PyPI servers that break on today's dependencies are retried with older bounds."""
+    attempts: list[list[str] | None] = [None]
+    if seed.ecosystem == "pypi":
+        attempts.append(["mcp<2", *COMPAT_CONSTRAINTS.get(seed.name, [])])
+    failures: list[str] = []
+    for constraints in attempts:
         try:
-            result = introspect_stdio([*command, *args], timeout=timeout)
-            report.live_problems = result.problems
+            result = _start(seed, cache, timeout, constraints)
+        except RuntimeError as exc:
+            failures.append(f"install{' with ' + ', '.join(constraints) if constraints else ''}: {exc}")
+            continue
         except IntrospectionError as exc:
-            report.live_status = "failed: " + " | ".join(str(exc).splitlines()[:4])
-            return []
-    report.live_status = "ok"
-    return result.tools
+            where = f"with {', '.join(constraints)}: " if constraints else ""
+            failures.append(where + " | ".join(str(exc).splitlines()[:1] + str(exc).splitlines()[-2:]))
+            continue
+        report.live_problems = result.problems
+        if constraints:
+            report.live_problems.insert(
+                0,
+                f"started only with {', '.join(constraints)}: it breaks on current dependencies ({failures[0][:200]})",
+            )
+        report.live_status = "ok"
+        return result.tools
+    report.live_status = "failed: " + " || ".join(failures)
+    return []
 
 
 # ------------------------------------------------------------------------------------------------ comparing
@@ -357,6 +387,10 @@ def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
             lines.append(f"- {r.seed}: missed `{miss['tool']}` - {miss['why']}")
         for extra in r.extra:
             lines.append(f"- {r.seed}: extra `{extra['tool']}` - {extra['why']}")
+    lines += ["", "## Live notes", ""]
+    for r in reports:
+        for note in r.live_problems[:5]:
+            lines.append(f"- {r.seed}: {note[:300]}")
     lines += ["", "## Field differences on found tools", ""]
     for r in reports:
         for diff in r.field_diffs:
