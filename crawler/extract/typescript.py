@@ -1,0 +1,542 @@
+"""Tools declared by TypeScript and JavaScript MCP servers, from source or from the compiled output npm ships.
+
+Covers the official SDK's high-level ``McpServer`` (``tool`` in all its overloads, ``registerTool``,
+``registerToolTask``), the low-level ``Server`` with ``setRequestHandler(ListToolsRequestSchema, ...)``,
+the ``fastmcp`` package's ``addTool({...})``, and registration through loops, factories and register functions
+called with different names. Values are followed across files by ``ts_values.Evaluator``; names known only at
+run time are reported as unresolved, never invented.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tree_sitter import Node
+
+from catalog.records import ExtractionProblem, ToolRecord
+from crawler.extract.base import FileResult, SourceFile
+from crawler.extract.treesitter import (
+    captures,
+    is_test_path,
+    join_conditions,
+    line_of,
+    merge_duplicates,
+    node_text,
+    parse_files,
+    typed,
+    unresolved_entry,
+)
+from crawler.extract.ts_values import (
+    LOCATION,
+    Cond,
+    Evaluator,
+    FileInfo,
+    Func,
+    Partial,
+    Unknown,
+    enclosing_condition,
+    function_result_nodes,
+    index_file,
+    params_of,
+    plain,
+    to_json,
+    unwrap,
+)
+from crawler.extract.zod_schema import ZodType, is_raw_shape, shape_to_schema, to_json_schema
+
+_GRAMMARS = {
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+}
+_SKIP_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
+
+_CALLS = """
+(call_expression
+  function: (member_expression object: (_) @recv property: (property_identifier) @method
+    (#any-of? @method "tool" "registerTool" "registerToolTask" "setRequestHandler" "addTool" "addTools"))
+  arguments: (arguments) @args) @call
+"""
+_ALL_CALLS = """
+(call_expression function: [(identifier) @callee (member_expression property: (property_identifier) @callee)]) @call
+"""
+_TYPED_TOOLS = """
+(variable_declarator name: (identifier) type: (type_annotation) @type value: (_) @value) @decl
+"""
+
+_SERVER_RECEIVER = re.compile(r"(?i)(server|mcp|srv)")
+_NOT_SERVER = re.compile(r"(?i)(client|agent|^ai$|transport|session)")
+_SERVER_CLASS = re.compile(r"(Mcp|MCP|^)Server\b|FastMCP")
+_TOOL_TYPE = re.compile(r"^:\s*(readonly\s+)?(Array<\s*)?(Mcp)?Tool(\[\]|>)?\s*$")
+_HINT_KEYS = frozenset({"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint", "title"})
+MAX_CONTEXTS = 400
+
+
+def _grammar(path: str) -> str | None:
+    lower = path.lower()
+    if lower.endswith(_SKIP_SUFFIXES) or is_test_path(lower) or "/node_modules/" in f"/{lower}":
+        return None
+    for ext, grammar in _GRAMMARS.items():
+        if lower.endswith(ext):
+            return grammar
+    return None
+
+
+def _source_first(f: SourceFile) -> tuple[int, str]:
+    """TypeScript sources before compiled output, so file/line point at what people edit."""
+    return (0 if f.path.endswith((".ts", ".tsx", ".mts", ".cts")) else 1, f.path)
+
+
+def extract_files(files: list[SourceFile]) -> FileResult:
+    result = FileResult()
+    infos: dict[str, FileInfo] = {}
+    parsed_files = list(parse_files(sorted(files, key=_source_first), _grammar, result.problems))
+    for parsed in parsed_files:  # the list keeps every tree alive while its nodes are in use
+        infos[parsed.path] = index_file(parsed.path, _grammar(parsed.path) or "typescript", parsed.tree.root_node)
+    _Extractor(infos, result).run()
+    result.tools = merge_duplicates(result.tools)
+    result.unresolved = list({(u["file"], u["line"], u["expression"]): u for u in result.unresolved}.values())
+    return result
+
+
+class _Extractor:
+    def __init__(self, infos: dict[str, FileInfo], result: FileResult) -> None:
+        self.infos = infos
+        self.result = result
+        self.ev = Evaluator(infos)
+        self._call_index: dict[str, list[tuple[str, Node]]] | None = None
+
+    def run(self) -> None:
+        for path, info in self.infos.items():
+            caps = captures(info.grammar, _CALLS, info.root)
+            for call in sorted(typed(caps, "call", "call_expression"), key=lambda n: n.start_byte):
+                try:
+                    self._registration(call, path, info)
+                except RecursionError:
+                    self.result.problems.append(
+                        ExtractionProblem(path, f"line {line_of(call)}: expression nested too deeply")
+                    )
+
+    # -- one registration call ------------------------------------------------------------------------------
+    def _registration(self, call: Node, path: str, info: FileInfo) -> None:
+        fn = call.child_by_field_name("function")
+        method = node_text(fn.child_by_field_name("property")) if fn is not None else ""
+        recv = fn.child_by_field_name("object") if fn is not None else None
+        args_node = call.child_by_field_name("arguments")
+        arg_nodes = [a for a in (args_node.named_children if args_node is not None else []) if a.type != "comment"]
+        if recv is None or not arg_nodes:
+            return
+        if method == "setRequestHandler":
+            if _is_list_tools_schema(arg_nodes[0]) and len(arg_nodes) > 1:
+                self._list_tools_handler(arg_nodes[1], call, path)
+            return
+        if not self._is_server(recv, path, info):
+            return
+        base_condition = enclosing_condition(call)
+        for env, ctx_condition in self._contexts(call, path, depth=0):
+            condition = join_conditions(ctx_condition, base_condition)
+            values = [self.ev.eval(a, path, env) for a in arg_nodes]
+            if method in ("addTool", "addTools"):
+                items = values[0] if method == "addTools" and isinstance(values[0], list) else [values[0]]
+                for item in items:
+                    self._tool_object(item, arg_nodes[0], path, condition)
+                continue
+            record = self._from_call(method, values, arg_nodes, call, path)
+            if record is not None:
+                record.conditional = record.conditional or condition
+                self.result.tools.append(record)
+
+    def _is_server(self, recv: Node, path: str, info: FileInfo) -> bool:
+        text = node_text(recv)
+        last = text.rsplit(".", 1)[-1]
+        if _NOT_SERVER.search(last):
+            return False
+        if _SERVER_RECEIVER.search(text):
+            return True
+        recv = unwrap(recv)
+        if recv.type == "identifier":
+            bound = info.bindings.get(text)
+            if bound is not None:
+                bound = unwrap(bound)
+                if bound.type == "new_expression":
+                    return bool(_SERVER_CLASS.search(node_text(bound.child_by_field_name("constructor"))))
+            fn = _enclosing_function(recv)
+            if fn is not None:
+                params = fn.child_by_field_name("parameters")
+                for p in params.named_children if params is not None else []:
+                    pattern = p.child_by_field_name("pattern")
+                    ptype = p.child_by_field_name("type")
+                    if node_text(pattern) == text and ptype is not None:
+                        return bool(_SERVER_CLASS.search(node_text(ptype).lstrip(": ")))
+        return False
+
+    def _from_call(
+        self, method: str, values: list[Any], arg_nodes: list[Node], call: Node, path: str
+    ) -> ToolRecord | None:
+        name = values[0]
+        if not isinstance(name, str):
+            self._unresolved_name(name, arg_nodes[0], path)
+            return None
+        if method in ("registerTool", "registerToolTask"):
+            config = values[1] if len(values) > 1 else {}
+            if not isinstance(config, dict):
+                record = ToolRecord(name=name, file=path, line=line_of(call))
+                record.extra["unresolved"] = ["config"]
+                return record
+            return self._record_from_object({**config, "name": name}, path, line_of(call))
+        return self._from_tool_overloads(name, values[1:], path, line_of(call))
+
+    def _from_tool_overloads(self, name: str, rest: list[Any], path: str, line: int) -> ToolRecord:
+        """McpServer.tool(name, [description], [paramsSchema | annotations], [annotations], callback)."""
+        rest = list(rest)
+        if rest:
+            rest.pop()  # the callback is always last
+        record = ToolRecord(name=name, file=path, line=line)
+        if rest and isinstance(rest[0], str | Partial):
+            _set_description(record, rest.pop(0))
+        if rest:
+            first = rest[0]
+            if is_raw_shape(first) or (isinstance(first, ZodType) and first.kind == "object"):
+                record.input_schema = _schema(rest.pop(0))
+                if rest and isinstance(rest[0], dict):
+                    record.annotations = to_json(rest.pop(0))
+            elif isinstance(first, dict) and plain(first) and set(plain(first)) <= _HINT_KEYS:
+                record.annotations = to_json(first)
+            elif isinstance(first, dict):
+                record.input_schema = _schema(first)
+                if len(rest) > 1 and isinstance(rest[1], dict):
+                    record.annotations = to_json(rest[1])
+            else:
+                record.extra["unresolved"] = ["input_schema"]
+        if record.input_schema is None and "unresolved" not in record.extra:
+            record.input_schema = {"type": "object", "properties": {}}
+        _title_from_annotations(record)
+        return record
+
+    def _record_from_object(self, obj: dict[str, Any], path: str, line: int) -> ToolRecord:
+        record = ToolRecord(name=obj["name"], file=path, line=line)
+        _set_description(record, obj.get("description"))
+        title = obj.get("title")
+        if isinstance(title, str):
+            record.title = title
+        schema = obj.get("inputSchema", obj.get("parameters", obj.get("input_schema")))
+        if schema is None or isinstance(schema, Unknown):
+            record.input_schema = {"type": "object", "properties": {}} if schema is None else None
+            if isinstance(schema, Unknown):
+                record.extra["unresolved"] = ["input_schema"]
+        else:
+            record.input_schema = _schema(schema)
+        out_schema = obj.get("outputSchema")
+        if out_schema is not None and not isinstance(out_schema, Unknown):
+            record.output_schema = _schema(out_schema)
+        annotations = obj.get("annotations")
+        if isinstance(annotations, dict):
+            record.annotations = to_json(annotations)
+        _title_from_annotations(record)
+        return record
+
+    def _tool_object(self, item: Any, node: Node, path: str, condition: str | None) -> None:
+        if isinstance(item, Cond):
+            condition = join_conditions(condition, item.condition)
+            item = item.value
+        if not isinstance(item, dict):
+            self.result.unresolved.append(unresolved_entry(path, node, "tool definition only known at run time"))
+            return
+        name = item.get("name")
+        if not isinstance(name, str):
+            self._unresolved_name(name, node, path)
+            return
+        path, line = item.get(LOCATION, (path, line_of(node)))
+        record = self._record_from_object(item, path, line)
+        record.conditional = condition
+        self.result.tools.append(record)
+
+    def _unresolved_name(self, name: Any, node: Node, path: str) -> None:
+        text = node_text(node)
+        reason = "tool name computed at run time"
+        if re.search(r"(?i)operationId|openapi|swagger", text):
+            reason = "tools generated from an OpenAPI spec at run time"
+        elif isinstance(name, Partial):
+            reason = f"tool name partly computed at run time: {name.text}"
+        self.result.unresolved.append(unresolved_entry(path, node, reason))
+
+    # -- low-level Server --------------------------------------------------------------------------------
+    def _list_tools_handler(self, handler: Node, call: Node, path: str) -> None:
+        value = self.ev.eval(handler, path, {})
+        if not isinstance(value, Func):
+            inner = _first_function(handler)  # wrapped: wrapHandler("ListTools", withMonitoring(async () => ...))
+            value = Func(inner, path) if inner is not None else value
+        if not isinstance(value, Func):
+            self.result.unresolved.append(unresolved_entry(path, handler, "tools/list handler defined elsewhere"))
+            return
+        found = False
+        for env, ctx_condition in self._contexts(call, path, depth=0):
+            for node in function_result_nodes(value.node):
+                returned = self.ev.eval(node, value.file, env)
+                if isinstance(returned, dict):
+                    returned = returned.get("tools", Unknown(node_text(node)))
+                if isinstance(returned, list):
+                    found = True
+                    condition = join_conditions(ctx_condition, enclosing_condition(node))
+                    for item in returned:
+                        self._tool_object(item, node, value.file, condition)
+        if not found:
+            before = len(self.result.tools)
+            self._typed_tool_declarations()
+            if len(self.result.tools) == before:
+                self.result.unresolved.append(
+                    unresolved_entry(path, call, "tools/list returns a list only known at run time")
+                )
+
+    def _typed_tool_declarations(self) -> None:
+        """Fallback when the tools/list handler's list cannot be followed: constants typed `Tool` / `Tool[]`."""
+        for path, info in self.infos.items():
+            if info.grammar == "javascript":
+                continue  # no type annotations
+            for decl in typed(captures(info.grammar, _TYPED_TOOLS, info.root), "decl", "variable_declarator"):
+                ann = decl.child_by_field_name("type")
+                if not _TOOL_TYPE.match(node_text(ann)):
+                    continue
+                value = self.ev.eval(decl.child_by_field_name("value"), path, {})
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, dict) and isinstance(item.get("name"), str):
+                        self._tool_object(item, decl, path, None)
+
+    # -- loop variables and register-function parameters ---------------------------------------------------
+    def _contexts(self, node: Node, path: str, depth: int) -> list[tuple[dict[str, Any], str | None]]:
+        """Every binding of loop variables and enclosing-function parameters under which `node` runs."""
+        loops = _enclosing_loops(node)
+        fn = _enclosing_function(node)
+        outer: list[tuple[dict[str, Any], str | None]] = [({}, None)]
+        if fn is not None and depth < 3:
+            params = [p for p, _ in params_of(fn) if p]
+            if params and _uses_any(node, params, loops):
+                outer = self._param_contexts(fn, path, depth) or outer
+        contexts = outer
+        for loop in reversed(loops):  # outermost first
+            expanded: list[tuple[dict[str, Any], str | None]] = []
+            for env, cond in contexts:
+                for item_env, item_cond in self._loop_bindings(loop, path, env):
+                    expanded.append(({**env, **item_env}, join_conditions(cond, item_cond)))
+                    if len(expanded) >= MAX_CONTEXTS:
+                        break
+            contexts = expanded or contexts
+        return contexts[:MAX_CONTEXTS]
+
+    def _loop_bindings(self, loop: Node, path: str, env: dict[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
+        if loop.type == "for_in_statement":
+            pattern, iterable = loop.child_by_field_name("left"), loop.child_by_field_name("right")
+            is_of = any(c.type == "of" for c in loop.children)
+        else:  # a callback of forEach/map/filter: the array is the callee's object
+            callee = loop.parent.parent.child_by_field_name("function")  # type: ignore[union-attr]
+            iterable = callee.child_by_field_name("object") if callee is not None else None
+            params = loop.child_by_field_name("parameters") or loop.child_by_field_name("parameter")
+            pattern = params
+            if params is not None and params.type == "formal_parameters":
+                first = params.named_children[0] if params.named_children else None
+                pattern = first.child_by_field_name("pattern") if first is not None else None
+                pattern = pattern or first
+            is_of = True
+        value = self.ev.eval(iterable, path, env)
+        if not is_of and isinstance(value, dict):
+            value = list(plain(value).keys())
+        elif isinstance(value, dict):
+            value = list(plain(value).values())
+        if not isinstance(value, list) or pattern is None:
+            return []
+        out: list[tuple[dict[str, Any], str | None]] = []
+        for item in value:
+            cond = item.condition if isinstance(item, Cond) else None
+            raw = item.value if isinstance(item, Cond) else item
+            out.append((_bind_pattern(pattern, raw), cond))
+        return out
+
+    def _param_contexts(self, fn: Node, path: str, depth: int) -> list[tuple[dict[str, Any], str | None]]:
+        """Register functions: evaluate each call site's arguments (aliases, `name || "default"`)."""
+        params = params_of(fn)
+        name = _function_name(fn)
+        out: list[tuple[dict[str, Any], str | None]] = []
+        for call_path, call in self._calls_to(name) if name else []:
+            args_node = call.child_by_field_name("arguments")
+            args = [a for a in (args_node.named_children if args_node is not None else []) if a.type != "comment"]
+            for env, cond in self._contexts(call, call_path, depth + 1):
+                bound: dict[str, Any] = {}
+                for i, (pname, default) in enumerate(params):
+                    if not pname:
+                        continue
+                    if i < len(args):
+                        bound[pname] = self.ev.eval(args[i], call_path, env)
+                    elif default is not None:
+                        bound[pname] = self.ev.eval(default, path, {})
+                    else:
+                        bound[pname] = Unknown(pname)
+                out.append((bound, join_conditions(cond, enclosing_condition(call))))
+                if len(out) >= MAX_CONTEXTS:
+                    return out
+        if not out:
+            defaults = {p: self.ev.eval(d, path, {}) for p, d in params if p and d is not None}
+            if defaults:
+                out.append((defaults, None))
+        return out
+
+    def _calls_to(self, name: str) -> list[tuple[str, Node]]:
+        if self._call_index is None:
+            self._call_index = {}
+            for path, info in self.infos.items():
+                for call in typed(captures(info.grammar, _ALL_CALLS, info.root), "call", "call_expression"):
+                    fn = call.child_by_field_name("function")
+                    callee = (
+                        fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else fn
+                    )
+                    self._call_index.setdefault(node_text(callee), []).append((path, call))
+        return self._call_index.get(name, [])
+
+
+def _first_function(node: Node) -> Node | None:
+    """The outermost function expression inside `node` (pre-order), if any."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in ("arrow_function", "function_expression", "function"):
+            return current
+        stack.extend(reversed(current.named_children))
+    return None
+
+
+def _is_list_tools_schema(node: Node) -> bool:
+    text = node_text(node)
+    return text.endswith("ListToolsRequestSchema") or text.strip("'\"`") == "tools/list"
+
+
+def _set_description(record: ToolRecord, value: Any) -> None:
+    if isinstance(value, str):
+        record.description = value
+    elif isinstance(value, Partial):
+        record.description = value.text
+        record.extra.setdefault("dynamic", []).append("description")
+    elif isinstance(value, Unknown):
+        record.extra.setdefault("unresolved", []).append("description")
+
+
+def _title_from_annotations(record: ToolRecord) -> None:
+    if record.title is None and isinstance(record.annotations.get("title"), str):
+        record.title = record.annotations["title"]
+
+
+def _schema(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, ZodType):
+        schema = to_json_schema(value)
+        return schema if schema.get("type") == "object" else {"type": "object", "properties": {}}
+    if is_raw_shape(value):
+        return shape_to_schema(value)
+    if isinstance(value, dict):
+        value = plain(value)
+        if any(isinstance(v, ZodType) for v in value.values()) and "type" not in value:
+            return shape_to_schema(value)
+        out = to_json(value)
+        out.pop("$schema", None)
+        return out
+    return None
+
+
+def _bind_pattern(pattern: Node, value: Any) -> dict[str, Any]:
+    if pattern.type == "identifier":
+        return {node_text(pattern): value}
+    if pattern.type in ("lexical_declaration", "variable_declaration"):
+        decl = pattern.named_children[0] if pattern.named_children else None
+        name = decl.child_by_field_name("name") if decl is not None else None
+        return _bind_pattern(name, value) if name is not None else {}
+    if pattern.type == "object_pattern" and isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for child in pattern.named_children:
+            if child.type == "shorthand_property_identifier_pattern":
+                out[node_text(child)] = value.get(node_text(child), Unknown(node_text(child)))
+            elif child.type == "pair_pattern":
+                key, local = child.child_by_field_name("key"), child.child_by_field_name("value")
+                if key is not None and local is not None:
+                    out.update(_bind_pattern(local, value.get(node_text(key), Unknown(node_text(key)))))
+        return out
+    if pattern.type == "array_pattern" and isinstance(value, list):
+        names = [c for c in pattern.named_children if c.type == "identifier"]
+        return {node_text(n): value[i] for i, n in enumerate(names) if i < len(value)}
+    return {}
+
+
+_LOOP_CALLBACK_METHODS = frozenset({"forEach", "map", "flatMap"})
+_FUNCTION_BOUNDARY = frozenset(
+    {"function_declaration", "function_expression", "function", "method_definition", "generator_function_declaration"}
+)
+
+
+def _is_loop_callback(fn: Node) -> bool:
+    """An arrow/function passed to forEach/map/flatMap: its parameter is a loop variable."""
+    args = fn.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    callee = call.child_by_field_name("function") if call is not None else None
+    return (
+        callee is not None
+        and callee.type == "member_expression"
+        and node_text(callee.child_by_field_name("property")) in _LOOP_CALLBACK_METHODS
+    )
+
+
+def _enclosing_loops(node: Node) -> list[Node]:
+    """for...of / for...in statements and forEach/map callbacks around `node`, innermost first."""
+    loops: list[Node] = []
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "for_in_statement":
+            loops.append(parent)
+        elif parent.type in ("arrow_function", "function_expression", "function"):
+            if not _is_loop_callback(parent):
+                break
+            loops.append(parent)
+        elif parent.type in _FUNCTION_BOUNDARY:
+            break
+        parent = parent.parent
+    return loops
+
+
+def _enclosing_function(node: Node) -> Node | None:
+    """The function whose parameters a registration may use (loop callbacks and inline callbacks are skipped)."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _FUNCTION_BOUNDARY:
+            return parent
+        inline_callback = parent.parent is not None and parent.parent.type == "arguments"
+        if parent.type == "arrow_function" and not inline_callback:
+            return parent
+        parent = parent.parent
+    return None
+
+
+def _function_name(fn: Node) -> str | None:
+    name = fn.child_by_field_name("name")
+    if name is not None:
+        return node_text(name)
+    parent = fn.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return node_text(parent.child_by_field_name("name"))
+    if parent is not None and parent.type == "pair":
+        return node_text(parent.child_by_field_name("key"))
+    if parent is not None and parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        return node_text(left).rsplit(".", 1)[-1] if left is not None else None
+    return None
+
+
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def _uses_any(node: Node, names: list[str], loops: list[Node]) -> bool:
+    """Whether the registration's arguments mention a parameter (cheap textual check on one call)."""
+    used = set(_IDENT.findall(node_text(node.child_by_field_name("arguments"))))
+    for loop in loops:
+        used.update(_IDENT.findall(node_text(loop.child_by_field_name("right") or loop.parent)))
+    return bool(used.intersection(names))
