@@ -306,7 +306,7 @@ def compare(report: PackageReport, static: list[Any], live: list[Any], unpacked:
         if (tool.description or "").strip() == (other.description or "").strip():
             report.description_matches += 1
         else:
-            differs.append(f"description {_short(tool.description)!r} vs live {_short(other.description)!r}")
+            differs.append(_description_diff(tool.description, other.description))
         if _parameters(tool.input_schema) == _parameters(other.input_schema):
             report.parameter_matches += 1
         else:
@@ -323,9 +323,15 @@ def compare(report: PackageReport, static: list[Any], live: list[Any], unpacked:
         report.extra.append({"tool": name, "why": "extracted but not listed by the running server"})
 
 
-def _short(text: str | None, limit: int = 70) -> str:
-    flat = " ".join((text or "").split())
-    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+def _description_diff(static: str | None, live: str | None) -> str:
+    """Say how two descriptions differ: whitespace only (docstring indentation), or where the text parts."""
+    a, b = " ".join((static or "").split()), " ".join((live or "").split())
+    if a == b:
+        return "description differs in whitespace only (indentation or line breaks)"
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return (
+        f"description differs from char {at}: {a[max(0, at - 20) : at + 40]!r} vs live {b[max(0, at - 20) : at + 40]!r}"
+    )
 
 
 def _parameters(schema: dict[str, Any] | None) -> tuple[list[str], list[str]]:
