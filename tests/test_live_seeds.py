@@ -76,3 +76,22 @@ def test_entry_points_are_found_in_installed_prefixes(tmp_path: Path) -> None:
     (dist / "entry_points.txt").write_text("[gui_scripts]\nx = y:z\n")
     with pytest.raises(RuntimeError, match="no console script"):
         measure.pypi_command(Seed("pypi", "my-server", "1.0"), tmp_path)
+
+
+def test_field_differences_are_described(tmp_path: Path) -> None:
+    report = measure.PackageReport(seed="pypi:z==1", live_status="ok", static_status="ok")
+    static = [
+        ToolRecord("a", description="Do it.\n    Args: x", input_schema={"properties": {"x": {}}, "required": ["x"]}),
+        ToolRecord("b", description="Read a file", annotations={}),
+    ]
+    live = [
+        ToolRecord(
+            "a", description="Do it.\nArgs: x", input_schema={"properties": {"x": {}, "y": {}}, "required": ["x"]}
+        ),
+        ToolRecord("b", description="Read one file", annotations={"readOnlyHint": True}),
+    ]
+    measure.compare(report, static, live, tmp_path)
+    diffs = {d["tool"]: d["differs"] for d in report.field_diffs}
+    assert "whitespace only" in diffs["a"] and "parameters (['x'], ['x']) vs live (['x', 'y'], ['x'])" in diffs["a"]
+    assert "differs from char 5" in diffs["b"] and "readOnlyHint" in diffs["b"]
+    assert (report.description_matches, report.parameter_matches, report.annotation_matches) == (0, 1, 1)
