@@ -130,7 +130,7 @@ def register(app: typer.Typer) -> None:
             from crawler.live import store_live_result
 
             with catalog_for(settings_for(db)) as catalog, catalog.session() as session:
-                server, summary = store_live_result(session, result, name=name)
+                server, summary = store_live_result(session, result, name=name or server)
                 stored = {"slug": server.slug, **summary.as_dict()}
         if json_out:
             data = result.to_json()
