@@ -284,12 +284,32 @@ def explain_miss(name: str, unpacked: Path | None, unresolved: list[dict[str, An
         if len(hits) >= 3:
             break
     if not hits:
+        deps = declared_dependencies(unpacked)
         reason = "name not in the artifact: built at run time or declared in a dependency"
+        if deps:
+            reason += f" (the package depends on {', '.join(deps[:4])})"
     else:
         reason = "name is in " + ", ".join(hits) + " but was not extracted"
     if unresolved:
         reason += f"; the extractor reported {len(unresolved)} unresolved registration(s)"
     return reason
+
+
+def declared_dependencies(unpacked: Path) -> list[str]:
+    """The runtime dependencies an npm package.json or a wheel's METADATA declares (names only)."""
+    manifest = unpacked / "package.json"
+    if manifest.is_file():
+        try:
+            deps = json.loads(manifest.read_text(encoding="utf-8")).get("dependencies") or {}
+        except (OSError, ValueError):
+            return []
+        return [d for d in deps if not d.startswith("@types/")]
+    names: list[str] = []
+    for metadata in unpacked.glob("*.dist-info/METADATA"):
+        for line in metadata.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("Requires-Dist:") and "extra ==" not in line:
+                names.append(re.split(r"[\s<>=!~;\[(]", line.split(":", 1)[1].strip(), maxsplit=1)[0])
+    return names
 
 
 def compare(report: PackageReport, static: list[Any], live: list[Any], unpacked: Path | None) -> None:

@@ -95,3 +95,18 @@ def test_field_differences_are_described(tmp_path: Path) -> None:
     assert "whitespace only" in diffs["a"] and "parameters (['x'], ['x']) vs live (['x', 'y'], ['x'])" in diffs["a"]
     assert "differs from char 5" in diffs["b"] and "readOnlyHint" in diffs["b"]
     assert (report.description_matches, report.parameter_matches, report.annotation_matches) == (0, 1, 1)
+
+
+def test_misses_name_the_dependency_that_holds_the_tools(tmp_path: Path) -> None:
+    wheel = tmp_path / "wheel"
+    (wheel / "shim-1.0.dist-info").mkdir(parents=True)
+    (wheel / "shim-1.0.dist-info" / "METADATA").write_text(
+        "Name: shim\nRequires-Dist: real-server>=2.0\nRequires-Dist: pytest; extra == 'dev'\n"
+    )
+    (wheel / "shim.py").write_text("from real_server import main\n")
+    assert measure.declared_dependencies(wheel) == ["real-server"]
+    assert "depends on real-server" in measure.explain_miss("do_thing", wheel, [])
+    npm = tmp_path / "npm"
+    npm.mkdir()
+    (npm / "package.json").write_text(json.dumps({"dependencies": {"core-lib": "1", "@types/node": "2"}}))
+    assert measure.declared_dependencies(npm) == ["core-lib"]
