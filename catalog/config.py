@@ -35,6 +35,9 @@ class Settings:
     requests_per_second_per_host: float = 5.0
     timeout_seconds: float = 30.0
     max_retries: int = 4
+    # Also ask GitHub for the repository metadata (stars, licence, archived) of servers whose tools come from a
+    # package: one more conditional request per server.
+    fetch_repo_metadata: bool = False
     max_archive_bytes: int = 200 * 1024 * 1024
     max_archive_files: int = 50_000
     max_file_bytes: int = 2 * 1024 * 1024

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from catalog.models import Classification, Problem, Server, ServerSource, Tool, ToolChange
+from catalog.models import Classification, Problem, Server, ServerSource, Tool, ToolChange, WorkItem
 
 
 def catalog_stats(session: Session, classifier_version: str | None = None) -> dict[str, Any]:
@@ -37,6 +37,19 @@ def catalog_stats(session: Session, classifier_version: str | None = None) -> di
         by_risk[risk] = by_risk.get(risk, 0) + n
     changes = dict(session.exec(select(ToolChange.kind, func.count()).group_by(ToolChange.kind)).all())
     problems = dict(session.exec(select(Problem.stage, func.count()).group_by(Problem.stage)).all())
+    work: dict[str, dict[str, int]] = {}
+    for kind, status, n in session.exec(
+        select(WorkItem.kind, WorkItem.status, func.count()).group_by(WorkItem.kind, WorkItem.status)
+    ).all():
+        work.setdefault(kind, {})[status] = n
+    origins: dict[str, int] = {}
+    for origin, n in session.exec(select(Server.tools_origin, func.count()).group_by(Server.tools_origin)).all():
+        key = (
+            (origin or "none").split(":", 1)[0]
+            if not (origin or "").startswith("package:")
+            else ":".join(origin.split(":")[:2])
+        )
+        origins[key] = origins.get(key, 0) + n
     return {
         "servers": sum(servers_by_status.values()),
         "servers_by_status": dict(sorted(servers_by_status.items())),
@@ -48,4 +61,6 @@ def catalog_stats(session: Session, classifier_version: str | None = None) -> di
         "tools_by_risk": dict(sorted(by_risk.items())),
         "changes_by_kind": dict(sorted(changes.items())),
         "problems_by_stage": dict(sorted(problems.items())),
+        "servers_by_tools_origin": dict(sorted(origins.items())),  # package:npm, package:pypi, github, dump, none
+        "work_queue": {k: dict(sorted(v.items())) for k, v in sorted(work.items())},  # crawl queue by kind, status
     }

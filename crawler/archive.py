@@ -121,7 +121,7 @@ def _target(dest: Path, rel: PurePosixPath) -> Path | None:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         return None
-    if not str(target.parent.resolve()).startswith(str(dest.resolve())):
+    if not target.parent.resolve().is_relative_to(dest.resolve()):
         return None
     if target.is_symlink():
         return None

@@ -160,6 +160,8 @@ def sync_tools(
     now = utcnow()
     existing = {t.name: t for t in session.exec(select(Tool).where(Tool.server_id == server.id)).all()}
     seen: set[str] = set()
+    # Changes are collected and flushed once per server (not once per tool): new tools get their ids in one go.
+    pending: list[tuple[Tool, ToolChange]] = []
     for rec in records:
         if rec.name in seen:
             continue
@@ -191,33 +193,35 @@ def sync_tools(
         tool.present = True
         tool.last_seen = now
         session.add(tool)
-        session.flush()
         if kind is None:
             summary.unchanged += 1
             continue
         changed_fields = (
             [f for f in CANONICAL_FIELDS if (before or {}).get(f) != canon.get(f)] if before else list(CANONICAL_FIELDS)
         )
-        session.add(
-            ToolChange(
-                server_id=server.id,
-                tool_id=tool.id,
-                tool_name=rec.name,
-                run_id=run_id,
-                kind=kind,
-                before_fingerprint=before_fp,
-                after_fingerprint=fp,
-                changed_fields=changed_fields,
-                before=before,
-                after=canon,
-                at=now,
-            )
+        change = ToolChange(
+            server_id=server.id,
+            tool_name=rec.name,
+            run_id=run_id,
+            kind=kind,
+            before_fingerprint=before_fp,
+            after_fingerprint=fp,
+            changed_fields=changed_fields,
+            before=before,
+            after=canon,
+            at=now,
         )
+        pending.append((tool, change))
         summary.changes.append((kind, rec.name))
         if kind == "added":
             summary.added += 1
         else:
             summary.changed += 1
+    if pending:
+        session.flush()
+        for tool, change in pending:
+            change.tool_id = tool.id
+            session.add(change)
     if complete:
         for name, tool in existing.items():
             if name in seen or not tool.present:

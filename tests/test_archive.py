@@ -111,7 +111,7 @@ def test_wheel_is_a_zip_and_is_extracted(tmp_path: Path) -> None:
     result = extract_path(wheel)
     assert [t.name for t in result.tools] == ["archived_tool"]
     assert result.tools[0].file == "demo_server/server.py"
-    assert result.servers[0].name == "demo_server-1.0-py3-none-any"
+    assert result.servers[0].name == "demo-server"
 
 
 def test_sdist_top_folder_is_stepped_into_and_named_from_the_manifest(tmp_path: Path) -> None:

@@ -149,3 +149,11 @@ def test_bench_extract_reports_throughput_and_finds_every_synthetic_tool() -> No
     report = json.loads(res.stdout)
     assert report["runs"][0]["tools"] == report["synthetic_expected"]["tools"] > 0
     assert report["total"]["mb_per_s"] > 0
+
+
+def test_python_coding_cookie_is_honoured(tmp_path: Path) -> None:
+    source = "# -*- coding: latin-1 -*-\n" + SERVER.format(name="cafe", doc="Caf\xe9 menu.")
+    write(tmp_path / "srv/server.py", source.encode("latin-1"))
+    result = extract_path(tmp_path / "srv")
+    assert [(t.name, t.description) for t in result.tools] == [("cafe", "Café menu.")]
+    assert result.problems == []

@@ -29,7 +29,7 @@ def test_mcp_go_option_builders() -> None:
     }
     assert tools["get_item"].description == "Get one item by SKU.\nRaw strings keep \\n as two characters."
     delete = tools["delete_item"]
-    assert delete.conditional == "if enableWrite"
+    assert delete.conditional == "enableWrite"
     assert delete.annotations == {"destructiveHint": True, "idempotentHint": True, "openWorldHint": False}
     assert search.conditional is None and tools["get_item"].conditional is None
     assert [(u["line"], u["expression"]) for u in result.unresolved] == [(41, "name")]
@@ -52,8 +52,20 @@ def test_official_sdk_struct_literals_translations_and_factories() -> None:
         "required": ["owner", "repo"],
     }
     assert tools["update_topics"].description == "Update the repository topics."
-    assert tools["confirm_delete"].conditional == "if supportsElicitation()"
+    assert tools["confirm_delete"].conditional == "supportsElicitation()"
     assert tools["confirm_delete"].annotations == {"destructiveHint": True, "openWorldHint": False}
+    # no InputSchema field: the SDK infers it from the handler's input struct (json / jsonschema tags)
+    assert tools["confirm_delete"].input_schema == {
+        "type": "object",
+        "properties": {
+            "path": {"type": "string", "description": "the file to delete"},
+            "reason": {"type": "string"},
+            "retries": {"type": "integer"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["path", "tags"],
+    }
+    assert tools["greet (structured)"].extra["unresolved"] == ["input_schema"]  # handler not in the sources
     assert tools["greet (structured)"].conditional is None
 
 

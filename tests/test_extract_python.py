@@ -40,6 +40,8 @@ def tools_of(name: str) -> dict:
         ("reachability", ["kb_search", "kb_get"]),
         ("dynamic", ["status"]),
         ("bad_files", ["still_found"]),
+        ("class_per_tool", ["vault_list_notes", "vault_delete_note"]),
+        ("tool_tables", ["list_runs", "cancel_run", "get_secret"]),
     ],
 )
 def test_fixture_yields_exactly_its_tools(fixture: str, expected: list[str]) -> None:
@@ -105,7 +107,7 @@ def test_mcpserver_conditions_stacked_decorators_and_tool_annotations() -> None:
     assert tools["restart_service"].annotations == {"destructiveHint": True, "idempotentHint": False}
     assert tools["restart_service"].description.endswith("in-flight requests are dropped.")
     assert tools["run_shell"].conditional == "os.environ.get('OPS_ENABLE_SHELL') == '1'"
-    assert tools["rollback"].conditional == "not read_only"
+    assert tools["rollback"].conditional is None  # `if not read_only`, and the only call site keeps the default
     assert tools["rollback"].title == "Roll back"
     assert tools["list_deployments"].conditional is None
     assert tools["get_metric"].input_schema["required"] == ["name"]
@@ -265,3 +267,189 @@ def test_schemas_equal_what_a_live_mcpserver_sends() -> None:
         assert static[name].description == inspect.cleandoc(tool.description or ""), name
         assert static[name].title == tool.title, name
     assert static["upsert_customer"].annotations == {"idempotentHint": True}
+
+
+def test_class_per_tool_names_flow_through_constructors() -> None:
+    tools = tools_of("class_per_tool")
+    assert tools["vault_list_notes"].annotations == {"readOnlyHint": True}
+    assert tools["vault_delete_note"].input_schema["required"] == ["path"]
+    assert tools["vault_delete_note"].file == "vault_mcp/handlers.py"
+
+
+def test_registration_tables_behind_factory_functions() -> None:
+    tools = tools_of("tool_tables")
+    assert tools["list_runs"].description == "List pipeline runs"  # description= beats the docstring
+    assert tools["list_runs"].input_schema["properties"]["limit"] == {"default": 20, "type": "integer"}
+    assert tools["get_secret"].input_schema["required"] == ["name"]
+
+
+def test_a_handler_that_builds_tools_at_run_time_is_reported() -> None:
+    source = """
+from mcp.server import Server
+server = Server("proxy")
+
+@server.list_tools()
+async def list_tools():
+    return await upstream.list_tools()
+"""
+    result = extract_files([SourceFile("s.py", source)])
+    assert result.tools == []
+    assert result.unresolved == [
+        {
+            "file": "s.py",
+            "line": 6,
+            "reason": "list_tools handler builds its tools at run time",
+            "expression": "list_tools",
+        }
+    ]
+
+
+def test_pathological_constants_neither_hang_nor_explode() -> None:
+    lines = ["from mcp.server.fastmcp import FastMCP", 'mcp = FastMCP("x")', 'A0 = "ab"']
+    lines += [f"A{i} = A{i - 1} + A{i - 1}" for i in range(1, 80)]
+    lines += ["B = C", "C = B", "@mcp.tool(name=B, description=A79)", "def t(): ...", "@mcp.tool()", "def u(): ..."]
+    result = extract_files([SourceFile("s.py", "\n".join(lines))])
+    assert [t.name for t in result.tools] == ["u"]  # the cyclic name is unresolved, not invented
+    assert result.unresolved[0]["expression"] == "B"
+
+
+def test_a_register_function_nobody_calls_is_marked_conditional() -> None:
+    source = '''
+from mcp.server.fastmcp import FastMCP
+
+def register_admin(mcp: FastMCP) -> None:
+    @mcp.tool()
+    def drop_all() -> None:
+        """Drop everything."""
+
+def register_user(mcp: FastMCP) -> None:
+    @mcp.tool()
+    def whoami() -> str:
+        """Who am I."""
+
+server = FastMCP("x")
+register_user(server)
+'''
+    tools = {t.name: t for t in extract_files([SourceFile("s.py", source)]).tools}
+    assert tools["whoami"].conditional is None
+    assert tools["drop_all"].conditional == "only if register_admin() is called (no call found in this package)"
+
+
+def test_servers_built_by_factories_and_mounted_with_prefixes() -> None:
+    factory = """
+from fastmcp import FastMCP
+
+def create_server(name: str) -> FastMCP:
+    server = FastMCP(name)
+    return server
+"""
+    main = '''
+from .factory import create_server
+
+hub = create_server("hub")
+billing = create_server("billing")
+
+@billing.tool
+def refund(invoice_id: str) -> bool:
+    """Refund an invoice."""
+    return True
+
+@hub.tool
+def health() -> str:
+    return "ok"
+
+hub.mount(billing, prefix="billing")
+'''
+    result = extract_files([SourceFile("pkg/factory.py", factory), SourceFile("pkg/main.py", main)])
+    assert [t.name for t in result.tools] == ["billing_refund", "health"]
+    assert "title" not in result.tools[0].input_schema  # standalone fastmcp flavour followed through the factory
+
+
+def test_other_agent_frameworks_in_an_mcp_module_are_not_tools() -> None:
+    source = '''
+from mcp.server.fastmcp import FastMCP
+from pydantic_ai import Agent
+
+mcp = FastMCP("x")
+agent = Agent("model")
+
+@agent.tool
+def lookup(ctx, q: str) -> str:
+    """An agent tool, not an MCP tool."""
+
+@mcp.tool()
+def ask(q: str) -> str:
+    """Ask the agent."""
+'''
+    assert [t.name for t in extract_files([SourceFile("s.py", source)]).tools] == ["ask"]
+
+
+def test_branches_on_register_function_parameters_are_decided_at_call_sites() -> None:
+    source = """
+import os
+from mcp.server.fastmcp import FastMCP
+
+def register(mcp, mode="production", write=False, extra=None):
+    @mcp.tool()
+    def read() -> str:
+        \"\"\"Always.\"\"\"
+    if mode == "debug":
+        @mcp.tool()
+        def dump_state() -> str:
+            \"\"\"Only in debug mode.\"\"\"
+    if write:
+        @mcp.tool()
+        def write_row() -> None:
+            \"\"\"Write access.\"\"\"
+    if extra or os.environ.get("EXTRA"):
+        @mcp.tool()
+        def extra_tool() -> None:
+            \"\"\"Extra.\"\"\"
+
+a = FastMCP("a")
+register(a)
+register(a, write=os.environ.get("WRITE") == "1")
+"""
+    tools = {t.name: t for t in extract_files([SourceFile("s.py", source)]).tools}
+    assert sorted(tools) == ["extra_tool", "read", "write_row"]  # mode is "production" at every call site
+    assert tools["read"].conditional is None
+    assert tools["write_row"].conditional == "write (off by default)"
+    assert tools["extra_tool"].conditional == "extra or os.environ.get('EXTRA')"
+
+
+def test_decorator_factories_replay_registrations_with_their_arguments() -> None:
+    source = '''
+from fastmcp import FastMCP
+from mcp.types import ToolAnnotations
+
+RO = ToolAnnotations(readOnlyHint=True)
+
+def create_server() -> FastMCP:
+    server = FastMCP("wiki")
+
+    def register_tool(name: str):
+        def decorator(func):
+            server.tool(func, name=name, annotations=RO)
+            server.tool(func, name=f"wiki_{name}", annotations=RO)
+            return func
+        return decorator
+
+    def simple(func):
+        server.add_tool(func)
+        return func
+
+    @register_tool("search")
+    def search_impl(query: str, limit: int = 10) -> list:
+        """Search articles."""
+
+    @simple
+    def summary(title: str) -> str:
+        """Summarise an article."""
+
+    return server
+'''
+    tools = {t.name: t for t in extract_files([SourceFile("s.py", source)]).tools}
+    assert sorted(tools) == ["search", "summary", "wiki_search"]
+    assert tools["wiki_search"].description == "Search articles."
+    assert tools["search"].annotations == {"readOnlyHint": True}
+    assert list(tools["search"].input_schema["properties"]) == ["query", "limit"]

@@ -56,7 +56,7 @@ def test_mcpserver_tool_overloads_and_register_tool() -> None:
     assert create.input_schema["required"] == ["notebook", "body"]
     assert create.input_schema["properties"]["body"] == {"type": ["string", "null"]}
     assert create.output_schema == {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}
-    assert tools["archive_notebook"].conditional == "if (!readOnly)"
+    assert tools["archive_notebook"].conditional == "!readOnly"
     assert all(t.conditional is None for n, t in tools.items() if n != "archive_notebook")
     assert (tools["ping"].file, tools["ping"].line) == ("src/index.ts", 11)
     assert result.unresolved == [] and result.problems == []
@@ -80,7 +80,7 @@ def test_low_level_server_with_tool_constants_across_files() -> None:
         },
         "required": ["url"],
     }
-    assert tools["purge_cache"].conditional == "if (isAdmin)"
+    assert tools["purge_cache"].conditional == "isAdmin"
     assert tools["web_search"].conditional is None
 
 
@@ -140,7 +140,7 @@ def test_tricky_variants_classes_tasks_and_openapi() -> None:
     assert tools["list_issues"].conditional is None
     assert tools["list_issues"].extra["definitions"] == 2
     close = tools["close_issue"]
-    assert close.conditional == "else of if (this.readOnly)"
+    assert close.conditional == "not (this.readOnly)"
     assert close.description == "Close an issue on https://git.example.com.\nRequires a token for ${this.baseUrl}."
     assert close.extra["dynamic"] == ["description"]
     assert tools["create_branch"].title == "Create branch"
@@ -212,7 +212,25 @@ def test_compiled_low_level_server_with_factories_enums_and_branches() -> None:
     }
     assert drain.annotations == {"destructiveHint": True}
     # listed in the default branch and, filtered, in the read-only branch: on by default
-    assert drain.conditional.startswith("on by default; other configurations: if (readOnly)")
+    assert drain.conditional.startswith("on by default; other configurations: readOnly and filtered")
     assert tools["ping"].conditional is None
     assert (tools["ping"].file, tools["ping"].line) == ("dist/tools.js", 24)
     assert result.unresolved == []
+
+
+def test_mcp_framework_tool_classes() -> None:
+    result = run(extract_files, "typescript/mcp-framework", EXT)
+    tools = by_name(result)
+    assert set(tools) == {"forecast", "weather_alerts"}  # class fields (TS) and constructor assignments (compiled)
+    assert tools["forecast"].input_schema == {
+        "type": "object",
+        "properties": {
+            "city": {"type": "string", "description": "City name"},
+            "days": {"type": "integer", "description": "Number of days (default 3)"},
+        },
+        "required": ["city"],
+    }
+    assert tools["weather_alerts"].description == "List active weather alerts for a region."
+    assert server_tools(extract_fixture("typescript/mcp-framework")) == {
+        "weather-framework-mcp": ["forecast", "weather_alerts"]
+    }

@@ -13,6 +13,7 @@ from catalog.cli import (
     extract_cmd,
     introspect_cmd,
     policy_cmd,
+    quickstart_cmd,
     scan_cmd,
     site_cmd,
     stats_cmd,
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 
 for module in (
+    quickstart_cmd,
     extract_cmd,
     introspect_cmd,
     crawl_cmd,

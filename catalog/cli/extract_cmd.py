@@ -122,14 +122,16 @@ def register(app: typer.Typer) -> None:
             for row in report["runs"]:
                 console.print(
                     f"{row['path']}: {row['mb']:.1f} MB, {row['files']} files, {row['tools']} tools in "
-                    f"{row['seconds']:.2f}s -> {row['mb_per_s']:.1f} MB/s, {row['tools_per_s']:.0f} tools/s",
+                    f"{row['seconds']:.2f}s -> {row['mb_per_s']:.1f} MB/s, {row['tools_per_s']:.0f} tools/s; per CPU "
+                    f"second (one core): {row['mb_per_cpu_s']:.1f} MB/s, {row['tools_per_cpu_s']:.0f} tools/s",
                     highlight=False,
                     markup=False,
                 )
             total = report["total"]
             console.print(
-                f"total: {total['mb']:.1f} MB at {total['mb_per_s']:.1f} MB/s, {total['tools_per_s']:.0f} tools/s "
-                f"(cpu {total['cpu_seconds']:.2f}s)",
+                f"total: {total['mb']:.1f} MB at {total['mb_per_s']:.1f} MB/s, {total['tools_per_s']:.0f} tools/s wall; "
+                f"{total['mb_per_cpu_s']:.1f} MB/s, {total['tools_per_cpu_s']:.0f} tools/s per CPU second "
+                f"({total['cpu_seconds']:.2f}s CPU)",
                 highlight=False,
                 markup=False,
             )

@@ -48,7 +48,7 @@ LANGUAGES: tuple[Language, ...] = (
         (b"tool", b"Tool"),
     ),
     Language("go", "crawler.extract.golang", (".go",), (b"Tool",)),
-    Language("rust", "crawler.extract.rust", (".rs",), (b"tool",)),
+    Language("rust", "crawler.extract.rust", (".rs",), (b"tool", b"Tool")),  # #[tool(...)] and Tool::new
     Language("csharp", "crawler.extract.csharp", (".cs",), (b"McpServerTool",)),
     Language("java", "crawler.extract.java", (".java",), (b"Tool",)),
 )

@@ -10,11 +10,13 @@ is missing, raises or overruns its budget becomes a recorded problem; the other 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import stat
 import threading
+import tokenize
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,12 +46,22 @@ TEST_FILE = re.compile(
     r"(^test_.*\.py$|_test\.py$|^conftest\.py$|\.(test|spec)\.[cm]?[jt]sx?$|_test\.go$|\.d\.[cm]?ts$|\.min\.js$"
     r"|Tests?\.(cs|java)$)"
 )
-MANIFESTS = ("package.json", "pyproject.toml", "setup.py", "setup.cfg", "go.mod", "Cargo.toml", "pom.xml")
+MANIFESTS = (
+    "package.json",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "go.mod",
+    "Cargo.toml",
+    "pom.xml",
+    "PKG-INFO",
+    "METADATA",
+)
 SNIFF_BYTES = 8192
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # Manifest text that marks an MCP server package (dependency names of the SDKs and frameworks).
 MCP_DEPENDENCY = re.compile(
-    rb"@modelcontextprotocol/|[\"'\s=]fastmcp\b|[\"'\[\s]mcp(\[[a-z,]+\])?\s*[\"'<>=~!;\[]|mcp-framework"
+    rb"(?m)@modelcontextprotocol/|[\"'\s=]fastmcp\b|[\"'\[\s]mcp(\[[a-z,]+\])?\s*([\"'<>=~!;\[(]|$)|mcp-framework"
     rb"|mark3labs/mcp-go|modelcontextprotocol/go-sdk|metoro-io/mcp-golang|\brmcp\b|rust-mcp-sdk"
     rb"|ModelContextProtocol|io\.modelcontextprotocol|spring-ai-starter-mcp|spring-ai-mcp"
 )
@@ -117,7 +129,7 @@ def walk_tree(root: Path, limits: ArchiveLimits, label: str) -> Walk:
             walk.files += 1
             walk.bytes += size
             if entry.name in MANIFESTS:
-                _read_manifest(entry.path, rel_folder, entry.name, size, limits, walk)
+                _read_manifest(entry.path, _manifest_folder(rel_folder, entry.name), entry.name, size, limits, walk)
                 if entry.name != "setup.py":
                     continue
             lang = language_for(entry.name)
@@ -126,6 +138,15 @@ def walk_tree(root: Path, limits: ArchiveLimits, label: str) -> Walk:
             _read_candidate(Path(entry.path), rel, lang, size, limits, walk, label)
         stack.extend(reversed(subfolders))
     return walk
+
+
+def _manifest_folder(rel_folder: str, name: str) -> str:
+    """Wheel METADATA and egg-info PKG-INFO describe the folder above their metadata folder."""
+    path = PurePosixPath(rel_folder)
+    if name in ("METADATA", "PKG-INFO") and path.name.endswith((".dist-info", ".egg-info")):
+        parent = str(path.parent)
+        return "" if parent == "." else parent
+    return rel_folder
 
 
 def _read_manifest(path: str, folder: str, name: str, size: int, limits: ArchiveLimits, walk: Walk) -> None:
@@ -163,8 +184,11 @@ def _read_candidate(
         walk.problems.append(ExtractionProblem(f"{label}/{rel}", "binary content in a source file; skipped"))
         return
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+        text = _decode(data, lang)
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        if not isinstance(exc, UnicodeDecodeError):
+            walk.problems.append(ExtractionProblem(f"{label}/{rel}", f"unknown source encoding ({exc}); skipped"))
+            return
         walk.problems.append(
             ExtractionProblem(f"{label}/{rel}", f"not UTF-8 text (byte {exc.start}: {exc.reason}); skipped")
         )
@@ -205,6 +229,22 @@ def with_support(files: list[Candidate]) -> list[Candidate]:
     return sorted(included, key=lambda c: order[c.rel])
 
 
+def _decode(data: bytes, lang: Language) -> str:
+    """UTF-8 (with or without BOM); Python files may declare another encoding in a PEP 263 coding cookie."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as not_utf8:
+        if lang.name != "python":
+            raise
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError:
+            raise not_utf8 from None  # no usable coding cookie: report it as non-UTF-8 text
+        if encoding in ("utf-8", "utf-8-sig"):
+            raise
+        return data.decode(encoding)
+
+
 # -- grouping per server folder ------------------------------------------------------------------------
 def is_mcp_manifest(texts: dict[str, str]) -> bool:
     return any(MCP_DEPENDENCY.search(text.encode("utf-8", "replace")) for text in texts.values())
@@ -235,7 +275,12 @@ def manifest_name(texts: dict[str, str]) -> str | None:
         match = re.search(r"^module\s+(\S+)", texts["go.mod"], re.MULTILINE)
         if match:
             return match.group(1)
-    for name, pattern in (("setup.cfg", r"^name\s*=\s*(\S+)"), ("setup.py", r"name\s*=\s*[\"']([^\"']+)")):
+    for name, pattern in (
+        ("METADATA", r"^Name:\s*(\S+)"),
+        ("PKG-INFO", r"^Name:\s*(\S+)"),
+        ("setup.cfg", r"^name\s*=\s*(\S+)"),
+        ("setup.py", r"name\s*=\s*[\"']([^\"']+)"),
+    ):
         if name in texts:
             match = re.search(pattern, texts[name], re.MULTILINE)
             if match:
@@ -280,7 +325,9 @@ def run_with_budget(func: Callable[[], FileResult], seconds: float) -> FileResul
     return box.get("error", box.get("result"))
 
 
-def _extract_language(lang: Language, files: list[SourceFile], label: str, problems: list[ExtractionProblem]):
+def _extract_language(
+    lang: Language, files: list[SourceFile], label: str, problems: list[ExtractionProblem]
+) -> FileResult | None:
     try:
         module = import_module(lang.module)
         extract = module.extract_files
@@ -295,6 +342,9 @@ def _extract_language(lang: Language, files: list[SourceFile], label: str, probl
         return None
     if isinstance(outcome, BaseException):
         problems.append(ExtractionProblem(label, f"{lang.name} extractor failed: {type(outcome).__name__}: {outcome}"))
+        return None
+    if not isinstance(outcome, FileResult):
+        problems.append(ExtractionProblem(label, f"{lang.name} extractor returned {type(outcome).__name__}, not tools"))
         return None
     return outcome
 

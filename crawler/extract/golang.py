@@ -27,9 +27,12 @@ from crawler.extract.treesitter import (
     line_of,
     matches,
     merge_duplicates,
+    negated,
     node_text,
+    object_schema,
     parse_files,
     short,
+    strip_parens,
     typed,
     unresolved_entry,
 )
@@ -40,6 +43,7 @@ _DECLS = """
 (var_spec name: (identifier) @name value: (expression_list) @value)
 (short_var_declaration left: (expression_list) @lhs right: (expression_list) @rhs)
 (function_declaration name: (identifier) @fname) @function
+(type_spec name: (type_identifier) @tname type: (struct_type) @tstruct)
 """
 _DEFS = """
 (call_expression function: [(identifier) @ctor (selector_expression field: (field_identifier) @ctor)]
@@ -114,6 +118,7 @@ class _GoExtractor:
         self.result = result
         self.values: dict[str, tuple[str, Node]] = {}  # package-level and local names -> value expression
         self.functions: dict[str, Node] = {}
+        self.structs: dict[str, Node] = {}  # type name -> struct_type (handler input types)
         self.calls: dict[str, list[tuple[str, Node]]] = {}
         self.defs: list[tuple[str, str, Node]] = []  # (kind, file, node)
         self.added: dict[str, list[str | None]] = {}  # variable name -> conditions of the AddTool calls using it
@@ -135,6 +140,8 @@ class _GoExtractor:
             elif "function" in match:
                 fn = match["function"][0]
                 self.functions.setdefault(node_text(fn.child_by_field_name("name")), fn)
+            elif "tname" in match:
+                self.structs.setdefault(node_text(match["tname"][0]), match["tstruct"][0])
         defs = captures(GRAMMAR, _DEFS, root)
         for node in typed(defs, "newtool", "call_expression"):
             self.defs.append(("newtool", path, node))
@@ -268,9 +275,32 @@ class _GoExtractor:
             except ValueError:
                 record.extra.setdefault("unresolved", []).append("input_schema")
         else:
-            # the official SDK infers the schema from the handler's input type
-            record.extra.setdefault("unresolved", []).append("input_schema")
+            # the official SDK infers the schema from the handler's input type: read that struct
+            inferred = self._handler_input_schema(node)
+            if inferred is not None:
+                record.input_schema = inferred
+            else:
+                record.extra.setdefault("unresolved", []).append("input_schema")
         return record
+
+    def _handler_input_schema(self, literal: Node) -> dict[str, Any] | None:
+        """`mcp.AddTool(s, &mcp.Tool{...}, handler)`: the schema of the handler's third parameter's struct."""
+        arg = literal.parent if literal.parent is not None and literal.parent.type == "unary_expression" else literal
+        args = arg.parent
+        if args is None or args.type != "argument_list":
+            return None
+        later = [a for a in args.named_children if a.start_byte > arg.start_byte]
+        for candidate in later:
+            fn = candidate if candidate.type == "func_literal" else self.functions.get(node_text(candidate))
+            params = fn.child_by_field_name("parameters") if fn is not None else None
+            decls = [d for d in params.named_children if d.type == "parameter_declaration"] if params else []
+            if len(decls) < 3:
+                continue
+            type_name = node_text(decls[2].child_by_field_name("type")).lstrip("*").rsplit(".", 1)[-1]
+            struct = self.structs.get(type_name)
+            if struct is not None:
+                return _struct_schema(struct)
+        return None
 
     def _describe(self, record: ToolRecord, value: Any) -> None:
         if isinstance(value, str):
@@ -462,24 +492,71 @@ def _schema_from_struct(value: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_GO_INTEGERS = re.compile(r"^u?int(8|16|32|64)?$|^byte$|^rune$")
+_TAG = re.compile(r'(\w+):"([^"]*)"')
+
+
+def _go_type_schema(text: str) -> dict[str, Any]:
+    text = text.lstrip("*")
+    if text.startswith("[]"):
+        return {"type": "array", "items": _go_type_schema(text[2:])}
+    if text.startswith("map["):
+        return {"type": "object"}
+    if text == "string":
+        return {"type": "string"}
+    if _GO_INTEGERS.match(text):
+        return {"type": "integer"}
+    if text in ("float32", "float64"):
+        return {"type": "number"}
+    if text == "bool":
+        return {"type": "boolean"}
+    return {}
+
+
+def _struct_schema(struct: Node) -> dict[str, Any]:
+    """What the Go SDK infers from an input struct: json tag names, `jsonschema` tag descriptions,
+    required unless `omitempty`/`omitzero`."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    body = struct.named_children[0] if struct.named_children else None
+    for field in body.named_children if body is not None else []:
+        if field.type != "field_declaration":
+            continue
+        name_node, tag_node = field.child_by_field_name("name"), field.child_by_field_name("tag")
+        if name_node is None or not node_text(name_node)[:1].isupper():
+            continue  # embedded or unexported
+        tags = dict(_TAG.findall(decode_string_node(tag_node, _STRING_CONTENT))) if tag_node is not None else {}
+        json_tag = tags.get("json", "").split(",")
+        if json_tag[0] == "-":
+            continue
+        name = json_tag[0] or node_text(name_node)
+        prop = _go_type_schema(node_text(field.child_by_field_name("type")))
+        if tags.get("jsonschema"):
+            prop["description"] = tags["jsonschema"].removeprefix("description=")
+        properties[name] = prop
+        if "omitempty" not in json_tag[1:] and "omitzero" not in json_tag[1:]:
+            required.append(name)
+    return object_schema(properties, required)
+
+
 def _condition(node: Node) -> str | None:
     """if / else / switch-case guards between a node and its enclosing function."""
     conditions: list[str] = []
     child, parent = node, node.parent
     while parent is not None and parent.type not in _FUNCTIONS:
         if parent.type == "if_statement":
-            cond = condition_text(node_text(parent.child_by_field_name("condition")))
+            cond = strip_parens(condition_text(node_text(parent.child_by_field_name("condition"))))
             alternative = parent.child_by_field_name("alternative")
             if alternative is not None and child == alternative:
-                conditions.append(f"else of if {cond}")
+                conditions.append(negated(cond))
             elif child == parent.child_by_field_name("consequence"):
-                conditions.append(f"if {cond}")
+                conditions.append(cond)
         elif parent.type == "expression_case":
             conditions.append(f"case {condition_text(node_text(parent.child_by_field_name('value')))}")
         elif parent.type == "default_case":
             conditions.append("default case of a switch")
         child, parent = parent, parent.parent
-    return "; ".join(reversed(conditions)) or None
+    return join_conditions(*reversed(conditions))
 
 
 def _enclosing_function(node: Node) -> Node | None:

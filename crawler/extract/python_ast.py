@@ -15,6 +15,7 @@ reach some tools.
 from __future__ import annotations
 
 import ast
+import bisect
 import inspect
 import re
 import tomllib
@@ -26,9 +27,13 @@ from catalog.records import ExtractionProblem, ToolRecord
 from crawler.extract.base import FileResult, SourceFile
 from crawler.extract.python_schema import SchemaBuilder
 from crawler.extract.python_values import (
+    UNRESOLVED,
     CallValue,
+    Choice,
     ClassRef,
+    EvaluationBudgetExceeded,
     FuncRef,
+    InstanceValue,
     ModuleInfo,
     PartialStr,
     Project,
@@ -38,6 +43,7 @@ from crawler.extract.python_values import (
     dotted_name,
     index_module,
     plain,
+    statements,
     unwrap,
 )
 
@@ -70,7 +76,7 @@ class Ctx:
     module: str
     functions: tuple[ast.FunctionDef | ast.AsyncFunctionDef, ...] = ()
     cls: ast.ClassDef | None = None
-    conds: tuple[str, ...] = ()
+    conds: tuple[Cond, ...] = ()
     env: dict[str, Any] = field(default_factory=dict)
 
     def inner(self, **changes: Any) -> Ctx:
@@ -91,10 +97,39 @@ class Registration:
 
 
 @dataclass
+class Template:
+    """A registration inside a decorator (factory) whose function argument is a parameter."""
+
+    instance: str
+    call: ast.Call
+    ctx: Ctx
+    fn_param: str
+
+
+@dataclass
 class Mount:
     parent: str
     child: str
     prefix: str | None
+
+
+class Cond:
+    """An enclosing `if` test; its source text is only rendered when a tool under it is reported."""
+
+    __slots__ = ("test", "negate", "_text", "_done")
+
+    def __init__(self, test: ast.expr, negate: bool = False) -> None:
+        self.test, self.negate, self._text, self._done = test, negate, None, False
+
+    @property
+    def text(self) -> str | None:
+        if not self._done:
+            self._text, self._done = _cond_text(self.test, self.negate), True
+        return self._text
+
+
+def cond_texts(ctx: Ctx) -> list[str]:
+    return [t for c in ctx.conds if (t := c.text)]
 
 
 def _cond_text(test: ast.expr, negate: bool = False) -> str | None:
@@ -119,8 +154,10 @@ class PythonExtractor:
         self.result = FileResult()
         self.modules: dict[str, ModuleInfo] = {}
         self.pyproject: str | None = None
+        self.texts: dict[str, str] = {}
         for f in files:
             if f.path.endswith(".py"):
+                self.texts[f.path] = f.text
                 self._parse(f)
             elif f.path.rsplit("/", 1)[-1] == "pyproject.toml" and self.pyproject is None:
                 self.pyproject = f.text
@@ -132,6 +169,12 @@ class PythonExtractor:
         self.mounts: list[Mount] = []
         self.calls: list[tuple[ast.Call, Ctx]] = []
         self.param_bindings: dict[str, set[str]] = {}
+        self._called: set[str] | None = None
+        self.templates: list[Template] = []
+        self.decorations: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.expr, Ctx]] = []
+        self.call_sites: dict[str, list[dict[str, Any]]] = {}  # "module:function" -> argument values per call
+        self._recorded_calls: set[str] = set()
+        self._env_cache: dict[int, dict[str, Any]] = {}
         self.mentions_mcp = {
             key: any(m.split(".")[0] in ("mcp", "fastmcp") for m in info.imported_modules)
             for key, info in self.modules.items()
@@ -225,9 +268,8 @@ class PythonExtractor:
             elif isinstance(stmt, ast.ClassDef):
                 yield from self._statements(stmt.body, ctx.inner(cls=stmt))
             elif isinstance(stmt, ast.If):
-                yes, no = _cond_text(stmt.test), _cond_text(stmt.test, negate=True)
-                yield from self._statements(stmt.body, ctx.inner(conds=(*ctx.conds, yes) if yes else ctx.conds))
-                yield from self._statements(stmt.orelse, ctx.inner(conds=(*ctx.conds, no) if no else ctx.conds))
+                yield from self._statements(stmt.body, ctx.inner(conds=(*ctx.conds, Cond(stmt.test))))
+                yield from self._statements(stmt.orelse, ctx.inner(conds=(*ctx.conds, Cond(stmt.test, True))))
             elif isinstance(stmt, ast.Try | ast.TryStar):
                 yield from self._statements(stmt.body, ctx)
                 for handler in stmt.handlers:
@@ -243,7 +285,7 @@ class PythonExtractor:
 
     def _loop(self, stmt: ast.For | ast.AsyncFor, ctx: Ctx) -> Iterator[tuple[ast.stmt, Ctx]]:
         """A loop over a literal table is unrolled, so `for fn in (a, b): mcp.tool()(fn)` registers a and b."""
-        items = unwrap(self.project.evaluate(stmt.iter, ctx.module, ctx.env))
+        items = flatten_choice(unwrap(self.project.evaluate(stmt.iter, ctx.module, self._local_env(ctx))))
         if isinstance(items, dict):
             items = list(items)
         if isinstance(items, list | tuple) and 0 < len(items) <= MAX_LOOP:
@@ -298,6 +340,12 @@ class PythonExtractor:
         if ident in self.instances:
             return ident
         info = self.modules.get(module)
+        if info is not None and isinstance(info.assigns.get(name), ast.Call):
+            # `mcp = create_server()`: a factory that builds and returns the server
+            kind = self._factory_kind(info.assigns[name], module)
+            if kind or (self.mentions_mcp.get(module) and RECEIVER_HINT.search(name)):
+                self.instances[ident] = kind or "unknown"
+                return ident
         if info is None or depth > 6 or name not in info.imports:
             return None
         source, attr = info.imports[name]
@@ -310,12 +358,27 @@ class PythonExtractor:
             return ident
         return None
 
+    def _factory_kind(self, call: ast.Call, module: str) -> str | None:
+        """The server flavour a project function builds (`def create_server(): return FastMCP(...)`), if any."""
+        target = self.project.evaluate(call.func, module)
+        if not isinstance(target, FuncRef):
+            return None
+        for node in ast.walk(target.node):
+            if isinstance(node, ast.Call) and (kind := self.server_kind(node.func, target.module)):
+                return kind
+        return None
+
     # -- registrations -------------------------------------------------------------------------------
     def find_registrations(self) -> None:
         for key, info in self.modules.items():
+            lines = interesting_lines(self.texts.get(key, ""))
             for stmt, ctx in self._statements(info.tree.body, Ctx(key)):
                 if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-                    self._decorated(stmt, ctx)
+                    if stmt.decorator_list:
+                        self._decorated(stmt, ctx)
+                    continue
+                if isinstance(stmt, ast.ClassDef) or not _touches(lines, stmt):
+                    continue
                 for node in _expressions(stmt):
                     if isinstance(node, ast.Call):
                         self._call(node, ctx)
@@ -323,6 +386,8 @@ class PythonExtractor:
     def _decorated(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Ctx) -> None:
         for dec in fn.decorator_list:
             target = dec.func if isinstance(dec, ast.Call) else dec
+            if isinstance(target, ast.Name | ast.Attribute):
+                self.decorations.append((fn, dec, ctx))
             if not isinstance(target, ast.Attribute):
                 continue
             if target.attr == "tool":
@@ -348,6 +413,8 @@ class PythonExtractor:
                 instance = self.receiver(inner.value, ctx)
                 if instance is not None:
                     self.registrations.append(Registration(instance, fn, func, ctx, node.lineno))
+            elif inner.attr == "tool":
+                self._template(node.args[0], inner.value, func, ctx)
             elif isinstance(fn, FuncRef) and inner.attr == "list_tools":
                 self.handlers.append((fn, ctx))
             return
@@ -360,18 +427,57 @@ class PythonExtractor:
                 instance = self.receiver(func.value, ctx)
                 if instance is not None:
                     self.registrations.append(Registration(instance, fn, node, ctx, node.lineno))
+            else:
+                self._template(node.args[0], func.value, node, ctx)
         elif isinstance(func, ast.Attribute) and name == "add_tool" and node.args:
-            self._add_tool(node, func, ctx)
+            if not self._template(node.args[0], func.value, node, ctx):
+                self._add_tool(node, func, ctx)
         elif isinstance(func, ast.Attribute) and name in ("mount", "import_server"):
             self._mount(node, func, ctx)
         else:
             for kw in node.keywords:
                 if kw.arg == "on_list_tools" and self.server_kind(func, ctx.module) == "lowlevel":
-                    handler = self.project.evaluate(kw.value, ctx.module, ctx.env)
+                    handler = self.function_ref(kw.value, ctx)
                     if isinstance(handler, FuncRef):
                         self.handlers.append((handler, ctx))
             if name and any(name in info.functions for info in self.modules.values()):
                 self.calls.append((node, ctx))
+
+    def _template(self, fn_arg: ast.expr, receiver: ast.expr, call: ast.Call, ctx: Ctx) -> bool:
+        """`def register_tool(name): def deco(func): srv.tool(func, name=name)`: a registration whose function is
+        a parameter. It is replayed for every function the decorator (factory) is applied to."""
+        if not (isinstance(fn_arg, ast.Name) and ctx.functions):
+            return False
+        inner = ctx.functions[-1]
+        if fn_arg.id not in {a.arg for a in (*inner.args.posonlyargs, *inner.args.args, *inner.args.kwonlyargs)}:
+            return False
+        instance = self.receiver(receiver, ctx)
+        if instance is None:
+            return False
+        self.templates.append(Template(instance, call, ctx, fn_arg.id))
+        return True
+
+    def apply_templates(self) -> None:
+        """Registrations for every `@factory(args)`-decorated (or `@decorator`-decorated) function."""
+        for template in self.templates:
+            inner = template.ctx.functions[-1]
+            outer = template.ctx.functions[-2] if len(template.ctx.functions) > 1 else None
+            for fn, dec, ctx in self.decorations:
+                is_call = isinstance(dec, ast.Call)
+                target = self.function_ref(dec.func if isinstance(dec, ast.Call) else dec, ctx)
+                if not isinstance(target, FuncRef):
+                    continue
+                env: dict[str, Any] = {}
+                if is_call and outer is not None and target.node is outer:
+                    assert isinstance(dec, ast.Call)
+                    env = self._call_arguments(dec, outer, ctx)
+                elif is_call or target.node is not inner:
+                    continue
+                env[template.fn_param] = FuncRef(fn, ctx.module)
+                replay = template.ctx.inner(env={**template.ctx.env, **env})
+                self.registrations.append(
+                    Registration(template.instance, FuncRef(fn, ctx.module), template.call, replay, fn.lineno)
+                )
 
     def _add_tool(self, node: ast.Call, func: ast.Attribute, ctx: Ctx) -> None:
         instance = self.receiver(func.value, ctx)
@@ -390,13 +496,18 @@ class PythonExtractor:
 
     def _local_env(self, ctx: Ctx) -> dict[str, Any]:
         """Names assigned earlier in the enclosing function (`t = Tool.from_function(...)`; `srv.add_tool(t)`)."""
+        if not ctx.env and ctx.functions and id(ctx.functions[-1]) in self._env_cache:
+            return dict(self._env_cache[id(ctx.functions[-1])])
         env = dict(ctx.env)
         if ctx.functions:
-            for stmt in ast.walk(ctx.functions[-1]):
+            for stmt in statements(ctx.functions[-1].body, into_functions=False):
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                    env.setdefault(stmt.targets[0].id, self.project.evaluate(stmt.value, ctx.module, ctx.env))
+                    if stmt.targets[0].id not in env:
+                        env[stmt.targets[0].id] = self.project.evaluate(stmt.value, ctx.module, env)
                 elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt is not ctx.functions[-1]:
                     env.setdefault(stmt.name, FuncRef(stmt, ctx.module))
+            if not ctx.env:
+                self._env_cache[id(ctx.functions[-1])] = dict(env)
         return env
 
     def function_ref(self, node: ast.expr, ctx: Ctx) -> Any:
@@ -457,11 +568,73 @@ class PythonExtractor:
                         if 0 <= pos < len(call.args):
                             arg = call.args[pos]
                     bound = self.receiver(arg, ctx) if arg is not None else None
+                    if bound is not None and ident not in self._recorded_calls:
+                        self.call_sites.setdefault(f"{target.module}:{fn.name}", []).append(
+                            self._call_arguments(call, fn, ctx)
+                        )
                     if bound and bound != ident and bound not in self.param_bindings.setdefault(ident, set()):
                         self.param_bindings[ident].add(bound)
                         changed = True
             if not changed:
                 break
+            self._recorded_calls |= wanted
+
+    def _call_arguments(self, call: ast.Call, fn: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Ctx) -> dict[str, Any]:
+        """Parameter values at one call site of a register function (defaults filled in)."""
+        params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+        if params and params[0] in ("self", "cls"):
+            params = params[1:]
+        values = self._defaults(fn, ctx.module)
+        for name, arg in zip(params, call.args, strict=False):
+            values[name] = self.project.evaluate(arg, ctx.module, ctx.env)
+        for kw in call.keywords:
+            if kw.arg:
+                values[kw.arg] = self.project.evaluate(kw.value, ctx.module, ctx.env)
+        return values
+
+    def _defaults(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, module: str) -> dict[str, Any]:
+        args = fn.args
+        positional = [*args.posonlyargs, *args.args]
+        values: dict[str, Any] = {a.arg: UNRESOLVED for a in (*positional, *args.kwonlyargs)}
+        for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True):
+            values[arg.arg] = self.project.evaluate(default, module)
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            if default is not None:
+                values[arg.arg] = self.project.evaluate(default, module)
+        return values
+
+    def settle_conditions(self, reg: Registration) -> tuple[list[str], bool]:
+        """Conditions on a register function's own parameters, decided at its call sites (or by its defaults).
+
+        Returns the conditions still open (text, with "on/off by default" where the default decides) and
+        whether the tool is registered at all (False when every call site takes the other branch).
+        """
+        open_conds: list[str] = []
+        fn = reg.ctx.functions[-1] if reg.ctx.functions else None
+        for cond in reg.ctx.conds:
+            text = cond.text
+            if text is None:
+                continue
+            names = {n.id for n in ast.walk(cond.test) if isinstance(n, ast.Name)}
+            if fn is None or not names or not names <= set(self._defaults(fn, reg.ctx.module)):
+                open_conds.append(text)
+                continue
+            sites = self.call_sites.get(f"{reg.ctx.module}:{fn.name}") or []
+            outcomes = {self._truth(cond, env, reg.ctx.module) for env in sites}
+            if outcomes == {False}:
+                return [], False
+            if outcomes == {True}:
+                continue
+            default = self._truth(cond, self._defaults(fn, reg.ctx.module), reg.ctx.module)
+            label = {True: " (on by default)", False: " (off by default)"}.get(default, "")
+            open_conds.append(text + label)
+        return open_conds, True
+
+    def _truth(self, cond: Cond, env: dict[str, Any], module: str) -> bool | None:
+        value = unwrap(self.project.evaluate(cond.test, module, env))
+        if isinstance(value, Unresolved | CallValue | FuncRef | ClassRef):
+            return None
+        return (not value) if cond.negate else bool(value)
 
     def roots(self, instance: str, depth: int = 0) -> set[str]:
         bound = self.param_bindings.get(instance)
@@ -559,7 +732,9 @@ class PythonExtractor:
         tags = kwargs.get("tags")
         if isinstance(tags, list | tuple | set):
             record.extra["tags"] = sorted(str(unwrap(t)) for t in tags if isinstance(unwrap(t), str))
-        conds = list(reg.ctx.conds)
+        conds, registered = self.settle_conditions(reg)
+        if not registered:
+            return []
         if kwargs.get("enabled") is False:
             conds.append("disabled by default (enabled=False)")
         conds += self._uncalled_register(reg)
@@ -575,13 +750,13 @@ class PythonExtractor:
         if not reg.instance.startswith("param:") or reg.instance in self.param_bindings:
             return []
         fn_name = reg.instance.split(":")[2]
-        for info in self.modules.values():
-            for node in ast.walk(info.tree):
-                if isinstance(node, ast.Name) and node.id == fn_name and isinstance(node.ctx, ast.Load):
-                    return []
-                if isinstance(node, ast.Attribute) and node.attr == fn_name:
-                    return []
+        if re.search(rf"\b{re.escape(fn_name)}\b", self._texts_without_defs(fn_name)):
+            return []
         return [f"only if {fn_name}() is called (no call found in this package)"]
+
+    def _texts_without_defs(self, fn_name: str) -> str:
+        """All sources with `def fn_name` removed: any remaining mention is a call or a reference."""
+        return "\n".join(re.sub(rf"def\s+{re.escape(fn_name)}\b", "", t) for t in self.texts.values())
 
     def _annotations(self, value: Any) -> dict[str, Any]:
         value = unwrap(value)
@@ -607,7 +782,100 @@ class PythonExtractor:
                     value = self.project.evaluate(node, handler.module)
                     if isinstance(value, CallValue):
                         found.append(value)
+        if not found:  # class-per-tool designs: the handler calls a method that each tool class implements
+            methods = {
+                n.func.attr
+                for n in ast.walk(handler.node)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            }
+            found = self.class_tools(methods)
+        if not found:
+            self.result.unresolved.append(
+                {
+                    "file": handler.module,
+                    "line": handler.node.lineno,
+                    "reason": "list_tools handler builds its tools at run time",
+                    "expression": handler.node.name,
+                }
+            )
         return found
+
+    def class_tools(self, methods: set[str]) -> list[CallValue]:
+        """Tools of classes that implement one of `methods` as `return Tool(...)` and are instantiated somewhere;
+        `self.name` comes from the constructor (`super().__init__(TOOL_X)` or `self.name = ...`)."""
+        if not methods:
+            return []
+        called = self._called_names()
+        found: list[CallValue] = []
+        for key, info in self.modules.items():
+            for cls in info.classes.values():
+                if cls.name not in called:
+                    continue
+                for stmt in cls.body:
+                    if not (isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name in methods):
+                        continue
+                    if not any(
+                        isinstance(n, ast.Return)
+                        and isinstance(n.value, ast.Call)
+                        and _last_name(n.value.func) == "Tool"
+                        for n in ast.walk(stmt)
+                    ):
+                        continue
+                    instance = InstanceValue(cls, key, self._instance_attrs(cls, key, []))
+                    value = self.project.call_function(FuncRef(stmt, key), [instance], {}, 0)
+                    found.extend(_iter_tools(value))
+        return found
+
+    def _called_names(self) -> set[str]:
+        if self._called is None:
+            self._called = {
+                name
+                for info in self.modules.values()
+                for n in ast.walk(info.tree)
+                if isinstance(n, ast.Call) and (name := _last_name(n.func))
+            }
+        return self._called
+
+    def _instance_attrs(self, cls: ast.ClassDef, module: str, args: list[Any], depth: int = 0) -> dict[str, Any]:
+        """Attributes a constructor sets: class constants, base constructors via super().__init__, self.x = ..."""
+        attrs: dict[str, Any] = {}
+        if depth > 5:
+            return attrs
+        base = self.project.find_class(cls.bases[0], module) if cls.bases else None
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                attrs[stmt.targets[0].id] = self.project.evaluate(stmt.value, module)
+        init = next(
+            (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"),
+            None,
+        )
+        if init is None:
+            return {**(self._instance_attrs(base[0], base[1], args, depth + 1) if base else {}), **attrs}
+        params = [a.arg for a in init.args.args[1:]]
+        env: dict[str, Any] = dict.fromkeys(params, UNRESOLVED)
+        env.update(zip(params, args, strict=False))
+        for node in ast.walk(init):
+            if not isinstance(node, ast.Call | ast.Assign):
+                continue
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "__init__"
+                and isinstance(node.func.value, ast.Call)
+                and _last_name(node.func.value.func) == "super"
+                and base is not None
+            ):
+                values = [self.project.evaluate(a, module, env) for a in node.args]
+                attrs = {**self._instance_attrs(base[0], base[1], values, depth + 1), **attrs}
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == "self"
+                    ):
+                        attrs[target.attr] = self.project.evaluate(node.value, module, env)
+        return attrs
 
     def _run_body(
         self, body: list[ast.stmt], module: str, env: dict[str, Any], conds: tuple[str, ...], found: list[CallValue]
@@ -643,7 +911,7 @@ class PythonExtractor:
                 self._run_body(stmt.body, module, env, (*conds, yes) if yes else conds, found)
                 self._run_body(stmt.orelse, module, env, (*conds, no) if no else conds, found)
             elif isinstance(stmt, ast.For | ast.AsyncFor):
-                items = unwrap(ev(stmt.iter, module, env))
+                items = flatten_choice(unwrap(ev(stmt.iter, module, env)))
                 if isinstance(items, dict):
                     items = list(items)
                 if isinstance(items, list | tuple) and len(items) <= MAX_LOOP:
@@ -688,7 +956,7 @@ class PythonExtractor:
             record.title = record.annotations["title"]
         conds = list(value.conditional.split(" and ")) if value.conditional else []
         if ctx is not None:
-            conds = [*ctx.conds, *conds]
+            conds = [*cond_texts(ctx), *conds]
         record.conditional = " and ".join(dict.fromkeys(conds)) or None
         return record
 
@@ -735,6 +1003,7 @@ class PythonExtractor:
     def run(self) -> FileResult:
         self.find_instances()
         self.find_registrations()
+        self.apply_templates()
         self.bind_params()
         produced: list[tuple[str, ToolRecord]] = []
         for reg in self.registrations:
@@ -754,6 +1023,18 @@ class PythonExtractor:
                 self.result.unresolved = [u for u in self.result.unresolved if u.get("file") in reach]
         self.result.tools = [r for _, r in produced]
         return self.result
+
+
+def flatten_choice(value: Any) -> Any:
+    """Looping over one of several tables (chosen at run time) covers the union of them."""
+    if isinstance(value, Choice):
+        out: list[Any] = []
+        for alternative in value:
+            alternative = unwrap(alternative)
+            if isinstance(alternative, list | tuple):
+                out.extend(alternative)
+        return out
+    return value
 
 
 def _tag(value: Any, conds: tuple[str, ...]) -> Any:
@@ -778,6 +1059,30 @@ def _iter_tools(value: Any) -> Iterator[CallValue]:
 
 def _tag_tools(value: Any, conds: tuple[str, ...]) -> list[CallValue]:
     return list(_iter_tools(_tag(value, conds)))
+
+
+# Lines that can hold a registration, a mount, a list_tools hookup, or a call handing a server to a function.
+INTERESTING = re.compile(r"tool|mount|import_server|mcp|server|srv|app|register", re.IGNORECASE)
+
+
+def interesting_lines(text: str) -> list[int]:
+    """Sorted line numbers matching INTERESTING: statements elsewhere are never searched for calls."""
+    out: list[int] = []
+    line, pos = 1, 0
+    for match in INTERESTING.finditer(text):
+        line += text.count("\n", pos, match.start())
+        pos = match.start()
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
+def _touches(lines: list[int], stmt: ast.stmt) -> bool:
+    end = getattr(stmt, "end_lineno", None) or stmt.lineno
+    if isinstance(stmt, ast.If | ast.For | ast.AsyncFor | ast.While | ast.With | ast.AsyncWith | ast.Try):
+        end = stmt.body[0].lineno - 1 if stmt.body else end  # only the header: the blocks are visited on their own
+    i = bisect.bisect_left(lines, stmt.lineno)
+    return i < len(lines) and lines[i] <= end
 
 
 def _expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
@@ -812,8 +1117,17 @@ def _kw_source(call: ast.Call | None, key: str) -> str | None:
 
 
 def extract_files(files: list[SourceFile]) -> FileResult:
-    """The language-module contract: all Python files of one server folder (plus its pyproject.toml)."""
-    return PythonExtractor(files).run()
+    """The language-module contract: all Python files of one server folder (plus its pyproject.toml).
+
+    Evaluation is bounded by a step budget, so pathological code ends as a recorded problem, never a hang."""
+    extractor = PythonExtractor(files)
+    try:
+        return extractor.run()
+    except (EvaluationBudgetExceeded, RecursionError) as exc:
+        reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc)
+        partial = extractor.result
+        partial.problems.append(ExtractionProblem("(python)", f"static evaluation stopped: {reason}"))
+        return partial
 
 
 __all__ = ["extract_files", "dotted_name"]

@@ -12,12 +12,20 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 MAX_DEPTH = 40
 MAX_ITEMS = 500
+MAX_STRING = 200_000
+# Evaluation steps per server folder: generous for real servers (thousands), a hard stop for pathological input.
+MAX_STEPS = 3_000_000
+
+
+class EvaluationBudgetExceeded(Exception):
+    """Static evaluation of one server folder took too many steps (pathological or adversarial code)."""
 
 
 class Unresolved:
@@ -32,6 +40,19 @@ UNRESOLVED = Unresolved()
 
 class PartialStr(str):
     """The static text of a string with run-time parts (an f-string with interpolations)."""
+
+
+class Choice(list):
+    """One of several values, chosen at run time (`TABLE[key]` with an unknown key): each is a possibility."""
+
+
+@dataclass
+class InstanceValue:
+    """An object built from a project class, with the attributes its constructor sets (`self.name`)."""
+
+    cls: ast.ClassDef
+    module: str
+    attrs: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -120,7 +141,7 @@ def index_module(key: str, tree: ast.Module) -> ModuleInfo:
             info.classes[stmt.name] = stmt
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             info.functions[stmt.name] = stmt
-    for node in ast.walk(tree):
+    for node in statements(tree.body):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 info.imported_modules.add(alias.name)
@@ -137,6 +158,24 @@ def index_module(key: str, tree: ast.Module) -> ModuleInfo:
                 info.imported_modules.add(f"{source}.{alias.name}" if source else alias.name)
                 info.imports.setdefault(alias.asname or alias.name, (source, alias.name))
     return info
+
+
+def statements(body: list[ast.stmt], *, into_functions: bool = True) -> Iterator[ast.stmt]:
+    """Every statement under `body`, without visiting expressions (much cheaper than ast.walk)."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if not into_functions and isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(stmt, name, None)
+            if isinstance(block, list):
+                stack.extend(reversed(block))
+        for handler in getattr(stmt, "handlers", ()) or ():
+            stack.extend(reversed(handler.body))
+        for case in getattr(stmt, "cases", ()) or ():
+            stack.extend(reversed(case.body))
 
 
 def _top_statements(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -168,6 +207,9 @@ class Project:
         for key, info in modules.items():
             self.by_dotted.setdefault(info.dotted, key)
         self.schema_hook: Any = None  # set by the extractor: (ClassRef) -> schema dict
+        self._constants: dict[tuple[str, str], Any] = {}
+        self.steps = 0
+        self.max_steps = MAX_STEPS
 
     def module_for(self, dotted: str) -> str | None:
         """The module key for a dotted import; suffix matches allow for src/ layouts and partial trees."""
@@ -188,7 +230,11 @@ class Project:
         if name in info.functions:
             return FuncRef(info.functions[name], module)
         if name in info.assigns:
-            return self.evaluate(info.assigns[name], module, depth=depth + 1)
+            key = (module, name)
+            if key not in self._constants:  # memoised: constants built from constants stay linear
+                self._constants[key] = UNRESOLVED  # a cycle (A = B; B = A) resolves to nothing
+                self._constants[key] = self.evaluate(info.assigns[name], module, depth=depth + 1)
+            return self._constants[key]
         if name in info.imports:
             source, attr = info.imports[name]
             if attr is None:
@@ -239,6 +285,9 @@ class Project:
         return value
 
     def _evaluate(self, node: ast.expr, module: str, env: dict[str, Any], depth: int) -> Any:
+        self.steps += 1
+        if self.steps > self.max_steps:
+            raise EvaluationBudgetExceeded(f"more than {self.max_steps} evaluation steps")
         ev = self._evaluate
         d = depth + 1
         if d > MAX_DEPTH:
@@ -292,6 +341,8 @@ class Project:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             left, right = unwrap(ev(node.left, module, env, d)), unwrap(ev(node.right, module, env, d))
             if isinstance(left, str) and isinstance(right, str):
+                if len(left) + len(right) > MAX_STRING:
+                    return UNRESOLVED  # no real description is this long: a string bomb
                 text = left + right
                 return PartialStr(text) if isinstance(left, PartialStr) or isinstance(right, PartialStr) else text
             if isinstance(left, str) and isinstance(right, Unresolved):
@@ -299,7 +350,7 @@ class Project:
             if isinstance(left, Unresolved) and isinstance(right, str):
                 return PartialStr(right)
             if isinstance(left, list) and isinstance(right, list):
-                return left + right
+                return left + right if len(left) + len(right) <= MAX_ITEMS * 20 else UNRESOLVED
             if isinstance(left, int | float) and isinstance(right, int | float):
                 return left + right
             return UNRESOLVED
@@ -311,6 +362,8 @@ class Project:
         if isinstance(node, ast.Subscript):
             base = ev(node.value, module, env, d)
             key = unwrap(ev(node.slice, module, env, d))
+            if isinstance(base, dict) and isinstance(key, Unresolved) and 0 < len(base) <= MAX_ITEMS:
+                return Choice(base.values())
             try:
                 if isinstance(base, dict | list | tuple | str) and not isinstance(key, Unresolved):
                     return base[key]
@@ -326,6 +379,18 @@ class Project:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             inner = ev(node.operand, module, env, d)
             return -inner if isinstance(inner, int | float) else UNRESOLVED
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = unwrap(ev(node.operand, module, env, d))
+            return UNRESOLVED if isinstance(inner, Unresolved | CallValue | FuncRef | ClassRef) else not inner
+        if isinstance(node, ast.BoolOp):
+            values = [unwrap(ev(v, module, env, d)) for v in node.values]
+            if any(isinstance(v, Unresolved) for v in values):
+                return UNRESOLVED
+            return all(values) if isinstance(node.op, ast.And) else any(values)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            return _compare(
+                node.ops[0], unwrap(ev(node.left, module, env, d)), unwrap(ev(node.comparators[0], module, env, d))
+            )
         return UNRESOLVED
 
     def _comprehension(
@@ -377,6 +442,8 @@ class Project:
             return UNRESOLVED
         if isinstance(base, ModuleRef):
             return self.lookup(node.attr, base.module, depth)
+        if isinstance(base, InstanceValue):
+            return base.attrs.get(node.attr, UNRESOLVED)
         if isinstance(base, str) and node.attr in ("value",):
             return base
         return UNRESOLVED
@@ -424,7 +491,40 @@ class Project:
                 return list(getattr(target, fname)())
         if fname == "str" and len(args) == 1 and isinstance(unwrap(args[0]), str):
             return unwrap(args[0])
+        if isinstance(func, ast.Name | ast.Attribute | ast.Subscript):
+            target = self._evaluate(func, module, env, depth)
+            if isinstance(target, FuncRef):
+                return self.call_function(target, args, kwargs, depth)
+            if isinstance(target, Choice):
+                return Choice(
+                    self.call_function(t, args, kwargs, depth) if isinstance(t, FuncRef) else UNRESOLVED for t in target
+                )
         return UNRESOLVED
+
+    def call_function(self, ref: FuncRef, args: list[Any], kwargs: dict[str, Any], depth: int) -> Any:
+        """What a simple function returns: straight-line assignments, then its last top-level `return`.
+
+        This is how tool tables behind `get_all_functions()` or `make_tools()` factories are read.
+        """
+        fn = ref.node
+        if depth + 5 > MAX_DEPTH:
+            return UNRESOLVED
+        params = [*fn.args.posonlyargs, *fn.args.args]
+        env: dict[str, Any] = {}
+        defaults = [None] * (len(params) - len(fn.args.defaults)) + list(fn.args.defaults)
+        for param, default in zip(params, defaults, strict=True):
+            env[param.arg] = self._evaluate(default, ref.module, {}, depth + 1) if default is not None else UNRESOLVED
+        for param, value in zip(params, args, strict=False):
+            env[param.arg] = value
+        for key, value in kwargs.items():
+            env[key] = value
+        result: Any = UNRESOLVED
+        for stmt in fn.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                env[stmt.targets[0].id] = self._evaluate(stmt.value, ref.module, env, depth + 1)
+            elif isinstance(stmt, ast.Return) and stmt.value is not None:
+                result = self._evaluate(stmt.value, ref.module, env, depth + 1)
+        return result
 
 
 def unwrap(value: Any) -> Any:
@@ -470,9 +570,37 @@ def bind(target: ast.expr, item: Any, env: dict[str, Any]) -> None:
         env[target.id] = item
     elif isinstance(target, ast.Tuple | ast.List):
         item = unwrap(item)
-        if isinstance(item, list | tuple) and len(item) == len(target.elts):
+        star = next((i for i, t in enumerate(target.elts) if isinstance(t, ast.Starred)), None)
+        if star is not None and isinstance(item, list | tuple) and len(item) >= len(target.elts) - 1:
+            after = len(target.elts) - star - 1
+            head, rest = list(item[:star]), list(item[star : len(item) - after])
+            tail = list(item[len(item) - after :]) if after else []
+            for t, v in zip(target.elts, [*head, rest, *tail], strict=True):
+                bind(t.value if isinstance(t, ast.Starred) else t, v, env)
+        elif isinstance(item, list | tuple) and len(item) == len(target.elts):
             for t, v in zip(target.elts, item, strict=True):
                 bind(t, v, env)
         else:
             for t in target.elts:
                 bind(t, UNRESOLVED, env)
+
+
+SCALAR = (str, int, float, bool, type(None))
+
+
+def _compare(op: ast.cmpop, left: Any, right: Any) -> Any:
+    """A comparison of two known plain values (`mode == "prod"`, `x in ("a", "b")`); otherwise UNRESOLVED."""
+    if not isinstance(left, SCALAR) or not isinstance(right, (*SCALAR, list, tuple)):
+        return UNRESOLVED
+    if isinstance(op, ast.Eq | ast.NotEq | ast.Is | ast.IsNot) and isinstance(right, SCALAR):
+        same = left == right
+        return same if isinstance(op, ast.Eq | ast.Is) else not same
+    if isinstance(op, ast.In | ast.NotIn) and isinstance(right, list | tuple | str):
+        if isinstance(right, list | tuple) and not all(isinstance(r, SCALAR) for r in right):
+            return UNRESOLVED
+        try:
+            found = left in right
+        except TypeError:
+            return UNRESOLVED
+        return found if isinstance(op, ast.In) else not found
+    return UNRESOLVED

@@ -22,6 +22,7 @@ from crawler.extract.treesitter import (
     captures,
     decode_escape,
     is_test_path,
+    join_conditions,
     line_of,
     merge_duplicates,
     node_text,
@@ -229,7 +230,7 @@ class _Reader:
         record.input_schema = self._input_schema(fn)
         cfg = [node_text(tree) for n, tree in attrs if n == "cfg" and tree is not None]
         if cfg:
-            record.conditional = "; ".join(f"cfg{c}" for c in cfg)
+            record.conditional = join_conditions(*(f"cfg{c}" for c in cfg))
         self.result.tools.append(record)
 
     def _input_schema(self, fn: Node) -> dict[str, Any]:

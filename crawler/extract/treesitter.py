@@ -118,22 +118,17 @@ class ParseBudgetExceeded(Exception):
 
 
 def parse(text: str, lang: str, budget: float = PARSE_BUDGET_SECONDS) -> tuple[Tree, bytes]:
-    """Parse with a wall-clock budget; raises ParseBudgetExceeded instead of hanging on pathological input."""
+    """Parse once from bytes (nodes then slice their text from the tree's own copy, which is fast).
+
+    tree-sitter parses in linear time, and `skip_reason` has already refused oversized and minified input,
+    so a parse is bounded; one that still took longer than `budget` is reported so the file is skipped
+    rather than walked (the driver's per-module budget bounds everything else).
+    """
     data = text.encode("utf-8", "surrogatepass")
-    deadline = time.perf_counter() + budget
-    chunk = 1 << 16
-    timed_out = False
-
-    def read(offset: int, _point: Any) -> bytes:
-        nonlocal timed_out
-        if time.perf_counter() > deadline:
-            timed_out = True
-            return b""
-        return data[offset : offset + chunk]
-
-    tree = _parser(lang).parse(read)
-    if timed_out:
-        raise ParseBudgetExceeded(f"parse exceeded the {budget:.0f}s time budget")
+    start = time.perf_counter()
+    tree = _parser(lang).parse(data)
+    if time.perf_counter() - start > budget:
+        raise ParseBudgetExceeded(f"parse took over the {budget:.0f}s time budget; skipped")
     return tree, data
 
 
@@ -286,28 +281,46 @@ def object_schema(properties: dict[str, Any], required: list[str]) -> dict[str, 
     return schema
 
 
-ELSE_PREFIX = "else of "
+CONDITION_JOIN = " and "  # the same shape the Python extractor uses: `X and not (Y)`
+
+
+def strip_parens(text: str) -> str:
+    """`(x && y)` -> `x && y`, only when the outer parentheses enclose the whole text."""
+    text = text.strip()
+    while text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for i, ch in enumerate(text):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0 and i < len(text) - 1:
+                return text
+        text = text[1:-1].strip()
+    return text
+
+
+def negated(condition: str) -> str:
+    return f"not ({condition})"
 
 
 def join_conditions(*conditions: str | None) -> str | None:
-    """Nested guards, outermost first, as one `; `-separated condition (None when unconditional)."""
+    """Nested guards, outermost first, as one condition (None when unconditional)."""
     parts = [c for c in conditions if c]
-    return "; ".join(dict.fromkeys(parts)) or None
+    return CONDITION_JOIN.join(dict.fromkeys(parts)) or None
 
 
 def _covering_condition(conditions: list[str]) -> str | None:
-    """Join the conditions of variants; `if X` and `else of if X` together cover every case.
+    """Join the conditions of variants; `X` and `not (X)` together cover every case.
 
-    Conditions are `; `-joined from the outermost to the innermost, so two variants in the two branches of
-    one if/else differ only in their last part; what remains is their shared outer condition (or none).
+    Conditions are joined from the outermost to the innermost, so two variants in the two branches of one
+    if/else differ only in their last part; what remains is their shared outer condition (or none).
     """
     for a in conditions:
-        head, _, last = a.rpartition("; ")
-        if last.startswith("if ") and ((head + "; " if head else "") + ELSE_PREFIX + last) in conditions:
+        head, _, last = a.rpartition(CONDITION_JOIN)
+        if (head + CONDITION_JOIN if head else "") + negated(last) in conditions:
             return head or None
     if len(conditions) > 1:
         # a variant in the branch taken when every tested flag is off: the tool is there by default
-        defaults = [c for c in conditions if all(p.startswith(ELSE_PREFIX) for p in c.split("; "))]
+        defaults = [c for c in conditions if all(p.startswith("not (") for p in c.split(CONDITION_JOIN))]
         if defaults:
             others = [c for c in conditions if c not in defaults]
             return short("on by default; other configurations: " + " | ".join(others), 300)

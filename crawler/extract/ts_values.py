@@ -14,11 +14,23 @@ from typing import Any
 
 from tree_sitter import Node
 
-from crawler.extract.treesitter import captures, decode_escape, line_of, node_text, short, typed
-from crawler.extract.zod_schema import ZodType, shape_to_schema, to_json_schema
+from crawler.extract.treesitter import (
+    captures,
+    decode_escape,
+    join_conditions,
+    line_of,
+    negated,
+    node_text,
+    short,
+    strip_parens,
+    typed,
+)
+from crawler.extract.zod_schema import ZodType, object_shape, shape_to_schema, to_json_schema
 
 MAX_DEPTH = 60
 MAX_ITEMS = 2000
+MAX_ASSIGNMENTS = 8  # a variable assigned more often is a run-time accumulator, not a branch choice
+STEP_BUDGET = 200_000  # evaluation steps per registration: bounds the work on any input
 LOCATION = "\x00loc"  # key under which an evaluated object literal keeps (file, line) of its source
 
 
@@ -80,6 +92,7 @@ class FileInfo:
 
 _DECLS = """
 (variable_declarator name: (_) @name value: (_) @value) @decl
+(variable_declarator name: (identifier) @bare .)
 (function_declaration name: (identifier) @fname) @function
 (generator_function_declaration name: (identifier) @fname) @function
 (import_statement source: (string) @source) @import
@@ -147,10 +160,16 @@ def index_file(path: str, grammar: str, root: Node) -> FileInfo:
                 info.exports[node_text(prop)] = assigned
         elif node_text(obj) == "module" and node_text(prop) == "exports" and assigned.type == "object":
             info.exports.setdefault("default", assigned)
+    bare = {
+        node_text(n)
+        for n in typed(caps, "bare", "identifier")
+        if n.parent is not None and n.parent.child_by_field_name("value") is None
+    }
     for var in typed(caps, "var", "identifier"):
         value = var.parent.child_by_field_name("right") if var.parent is not None else None
-        if value is not None and var.parent.child_by_field_name("left") == var:  # type: ignore[union-attr]
-            info.assigned.setdefault(node_text(var), []).append(value)
+        name = node_text(var)
+        if name in bare and value is not None and var.parent.child_by_field_name("left") == var:  # type: ignore[union-attr]
+            info.assigned.setdefault(name, []).append(value)
     for key in typed(caps, "ekey", "string"):
         sub = key.parent
         assignment = sub.parent if sub is not None else None
@@ -271,6 +290,7 @@ class Evaluator:
         self._active: set[tuple[str, int]] = set()
         self._cache: dict[tuple[str, int], Any] = {}  # values of env-free expressions: each evaluated once
         self._truncations = 0
+        self.steps = 0  # reset by the caller for each registration it evaluates
 
     # -- modules -----------------------------------------------------------------------------------------
     def resolve_module(self, from_file: str, spec: str) -> str | None:
@@ -335,7 +355,7 @@ class Evaluator:
                 return self._with_pushes(value, info, name)
             if name in info.compiled_enums:
                 return {k: self.eval(v, file, {}) for k, v in info.compiled_enums[name].items()}
-            if name in info.assigned:
+            if name in info.assigned and len(info.assigned[name]) <= MAX_ASSIGNMENTS:
                 return self._assignments(info, name, env)
         if name == "z":
             return ZodRoot()
@@ -361,7 +381,7 @@ class Evaluator:
         for value, cond in values:
             for item in value:
                 if isinstance(item, Cond):
-                    out.append(Cond(item.value, "; ".join(c for c in (cond, item.condition) if c)))
+                    out.append(Cond(item.value, join_conditions(cond, item.condition) or ""))
                 else:
                     out.append(Cond(item, cond) if cond else item)
         return out
@@ -401,7 +421,8 @@ class Evaluator:
         key = (file, node.id)
         if not env and key in self._cache:
             return self._cache[key]
-        if self._depth > MAX_DEPTH or key in self._active:
+        self.steps += 1
+        if self._depth > MAX_DEPTH or key in self._active or self.steps > STEP_BUDGET:
             self._truncations += 1
             return Unknown(short(node_text(node)))
         self._depth += 1
@@ -542,7 +563,7 @@ class Evaluator:
                 return obj[prop]
             return Unknown(short(node_text(node)))
         if isinstance(obj, ZodType) and prop == "shape" and obj.kind == "object" and obj.args:
-            return obj.args[0]
+            return object_shape(obj)
         if isinstance(obj, list) and prop == "length":
             return len(obj)
         return Unknown(short(node_text(node)))
@@ -576,13 +597,13 @@ class Evaluator:
         return Unknown(short(node_text(node)))
 
     def _ternary(self, node: Node, file: str, env: dict[str, Any]) -> Any:
-        cond_text = short(node_text(node.child_by_field_name("condition")), 120)
+        cond_text = strip_parens(short(node_text(node.child_by_field_name("condition")), 120))
         yes = self.eval(node.child_by_field_name("consequence"), file, env)
         no = self.eval(node.child_by_field_name("alternative"), file, env)
         if yes == no:
             return yes
         if isinstance(yes, list) and isinstance(no, list):
-            return [Cond(v, f"if ({cond_text})") for v in yes] + [Cond(v, f"unless ({cond_text})") for v in no]
+            return [Cond(v, cond_text) for v in yes] + [Cond(v, negated(cond_text)) for v in no]
         return Unknown(short(node_text(node)))
 
     def _call(self, node: Node, file: str, env: dict[str, Any]) -> Any:
@@ -767,30 +788,30 @@ def enclosing_condition(node: Node, stop: Node | None = None) -> str | None:
         if parent.type == "arrow_function" and parent.parent is not None and parent.parent.type != "arguments":
             break
         if parent.type == "if_statement":
-            cond = short(node_text(parent.child_by_field_name("condition")), 120)
+            cond = strip_parens(short(node_text(parent.child_by_field_name("condition")), 120))
             alternative = parent.child_by_field_name("alternative")
             if alternative is not None and alternative.start_byte <= child.start_byte < alternative.end_byte:
-                conditions.append(f"else of if {cond}")
+                conditions.append(negated(cond))
             elif child != parent.child_by_field_name("condition"):
-                conditions.append(f"if {cond}")
+                conditions.append(cond)
         elif parent.type == "ternary_expression":
-            cond = short(node_text(parent.child_by_field_name("condition")), 120)
+            cond = strip_parens(short(node_text(parent.child_by_field_name("condition")), 120))
             if child == parent.child_by_field_name("consequence"):
-                conditions.append(f"if ({cond})")
+                conditions.append(cond)
             elif child == parent.child_by_field_name("alternative"):
-                conditions.append(f"unless ({cond})")
+                conditions.append(negated(cond))
         elif parent.type == "binary_expression" and child == parent.child_by_field_name("right"):
             op = node_text(parent.child_by_field_name("operator"))
             if op in ("&&", "||", "??"):
-                left = short(node_text(parent.child_by_field_name("left")), 120)
-                conditions.append(f"if ({left})" if op == "&&" else f"unless ({left})")
+                left = strip_parens(short(node_text(parent.child_by_field_name("left")), 120))
+                conditions.append(left if op == "&&" else negated(left))
         elif parent.type == "switch_case":
             value = parent.child_by_field_name("value")
             conditions.append(f"case {short(node_text(value), 80)}")
         elif parent.type == "switch_default":
             conditions.append("default case of a switch")
         child, parent = parent, parent.parent
-    return "; ".join(reversed(conditions)) or None
+    return join_conditions(*reversed(conditions))
 
 
 def plain(value: dict[str, Any]) -> dict[str, Any]:

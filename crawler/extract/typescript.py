@@ -23,6 +23,7 @@ from crawler.extract.treesitter import (
     line_of,
     merge_duplicates,
     node_text,
+    object_schema,
     parse_files,
     typed,
     unresolved_entry,
@@ -65,6 +66,10 @@ _CALLS = """
 """
 _ALL_CALLS = """
 (call_expression function: [(identifier) @callee (member_expression property: (property_identifier) @callee)]) @call
+"""
+_TOOL_CLASSES = """
+(class_declaration (class_heritage) @heritage (#match? @heritage "MCPTool")) @class
+(class (class_heritage) @heritage (#match? @heritage "MCPTool")) @class
 """
 _TYPED_TOOLS = """
 (variable_declarator name: (identifier) type: (type_annotation) @type value: (_) @value) @decl
@@ -114,8 +119,12 @@ class _Extractor:
 
     def run(self) -> None:
         for path, info in self.infos.items():
+            for cls in typed(captures(info.grammar, _TOOL_CLASSES, info.root), "class", "class_declaration", "class"):
+                self.ev.steps = 0
+                self._tool_class(cls, path)
             caps = captures(info.grammar, _CALLS, info.root)
             for call in sorted(typed(caps, "call", "call_expression"), key=lambda n: n.start_byte):
+                self.ev.steps = 0
                 try:
                     self._registration(call, path, info)
                 except RecursionError:
@@ -151,6 +160,57 @@ class _Extractor:
             if record is not None:
                 record.conditional = record.conditional or condition
                 self.result.tools.append(record)
+
+    def _tool_class(self, cls: Node, path: str) -> None:
+        """mcp-framework: `class X extends MCPTool { name = "..."; description = "..."; schema = {...} }`.
+
+        The framework discovers these classes in its tools folder; fields may also be set in the constructor
+        (`this.name = ...`, as compiled JavaScript does).
+        """
+        fields: dict[str, Any] = {}
+        body = cls.child_by_field_name("body")
+        for member in body.named_children if body is not None else []:
+            if member.type in ("public_field_definition", "field_definition"):
+                key = member.child_by_field_name("name") or member.child_by_field_name("property")
+                value = member.child_by_field_name("value")
+                if key is not None and value is not None and not any(c.type == "static" for c in member.children):
+                    fields.setdefault(node_text(key), self.ev.eval(value, path, {}))
+            elif member.type == "method_definition" and node_text(member.child_by_field_name("name")) == "constructor":
+                for stmt in member.child_by_field_name("body").named_children:  # type: ignore[union-attr]
+                    expr = (
+                        stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+                    )
+                    left = (
+                        expr.child_by_field_name("left")
+                        if expr is not None and expr.type == "assignment_expression"
+                        else None
+                    )
+                    if left is not None and left.type == "member_expression" and node_text(left).startswith("this."):
+                        prop = node_text(left.child_by_field_name("property"))
+                        fields.setdefault(prop, self.ev.eval(expr.child_by_field_name("right"), path, {}))  # type: ignore[union-attr]
+        name = fields.get("name")
+        if not isinstance(name, str):
+            if "name" in fields:
+                self._unresolved_name(name, cls, path)
+            return
+        record = ToolRecord(name=name, file=path, line=line_of(cls))
+        _set_description(record, fields.get("description"))
+        schema = fields.get("schema")
+        if (
+            isinstance(schema, dict)
+            and not is_raw_shape(schema)
+            and all(isinstance(v, dict) for v in plain(schema).values())
+        ):
+            record.input_schema = _framework_schema(plain(schema))
+        elif schema is not None:
+            record.input_schema = _schema(schema)
+        else:
+            record.input_schema = {"type": "object", "properties": {}}
+        annotations = fields.get("annotations")
+        if isinstance(annotations, dict):
+            record.annotations = to_json(annotations)
+        _title_from_annotations(record)
+        self.result.tools.append(record)
 
     def _is_server(self, recv: Node, path: str, info: FileInfo) -> bool:
         text = node_text(recv)
@@ -407,6 +467,22 @@ def _first_function(node: Node) -> Node | None:
             return current
         stack.extend(reversed(current.named_children))
     return None
+
+
+def _framework_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """mcp-framework's `{field: {type: z.string(), description: "..."}}` as the JSON Schema it sends."""
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for key, spec in schema.items():
+        spec = plain(spec)
+        ztype = spec.get("type")
+        prop = to_json_schema(ztype) if isinstance(ztype, ZodType) else {}
+        if isinstance(spec.get("description"), str):
+            prop["description"] = spec["description"]
+        properties[key] = prop
+        if not (isinstance(ztype, ZodType) and ztype.optional):
+            required.append(key)
+    return object_schema(properties, required)
 
 
 def _is_list_tools_schema(node: Node) -> bool:

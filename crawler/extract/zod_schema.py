@@ -82,6 +82,24 @@ def is_raw_shape(value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(v, ZodType) for v in fields(value).values())
 
 
+def object_shape(obj: ZodType) -> dict[str, Any]:
+    """The fields of a z.object after its .extend/.merge/.partial/.pick/.omit calls (what `.shape` returns)."""
+    first_arg = obj.args[0] if obj.args else None
+    shape = fields(first_arg) if isinstance(first_arg, dict) else {}
+    for method, args in obj.calls:
+        first = args[0] if args else None
+        if method == "extend" and isinstance(first, dict):
+            shape.update(fields(first))
+        elif method == "merge" and isinstance(first, ZodType) and first.kind == "object":
+            shape.update(object_shape(first))
+        elif method == "partial":
+            shape = {k: v.then("optional", []) if isinstance(v, ZodType) else v for k, v in shape.items()}
+        elif method in ("pick", "omit") and isinstance(first, dict):
+            keys = set(fields(first))
+            shape = {k: v for k, v in shape.items() if (k in keys) == (method == "pick")}
+    return shape
+
+
 def shape_to_schema(shape: dict[str, Any]) -> dict[str, Any]:
     """A zod raw shape ({field: z.string(), ...}) as an object schema; required = not optional, no default."""
     properties: dict[str, Any] = {}
@@ -121,8 +139,7 @@ def _base(t: ZodType) -> dict[str, Any]:
         if kind == "array":
             out["items"] = to_json_schema(first) if isinstance(first, ZodType) else {}
         elif kind == "object":
-            inner = shape_to_schema(first if isinstance(first, dict) else {})
-            out.update(inner)
+            out.update(shape_to_schema(object_shape(t)))
         return out
     if kind == "bigint":
         return {"type": "integer", "format": "int64"}
@@ -202,14 +219,8 @@ def to_json_schema(t: ZodType) -> dict[str, Any]:
             schema = {"anyOf": [schema, to_json_schema(first)]}
         elif method in ("and",) and isinstance(first, ZodType):
             schema = {"allOf": [schema, to_json_schema(first)]}
-        elif method == "extend" and isinstance(first, dict) and schema.get("type") == "object":
-            extra = shape_to_schema(first)
-            schema["properties"] = {**schema.get("properties", {}), **extra["properties"]}
-            required = [*schema.get("required", []), *extra.get("required", [])]
-            if required:
-                schema["required"] = list(dict.fromkeys(required))
-        elif method in ("partial",) and schema.get("type") == "object":
-            schema.pop("required", None)
+        elif method in ("extend", "merge", "partial", "pick", "omit") and t.kind == "object":
+            continue  # already applied by object_shape
         elif method in ("nonempty",) and schema.get("type") == "array":
             schema["minItems"] = 1
         elif method in ("unwrap", "optional") or method in _IGNORED:

@@ -1,0 +1,260 @@
+"""The classifier's public interface: ``classify_tools`` for lists of tool dicts, ``classify_catalog`` for the
+catalog stage that writes ``Classification`` rows.
+
+Both share one path (features -> rules + model -> decision -> integrity), so a tool classified from a file
+and the same tool classified in the catalog always get the same answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlmodel import Session, select
+
+from catalog.config import Settings
+from catalog.models import Classification, Run, Server, Tool, ToolChange, utcnow
+from classifier.engine import classify_features, features_for, paused_gc
+
+CLASSIFIER_VERSION = "rules+model-1"
+RESULT_COLUMNS = (
+    "category",
+    "risk",
+    "capabilities",
+    "confidence",
+    "evidence",
+    "rationale",
+    "inferred_hints",
+    "hint_mismatches",
+    "integrity",
+)
+BATCH = 2000
+
+
+def _integrity(
+    tool: Mapping[str, Any],
+    server_tool_names: Collection[str],
+    known_tool_names: Collection[str],
+    previous_description: str | None,
+) -> list[dict]:
+    """Integrity findings from ``classifier.integrity`` (a separate axis from capability risk)."""
+    try:
+        from classifier.integrity import integrity_findings
+    except ImportError:  # pragma: no cover - the module ships with the package; older checkouts lack it
+        return []
+    return integrity_findings(
+        dict(tool),
+        server_tool_names=server_tool_names,
+        known_tool_names=known_tool_names,
+        previous_description=previous_description,
+    )
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")
+
+
+def _strings(value: Any, depth: int = 0) -> Iterator[str]:
+    """Every string inside a JSON value (schema descriptions, enums, titles), a few levels deep."""
+    if isinstance(value, str):
+        yield value
+    elif depth < 6 and isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _strings(v, depth + 1)
+    elif depth < 6 and isinstance(value, list):
+        for v in value[:200]:
+            yield from _strings(v, depth + 1)
+
+
+def _mentioned(tool: Mapping[str, Any], known_lower: frozenset[str]) -> set[str]:
+    """The catalog's tool names this tool's text mentions.
+
+    Handing integrity only these (not the whole catalog's names) keeps shadowing checks linear: the check
+    looks up the words of one description, so names that never occur in it cannot matter.
+    """
+    if not known_lower:
+        return set()
+    words: set[str] = set()
+    for text in _strings({k: tool.get(k) for k in ("title", "description", "inputSchema", "input_schema")}):
+        words.update(w.lower() for w in _IDENTIFIER.findall(text[:20_000]))
+    return words & known_lower
+
+
+def classify_tools(
+    tools: list[dict],
+    *,
+    server_context: dict[str, dict] | None = None,
+    previous_descriptions: Sequence[str | None] | None = None,
+    known_tool_names: Collection[str] = (),
+) -> list[dict]:
+    """Classify tools/list-shaped dicts; results come back in the same order.
+
+    ``server_context`` maps a server name to ``{"description", "tool_names"}``: it lets the rules see a tool's
+    siblings (for shadowing checks and context words). ``previous_descriptions`` (same order as ``tools``)
+    enables the changed-since-last-crawl integrity finding.
+    """
+    with paused_gc():
+        return _classify_tools(tools, server_context, previous_descriptions, known_tool_names)
+
+
+def _classify_tools(
+    tools: list[dict],
+    server_context: dict[str, dict] | None,
+    previous_descriptions: Sequence[str | None] | None,
+    known_tool_names: Collection[str],
+) -> list[dict]:
+    features = features_for(tools, server_context)
+    results = classify_features(features)
+    known_lower = frozenset(n.lower() for n in known_tool_names if "_" in n or "-" in n)
+    for i, (tool, result) in enumerate(zip(tools, results, strict=True)):
+        if not isinstance(tool, Mapping):
+            result["integrity"] = []
+            continue
+        server = tool.get("server")
+        siblings: Collection[str] = ()
+        if server_context and isinstance(server, str) and server in server_context:
+            siblings = server_context[server].get("tool_names") or ()
+        previous = previous_descriptions[i] if previous_descriptions else None
+        result["integrity"] = _integrity(tool, siblings, _mentioned(tool, known_lower), previous)
+    return results
+
+
+def _tool_dict(tool: Tool, server_slug: str) -> dict[str, Any]:
+    return {
+        "name": tool.name,
+        "title": tool.title,
+        "description": tool.description or "",
+        "inputSchema": tool.input_schema,
+        "annotations": tool.annotations or {},
+        "server": server_slug,
+    }
+
+
+def _previous_descriptions(session: Session, tool_ids: list[int]) -> dict[int, str | None]:
+    """The description each tool had before its latest change, for the rug-pull check."""
+    if not tool_ids:
+        return {}
+    rows = session.exec(
+        select(ToolChange)
+        .where(ToolChange.tool_id.in_(tool_ids), ToolChange.kind == "changed")  # type: ignore[union-attr]
+        .order_by(ToolChange.id)  # type: ignore[arg-type]
+    ).all()
+    out: dict[int, str | None] = {}
+    for change in rows:
+        if change.tool_id is not None and isinstance(change.before, dict):
+            out[change.tool_id] = change.before.get("description")
+    return out
+
+
+def classify_catalog(
+    session: Session,
+    settings: Settings,
+    *,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    batch_size: int = BATCH,
+) -> dict:
+    """The classify stage: a Classification for every present tool lacking one for this version and fingerprint.
+
+    Idempotent: a re-run classifies nothing new unless a tool's definition changed (its fingerprint) or
+    ``force`` is set. Rows are updated in place per (tool, classifier version), so history across versions
+    is kept. ``progress(done, total)`` is called after every batch.
+    """
+    run = Run(stage="classify", settings={"classifier_version": CLASSIFIER_VERSION, "force": force})
+    session.add(run)
+    session.commit()
+    # Only narrow columns for the whole catalog; full rows are loaded one batch at a time.
+    done_fingerprints = dict(
+        session.exec(
+            select(Classification.tool_id, Classification.tool_fingerprint).where(
+                Classification.classifier_version == CLASSIFIER_VERSION
+            )
+        ).all()
+    )
+    servers = {
+        sid: (slug, description or "")
+        for sid, slug, description in session.exec(select(Server.id, Server.slug, Server.description)).all()
+    }
+    present = session.exec(
+        select(Tool.id, Tool.server_id, Tool.name, Tool.fingerprint)
+        .where(Tool.present)
+        .order_by(Tool.server_id, Tool.id)  # type: ignore[arg-type]
+    ).all()
+    siblings: dict[int, list[str]] = {}
+    for _, server_id, name, _ in present:
+        siblings.setdefault(server_id, []).append(name)
+    todo_ids = [tid for tid, _, _, fp in present if force or done_fingerprints.get(tid) != fp]
+    known = {name for names in siblings.values() for name in names}
+    counts = {"Financial": 0, "Destructive": 0, "Execute": 0, "Write": 0, "Read": 0}
+    risks = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
+    flagged = mismatched = 0
+    for start in range(0, len(todo_ids), batch_size):
+        ids = todo_ids[start : start + batch_size]
+        batch = list(session.exec(select(Tool).where(Tool.id.in_(ids)).order_by(Tool.id)).all())  # type: ignore[union-attr]
+        existing = dict(
+            session.exec(
+                select(Classification.tool_id, Classification.id).where(
+                    Classification.classifier_version == CLASSIFIER_VERSION,
+                    Classification.tool_id.in_(ids),  # type: ignore[attr-defined]
+                )
+            ).all()
+        )
+        previous = _previous_descriptions(session, [t.id for t in batch if t.id is not None])
+        dicts = [_tool_dict(t, servers[t.server_id][0]) for t in batch]
+        context = {
+            servers[t.server_id][0]: {
+                "description": servers[t.server_id][1],
+                "tool_names": siblings.get(t.server_id, []),
+            }
+            for t in batch
+        }
+        results = classify_tools(
+            dicts,
+            server_context=context,
+            previous_descriptions=[previous.get(t.id) for t in batch if t.id is not None],
+            known_tool_names=known,
+        )
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        now = utcnow()
+        for tool, result in zip(batch, results, strict=True):
+            row = {
+                "tool_fingerprint": tool.fingerprint,
+                "created_at": now,
+                **{key: result[key] for key in RESULT_COLUMNS},
+            }
+            if tool.id in existing:
+                updates.append({"id": existing[tool.id], **row})
+            else:
+                inserts.append({"tool_id": tool.id, "classifier_version": CLASSIFIER_VERSION, **row})
+            counts[result["category"]] += 1
+            risks[result["risk"]] += 1
+            flagged += bool(result["integrity"])
+            mismatched += bool(result["hint_mismatches"])
+        # Bulk statements: building thousands of ORM objects costs more than classifying them.
+        if inserts:
+            session.execute(insert(Classification), inserts)
+        if updates:
+            session.execute(update(Classification), updates)
+        session.commit()
+        session.expunge_all()  # keep memory flat across a million-tool catalog
+        if progress:
+            progress(min(start + batch_size, len(todo_ids)), len(todo_ids))
+    summary = {
+        "classifier_version": CLASSIFIER_VERSION,
+        "present_tools": len(present),
+        "classified": len(todo_ids),
+        "unchanged": len(present) - len(todo_ids),
+        "by_category": counts,
+        "by_risk": risks,
+        "integrity_flagged": flagged,
+        "hint_mismatches": mismatched,
+    }
+    run.finished_at = utcnow()
+    run.status = "ok"
+    run.summary = summary
+    session.add(run)
+    session.commit()
+    return summary

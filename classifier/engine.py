@@ -1,0 +1,226 @@
+"""Rules and model combined into one decision per tool, with its evidence and rationale.
+
+One source of truth per decision:
+- **category**: the rules when a strong signal fires (the tool's own verb, a code parameter, a money
+  action...), combined by the rubric's precedence (``pick_category``); otherwise the learned model, nudged by
+  weak rule signals and declared annotations.
+- **capabilities**: the rule families (each flag names the rule and the words that raised it).
+- **risk** and **inferred hints**: always derived from the two above by ``catalog.taxonomy``, never guessed.
+
+Confidence is calibrated: for a model decision it is the temperature-scaled probability; for a rule decision
+it is how often that rule's decisions were right on the labelled training examples (stored with the model),
+lower when the tool has no description. The model scores only the tools no strong rule decides.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from catalog.taxonomy import CATEGORY_PRECEDENCE, Capability, Category, inferred_hints, pick_category, risk_for
+from classifier.features import ToolFeatures, extract_features
+from classifier.hints import hint_mismatches
+from classifier.model import CategoryModel, load_model
+from classifier.rules import Signal, run_rules
+
+CATEGORIES = {c.value for c in Category}
+CAPABILITIES = {c.value for c in Capability}
+WEAK_BONUS = 0.25
+SEVERE_MODEL_THRESHOLD = 0.6
+ANNOTATION_BONUS = 0.2
+DEFAULT_RULE_ACCURACY = 0.9  # a rule never seen deciding a training example
+
+
+@lru_cache(maxsize=64)
+def _pick(categories: frozenset[str]) -> str:
+    return pick_category(categories).value
+
+
+@lru_cache(maxsize=1024)
+def _risk(category: str, caps: tuple[str, ...]) -> str:
+    return risk_for(category, caps).value
+
+
+@lru_cache(maxsize=1024)
+def _hints(category: str, caps: tuple[str, ...]) -> tuple[tuple[str, bool | None], ...]:
+    return tuple(inferred_hints(category, caps).items())
+
+
+def _annotation_signals(f: ToolFeatures) -> list[Signal]:
+    out: list[Signal] = []
+    if f.annotations.get("destructiveHint") is True and f.annotations.get("readOnlyHint") is not True:
+        out.append(Signal("annotation.destructiveHint", "Destructive", "destructiveHint: true", strong=False))
+    if f.annotations.get("readOnlyHint") is True:
+        out.append(Signal("annotation.readOnlyHint", "Read", "readOnlyHint: true", strong=False))
+    return out
+
+
+def decide(f: ToolFeatures, signals: list[Signal], proba: Sequence[float] | None, model: CategoryModel | None) -> dict:
+    """The classification of one tool from its features, rule signals and model probabilities."""
+    strong: list[Signal] = []
+    weak: list[Signal] = []
+    cap_set: set[str] = set()
+    for s in signals:
+        if s.supports in CATEGORIES:
+            (strong if s.strong else weak).append(s)
+        else:
+            cap_set.add(s.supports)
+    annotations = _annotation_signals(f) if f.annotations else []
+    caps = sorted(cap_set)
+    evidence: list[dict[str, Any]] = []
+    model_probs: dict[str, float] = {}
+    if proba is not None and model is not None:
+        model_probs = dict(zip(model.classes, proba, strict=True))
+    model_top = max(model_probs, key=model_probs.__getitem__) if model_probs else None
+
+    if strong:
+        category = _pick(frozenset(s.supports for s in strong))
+        source = "rule"
+        deciding = [s for s in strong if s.supports == category]
+        accuracy = model.rule_accuracy if model else {}
+        confidence = max(accuracy.get(s.rule, DEFAULT_RULE_ACCURACY) for s in deciding)
+        if model_top is not None and model_top != category:
+            confidence -= 0.1
+    elif model_probs:
+        scores = dict(model_probs)
+        for s in weak + annotations:
+            scores[s.supports] = scores.get(s.supports, 0.0) + (WEAK_BONUS if s in weak else ANNOTATION_BONUS)
+        for severe in ("Financial", "Destructive"):
+            # Without a rule behind it, a Critical category needs the model to be sure.
+            if scores.get(severe, 0.0) < SEVERE_MODEL_THRESHOLD and max(scores, key=scores.__getitem__) == severe:
+                scores[severe] = 0.0
+        category = max(
+            CATEGORY_PRECEDENCE, key=lambda c: (scores.get(c.value, 0.0), -CATEGORY_PRECEDENCE.index(c))
+        ).value
+        source = "model"
+        confidence = min(model_probs.get(category, 0.0) + (0.1 if category != model_top else 0.0), 0.99)
+        deciding = [s for s in weak + annotations if s.supports == category]
+    else:
+        fallback = weak + annotations
+        category = _pick(frozenset(s.supports for s in fallback)) if fallback else Category.READ.value
+        source = "rule"
+        confidence = 0.5 if fallback else 0.4
+        deciding = [s for s in fallback if s.supports == category]
+    if Capability.CODE_EXECUTION.value in caps and category in ("Read", "Write"):
+        category = Category.EXECUTE.value  # the rubric: caller-written code or queries are Execute
+    if not f.has_description:
+        confidence *= 0.8 if f.params else 0.65
+
+    for s in deciding:
+        kind = "annotation" if s.rule.startswith("annotation.") else "rule"
+        evidence.append({"source": kind, "rule": s.rule, "signal": s.signal, "supports": s.supports})
+    if source == "model" and model is not None:
+        words = model.top_features(f, category)
+        evidence.append(
+            {
+                "source": "model",
+                "rule": f"model.{model.version}",
+                "signal": f"{','.join(words) or '(no known words)'} (p={model_probs.get(category, 0.0):.2f})",
+                "supports": category,
+            }
+        )
+    seen: set[tuple[str, str]] = set()
+    for s in signals:
+        if s.supports in CAPABILITIES and (s.rule, s.supports) not in seen:
+            seen.add((s.rule, s.supports))
+            evidence.append({"source": "rule", "rule": s.rule, "signal": s.signal, "supports": s.supports})
+
+    risk = _risk(category, tuple(caps))
+    hints = dict(_hints(category, tuple(caps)))
+    return {
+        "name": f.name,
+        "category": category,
+        "risk": risk,
+        "capabilities": caps,
+        "confidence": round(max(0.05, min(confidence, 0.99)), 3),
+        "evidence": evidence,
+        "rationale": rationale(category, risk, caps, evidence),
+        "inferred_hints": hints,
+        "hint_mismatches": hint_mismatches(f.annotations, hints, category),
+    }
+
+
+def _risk_reason(category: str, risk: str, caps: list[str]) -> str:
+    """Which row of the rubric's risk table applies, in words (the table itself lives in catalog.taxonomy)."""
+    if risk == "Critical":
+        if category in ("Financial", "Destructive"):
+            return f"every {category} tool is Critical"
+        first = next(c for c in ("code_execution", "permissions", "secrets") if c in caps)
+        return f"{first} makes it Critical"
+    if risk == "High":
+        if category == "Execute":
+            return "Execute tools are High"
+        first = next((c for c in ("sends_communication", "secrets", "infrastructure") if c in caps), "")
+        return f"{first} makes it High" if first else "High by the risk table"
+    if risk == "Medium":
+        return "Write tools are Medium" if category == "Write" else "what it reads makes it Medium"
+    return "it only reads, with nothing sensitive found"
+
+
+def rationale(category: str, risk: str, caps: list[str], evidence: list[dict[str, Any]]) -> str:
+    """One sentence a reviewer can read: the category, why, and what sets the risk."""
+    supporting = [e for e in evidence if e["supports"] == category]
+    why = next((e for e in supporting if not e["rule"].startswith("actions.")), supporting[0] if supporting else None)
+    if why is None:
+        because = "no action words were recognised, so it is treated as reading"
+    elif why["source"] == "model":
+        because = f"the learned model read it from the words {why['signal']}"
+    elif why["source"] == "annotation":
+        because = f"the server declares {why['signal']} and nothing contradicts it"
+    else:
+        because = f"rule {why['rule']} matched '{why['signal']}'"
+    cap_text = f" with {', '.join(caps)}" if caps else ""
+    return f"{category}{cap_text} because {because}; {_risk_reason(category, risk, caps)}."
+
+
+def classify_features(
+    features: list[ToolFeatures], model: CategoryModel | None = None, *, use_model: bool = True
+) -> list[dict]:
+    """Classify a batch of prepared features (the model scores the whole batch in one matrix product)."""
+    model = model if model is not None else (load_model() if use_model else None)
+    with paused_gc():
+        signals = [run_rules(f) for f in features]
+        if model is None:
+            return [decide(f, s, None, None) for f, s in zip(features, signals, strict=True)]
+        # The model is the decision only where no strong rule fires; only those tools are scored.
+        undecided = [i for i, s in enumerate(signals) if not any(x.strong and x.supports in CATEGORIES for x in s)]
+        rows: list[list[float] | None] = [None] * len(features)
+        if undecided:
+            proba = model.predict_proba([features[i] for i in undecided]).tolist()
+            for i, row in zip(undecided, proba, strict=True):
+                rows[i] = row
+        return [decide(f, s, row, model) for f, s, row in zip(features, signals, rows, strict=True)]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a batch.
+
+    Features, signals and results hold no reference cycles, so collecting while thousands of them pile up
+    only rescans live objects again and again; pausing it halves the time of a batch.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def features_for(
+    tools: Sequence[Mapping[str, Any]], server_context: Mapping[str, Mapping] | None
+) -> list[ToolFeatures]:
+    out = []
+    for tool in tools:
+        if tool.__class__ is not dict and not isinstance(tool, Mapping):
+            tool = {"name": str(tool)}
+        context = None
+        if server_context:
+            server = tool.get("server")
+            context = server_context.get(server) if isinstance(server, str) else None
+        out.append(extract_features(tool, context))
+    return out

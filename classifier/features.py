@@ -1,0 +1,263 @@
+"""Everything a tool definition says, as plain words and sets, computed once per tool.
+
+Rules and the learned model both read a ``ToolFeatures``: the name split into words, the description's words
+and its lower-cased head for phrase checks, the input schema's parameter names, types, enums and
+descriptions, the declared annotations, and the server's context (its description and other tool names).
+Malformed input (a schema that is not an object, a missing description, a 100 KB description) yields fewer
+features, never an exception: the classifier then has less to go on and says so with a lower confidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from classifier.text import clip, split_identifier, words_of
+
+MAX_PARAMS = 60  # a schema with thousands of properties is read only this far
+
+
+@dataclass(slots=True)
+class Param:
+    name: str
+    words: tuple[str, ...]
+    type: str
+    description: str
+    enum: tuple[str, ...] = ()
+    top: bool = True  # a top-level parameter (not a property of a nested object)
+
+
+@dataclass(slots=True)
+class ToolFeatures:
+    name: str
+    name_words: tuple[str, ...]
+    name_set: frozenset[str]
+    description: str  # lower-cased head, for phrase checks
+    desc_words: list[str]
+    desc_set: frozenset[str]
+    lead_words: tuple[str, ...]  # first words of the description ("Deletes a file ...")
+    params: list[Param]
+    param_names: frozenset[str]  # full lower-cased names: "file_path", "sql"
+    param_words: frozenset[str]  # their words: "file", "path", "sql"
+    param_desc_words: frozenset[str]
+    enum_words: frozenset[str]  # lower-cased enum values of all parameters
+    annotations: dict[str, Any]
+    server: str = ""
+    server_words: frozenset[str] = field(default_factory=frozenset)  # the server's name and description
+    sibling_names: tuple[str, ...] = ()
+    actions: tuple[str, ...] | None = None  # the name's action verbs, computed once by rules.base.name_actions
+    tokens: list[str] | None = None  # the model's tokens, computed once by model_tokens
+
+    @property
+    def all_words(self) -> frozenset[str]:
+        return self.name_set | self.desc_set | self.param_words
+
+    @property
+    def has_description(self) -> bool:
+        return len(self.desc_words) >= 3
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def schema_of(tool: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The input schema under either spelling, or None when it is absent or not an object."""
+    for key in ("inputSchema", "input_schema", "parameters"):
+        value = tool.get(key)
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+def params_of(schema: Mapping[str, Any] | None) -> list[Param]:
+    """Top-level parameters, plus the properties of object or array-of-object parameters one level down."""
+    if not isinstance(schema, dict):
+        return []
+    props = schema.get("properties")
+    if props is None and "type" not in schema and schema and all(isinstance(v, dict) for v in schema.values()):
+        props = schema  # a bare properties map, a common authoring slip
+    if not isinstance(props, dict):
+        return []
+    out: list[Param] = []
+    for name, spec in list(props.items())[:MAX_PARAMS]:
+        if not isinstance(name, str):
+            continue
+        spec = spec if isinstance(spec, dict) else {}
+        out.append(_param(name, spec))
+        nested = spec.get("properties")
+        items = spec.get("items")
+        if not isinstance(nested, dict) and isinstance(items, dict):
+            nested = items.get("properties")
+        if isinstance(nested, dict):
+            for sub, sub_spec in list(nested.items())[:20]:
+                if isinstance(sub, str):
+                    out.append(_param(sub, sub_spec if isinstance(sub_spec, dict) else {}, top=False))
+    return out
+
+
+def _param(name: str, spec: Mapping[str, Any], top: bool = True) -> Param:
+    typ = spec.get("type", "")
+    if typ.__class__ is not str:
+        typ = next((t for t in typ if isinstance(t, str) and t != "null"), "") if isinstance(typ, list) else ""
+    enum = spec.get("enum")
+    enum_values = tuple(str(v).lower() for v in enum[:40]) if enum.__class__ is list else ()
+    desc = spec.get("description")
+    return Param(
+        name.lower(),
+        split_identifier(name),
+        typ,
+        desc[:500].lower() if desc.__class__ is str else "",
+        enum_values,
+        top,
+    )
+
+
+def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> ToolFeatures:
+    """Features of one tools/list-shaped dict (``name``, ``description``, ``inputSchema``, ``annotations``)."""
+    name = _text(tool.get("name")) or _text(tool.get("tool"))
+    title = _text(tool.get("title"))
+    name_words = split_identifier(name)
+    if not name_words and title:
+        name_words = split_identifier(title)
+    description = clip(_text(tool.get("description")))
+    desc_words = words_of(description)
+    params = params_of(schema_of(tool))
+    param_words: set[str] = set()
+    enum_words: set[str] = set()
+    for p in params:
+        param_words.update(p.words)
+        if p.enum:
+            enum_words.update(p.enum)
+    param_desc = words_of(" ".join(p.description for p in params if p.description), 6000) if params else ()
+    annotations = tool.get("annotations")
+    server = _text(tool.get("server"))
+    server_words: frozenset[str] = frozenset(split_identifier(server)) if server else frozenset()
+    siblings: tuple[str, ...] = ()
+    if context:
+        server_words = server_words | frozenset(words_of(_text(context.get("description")), 1000))
+        names = context.get("tool_names")
+        if isinstance(names, list | tuple):
+            siblings = tuple(n for n in names if isinstance(n, str))
+    return ToolFeatures(
+        name=name,
+        name_words=name_words,
+        name_set=frozenset(name_words),
+        description=description,
+        desc_words=desc_words,
+        desc_set=frozenset(desc_words),
+        lead_words=tuple(desc_words[:4]),
+        params=params,
+        param_names=frozenset(p.name for p in params),
+        param_words=frozenset(param_words),
+        param_desc_words=frozenset(param_desc),
+        enum_words=frozenset(enum_words),
+        annotations=dict(annotations) if isinstance(annotations, dict) else {},
+        server=server,
+        server_words=server_words,
+        sibling_names=siblings,
+    )
+
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "with",
+        "by",
+        "from",
+        "as",
+        "at",
+        "is",
+        "are",
+        "be",
+        "this",
+        "that",
+        "it",
+        "its",
+        "can",
+        "will",
+        "use",
+        "used",
+        "using",
+        "when",
+        "you",
+        "your",
+        "if",
+        "any",
+        "all",
+        "into",
+        "than",
+        "then",
+        "which",
+        "what",
+        "who",
+        "how",
+        "may",
+        "must",
+        "should",
+        "not",
+        "no",
+        "only",
+        "also",
+        "more",
+        "most",
+        "such",
+        "these",
+        "those",
+        "their",
+        "there",
+        "was",
+        "were",
+        "been",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "our",
+        "we",
+        "i",
+    ]
+)
+
+
+def model_tokens(f: ToolFeatures) -> list[str]:
+    """The learned model's vocabulary for one tool: prefixed words, bigrams and name character n-grams.
+
+    Prefixes keep "delete" in a name apart from "delete" in a description, where it is a weaker signal.
+    """
+    if f.tokens is None:
+        f.tokens = _model_tokens(f)
+    return f.tokens
+
+
+def _model_tokens(f: ToolFeatures) -> list[str]:
+    words = f.name_words
+    tokens = ["n:" + w for w in words]
+    if words:
+        tokens.append("v:" + words[0])
+        tokens.append("l:" + words[-1])
+        tokens.extend(["nb:" + a + "_" + b for a, b in zip(words, words[1:], strict=False)])
+    joined = "_" + "_".join(words) + "_"
+    tokens.extend(["c:" + joined[i : i + 4] for i in range(len(joined) - 3)])
+    desc = [w for w in f.desc_words[:80] if w not in STOPWORDS]
+    tokens.extend(["d:" + w for w in desc])
+    tokens.extend(["db:" + a + "_" + b for a, b in zip(desc[:12], desc[1:12], strict=False)])
+    tokens.extend(["lead:" + w for w in f.lead_words[:2]])
+    tokens.extend(["p:" + w for w in f.param_words])
+    tokens.extend(["pn:" + n for n in f.param_names])
+    if not f.has_description:
+        tokens.append("meta:no_description")
+    if not f.params:
+        tokens.append("meta:no_params")
+    return tokens

@@ -1,0 +1,99 @@
+"""The learned category model: TF-IDF over the tool's words and name character n-grams, a linear model,
+temperature-calibrated probabilities; stored as JSON coefficients shipped with the package.
+
+JSON rather than a pickle: it loads in milliseconds, can be read and diffed, and cannot run code when
+opened. Scoring is reimplemented with numpy/scipy (the same arithmetic as scikit-learn's TfidfVectorizer
+with ``sublinear_tf`` and l2 norm, followed by a multinomial logistic regression), so classifying needs
+no scikit-learn import at all; scikit-learn is used by ``classifier.train`` to fit it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from classifier.features import ToolFeatures, model_tokens
+
+MODEL_PATH = Path(__file__).parent / "data" / "model.json"
+
+
+@dataclass
+class CategoryModel:
+    version: str
+    classes: list[str]
+    vocabulary: dict[str, int]
+    idf: np.ndarray  # (n_features,)
+    coef: np.ndarray  # (n_features, n_classes)
+    intercept: np.ndarray  # (n_classes,)
+    temperature: float
+    rule_accuracy: dict[str, float]  # per rule id: how often its decisions were right on the training examples
+    meta: dict
+
+    @classmethod
+    def from_json(cls, data: dict) -> CategoryModel:
+        return cls(
+            version=data["version"],
+            classes=list(data["classes"]),
+            vocabulary={t: i for i, t in enumerate(data["features"])},
+            idf=np.asarray(data["idf"], dtype=np.float64),
+            coef=np.asarray(data["coef"], dtype=np.float64).T.copy(),
+            intercept=np.asarray(data["intercept"], dtype=np.float64),
+            temperature=float(data.get("temperature", 1.0)),
+            rule_accuracy=dict(data.get("rule_accuracy", {})),
+            meta=dict(data.get("meta", {})),
+        )
+
+    def matrix(self, features: list[ToolFeatures]) -> csr_matrix:
+        """The TF-IDF matrix of a batch: sublinear tf, idf, l2-normalised rows."""
+        get = self.vocabulary.get
+        indptr = [0]
+        indices: list[int] = []
+        for f in features:
+            cols = [j for j in map(get, model_tokens(f)) if j is not None]
+            indices.extend(cols)
+            indptr.append(len(indices))
+        counts = csr_matrix(
+            (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+            shape=(len(features), len(self.vocabulary)),
+        )
+        counts.sum_duplicates()
+        counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
+        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        counts.data /= np.repeat(norms, np.diff(counts.indptr))
+        return counts
+
+    def predict_proba(self, features: list[ToolFeatures]) -> np.ndarray:
+        """Calibrated class probabilities, one row per tool, columns in ``classes`` order."""
+        if not features:
+            return np.zeros((0, len(self.classes)))
+        scores = self.matrix(features) @ self.coef + self.intercept
+        scores = scores / self.temperature
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def top_features(self, f: ToolFeatures, category: str, limit: int = 4) -> list[str]:
+        """The tokens that pushed this tool towards ``category`` the most (for evidence)."""
+        k = self.classes.index(category)
+        scored = []
+        for token in set(model_tokens(f)):
+            j = self.vocabulary.get(token)
+            if j is not None and self.coef[j, k] > 0:
+                scored.append((self.coef[j, k] * self.idf[j], token))
+        scored.sort(reverse=True)
+        return [token.split(":", 1)[1] for _, token in scored[:limit]]
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> CategoryModel | None:
+    """The shipped model, or None when it has not been trained yet (the rules then decide alone)."""
+    target = Path(path) if path else MODEL_PATH
+    if not target.exists():
+        return None
+    return CategoryModel.from_json(json.loads(target.read_text(encoding="utf-8")))

@@ -1,0 +1,79 @@
+"""The generic action rule: what the tool's own verb says it does (get -> Read, create -> Write...).
+
+The other families refine this (a ``send`` of ETH is Financial, a ``run`` of SQL carries code_execution);
+this family only answers "which kind of verb is it", from the name first and the description's first verb
+when the name has none.
+"""
+
+from __future__ import annotations
+
+from classifier.features import ToolFeatures
+from classifier.rules.base import VERB_CATEGORY, Signal, lead_base, primary_action
+from classifier.rules.deletion import REVERSIBLE_REMOVALS
+from classifier.text import plain
+
+# Interaction verbs that are an Execute only on a browser, a device or a UI; elsewhere they mean little.
+UI_VERBS = plain("type press fill tap swipe scroll hover click drag select navigate open")
+UI_CONTEXT = plain(
+    """browser page element selector tab puppeteer playwright webpage screen ui button form input mouse keyboard
+    simulator emulator device window app dom xpath css shortcut shortcuts application finder"""
+)
+CANCEL_PROCESS = plain(
+    "job run build workflow task deployment pipeline execution process query operation batch prediction training"
+)
+BUILD_OBJECTS = plain(
+    "project app application image images docker container target package site artifact solution workspace "
+    "pipeline job run module binary release bundle index"
+)
+ARITHMETIC = plain("add subtract multiply divide sum")
+SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
+
+
+def detect(f: ToolFeatures) -> list[Signal]:
+    verb, where = primary_action(f)
+    if verb is None:
+        return []
+    base = lead_base(verb) if where == "description" else verb
+    category = VERB_CATEGORY.get(base)
+    if category is None:
+        return []
+    strong = True  # the name's verb, or the description's first verb when the name has none, states the action
+    if base in UI_VERBS:
+        context = f.name_set | f.param_words | f.desc_set
+        if context & UI_CONTEXT:
+            return [Signal("actions.ui_interaction", "Execute", f"{base}", strong)]
+        if base in ("type", "select", "fill", "press"):
+            return []
+        if base == "open":
+            return [Signal("actions.verb", "Write", base, strong)]
+    if base == "build" and where == "name" and len(f.name_words) > 1 and f.name_set.isdisjoint(BUILD_OBJECTS):
+        return [Signal("actions.computes", "Read", "build," + f.name_words[-1], strong)]  # builds a value
+    if base in ARITHMETIC and f.params and all(p.type in ("number", "integer") for p in f.params):
+        return [Signal("actions.arithmetic", "Read", base, strong)]
+    if base == "remove" and f.name_set & REVERSIBLE_REMOVALS:
+        return [
+            Signal(
+                "actions.reversible_removal",
+                "Write",
+                f"remove,{','.join(sorted(f.name_set & REVERSIBLE_REMOVALS))}",
+                strong,
+            )
+        ]
+    if base == "cancel":
+        if (f.name_set | f.desc_set) & CANCEL_PROCESS:
+            return [
+                Signal(
+                    "actions.cancel_process",
+                    "Execute",
+                    f"cancel,{','.join(sorted(f.name_set & CANCEL_PROCESS)) or 'process'}",
+                    strong,
+                )
+            ]
+        return [Signal("actions.verb", "Write", base, strong)]
+    if (
+        base == "send"
+        and f.name_set & SEND_INPUT
+        and (f.name_set | f.desc_set) & plain("terminal shell session tty iterm console process")
+    ):
+        return [Signal("actions.terminal_input", "Execute", "send,terminal", strong)]
+    return [Signal(f"actions.{where}_verb", category, base, strong)]

@@ -1,0 +1,169 @@
+"""What a rule emits, and the verb lexicon every family shares.
+
+A rule family looks at a ``ToolFeatures`` and returns ``Signal`` objects: which rule fired, which category
+or capability it supports, and the words or parameters that made it fire. Strong signals come from the
+tool's own action (its name's verb, a ``sql`` parameter); weak ones from prose that merely mentions
+something. The engine turns signals into the decision and keeps them as evidence, so every label can be
+traced to the words behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from classifier.features import ToolFeatures
+from classifier.text import plain
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    rule: str  # "<family>.<rule>", stable ids for evidence and tests
+    supports: str  # a Category value ("Destructive") or a Capability value ("code_execution")
+    signal: str  # the words or parameters that fired
+    strong: bool = True
+
+
+def third_person(words: frozenset[str]) -> frozenset[str]:
+    """Base verbs plus the forms descriptions start with: "Deletes", "Retrieves", "Queries"."""
+    out = set(words)
+    for w in words:
+        if w.endswith("y") and len(w) > 2 and w[-2] not in "aeiou":
+            out.add(w[:-1] + "ies")
+        elif w.endswith(("s", "sh", "ch", "x", "z")):
+            out.add(w + "es")
+        else:
+            out.add(w + "s")
+    return frozenset(out)
+
+
+READ_VERBS = plain(
+    """get list search find read fetch query describe show view check count lookup look retrieve download export
+    analyze analyse calculate compute convert validate verify explain summarize summarise compare browse inspect
+    scan preview estimate resolve translate parse format lint diff info health ping recommend suggest extract
+    detect identify classify predict forecast monitor watch load echo whoami discover explore tail grep tree stat
+    ls cat head peek poll wait sample score measure plan lookup obtain collect gather review audit evaluate render
+    transcribe ocr capture screenshot snapshot tell ask answer research crawl scrape visit test debug trace
+    locate geocode route reverse decode encode hash diagnose examine study understand recall retrieve see print
+    current latest top trending batch_get batchget generate introspect quote"""
+)
+WRITE_VERBS = plain(
+    """create add update edit modify set put post insert upsert upload move rename label tag assign unassign append
+    patch save mark archive unarchive comment reply send share invite publish submit import register attach link
+    unlink enable disable configure merge close reopen star unstar pin unpin like follow unfollow copy duplicate
+    clone fork write store remember record complete approve reject transition change toggle subscribe
+    unsubscribe book reserve commit push open make new schedule finalize void notify broadcast announce tweet retweet ingest
+    unpublish manage reschedule draft forward mention react upvote
+    note memorize annotate bookmark favorite favourite lock unlock snooze mute unmute sync restore checkout
+    switch stage unstage tag rebase cherry import init initialize setup install_label accept decline respond
+    vote transfer order place sort refresh rotate regenerate backup reorder organize group ungroup join leave enroll apply define
+    declare provide fill allocate grant configure customize customise replace convert_and_save generate_and_save"""
+)
+DESTRUCTIVE_VERBS = plain(
+    """delete remove drop purge destroy truncate terminate revoke uninstall wipe erase overwrite reset clear
+    unregister rm rmdir del discard expunge shred flush empty obliterate nuke deprovision decommission evict
+    rollback recreate"""
+)
+EXECUTE_VERBS = plain(
+    """run execute exec eval invoke trigger start stop restart reboot launch deploy build dispatch rerun retry kill
+    spawn click hover scroll navigate press drag compile call cancel pause resume suspend unpause shutdown boot
+    scale redeploy provision rebuild play simulate automate tap swipe type install connect disconnect
+    login logout authenticate signin signout upgrade migrate promote"""
+)
+MONEY_VERBS = plain(
+    """pay charge refund payout purchase buy sell trade swap withdraw deposit bridge stake unstake tip donate
+    checkout invoice bill transfer send mint borrow lend repay liquidate"""
+)
+
+VERB_CATEGORY: dict[str, str] = {}
+for _words, _cat in (
+    (READ_VERBS, "Read"),
+    (WRITE_VERBS, "Write"),
+    (EXECUTE_VERBS, "Execute"),
+    (DESTRUCTIVE_VERBS, "Destructive"),
+):
+    for _w in _words:
+        VERB_CATEGORY.setdefault(_w, _cat)
+# Money verbs are Write-like actions whose object decides (money.py); alone they are a Write.
+for _w in MONEY_VERBS:
+    VERB_CATEGORY.setdefault(_w, "Write")
+
+# Words that are verbs but, early in a name, usually name a resource ("run_list", "deploy_status_get").
+NOUNISH_VERBS = plain(
+    """run build deploy post comment message tag label log record test check review schedule order report alert
+    event search query lock share link note draft update change transfer commit push merge release backup export
+    import call job file memo history invoice payment trade bill charge sample snapshot screenshot plan stage
+    trace score watch monitor tree status head stat book swap stake unstake buy sell trade"""
+)
+
+LEAD_VERBS: dict[str, str] = {}
+for _w, _cat in VERB_CATEGORY.items():
+    for _form in third_person(frozenset({_w})):
+        LEAD_VERBS.setdefault(_form, _cat)
+for _form in ("returns", "provides", "gets", "gives", "displays", "shows", "lists", "looks", "allows"):
+    LEAD_VERBS[_form] = "Read"
+# Words that start a description but say nothing about the action ("Use this tool to ...", "This tool ...").
+LEAD_FILLERS = plain("use this tool to the a an will it can mcp that which lets you allows for tools function api")
+
+
+def name_actions(f: ToolFeatures) -> tuple[str, ...]:
+    """The action verbs of a tool's name, most important first.
+
+    ``get_run_status`` -> (get,); ``d1_database_delete`` -> (delete,); ``workflow_run_list`` -> (list, run);
+    ``create_or_update_file`` -> (create, update). A verb early in the name that usually names a resource
+    (run, build, post...) yields to a later verb.
+    """
+    if f.actions is None:
+        f.actions = _name_actions(f)
+    return f.actions
+
+
+def _name_actions(f: ToolFeatures) -> tuple[str, ...]:
+    verbs = [w for w in f.name_words if w in VERB_CATEGORY]
+    if not verbs:
+        return ()
+    if (
+        len(verbs) > 1
+        and verbs[0] in NOUNISH_VERBS
+        and f.name_words[0] != verbs[0]
+        or len(verbs) > 1
+        and verbs[0] in NOUNISH_VERBS
+        and verbs[1] not in NOUNISH_VERBS
+    ):
+        verbs = verbs[1:] + verbs[:1]
+    first = verbs[0]
+    joined = [first]
+    words = f.name_words
+    for i, w in enumerate(words):
+        if w in ("or", "and") and 0 < i < len(words) - 1 and words[i + 1] in VERB_CATEGORY:
+            joined.append(words[i + 1])
+    rest = [v for v in verbs[1:] if v not in joined]
+    return tuple(joined + rest)
+
+
+def primary_action(f: ToolFeatures) -> tuple[str | None, str]:
+    """The verb that states what the tool does, and where it came from ("name", "description" or "")."""
+    actions = name_actions(f)
+    if actions:
+        return actions[0], "name"
+    for w in f.lead_words:
+        if w in LEAD_VERBS:
+            return w, "description"
+        if w not in LEAD_FILLERS:
+            break
+    return None, ""
+
+
+def lead_base(word: str) -> str:
+    """The base form of a description's leading verb ("deletes" -> "delete")."""
+    if word in VERB_CATEGORY:
+        return word
+    for cut, add in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(cut) and word[: -len(cut)] + add in VERB_CATEGORY:
+            return word[: -len(cut)] + add
+    return word
+
+
+def hits(words: frozenset[str], vocabulary: frozenset[str]) -> str:
+    """The sorted words both sets share, as evidence text ("" when none)."""
+    common = words & vocabulary
+    return ",".join(sorted(common)) if common else ""

@@ -1,0 +1,49 @@
+"""sends_communication: messages, emails, posts, comments or notifications that other people receive.
+
+Creating an issue or a draft is a plain Write; sending, posting, replying and commenting reach people.
+"""
+
+from __future__ import annotations
+
+from classifier.features import ToolFeatures
+from classifier.rules.base import Signal, name_actions
+from classifier.text import plain
+
+SEND_VERBS = plain("send post reply forward notify broadcast publish tweet retweet announce dm message email text sms")
+ADD_VERBS = plain("create add write leave make")
+MESSAGES = plain(
+    """message messages email emails mail mails sms text texts notification notifications comment comments reply
+    replies post posts tweet tweets chat dm dms announcement announcements status toot cast thread note
+    invitation reminder alert alerts whatsapp telegram slack discord teams sms mms fax letter review"""
+)
+COMMENTS = plain("comment comments reply replies review message messages post tweet")
+NOT_SENT = plain("draft drafts template templates")
+
+
+def detect(f: ToolFeatures) -> list[Signal]:
+    actions = name_actions(f)
+    if not actions:
+        return []
+    verb = actions[0]
+    objects = f.name_set & MESSAGES
+    if f.name_set & NOT_SENT and verb != "send":
+        return []
+    if verb in SEND_VERBS and (objects or verb in ("notify", "tweet", "broadcast", "dm", "email", "sms", "reply")):
+        money = f.name_set & plain("eth btc sol token tokens crypto funds money payment transaction usdc coin")
+        if verb == "send" and money:
+            return []
+        social = plain(
+            "channel chat slack discord social twitter tweet mastodon bluesky linkedin facebook instagram reddit threads"
+        )
+        if (
+            verb == "post"
+            and not objects & plain("message messages comment tweet status reply chat dm")
+            and not f.desc_set & social
+        ):
+            return []
+        return [Signal("communication.sends", "sends_communication", f"{verb},{','.join(sorted(objects))}".rstrip(","))]
+    if verb in ADD_VERBS and f.name_set & COMMENTS:
+        return [
+            Signal("communication.comment", "sends_communication", f"{verb},{','.join(sorted(f.name_set & COMMENTS))}")
+        ]
+    return []

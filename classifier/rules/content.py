@@ -1,0 +1,115 @@
+"""private_data: tools that read personal or confidential data (mail, messages, private files, records).
+
+Only a tool that returns such data counts; one that writes it is judged by its action instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classifier.features import ToolFeatures
+from classifier.rules.base import READ_VERBS, Signal, name_actions
+from classifier.text import plain
+
+PRIVATE = plain(
+    """email emails mail mails inbox message messages chat chats dm dms conversation conversations contact
+    contacts calendar calendars event events meeting meetings customer customers patient patients medical
+    health employee employees payroll salary personal private profile profiles user users account accounts
+    transaction transactions balance balances invoice invoices order orders note notes journal diary document
+    documents doc docs drive file files record records crm lead leads deal deals ticket tickets crm contact
+    member members subscriber subscribers lead prescription diagnosis appointment appointments ssn passport
+    memory memories history sms call calls voicemail photo photos bank statement statements expense expenses
+    portfolio holdings vault page pages database table tables row rows collection collections"""
+)
+STRONG_PRIVATE = plain(
+    """email emails mail mails inbox message messages chat chats dm dms conversation conversations contact
+    contacts calendar calendars patient patients medical employee employees payroll salary personal
+    private customer customers transaction transactions balance balances invoice invoices prescription
+    diagnosis appointment appointments ssn passport sms voicemail bank statement statements expense expenses
+    portfolio holdings crm lead leads note notes journal diary memory memories prospect prospects"""
+)
+
+PUBLIC_CHAIN = plain("blockchain erc20 erc721 onchain evm ethereum solana etherscan")
+DATABASE = plain(
+    "sql database db table tables postgres postgresql mysql sqlite mongodb collection bigquery snowflake clickhouse "
+    "athena mariadb redshift records rows"
+)
+
+# Things a service keeps for its user: private when the description says whose they are.
+WORKSPACE_OBJECTS = plain(
+    """note notes page pages document documents doc docs file files issue issues bill bills contract contracts
+    trade trades order orders balance profile account capture captures image images prospect prospects
+    company companies record records ticket tickets task tasks log logs variable variables history
+    template templates project projects knowledge event events meeting meetings item items entry entries report reports credit sheet
+    result results data context submission submissions response responses form forms lead"""
+)
+# Services whose content is the user's own: mail, chat, documents, trackers, accounts, books, CRM, files.
+WORKSPACE_PRODUCTS = plain(
+    """gmail outlook slack teams notion gdrive drive dropbox onedrive sharepoint xero quickbooks freshbooks
+    hubspot salesforce pipedrive zendesk intercom freshdesk jira linear sentry asana trello clickup airtable
+    figma obsidian evernote todoist gcal icloud whatsapp telegram imessage gyazo zerodha kite robinhood plaid
+    confluence coda productboard esignatur docusign pandadoc bamboohr workday gusto rippling greenhouse
+    needle rememberizer mem0 logseq roam bear onenote protonmail fastmail thunderbird monzo revolut ynab
+    mailchimp klaviyo calendly zoom fireflies otter granola"""
+)
+# Last name words that make the tool about the settings of a thing, not its content ("verify_email_domain").
+NOT_CONTENT = plain(
+    "domain domains settings setting config configuration customization customizations template templates "
+    "signature signatures schema types provider providers integration integrations webhook webhooks"
+)
+AGGREGATES = plain(
+    "statistics stats count counts analytics rates rate types categories currencies schema schemas fields codes "
+    "settings options"
+)
+# "Look up memories ...", "Lists the user's recent emails ...": the description's first object is private.
+LEAD_OBJECT = re.compile(
+    r"\s*(?:\w+)(?: up)?\s+(?:(?:the|all|recent|latest|a|an|your|user'?s|stored|saved|unread|personal)\s+)*"
+    r"(memories|emails|e-mails|messages|notes|contacts|conversations|chats|appointments|transactions|expenses)\b"
+)
+# Names that say the content is public reference material, whatever the service.
+PUBLIC_REFERENCE = plain("docs documentation doc guide guides tutorial tutorials reference api_reference changelog")
+# "your emails", "the user's wallet", "my notes": the description says whose data it returns.
+OWNED = re.compile(
+    r"\b(?:your|user'?s|my|personal|private|internal|confidential)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:e-?mails?|messages?|notes?|files?|documents?|accounts?|wallets?|calendars?|contacts?|orders?|trades?|"
+    r"portfolios?|holdings|knowledge|memories|vault|workspaces?|inbox|captures?|photos?|transactions?|"
+    r"balances?|records|conversations?|chats?|history|drive|mailbox|data)\b"
+)
+
+
+def detect(f: ToolFeatures) -> list[Signal]:
+    actions = name_actions(f)
+    verb = actions[0] if actions else None
+    runs_query = verb in plain("query run execute exec") or "query" in f.name_set
+    if runs_query and f.param_names & plain("sql query sql_query statement") and (f.name_set | f.desc_set) & DATABASE:
+        return [Signal("content.database_rows", "private_data", ",".join(sorted((f.name_set | f.desc_set) & DATABASE)))]
+    if verb is not None and verb not in READ_VERBS:
+        return []
+    if (f.name_set | f.desc_set | f.param_words) & PUBLIC_CHAIN:
+        return []  # balances and transactions on a public blockchain are public
+    if f.name_set & AGGREGATES:
+        return []  # statistics and reference lists are not anyone's personal data
+    if f.name_set & plain("my me mine own"):
+        return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & plain("my me mine own"))))]
+    lead = LEAD_OBJECT.match(f.description) if f.description else None
+    named = f.name_set & STRONG_PRIVATE if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
+    hits = named or ({lead.group(1)} if lead else set())
+    if hits:
+        return [Signal("content.private_records", "private_data", ",".join(sorted(hits)))]
+    if verb in (None, "search", "get", "list", "find", "fetch", "read", "query", "retrieve", "load", "lookup"):
+        products = (f.name_set | f.server_words | f.desc_set) & WORKSPACE_PRODUCTS
+        if products and not f.name_set & PUBLIC_REFERENCE:
+            return [Signal("content.workspace_service", "private_data", ",".join(sorted(products)))]
+    if f.name_set & PUBLIC_REFERENCE:
+        return []
+    objects = f.name_set & WORKSPACE_OBJECTS
+    if objects and f.server_words & STRONG_PRIVATE:
+        return [
+            Signal(
+                "content.account_data", "private_data", ",".join(sorted(objects | (f.server_words & STRONG_PRIVATE)))
+            )
+        ]
+    match = OWNED.search(f.description) if f.description else None
+    if match:
+        return [Signal("content.account_data", "private_data", match.group(0))]
+    return []

@@ -1,0 +1,79 @@
+"""network_egress and untrusted_content: requests to caller-chosen hosts, and text written by third parties.
+
+A ``url`` parameter is egress only when the tool fetches it (fetch, scrape, navigate, screenshot a page);
+storing a link in a bookmark is not. Web search, fetched pages, news, mail, chat and issue threads return
+text someone else wrote, which an agent must treat as untrusted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classifier.features import ToolFeatures
+from classifier.rules.base import VERB_CATEGORY, Signal, name_actions
+from classifier.rules.content import NOT_CONTENT, WORKSPACE_PRODUCTS
+from classifier.text import plain
+
+URL_PARAMS = plain(
+    """url urls uri endpoint host hostname target_url page_url webpage_url website site_url link href base_url
+    api_url request_url website_url webhook webhook_url feed_url rss_url source_url"""
+)
+FETCH_WORDS = plain(
+    """fetch scrape crawl navigate browse visit open request http https curl download get read extract screenshot
+    ping whois dns lookup check analyze analyse load call go goto capture render summarize"""
+)
+WEB_NAMES = plain("fetch scrape crawl http request curl webpage web url navigate browse website")
+THIRD_PARTY = plain(
+    """internet news article articles tweet tweets reddit subreddit forum post posts comment comments review
+    reviews email emails mail inbox message messages chat chats thread threads issue issues discussion
+    discussions feed rss hackernews transcript transcripts webpage website page pages scrape crawl youtube
+    stackoverflow tavily brave google bing duckduckgo exa serp perplexity arxiv paper papers social wikipedia
+    wiki documentation mentions answers questions releases"""
+)
+SEARCH_WEB = plain("web internet news google bing brave duckduckgo serp tavily exa perplexity online")
+
+
+NO_CONTENT = plain("ping check whois dns lookup status resolve measure test")
+FROM_URL = re.compile(
+    r"from (?:a |the |an )?(?:public )?url|by providing a url|download(?:s|ing)? (?:it |the \w+ )?from"
+)
+
+
+def detect(f: ToolFeatures) -> list[Signal]:
+    out: list[Signal] = []
+    actions = name_actions(f)
+    verb = actions[0] if actions else None
+    url_params = sorted(f.param_names & URL_PARAMS)
+    fetches = verb in FETCH_WORDS or bool(f.name_set & WEB_NAMES) or verb is None
+    if url_params and fetches and verb not in plain("create add update set save bookmark store delete remove"):
+        out.append(Signal("egress.url_parameter", "network_egress", "param:" + ",".join(url_params)))
+    elif f.param_desc_words & plain("url urls") and f.desc_set & plain("crawled crawl crawls scrape scrapes"):
+        out.append(Signal("egress.url_parameter", "network_egress", "param description: url"))
+    elif "url" in f.name_set and VERB_CATEGORY.get(verb or "") == "Read" and not f.params:
+        out.append(Signal("egress.url_in_name", "network_egress", "name:url"))
+    elif (
+        f.name_set & plain("fetch scrape crawl curl http") and not url_params and f.param_words & plain("url uri link")
+    ):
+        out.append(Signal("egress.url_parameter", "network_egress", "name:" + ",".join(sorted(f.name_set & WEB_NAMES))))
+    elif url_params and f.description and FROM_URL.search(f.description):
+        out.append(Signal("egress.downloads_url", "network_egress", FROM_URL.search(f.description).group(0)))
+    if (
+        url_params
+        and f.name_set & plain("request http curl")
+        and not any(s.supports == "untrusted_content" for s in out)
+    ):
+        out.append(Signal("egress.http_response", "untrusted_content", "param:" + ",".join(url_params)))
+        return out
+    read_like = verb is None or VERB_CATEGORY.get(verb) == "Read"
+    if read_like:
+        third = (f.name_set | f.desc_set) & THIRD_PARTY
+        name_third = f.name_set & THIRD_PARTY if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
+        if (f.name_set | f.server_words) & WORKSPACE_PRODUCTS:
+            name_third = name_third - plain("page pages issue issues file files")
+        if "search" in f.name_set and (f.name_set | f.desc_set) & SEARCH_WEB:
+            out.append(Signal("egress.web_search", "untrusted_content", ",".join(sorted(third & SEARCH_WEB))))
+        elif name_third:
+            out.append(Signal("egress.third_party_text", "untrusted_content", ",".join(sorted(name_third))))
+        elif url_params and fetches and verb not in NO_CONTENT:
+            out.append(Signal("egress.fetched_page", "untrusted_content", "param:" + ",".join(url_params)))
+    return out

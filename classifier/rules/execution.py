@@ -1,0 +1,176 @@
+"""Execute and code_execution: shell commands, code, caller-written queries, process control, media jobs.
+
+A query tool that takes SQL (or Cypher, PromQL, GraphQL...) text is Execute with ``code_execution`` even when
+its description says "read-only"; one that only takes filter fields is a Read. Paid generation jobs (images,
+video, speech) are Execute: their effect is compute spent, not data returned.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classifier.features import ToolFeatures
+from classifier.rules.base import Signal, name_actions
+from classifier.text import plain
+
+CODE_PARAMS = plain(
+    """command cmd commands script code sql sql_query sqlquery cypher cypher_query promql javascript js python
+    python_code js_code shell shell_command bash bash_command powershell snippet statement statements
+    source_code code_snippet expression_code kql spl sparql gremlin graphql ruby_code r_code lua program
+    query_sql raw_sql cmdline command_line shell_cmd function_body"""
+)
+AMBIGUOUS_CODE_PARAMS = plain("code query expression function source input program body")
+LANGUAGES = plain(
+    """sql sqlite postgres postgresql mysql cypher promql graphql kql spl sparql gremlin hql hiveql athena
+    bigquery snowflake clickhouse duckdb tsql plsql jq shell bash zsh powershell terminal python javascript
+    js typescript ruby lua node nodejs code script command commands cmd repl kusto flux influxql n1ql cql
+    aql esql dsl painless applescript osascript jxa"""
+)
+# Languages whose mere mention with a "query" parameter means the caller writes query text.
+QUERY_LANGUAGES = plain(
+    """sql sqlite postgres postgresql mysql cypher promql graphql kql spl sparql gremlin hql hiveql athena
+    bigquery snowflake clickhouse duckdb tsql plsql kusto flux influxql n1ql cql aql esql"""
+)
+DATABASES = plain(
+    """sql sqlite postgres postgresql mysql mariadb mongodb mongo cypher neo4j graph aql arangodb bigquery
+    snowflake clickhouse duckdb database databases db influxdb flux redshift oracle mssql cassandra aggregation
+    greptimedb timescaledb supabase"""
+)
+SEARCH_DSL = plain("elasticsearch opensearch index indices dsl custom")
+DEPLOY_FILES = plain("compose_yaml compose compose_file dockerfile docker_compose manifest_yaml")
+RUN_VERBS = plain("run execute exec eval evaluate invoke call interpret")
+CODE_NOUNS = plain(
+    """code command commands shell script scripts sql query queries cypher python javascript js bash terminal
+    cmd powershell snippet notebook cell repl statement statements applescript"""
+)
+MEDIA = plain(
+    """image images picture pictures photo photos video videos audio speech music song songs voice tts
+    avatar illustration artwork art sound sounds podcast animation"""
+)
+MEDIA_VERBS = plain("generate synthesize imagine draw paint animate upscale compose")
+PROCESS_VERBS = plain(
+    """run execute exec invoke trigger start stop restart reboot launch deploy build dispatch rerun retry kill
+    spawn compile pause resume suspend unpause shutdown boot scale redeploy provision rebuild simulate"""
+)
+CODE_PHRASE = re.compile(
+    r"(?:execut|run)\w* (?:an? |the |any |arbitrary |raw |custom |given |provided |your )*"
+    r"(?:\w+ ){0,2}(?:sql|shell|bash|python|javascript|js|cypher|terminal|powershell|code|commands?|scripts?|"
+    r"quer(?:y|ies)|statements?)|arbitrary (?:code|commands?|sql|quer(?:y|ies)|javascript|python)|"
+    r"shell commands?|aggregation pipeline|(?:sql|cypher|promql|graphql|kql|sparql) (?:query|queries|statements?)"
+)
+
+
+LAUNCHES = plain("container containers deployment vm instance instances pod job sandbox droplet prediction")
+LAUNCH_VERBS = plain("create new spawn")
+INSTALL_OBJECTS = plain(
+    "server package packages plugin plugins extension extensions dependency dependencies module mcp library"
+)
+NO_RUN_VERBS = plain(
+    "get list describe show explain validate format lint parse convert introspect generate translate check"
+)
+
+
+QUERYISH = plain("query sql statement")
+DEPLOY_VERBS = plain("deploy run apply up start build")
+
+
+SHELL_WORDS = plain(
+    """shell terminal execute executes executed run runs bash zsh sh cli powershell cmd console process
+    command-line subprocess exec cron cronjob job container containers pod task"""
+)
+
+
+def _shell_context(f: ToolFeatures, param_description: str) -> bool:
+    """Whether a ``command`` parameter is a shell command: the tool or the parameter says it runs things."""
+    return bool((f.name_set | f.desc_set | f.param_desc_words) & SHELL_WORDS or "command line" in param_description)
+
+
+def _code_params(f: ToolFeatures) -> list[str]:
+    """Parameters that carry code or query text. Ambiguous names (``query``, ``code``) count only when a
+    language is named around them: a ``query`` parameter next to "SQL" or "Cypher" is query text, one
+    next to "search" is a filter."""
+    found: list[str] = []
+    context: frozenset[str] | None = None
+    for p in f.params:
+        if not p.top:
+            continue
+        name = p.name
+        if name in CODE_PARAMS:
+            if name in ("command", "cmd", "commands") and not _shell_context(f, p.description):
+                continue  # an API "command" (a target, a verb of a protocol) is not a shell
+            found.append(name)
+            continue
+        ambiguous = name in AMBIGUOUS_CODE_PARAMS or not QUERYISH.isdisjoint(p.words)
+        if ambiguous and p.type in ("string", ""):
+            if context is None:
+                context = f.name_set | f.desc_set | f.param_desc_words
+            lang = (context | set(p.description.split())) & LANGUAGES
+            if lang and ("query" not in p.words or lang & QUERY_LANGUAGES):
+                found.append(name)
+        elif name == "pipeline" and "aggregation" in (f.desc_set | f.param_desc_words):
+            found.append(name)
+        elif name in ("body", "query", "dsl") and p.type == "object" and (f.name_set | f.desc_set) & SEARCH_DSL:
+            found.append(name)  # a search DSL body (Elasticsearch, OpenSearch) can run scripts
+        elif name in DEPLOY_FILES and f.name_set & DEPLOY_VERBS:
+            found.append(name)  # a compose file or manifest the caller writes runs whatever it names
+    return sorted(set(found))
+
+
+def detect(f: ToolFeatures) -> list[Signal]:
+    out: list[Signal] = []
+    actions = name_actions(f)
+    verb = actions[0] if actions else None
+    params = _code_params(f)
+    name_code = f.name_set & CODE_NOUNS
+    runs = verb in RUN_VERBS or (f.name_set & RUN_VERBS and name_code)
+    if params:
+        if verb in NO_RUN_VERBS:
+            pass  # explaining or formatting a query never runs it
+        elif "command" in params and f.name_set & plain("send voice slash bot"):
+            pass  # a chat-bot or voice "command" is not a shell
+        else:
+            why = "param:" + ",".join(params)
+            out.append(Signal("execution.code_parameter", "code_execution", why))
+            out.append(Signal("execution.code_parameter", "Execute", why))
+    if out and (f.name_set | f.desc_set | f.param_desc_words) & DATABASES:
+        out.append(
+            Signal("execution.database_query", "private_data", ",".join(sorted((f.name_set | f.desc_set) & DATABASES)))
+        )
+    if runs and name_code and not params:
+        why = f"{verb},{','.join(sorted(name_code))}"
+        out.append(Signal("execution.runs_code", "code_execution", why))
+        out.append(Signal("execution.runs_code", "Execute", why))
+    if not out and f.description and verb not in ("get", "list", "explain", "describe", "validate", "format"):
+        match = CODE_PHRASE.search(f.description)
+        if match and (
+            params or runs or f.name_set & plain("query sql database db") or "query" in f.param_names or verb is None
+        ):
+            out.append(Signal("execution.code_phrase", "code_execution", match.group(0), strong=True))
+            out.append(Signal("execution.code_phrase", "Execute", match.group(0), strong=True))
+            if (f.name_set | f.desc_set) & DATABASES:
+                out.append(Signal("execution.database_query", "private_data", match.group(0)))
+    if verb in MEDIA_VERBS and f.name_set & MEDIA:
+        out.append(Signal("execution.media_job", "Execute", f"{verb},{','.join(sorted(f.name_set & MEDIA))}"))
+    elif "to" in f.name_set and f.name_set & plain("speech image video audio music") and f.name_words[-1] in MEDIA:
+        out.append(Signal("execution.media_job", "Execute", "_".join(f.name_words)))
+    if verb in LAUNCH_VERBS and f.name_set & LAUNCHES and not f.name_set & plain("template definition"):
+        out.append(Signal("execution.launches_compute", "Execute", f"{verb},{','.join(sorted(f.name_set & LAUNCHES))}"))
+    if verb == "apply" and f.name_set & plain("manifest manifests terraform plan yaml kustomization chart config"):
+        out.append(
+            Signal(
+                "execution.applies_config",
+                "Execute",
+                "apply," + ",".join(sorted(f.name_set & plain("manifest terraform plan yaml chart"))),
+            )
+        )
+    if verb == "schedule" and f.name_set & plain("job jobs task tasks cron workflow run pipeline build"):
+        out.append(Signal("execution.schedules_job", "Execute", "schedule,job"))
+    if verb == "install" and f.name_set & INSTALL_OBJECTS:
+        out.append(
+            Signal(
+                "execution.installs_code", "code_execution", f"install,{','.join(sorted(f.name_set & INSTALL_OBJECTS))}"
+            )
+        )
+    if verb in PROCESS_VERBS and not any(s.supports == "Execute" for s in out):
+        out.append(Signal("execution.process_control", "Execute", verb))
+    return out

@@ -1,0 +1,75 @@
+"""Financial: tools that move money or value or commit the user to pay.
+
+Judged by the action, not the domain: ``list_charges`` stays Read (its verb reads); ``create_refund``,
+``send_eth``, ``place_limit_order`` and ``cancel_subscription`` are Financial.
+"""
+
+from __future__ import annotations
+
+from classifier.features import ToolFeatures
+from classifier.rules.base import Signal, name_actions
+from classifier.text import plain
+
+# Verbs that move value whatever their object.
+MONEY_ACTIONS = plain(
+    """pay charge refund payout purchase buy sell trade swap withdraw deposit bridge stake unstake tip donate
+    checkout borrow lend repay liquidate order"""
+)
+# Verbs that move value when their object is a payment, an order, a transfer...
+COMMIT_VERBS = plain(
+    """create send place submit execute make process initiate cancel issue finalize void capture confirm sign
+    transfer open close modify amend replace mint approve broadcast new add start update"""
+)
+MONEY_OBJECTS = plain(
+    """payment payments charge refund transfer payout order orders invoice invoices subscription subscriptions
+    trade trades swap transaction tx eth btc sol usdc usdt token tokens crypto coin coins funds money tip
+    purchase position positions bet wager donation nft lamports wei gas native erc20 spl asset assets bitcoin
+    ether ethereum solana matic bnb checkout cart limit market stoploss erc721 erc1155 usd"""
+)
+# Order-like objects mean a purchase or a trade only in a commerce, trading or blockchain context.
+AMBIGUOUS_OBJECTS = plain("order orders transaction tx position positions asset assets token tokens")
+MONEY_CONTEXT = plain(
+    """price prices amount currency usd eur payment pay paid buy sell trading trade stock stocks shares crypto
+    wallet exchange broker market limit quantity qty symbol ticker shop store cart checkout product products
+    purchase blockchain chain eth ethereum solana bitcoin evm web3 gas wei lamports usdc balance funds
+    merchant stripe paypal square commerce ecommerce e-commerce kite zerodha binance coinbase alpaca charged card
+    fee fees billing prorating delivery"""
+)
+PRICE_ONLY = plain("quote quotes estimate estimates preview simulate simulation price prices fee fees gas_estimate")
+NON_MONEY_VERBS = plain("get list search find read fetch query describe show view check count lookup retrieve")
+
+
+def detect(f: ToolFeatures) -> list[Signal]:
+    actions = name_actions(f)
+    if not actions or actions[0] in NON_MONEY_VERBS:
+        return []
+    verb = actions[0]
+    if f.name_set & PRICE_ONLY:
+        return []  # a quote, an estimate or a simulation commits nothing
+    if "paid" in f.name_set:
+        return [Signal("money.paid_action", "Financial", f"{verb},paid")]
+    objects = (f.name_set & MONEY_OBJECTS) - {verb}
+    if verb in MONEY_ACTIONS:
+        if verb in ("charge", "bridge", "checkout", "tip", "order", "withdraw", "deposit") and not (
+            objects or (f.desc_set | f.param_words) & MONEY_CONTEXT
+        ):
+            return []
+        return [Signal("money.moves_value", "Financial", verb)]
+    if verb not in COMMIT_VERBS or not objects:
+        return []
+    if objects <= AMBIGUOUS_OBJECTS and not ((f.desc_set | f.param_words | f.name_set) & MONEY_CONTEXT):
+        return []
+    if objects & plain("subscription subscriptions") and f.name_set & plain(
+        "webhook event events notification newsletter feed"
+    ):
+        return []  # subscribing to events costs nothing
+    paid_plan = "subscription" in objects and f.desc_set & plain("paid plan price charges billing prorating")
+    if (
+        verb in ("update", "add", "new", "open")
+        and not objects & plain("order orders position positions trade")
+        and not paid_plan
+    ):
+        return []
+    if verb == "transfer" and not objects:
+        return []
+    return [Signal("money.commits_payment", "Financial", f"{verb},{','.join(sorted(objects))}")]

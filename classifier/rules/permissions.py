@@ -1,0 +1,51 @@
+"""permissions: tools that change who can access what (users, roles, memberships, sharing, IAM policies).
+
+Reading a role list changes nothing, so only tools whose action writes, removes or grants count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classifier.features import ToolFeatures
+from classifier.rules.base import READ_VERBS, Signal, name_actions
+from classifier.text import plain
+
+ACCESS_OBJECTS = plain(
+    """role roles permission permissions iam acl acls collaborator collaborators member members membership
+    memberships access grant grants privilege privileges policy policies owner ownership admin admins sharing
+    share invite invitation rolebinding clusterrolebinding serviceaccount"""
+)
+ACCESS_VERBS = plain("grant revoke share unshare invite assign unassign promote demote elevate impersonate")
+USER_OBJECTS = plain("user users account accounts group groups team teams")
+MEMBERSHIP_VERBS = plain("add remove delete create deactivate suspend activate unlock lock disable enable ban kick")
+
+
+ACCESS_PHRASE = re.compile(
+    r"allowed ?directories|full access to|access control|grants? (?:\w+ )?access|blocked ?commands|"
+    r"(?:read|write|admin) access for|sharing settings"
+)
+
+
+def detect(f: ToolFeatures) -> list[Signal]:
+    actions = name_actions(f)
+    if not actions or actions[0] in READ_VERBS:
+        return []
+    verb = actions[0]
+    if verb in plain("set update change configure modify") and f.description:
+        match = ACCESS_PHRASE.search(f.description)
+        if match:
+            return [Signal("permissions.access_setting", "permissions", match.group(0))]
+    objects = f.name_set & ACCESS_OBJECTS
+    if verb in ACCESS_VERBS and (objects or f.name_set & USER_OBJECTS or verb in ("grant", "share", "invite")):
+        if verb == "assign" and not objects:
+            return []
+        return [Signal("permissions.grant", "permissions", f"{verb},{','.join(sorted(objects))}".rstrip(","))]
+    if objects - plain("policy policies share owner") and verb not in plain("send"):
+        return [Signal("permissions.access_object", "permissions", f"{verb},{','.join(sorted(objects))}")]
+    if objects & plain("policy policies") and f.name_set & plain("iam bucket access role"):
+        return [Signal("permissions.access_policy", "permissions", f"{verb},policy")]
+    users = f.name_set & USER_OBJECTS
+    if verb in MEMBERSHIP_VERBS and users and (f.name_set & plain("to from member members") or "user" in users):
+        return [Signal("permissions.user_admin", "permissions", f"{verb},{','.join(sorted(users))}")]
+    return []

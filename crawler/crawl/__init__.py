@@ -1,0 +1,1 @@
+"""The crawl: discovery (sources -> merged servers), a durable work queue, and fetching (artifacts -> tools)."""

@@ -1,0 +1,247 @@
+"""Build the static site: `build_site(session, settings, out_dir) -> summary`.
+
+The catalog is loaded once into plain dicts; per-server work (server page, tool pages, JSON API,
+policy downloads) is spread over worker processes forked from the parent, which share the loaded data
+copy-on-write; meanwhile the parent writes the catalog-wide files (home, browse pages, search index,
+feeds, sitemap, llms.txt). Every file goes through `Writer`, so a rebuild renders only pages whose
+inputs changed and writes only files whose bytes changed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from catalog.config import Settings
+from publisher.site import keys, urls
+from publisher.site.charts import risk_stack
+from publisher.site.global_pages import BuildState, GlobalPages, change_row, to_json
+from publisher.site.loader import decode_lazy, load_site_data
+from publisher.site.pages import (
+    server_api,
+    server_context,
+    tool_api,
+    tool_context,
+)
+from publisher.site.policy_files import download_links, load_policy_index, tool_snippets
+from publisher.site.related import Neighbourhoods
+from publisher.site.render import code_salt, environment
+from publisher.site.writer import (
+    MANIFEST_NAME,
+    Writer,
+    digest,
+    load_manifest,
+    remove_stale,
+    save_manifest,
+)
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+PARALLEL_MIN_TOOLS = 3000
+ProgressCallback = Callable[[int, int], None]
+
+
+def site_url(settings: Settings) -> str:
+    """The public base URL (for canonical links, sitemap and feed): settings.extra or MCP_CATALOG_SITE_URL."""
+    value = str(settings.extra.get("site_url") or os.environ.get("MCP_CATALOG_SITE_URL") or DEFAULT_SITE_URL)
+    return value if value.endswith("/") else value + "/"
+
+
+_STATE: BuildState | None = None
+
+
+def _render_servers(indices: list[int]) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """Worker: every file of the given servers (pages, JSON, policy downloads).
+
+    Each file's input key (see `keys`) is compared with the previous build first; contexts are built
+    and templates rendered only for files whose inputs changed.
+    """
+    state = _STATE
+    assert state is not None, "build state is set before the workers start"
+    writer = Writer(state.out_dir, state.previous)
+    for index in indices:
+        _render_server(state, writer, state.data.servers[index])
+    return writer.entries, writer.counts()
+
+
+def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> None:
+    env = environment()
+    tools = [state.data.tools[i] for i in server["tool_ids"]]
+    downloads = download_links(state.policies, server["slug"])
+    policy_parts = []
+    for group in downloads:
+        for f in group["files"]:
+            source = Path(f["source"])
+            stat = source.stat()
+            signature = f"{stat.st_size}:{stat.st_mtime_ns}"
+            policy_parts.append(f"{f['target']}:{signature}")
+            writer.emit(f["target"], signature, source.read_bytes)
+    policy_key = "|".join(policy_parts)
+    snippets: dict[str, list[dict[str, Any]]] | None = None
+
+    def snippets_for(name: str) -> list[dict[str, Any]]:
+        nonlocal snippets
+        if snippets is None:  # parse the policy files only when a page of this server is rendered
+            snippets = tool_snippets(state.policies, server["slug"], [t["name"] for t in tools])
+        return snippets.get(name, [])
+
+    changes = state.server_changes.get(server["id"], [])
+    similar = [state.servers_by_id[i] for i in state.hood.similar.get(server["id"], [])]
+    server_key = keys.server_page_key(server, tools, similar, changes, policy_key)
+    context: dict[str, Any] = {}
+
+    def server_ctx() -> dict[str, Any]:
+        if not context:
+            for tool in tools:
+                decode_lazy(tool)
+            context.update(
+                server_context(server, tools, state.hood, downloads, changes, state.servers_by_id)
+            )
+        return context
+
+    def render_server() -> str:
+        ctx = server_ctx()
+        chart = risk_stack(ctx["counts"]["by_risk"])
+        return env.get_template("server.j2").render(ctx, chart=chart, base_url=state.base_url)
+
+    server_hash = digest((state.salt + server_key).encode())
+    writer.emit(urls.file_for(urls.server_path(server["slug"])), server_hash, render_server)
+    writer.emit(urls.server_api_path(server["slug"]), server_hash, lambda: to_json(server_api(server_ctx())))
+    tool_tpl = env.get_template("tool.j2")
+    shared_key = policy_key + "\x1d" + keys.server_links_key(tools)
+    for tool in tools:
+        page_key = keys.tool_page_key(tool, server, state.hood, state.servers_by_id, shared_key)
+
+        def render_tool(tool: dict[str, Any] = tool) -> str:
+            decode_lazy(tool)
+            ctx = tool_context(tool, server, state.hood, snippets_for(tool["name"]), state.servers_by_id)
+            return tool_tpl.render(ctx, base_url=state.base_url)
+
+        writer.emit(
+            urls.file_for(urls.tool_path(server["slug"], tool["slug"])),
+            digest((state.salt + page_key).encode()),
+            render_tool,
+        )
+        writer.emit(
+            urls.tool_api_path(server["slug"], tool["slug"]),
+            digest((state.salt + server["slug"] + keys.tool_signature(tool)).encode()),
+            lambda tool=tool: to_json(tool_api(decode_lazy(tool), server)),
+        )
+
+
+def _chunks(servers: list[dict[str, Any]], parts: int) -> list[list[int]]:
+    """Contiguous server ranges of similar tool counts (contiguous keeps each worker's writes local)."""
+    total = sum(len(s["tool_ids"]) + 1 for s in servers) or 1
+    target = total / max(parts, 1)
+    chunks: list[list[int]] = [[]]
+    size = 0
+    for index, server in enumerate(servers):
+        if size >= target and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(index)
+        size += len(server["tool_ids"]) + 1
+    return [c for c in chunks if c]
+
+
+def build_site(
+    session: Session,
+    settings: Settings,
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """Write the site into `out_dir`; returns counts (pages written/unchanged, removed, seconds...)."""
+    global _STATE
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    base_url = site_url(settings)
+    data = load_site_data(session)
+    loaded = time.perf_counter()
+    salt = code_salt() + base_url
+    previous_salt, previous = load_manifest(out_dir)
+    # Until this build saves its own manifest, files on disk may be half-updated: a crash must not leave
+    # a manifest that vouches for them.
+    (out_dir / MANIFEST_NAME).unlink(missing_ok=True)
+    if previous and previous_salt != salt:
+        # Templates or code changed: re-render everything, but still skip writes of identical bytes.
+        previous = {rel: ["", hashes[1]] for rel, hashes in previous.items()}
+    servers_by_id = {s["id"]: s for s in data.servers}
+    server_changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for change in data.changes:
+        rows = server_changes[servers_by_id[change["server_id"]]["id"]]
+        if len(rows) < 50:
+            rows.append(change_row(change))
+    _STATE = BuildState(
+        data=data,
+        hood=Neighbourhoods(data.servers, data.tools),
+        policies=load_policy_index(settings.policies_dir),
+        previous=previous,
+        out_dir=out_dir,
+        base_url=base_url,
+        salt=salt,
+        servers_by_id=servers_by_id,
+        server_changes=dict(server_changes),
+    )
+    n_workers = workers if workers is not None else int(settings.extra.get("site_workers") or os.cpu_count() or 1)
+    n_workers = max(1, min(n_workers, 8))
+    parallel = n_workers > 1 and data.tool_count >= PARALLEL_MIN_TOOLS
+    chunks = _chunks(data.servers, n_workers * 8 if parallel else 1)
+    entries: dict[str, list[str]] = {}
+    totals: Counter[str] = Counter()
+    global_writer = Writer(out_dir, previous)
+    prepared = time.perf_counter()
+    try:
+        if parallel:
+            with multiprocessing.get_context("fork").Pool(n_workers) as pool:
+                results = pool.imap_unordered(_render_servers, chunks)
+                stats = GlobalPages(_STATE, global_writer).write_all()
+                globals_done = time.perf_counter()
+                for done, (chunk_entries, counts) in enumerate(results, 1):
+                    entries.update(chunk_entries)
+                    totals.update(counts)
+                    if progress:
+                        progress(done, len(chunks))
+        else:
+            stats = GlobalPages(_STATE, global_writer).write_all()
+            globals_done = time.perf_counter()
+            for done, chunk in enumerate(chunks, 1):
+                chunk_entries, counts = _render_servers(chunk)
+                entries.update(chunk_entries)
+                totals.update(counts)
+                if progress:
+                    progress(done, len(chunks))
+    finally:
+        _STATE = None
+    entries.update(global_writer.entries)
+    totals.update(global_writer.counts())
+    removed = remove_stale(out_dir, previous, entries)
+    save_manifest(out_dir, entries, salt)
+    seconds = time.perf_counter() - started
+    pages = sum(1 for rel in entries if rel.endswith(".html"))
+    return {
+        "out_dir": str(out_dir),
+        "servers": stats["servers"],
+        "tools": stats["tools"],
+        "pages": pages,
+        "files": len(entries),
+        "written": totals["written"],
+        "rendered": totals["rendered"],
+        "unchanged": totals["unchanged"],
+        "removed": removed,
+        "workers": n_workers if parallel else 1,
+        "load_seconds": round(loaded - started, 3),
+        "prepare_seconds": round(prepared - loaded, 3),  # neighbourhoods, manifest
+        "global_pages_seconds": round(globals_done - prepared, 3),
+        "seconds": round(seconds, 3),
+        "pages_per_second": round(pages / seconds, 1) if seconds else 0.0,
+        "generated_at": data.generated_at,
+    }

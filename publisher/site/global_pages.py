@@ -1,0 +1,342 @@
+"""The catalog-wide files: home, browse pages (risk, category, capability), the server index, changes,
+search index, feeds, sitemap and llms.txt. Written by the parent process while the workers render the
+per-server pages, through the same incremental `Writer`."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from catalog.taxonomy import CAPABILITY_DESCRIPTIONS, CATEGORY_DESCRIPTIONS, RISK_ORDER, Capability, Category
+from publisher.site import urls
+from publisher.site.charts import risk_bars, risk_stack
+from publisher.site.loader import SiteData
+from publisher.site.machine import atom_feed, llms_full_lines, llms_txt, sitemaps
+from publisher.site.pages import (
+    CAPABILITY_FLAGS,
+    CATEGORY_NAMES,
+    RISK_RANK,
+    UNCLASSIFIED,
+    page_meta,
+    risk_of,
+    server_title,
+    short,
+)
+from publisher.site.policy_files import PolicyIndex
+from publisher.site.related import Neighbourhoods
+from publisher.site.render import STATIC_FILES, environment, static_dir
+from publisher.site.search_index import build_search_files
+from publisher.site.writer import Writer, context_hash
+
+PAGE_SIZE = 500
+
+
+def to_json(data: Any) -> str:
+    # Compact separators keep json on its C encoder (indent= falls back to the slow Python one).
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
+
+
+@dataclass
+class BuildState:
+    """What the workers need; set in the parent before forking so children inherit it without pickling."""
+
+    data: SiteData
+    hood: Neighbourhoods
+    policies: PolicyIndex
+    previous: dict[str, list[str]]
+    out_dir: Path
+    base_url: str
+    salt: str
+    servers_by_id: dict[int, dict[str, Any]]
+    server_changes: dict[int, list[dict[str, Any]]]
+
+
+def change_row(change: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": change["id"],
+        "at": change["at"],
+        "kind": change["kind"],
+        "tool": change["tool_name"],
+        "url": urls.tool_path(change["server_slug"], change["tool_slug"]) if change.get("tool_slug") else None,
+        "server": change["server_slug"],
+        "server_url": urls.server_path(change["server_slug"]),
+        "fields": list(change.get("changed_fields") or []),
+    }
+
+
+def _listing_rows(tool_ids: list[int], data: SiteData, servers_by_id: dict[int, dict[str, Any]]) -> list[dict]:
+    rows = []
+    for tool_id in tool_ids:
+        tool = data.tools[tool_id]
+        server = servers_by_id[tool["server_id"]]
+        rows.append(
+            {
+                "name": tool["name"],
+                "url": urls.tool_path(server["slug"], tool["slug"]),
+                "server": server_title(server),
+                "server_url": urls.server_path(server["slug"]),
+                "category": tool["cls"]["category"] if tool.get("cls") else "",
+                "risk": risk_of(tool),
+            }
+        )
+    return rows
+
+
+def _pages(base: str, rows: list[Any]) -> Iterator[tuple[int, str, list[Any], dict[str, Any]]]:
+    count = max(1, -(-len(rows) // PAGE_SIZE))
+    pages = [{"n": n, "url": urls.paged_path(base, n)} for n in range(1, count + 1)]
+    for n in range(1, count + 1):
+        yield n, urls.paged_path(base, n), rows[(n - 1) * PAGE_SIZE : n * PAGE_SIZE], {"pages": pages, "current": n}
+
+
+class GlobalPages:
+    """The catalog-wide files, written by the parent while the workers render servers and tools."""
+
+    def __init__(self, state: BuildState, writer: Writer) -> None:
+        self.state = state
+        self.writer = writer
+        self.env = environment()
+        self.sitemap_paths: list[str] = []
+
+    def page(self, template: str, ctx: dict[str, Any], **markup: Any) -> None:
+        path = ctx["page"]["path"]
+        self.sitemap_paths.append(path)
+        digest = context_hash(ctx, self.state.salt)
+        tpl = self.env.get_template(template)
+        self.writer.emit(urls.file_for(path), digest, lambda: tpl.render(ctx, base_url=self.state.base_url, **markup))
+
+    def write_all(self) -> dict[str, Any]:
+        data, _by_id = self.state.data, self.state.servers_by_id
+        ordered = sorted(
+            data.tools,
+            key=lambda i: (-RISK_RANK.get(risk_of(data.tools[i]), -1), data.tools[i]["name"].lower(), i),
+        )
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for tool_id in ordered:
+            tool = data.tools[tool_id]
+            groups[("risk", risk_of(tool))].append(tool_id)
+            if tool.get("cls"):
+                groups[("category", tool["cls"]["category"])].append(tool_id)
+                for cap in tool["cls"].get("capabilities") or []:
+                    if cap in CAPABILITY_FLAGS:
+                        groups[("capability", cap)].append(tool_id)
+        stats = {
+            "servers": len(data.servers),
+            "tools": len(data.tools),
+            "by_risk": {
+                r: len(groups[("risk", r)]) for r in [*reversed(list(RISK_RANK)), UNCLASSIFIED] if groups[("risk", r)]
+            },
+            "by_category": {c: len(groups[("category", c)]) for c in CATEGORY_NAMES if groups[("category", c)]},
+            "by_capability": {c: len(groups[("capability", c)]) for c in CAPABILITY_FLAGS if groups[("capability", c)]},
+        }
+        self._home(stats)
+        self._listings(groups, stats)
+        self._servers_index()
+        self._changes()
+        self._search()
+        self._machine(stats)
+        self._static()
+        return stats
+
+    def _home(self, stats: dict[str, Any]) -> None:
+        recent = [change_row(c) for c in self.state.data.changes[:10]]
+        ctx = {
+            "page": page_meta(
+                "", "MCP tool risk catalog", f"Risk, capabilities and policies for {stats['tools']} MCP tools."
+            ),
+            "stats": stats,
+            "recent": recent,
+            "generated_at": self.state.data.generated_at,
+        }
+        self.page("home.j2", ctx, chart=risk_bars(stats["by_risk"]))
+
+    def _listings(self, groups: dict[tuple[str, str], list[int]], stats: dict[str, Any]) -> None:
+        specs = {
+            "risk": (
+                [r.value for r in reversed(RISK_ORDER)] + [UNCLASSIFIED],
+                stats["by_risk"],
+                lambda k: f"Tools rated {k} under taxonomy version 1.",
+            ),
+            "category": (
+                CATEGORY_NAMES,
+                stats["by_category"],
+                lambda k: f"The tool {CATEGORY_DESCRIPTIONS[Category(k)]}.",
+            ),
+            "capability": (
+                CAPABILITY_FLAGS,
+                stats["by_capability"],
+                lambda k: f"The tool {CAPABILITY_DESCRIPTIONS[Capability(k)]}.",
+            ),
+        }
+        for kind, (keys, counts, describe) in specs.items():
+            present = [k for k in keys if counts.get(k)]
+            label = {"risk": "Risk levels", "category": "Categories", "capability": "Capabilities"}[kind]
+            self.page(
+                "group_index.j2",
+                {
+                    "page": page_meta(f"{kind}/", f"Tools by {kind}", f"MCP tools grouped by {kind}."),
+                    "heading": f"Tools by {kind}",
+                    "intro": f"{len(present)} {label.lower()} in use; pick one to list its tools, riskiest first.",
+                    "groups": [
+                        {"label": k, "url": urls.listing_path(kind, k), "count": counts[k], "text": describe(k)}
+                        for k in present
+                    ],
+                },
+            )
+            for key in present:
+                rows = _listing_rows(groups[(kind, key)], self.state.data, self.state.servers_by_id)
+                siblings = [
+                    {"label": k, "url": urls.listing_path(kind, k), "count": counts[k], "current": k == key}
+                    for k in present
+                ]
+                for n, path, chunk, pagination in _pages(urls.listing_path(kind, key), rows):
+                    heading = f"{key} risk" if kind == "risk" else key
+                    ctx = {
+                        "page": page_meta(
+                            path, f"{heading} MCP tools" + (f" (page {n})" if n > 1 else ""), describe(key)
+                        ),
+                        "kicker": f"Tools by {kind}",
+                        "heading": heading,
+                        "intro": describe(key),
+                        "siblings": siblings,
+                        "siblings_label": label,
+                        "rows": chunk,
+                        "total": len(rows),
+                        "pagination": pagination,
+                    }
+                    self.page("listing.j2", ctx)
+
+    def _servers_index(self) -> None:
+        data = self.state.data
+        rows = []
+        for server in data.servers:
+            counts = Counter(risk_of(data.tools[i]) for i in server["tool_ids"])
+            worst = max(counts, key=lambda r: RISK_RANK.get(r, -1), default=UNCLASSIFIED)
+            rows.append(
+                {
+                    "title": server_title(server),
+                    "url": urls.server_path(server["slug"]),
+                    "description": short(server.get("description"), 140),
+                    "tools": len(server["tool_ids"]),
+                    "worst": worst,
+                    "counts": dict(sorted(counts.items())),
+                }
+            )
+        tools_total = len(data.tools)
+        for n, path, chunk, pagination in _pages("servers/", rows):
+            ctx = {
+                "page": page_meta(
+                    path, "All MCP servers" + (f" (page {n})" if n > 1 else ""), "Every MCP server in the catalog."
+                ),
+                "rows": chunk,
+                "total": len(rows),
+                "tools_total": tools_total,
+                "pagination": pagination,
+            }
+            digest = context_hash(ctx, self.state.salt)
+            self.sitemap_paths.append(path)
+
+            def render(ctx: dict[str, Any] = ctx) -> str:
+                shown = [dict(r, chart=risk_stack(r["counts"], width=160, height=14)) for r in ctx["rows"]]
+                return self.env.get_template("servers.j2").render(dict(ctx, rows=shown), base_url=self.state.base_url)
+
+            self.writer.emit(urls.file_for(path), digest, render)
+
+    def _changes(self) -> None:
+        changes = self.state.data.changes
+        latest_run = next((c["run_id"] for c in changes if c.get("run_id") is not None), None)
+        if latest_run is not None:
+            batch = [c for c in changes if c.get("run_id") == latest_run]
+        else:
+            latest_day = changes[0]["at"][:10] if changes else ""
+            batch = [c for c in changes if c["at"][:10] == latest_day]
+        counts = Counter(c["kind"] for c in batch)
+        ctx = {
+            "page": page_meta("changes/", "What changed", "Tools added, changed and removed in the latest crawl."),
+            "latest": batch[0]["at"] if batch else None,
+            "counts": {k: counts.get(k, 0) for k in ("added", "changed", "removed")},
+            "rows": [change_row(c) for c in batch[:500]],
+            "more": max(0, len(batch) - 500),
+        }
+        self.page("changes.j2", ctx)
+        updated = changes[0]["at"] if changes else self.state.data.generated_at
+        self.writer.emit_text("changes/feed.xml", atom_feed(self.state.base_url, changes, updated))
+
+    def _search(self) -> None:
+        self.page("search.j2", {"page": page_meta("search/", "Search", "Search MCP tools and servers by name.")})
+        data = self.state.data
+        docs = []
+        for server in data.servers:
+            title = server_title(server)
+            docs.append(
+                {
+                    "kind": "s",
+                    "name": title,
+                    "url": urls.server_path(server["slug"]),
+                    "words": f"{server['name']} {server['slug']}",
+                }
+            )
+            for tool_id in server["tool_ids"]:
+                tool = data.tools[tool_id]
+                cls = tool.get("cls") or {}
+                docs.append(
+                    {
+                        "kind": "t",
+                        "name": tool["name"],
+                        "server": title,
+                        "risk": cls.get("risk", ""),
+                        "category": cls.get("category", ""),
+                        "url": urls.tool_path(server["slug"], tool["slug"]),
+                        "words": tool.get("title") or "",
+                    }
+                )
+        # Tokenising 100k names is the slow part: skip it when the documents are the same as last time.
+        docs_hash = context_hash(docs, self.state.salt)
+        previous = {
+            rel: hashes
+            for rel, hashes in self.state.previous.items()
+            if rel.startswith("search/") and rel.endswith(".js")
+        }
+        if previous and all(h[0] == docs_hash and (self.state.out_dir / rel).exists() for rel, h in previous.items()):
+            self.writer.entries.update(previous)
+            self.writer.unchanged += len(previous)
+            return
+        for rel, content in build_search_files(docs).items():
+            self.writer.emit(rel, docs_hash, lambda content=content: content)
+
+    def _machine(self, stats: dict[str, Any]) -> None:
+        data, base = self.state.data, self.state.base_url
+        self.writer.emit_text("llms.txt", llms_txt(base, stats, data.servers))
+        full = [llms_txt(base, stats, [], max_servers=0)]
+        for server in data.servers:
+            full.append(llms_full_lines(base, server, [data.tools[i] for i in server["tool_ids"]]))
+        self.writer.emit_text("llms-full.txt", "\n".join(full))
+        paths = list(self.sitemap_paths)
+        for server in data.servers:
+            paths.append(urls.server_path(server["slug"]))
+            paths += [urls.tool_path(server["slug"], data.tools[i]["slug"]) for i in server["tool_ids"]]
+        for rel, content in sitemaps(base, sorted(paths), data.generated_at).items():
+            self.writer.emit_text(rel, content)
+        self.writer.emit_text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
+        self.writer.emit_text(
+            "api/index.json",
+            to_json(
+                {
+                    "generated_at": data.generated_at,
+                    "servers": stats["servers"],
+                    "tools": stats["tools"],
+                    "by_risk": stats["by_risk"],
+                    "server_api": "api/servers/{slug}.json",
+                    "tool_api": "api/tools/{server}/{tool}.json",
+                    "server_slugs": [s["slug"] for s in data.servers],
+                }
+            ),
+        )
+
+    def _static(self) -> None:
+        for name in STATIC_FILES:
+            self.writer.emit_text(f"static/{name}", (static_dir() / name).read_bytes())

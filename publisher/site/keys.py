@@ -1,0 +1,88 @@
+"""What each page depends on, as a cheap string key: the incremental build compares these, not pages.
+
+Building a page context and hashing it costs about as much as rendering; over 100,000 tools that is
+too slow for a rebuild after a small crawl. These keys list every input of a page in a few string
+joins instead (the tool's fingerprint stands for its whole definition, the classification's row id for
+its content). Anything a page shows must appear in its key; the code salt covers template and code
+changes, which re-render everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from publisher.site.loader import SERVER_COLUMNS
+from publisher.site.pages import risk_of, server_title
+from publisher.site.related import Neighbourhoods
+
+SEP = "\x1f"
+
+
+def tool_signature(tool: dict[str, Any]) -> str:
+    """The tool's own inputs: definition, classification, history, origin, slug."""
+    cls = tool.get("cls")
+    changes = tool.get("changes") or []
+    return SEP.join(
+        (
+            tool["fingerprint"],
+            tool["slug"],
+            str(cls["id"]) if cls else "-",
+            str(bool(cls and cls.get("stale"))),
+            tool["first_seen"] or "",
+            tool["last_seen"] or "",
+            tool.get("origin") or "",
+            tool.get("origin_detail") or "",
+            tool.get("conditional") or "",
+            str(len(changes)),
+            changes[0]["at"] if changes else "",
+        )
+    )
+
+
+def _link_key(tool: dict[str, Any], server: dict[str, Any] | None = None) -> str:
+    """What a link to `tool` shows; cached on the tool, since each tool is linked from a dozen pages."""
+    key = tool.get("_link_key")
+    if key is None:
+        key = tool["_link_key"] = SEP.join((tool["name"], tool["slug"], tool["server_slug"], risk_of(tool)))
+    return key if server is None else key + SEP + server_title(server)
+
+
+def server_links_key(tools: list[dict[str, Any]]) -> str:
+    """The links every tool page of a server may show to its siblings: computed once per server.
+
+    A superset of any one page's same-server links, so a sibling's change re-renders at most a few
+    pages more than strictly needed, never fewer.
+    """
+    return "\x1e".join(_link_key(t) for t in tools)
+
+
+def tool_page_key(
+    tool: dict[str, Any],
+    server: dict[str, Any],
+    hood: Neighbourhoods,
+    servers_by_id: dict[int, dict[str, Any]],
+    shared_key: str,
+) -> str:
+    """`shared_key`: the server-wide inputs (policy files, `server_links_key`)."""
+    parts = [tool_signature(tool), server["slug"], server_title(server), shared_key]
+    for via, other_id in hood.elsewhere(tool["id"]):
+        other = hood.tools[other_id]
+        parts += [via, _link_key(other, servers_by_id[other["server_id"]])]
+    return "\x1e".join(parts)
+
+
+SERVER_FIELDS = tuple(c for c in SERVER_COLUMNS if c not in ("id", "slug"))
+
+
+def server_page_key(
+    server: dict[str, Any],
+    tools: list[dict[str, Any]],
+    similar: list[dict[str, Any]],
+    changes: list[dict[str, Any]],
+    policy_key: str,
+) -> str:
+    parts = [server["slug"], policy_key] + [repr(server.get(f)) for f in SERVER_FIELDS]
+    parts += [tool_signature(t) for t in tools]  # the fingerprint covers the definition and annotations
+    parts += [SEP.join((s["slug"], server_title(s), str(len(s["tool_ids"])))) for s in similar]
+    parts += [str(c["id"]) for c in changes]
+    return "\x1e".join(parts)

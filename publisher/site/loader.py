@@ -1,0 +1,259 @@
+"""Load the published part of the catalog into plain dicts, once, with bulk column queries.
+
+The builder renders 100,000 pages in worker processes forked from the parent, so the data is kept as
+plain, picklable Python values (no ORM objects, no open session) that the children share copy-on-write.
+Bulk `select` of columns instead of ORM entities keeps loading a 100k-tool catalog within a second or two.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+import json
+
+from sqlalchemy import Text, cast, func, select
+from sqlmodel import Session
+
+from catalog.models import Classification, Server, Tool, ToolChange
+from catalog.slugs import tool_slug
+
+SERVER_COLUMNS = (
+    "id",
+    "slug",
+    "name",
+    "title",
+    "description",
+    "version",
+    "repository_url",
+    "repository_subfolder",
+    "packages",
+    "remotes",
+    "env_vars",
+    "license",
+    "stars",
+    "archived",
+    "status",
+    "sources",
+    "tools_origin",
+    "first_seen",
+    "last_seen",
+)
+TOOL_COLUMNS = (
+    "id",
+    "server_id",
+    "name",
+    "title",
+    "description",
+    "input_schema",
+    "output_schema",
+    "annotations",
+    "origin",
+    "origin_detail",
+    "conditional",
+    "fingerprint",
+    "first_seen",
+    "last_seen",
+)
+CLASSIFICATION_COLUMNS = (
+    "id",
+    "tool_id",
+    "classifier_version",
+    "tool_fingerprint",
+    "category",
+    "risk",
+    "capabilities",
+    "confidence",
+    "evidence",
+    "rationale",
+    "inferred_hints",
+    "hint_mismatches",
+    "integrity",
+    "created_at",
+)
+CHANGE_COLUMNS = ("id", "server_id", "tool_name", "run_id", "kind", "changed_fields", "at")
+MAX_CHANGES_PER_TOOL = 20
+# JSON columns fetched as text and decoded only for pages that are rendered: decoding every schema and
+# evidence list of a 100k-tool catalog would take seconds that an incremental rebuild does not have.
+LAZY_JSON = frozenset({"input_schema", "output_schema", "annotations", "evidence", "inferred_hints", "hint_mismatches", "integrity"})
+
+
+def iso(value: datetime | str | None) -> str | None:
+    """Dates as ISO-8601 UTC strings: SQLite returns naive datetimes, PostgreSQL aware ones."""
+    if value is None or isinstance(value, str):
+        return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class SiteData:
+    """Everything the site shows, as plain values keyed by ids, servers sorted by slug."""
+
+    servers: list[dict[str, Any]] = field(default_factory=list)
+    tools: dict[int, dict[str, Any]] = field(default_factory=dict)
+    changes: list[dict[str, Any]] = field(default_factory=list)  # newest first
+    generated_at: str = "1970-01-01T00:00:00Z"
+
+    @property
+    def tool_count(self) -> int:
+        return len(self.tools)
+
+
+# Short JSON values that repeat across rows (capability lists): decoded once per distinct text.
+SMALL_JSON = frozenset({"capabilities"})
+
+
+@lru_cache(maxsize=4096)
+def _small_json_text(text: str) -> Any:
+    return json.loads(text)
+
+
+def _small_json(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        decoded = _small_json_text(value)
+    except ValueError:
+        return []
+    return list(decoded) if isinstance(decoded, list) else decoded
+
+
+DATE_COLUMNS = frozenset({"first_seen", "last_seen", "created_at", "at"})
+
+
+def _sqlite_iso(value: str | None) -> str | None:
+    """SQLite keeps dates as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): slicing beats parsing 100k datetimes."""
+    if value is None:
+        return None
+    return f"{value[:10]}T{value[11:19]}Z" if len(value) >= 19 else value
+
+
+def _rows(session: Session, model: Any, columns: tuple[str, ...], *where: Any) -> list[dict[str, Any]]:
+    table = model.__table__
+    raw_dates = session.get_bind().dialect.name == "sqlite"
+    selected = []
+    for c in columns:
+        if c in LAZY_JSON or c in SMALL_JSON or (raw_dates and c in DATE_COLUMNS):
+            selected.append(cast(table.c[c], Text))
+        else:
+            selected.append(table.c[c])
+    query = select(*selected)
+    for clause in where:
+        query = query.where(clause)
+    rows = [dict(zip(columns, row, strict=True)) for row in session.connection().execute(query)]
+    for c in SMALL_JSON.intersection(columns):
+        for row in rows:
+            row[c] = _small_json(row[c])
+    if raw_dates:
+        dates = [c for c in columns if c in DATE_COLUMNS]
+        for row in rows:
+            for c in dates:
+                row[c] = _sqlite_iso(row[c])
+    return rows
+
+
+def _latest_classification_rows(session: Session) -> list[dict[str, Any]]:
+    """Columns of the newest classification per tool (the same rule as catalog.queries)."""
+    table = Classification.__table__
+    latest = select(func.max(table.c.id)).group_by(table.c.tool_id)
+    return _rows(session, Classification, CLASSIFICATION_COLUMNS, table.c.id.in_(latest))
+
+
+def load_site_data(session: Session) -> SiteData:
+    """Published servers, their present tools with the latest classification, and the change history."""
+    servers = _rows(session, Server, SERVER_COLUMNS, Server.__table__.c.status != "deleted")
+    servers.sort(key=lambda s: s["slug"])
+    by_id = {s["id"]: s for s in servers}
+    newest: list[str] = []
+    for server in servers:
+        server["tool_ids"] = []
+        server["first_seen"], server["last_seen"] = iso(server["first_seen"]), iso(server["last_seen"])
+        newest.append(server["last_seen"] or "")
+    tools: dict[int, dict[str, Any]] = {}
+    tool_rows = _rows(session, Tool, TOOL_COLUMNS, Tool.__table__.c.present.is_(True))
+    tool_rows.sort(key=lambda t: (t["server_id"], t["name"]))
+    for tool in tool_rows:
+        server = by_id.get(tool["server_id"])
+        if server is None:
+            continue
+        tool["first_seen"], tool["last_seen"] = iso(tool["first_seen"]), iso(tool["last_seen"])
+        tool["server_slug"] = server["slug"]
+        tool["cls"] = None
+        tool["changes"] = []
+        tools[tool["id"]] = tool
+        server["tool_ids"].append(tool["id"])
+    for server in servers:
+        _assign_tool_slugs(server, tools)
+    for cls in _latest_classification_rows(session):
+        tool = tools.get(cls.pop("tool_id"))
+        if tool is not None:
+            cls["created_at"] = iso(cls["created_at"])
+            cls["stale"] = cls["tool_fingerprint"] != tool["fingerprint"]
+            tool["cls"] = cls
+            newest.append(cls["created_at"] or "")
+    changes = _load_changes(session, by_id, tools)
+    newest += [c["at"] for c in changes[:1]]
+    generated = max([n for n in newest if n], default="1970-01-01T00:00:00Z")
+    return SiteData(servers=servers, tools=tools, changes=changes, generated_at=generated)
+
+
+def decode_lazy(tool: dict[str, Any]) -> dict[str, Any]:
+    """Decode the JSON text fields of a tool and its classification in place (idempotent); returns the tool."""
+    for target in (tool, tool.get("cls")):
+        if not target:
+            continue
+        for key in LAZY_JSON & target.keys():
+            value = target[key]
+            if isinstance(value, str):
+                try:
+                    target[key] = json.loads(value)
+                except ValueError:
+                    target[key] = None
+    return tool
+
+
+def _assign_tool_slugs(server: dict[str, Any], tools: dict[int, dict[str, Any]]) -> None:
+    """Slugs unique within the server even when two hostile names reduce to the same slug."""
+    used: set[str] = set()
+    for tool_id in server["tool_ids"]:
+        tool = tools[tool_id]
+        slug = base = tool_slug(tool["name"])
+        n = 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        tool["slug"] = slug
+
+
+def _load_changes(
+    session: Session, servers: dict[int, dict[str, Any]], tools: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every change of a published server, newest first; each present tool keeps its own recent ones."""
+    rows = _rows(session, ToolChange, CHANGE_COLUMNS)
+    rows.sort(key=lambda c: (iso(c["at"]) or "", c["id"]), reverse=True)
+    by_name: dict[tuple[int, str], dict[str, Any]] = {}
+    for server in servers.values():
+        for tool_id in server["tool_ids"]:
+            by_name[(server["id"], tools[tool_id]["name"])] = tools[tool_id]
+    per_tool: dict[int, int] = defaultdict(int)
+    kept = []
+    for change in rows:
+        server = servers.get(change["server_id"])
+        if server is None:
+            continue
+        change["at"] = iso(change["at"])
+        change["server_slug"] = server["slug"]
+        tool = by_name.get((change["server_id"], change["tool_name"]))
+        change["tool_slug"] = tool["slug"] if tool else None
+        if tool is not None and per_tool[tool["id"]] < MAX_CHANGES_PER_TOOL:
+            per_tool[tool["id"]] += 1
+            tool["changes"].append(
+                {"kind": change["kind"], "at": change["at"], "fields": list(change["changed_fields"] or [])}
+            )
+        kept.append(change)
+    return kept

@@ -1,0 +1,121 @@
+"""Incremental output: a file is rendered only when its inputs changed, and written only when its bytes did.
+
+The manifest (`.build-manifest.json` in the output folder) maps each site-relative path to two hashes:
+the hash of the page's input context (plus the template/code version) and the hash of the bytes
+written. A rebuild skips rendering when the input hash matches and the file is still on disk, and skips
+the write when the rendered bytes hash the same; files of the previous build that are no longer
+produced are deleted. Output is deterministic, so an unchanged catalog rewrites nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MANIFEST_NAME = ".build-manifest.json"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def context_hash(context: Any, salt: str) -> str:
+    """Hash of a JSON-able page context: equal contexts render equal pages."""
+    payload = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return digest((salt + payload).encode("utf-8"))
+
+
+def load_manifest(out_dir: Path) -> tuple[str | None, dict[str, list[str]]]:
+    """(salt, files) of the previous build; (None, {}) when there is none or it is unreadable."""
+    try:
+        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, {}
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return None, {}
+    return data.get("salt"), data["files"]
+
+
+def save_manifest(out_dir: Path, files: dict[str, list[str]], salt: str) -> None:
+    payload = json.dumps({"salt": salt, "files": dict(sorted(files.items()))}, separators=(",", ":"))
+    tmp = out_dir / (MANIFEST_NAME + ".tmp")
+    tmp.write_text(payload, encoding="utf-8")
+    os.replace(tmp, out_dir / MANIFEST_NAME)
+
+
+@dataclass
+class Writer:
+    """Writes site files under `out_dir`, consulting the previous manifest; collects the new one."""
+
+    out_dir: Path
+    previous: dict[str, list[str]]
+    entries: dict[str, list[str]] = field(default_factory=dict)
+    written: int = 0
+    unchanged: int = 0
+    rendered: int = 0
+
+    def __post_init__(self) -> None:
+        self._root = str(self.out_dir)  # plain strings: a Path per file is measurable over 200k files
+
+    def emit(self, rel: str, input_hash: str, render: Callable[[], str | bytes]) -> bool:
+        """Render and write `rel` unless its inputs are unchanged; returns True when the file was written."""
+        old = self.previous.get(rel)
+        target = os.path.join(self._root, rel)
+        if old is not None and old[0] == input_hash and os.path.exists(target):
+            self.entries[rel] = old
+            self.unchanged += 1
+            return False
+        content = render()
+        self.rendered += 1
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        output_hash = digest(data)
+        self.entries[rel] = [input_hash, output_hash]
+        if old is not None and old[1] == output_hash and os.path.exists(target):
+            self.unchanged += 1
+            return False
+        # A direct write (no temporary file): the manifest is removed for the duration of a build, so a
+        # crash half-way makes the next build re-check every file instead of trusting a partial one.
+        try:
+            with open(target, "wb") as handle:
+                handle.write(data)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as handle:
+                handle.write(data)
+        self.written += 1
+        return True
+
+    def emit_text(self, rel: str, content: str | bytes) -> bool:
+        """For small files built eagerly: the content is its own input."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        return self.emit(rel, digest(data), lambda: data)
+
+    def counts(self) -> dict[str, int]:
+        return {"written": self.written, "unchanged": self.unchanged, "rendered": self.rendered}
+
+
+def remove_stale(out_dir: Path, previous: dict[str, list[str]], current: dict[str, list[str]]) -> int:
+    """Delete files the previous build wrote and this one did not, then any folders left empty."""
+    removed = 0
+    parents: set[Path] = set()
+    for rel in previous.keys() - current.keys():
+        path = out_dir / rel
+        try:
+            path.unlink()
+            removed += 1
+            parents.add(path.parent)
+        except FileNotFoundError:
+            continue
+    for folder in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+        while folder != out_dir and folder.is_relative_to(out_dir):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            folder = folder.parent
+    return removed
