@@ -33,6 +33,7 @@ from typing import Any, TextIO
 import anyio
 import anyio.lowlevel
 import httpx2
+import mcp_types
 from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.stdio import StdioServerParameters, get_default_environment, stdio_client
@@ -173,7 +174,30 @@ def _client(transport: AbstractAsyncContextManager[Any], mode: str, result: Live
             result.problems.append(f"server wrote a line that is not JSON-RPC on stdout ({detail[:160]})")
         await anyio.lowlevel.checkpoint()
 
-    return Client(transport, mode=mode, cache=None, message_handler=on_message)  # type: ignore[arg-type]
+    return Client(  # type: ignore[arg-type]
+        transport,
+        mode=mode,
+        cache=None,
+        message_handler=on_message,
+        # Advertise every client capability so servers that register tools only for capable clients
+        # (sampling, elicitation, roots) list them too; every such request is then declined.
+        sampling_callback=_decline_sampling,
+        sampling_capabilities=mcp_types.SamplingCapability(tools=mcp_types.SamplingToolsCapability()),
+        elicitation_callback=_decline_elicitation,
+        list_roots_callback=_no_roots,
+    )
+
+
+async def _decline_sampling(_context: Any, _params: Any) -> mcp_types.ErrorData:
+    return mcp_types.ErrorData(code=mcp_types.INVALID_REQUEST, message="sampling is declined during introspection")
+
+
+async def _decline_elicitation(_context: Any, _params: Any) -> mcp_types.ElicitResult:
+    return mcp_types.ElicitResult(action="decline")
+
+
+async def _no_roots(_context: Any) -> mcp_types.ListRootsResult:
+    return mcp_types.ListRootsResult(roots=[])
 
 
 async def _run_client(make_transport: Callable[[], AbstractAsyncContextManager[Any]], result: LiveResult) -> LiveResult:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -43,8 +44,9 @@ START_ARGS: dict[str, list[str]] = {
     "@modelcontextprotocol/server-postgres": ["postgresql://localhost:1/none"],
     "mcp-server-sentry": ["--auth-token", "not-a-real-token"],
     "mcp-server-sqlite": ["--db-path", "{tmp}/measure.db"],
-    "mcp-server-git": ["--repository", "{tmp}"],
 }
+# Dependencies some packages leave unbounded and that broke them; used on the retry after a failed start.
+COMPAT_CONSTRAINTS: dict[str, list[str]] = {"mcp-scholarly": ["bibtexparser<2"]}
 # Which console script or bin starts the MCP server, where the package ships several.
 ENTRY_POINTS: dict[str, str] = {"llm-context": "lc-mcp", "@wonderwhy-er/desktop-commander": "desktop-commander"}
 
@@ -61,6 +63,10 @@ class PackageReport:
     extra: list[dict[str, str]] = field(default_factory=list)  # static tools the server does not list
     unresolved: list[dict[str, Any]] = field(default_factory=list)
     description_matches: int = 0
+    parameter_matches: int = 0  # same property names and required list
+    annotation_matches: int = 0
+    field_diffs: list[dict[str, str]] = field(default_factory=list)  # found tools whose fields differ
+    live_problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -146,9 +152,13 @@ def static_tools(unpacked: Path, report: PackageReport) -> list[Any]:
 # ------------------------------------------------------------------------------------------------ live
 
 
-def install(seed: Seed, cache: Path) -> Path:
-    """Install the package (and its dependencies) into a throwaway prefix in the cache; no install scripts run."""
-    prefix = cache / "installs" / seed.ecosystem / re.sub(r"[^\w.@=-]+", "_", seed.spec)
+def install(seed: Seed, cache: Path, constraints: list[str] | None = None) -> Path:
+    """Install the package (and its dependencies) into a throwaway prefix in the cache; no install scripts run.
+
+    ``constraints`` (pip only) pins dependencies the package forgot to bound, in a separate prefix.
+    """
+    name = re.sub(r"[^\w.@=-]+", "_", seed.spec) + ("+compat" if constraints else "")
+    prefix = cache / "installs" / seed.ecosystem / name
     marker = prefix / ".installed"
     if marker.exists():
         return prefix
@@ -163,7 +173,11 @@ def install(seed: Seed, cache: Path) -> Path:
         )
     else:
         run([sys.executable, "-m", "venv", str(prefix / "venv")])
-        run([str(prefix / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", seed.spec], timeout=900)
+        pip = [str(prefix / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", seed.spec]
+        if constraints:
+            (prefix / "constraints.txt").write_text("\n".join(constraints) + "\n")
+            pip += ["-c", str(prefix / "constraints.txt")]
+        run(pip, timeout=900)
     marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S"))
     return prefix
 
@@ -207,22 +221,44 @@ def pypi_command(seed: Seed, prefix: Path) -> list[str]:
     return [str(venv / "bin" / pick)]
 
 
-def live_tools(seed: Seed, cache: Path, timeout: float, report: PackageReport) -> list[Any]:
+def _start(seed: Seed, cache: Path, timeout: float, constraints: list[str] | None) -> Any:
+    """Install and introspect once; raises RuntimeError (install) or IntrospectionError (start)."""
     try:
-        prefix = install(seed, cache)
+        prefix = install(seed, cache, constraints)
         command = npm_command(seed, prefix) if seed.ecosystem == "npm" else pypi_command(seed, prefix)
-    except (RuntimeError, OSError, json.JSONDecodeError, subprocess.TimeoutExpired) as exc:
-        report.live_status = f"failed: install: {exc}"
-        return []
+    except (OSError, json.JSONDecodeError, subprocess.TimeoutExpired) as exc:
+        raise RuntimeError(str(exc)) from exc
     with tempfile.TemporaryDirectory(prefix="measure-") as tmp:
         args = [a.replace("{tmp}", tmp) for a in START_ARGS.get(seed.name, [])]
+        return introspect_stdio([*command, *args], timeout=timeout)
+
+
+def live_tools(seed: Seed, cache: Path, timeout: float, report: PackageReport) -> list[Any]:
+    """The live tool list; PyPI servers that break on today's dependencies are retried with older bounds."""
+    attempts: list[list[str] | None] = [None]
+    if seed.ecosystem == "pypi":
+        attempts.append(["mcp<2", *COMPAT_CONSTRAINTS.get(seed.name, [])])
+    failures: list[str] = []
+    for constraints in attempts:
         try:
-            result = introspect_stdio([*command, *args], timeout=timeout)
+            result = _start(seed, cache, timeout, constraints)
+        except RuntimeError as exc:
+            failures.append(f"install{' with ' + ', '.join(constraints) if constraints else ''}: {exc}")
+            continue
         except IntrospectionError as exc:
-            report.live_status = "failed: " + " | ".join(str(exc).splitlines()[:4])
-            return []
-    report.live_status = "ok"
-    return result.tools
+            where = f"with {', '.join(constraints)}: " if constraints else ""
+            failures.append(where + " | ".join(str(exc).splitlines()[:1] + str(exc).splitlines()[-2:]))
+            continue
+        report.live_problems = result.problems
+        if constraints:
+            report.live_problems.insert(
+                0,
+                f"started only with {', '.join(constraints)}: it breaks on current dependencies ({failures[0][:200]})",
+            )
+        report.live_status = "ok"
+        return result.tools
+    report.live_status = "failed: " + " || ".join(failures)
+    return []
 
 
 # ------------------------------------------------------------------------------------------------ comparing
@@ -248,12 +284,32 @@ def explain_miss(name: str, unpacked: Path | None, unresolved: list[dict[str, An
         if len(hits) >= 3:
             break
     if not hits:
+        deps = declared_dependencies(unpacked)
         reason = "name not in the artifact: built at run time or declared in a dependency"
+        if deps:
+            reason += f" (the package depends on {', '.join(deps[:4])})"
     else:
         reason = "name is in " + ", ".join(hits) + " but was not extracted"
     if unresolved:
         reason += f"; the extractor reported {len(unresolved)} unresolved registration(s)"
     return reason
+
+
+def declared_dependencies(unpacked: Path) -> list[str]:
+    """The runtime dependencies an npm package.json or a wheel's METADATA declares (names only)."""
+    manifest = unpacked / "package.json"
+    if manifest.is_file():
+        try:
+            deps = json.loads(manifest.read_text(encoding="utf-8")).get("dependencies") or {}
+        except (OSError, ValueError):
+            return []
+        return [d for d in deps if not d.startswith("@types/")]
+    names: list[str] = []
+    for metadata in unpacked.glob("*.dist-info/METADATA"):
+        for line in metadata.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("Requires-Dist:") and "extra ==" not in line:
+                names.append(re.split(r"[\s<>=!~;\[(]", line.split(":", 1)[1].strip(), maxsplit=1)[0])
+    return names
 
 
 def compare(report: PackageReport, static: list[Any], live: list[Any], unpacked: Path | None) -> None:
@@ -264,12 +320,46 @@ def compare(report: PackageReport, static: list[Any], live: list[Any], unpacked:
     live_by = {t.name: t for t in live}
     for tool in static:
         other = live_by.get(tool.name)
-        if other and (tool.description or "").strip() == (other.description or "").strip():
+        if other is None:
+            continue
+        differs = []
+        if (tool.description or "").strip() == (other.description or "").strip():
             report.description_matches += 1
+        else:
+            differs.append(_description_diff(tool.description, other.description))
+        if _parameters(tool.input_schema) == _parameters(other.input_schema):
+            report.parameter_matches += 1
+        else:
+            differs.append(f"parameters {_parameters(tool.input_schema)} vs live {_parameters(other.input_schema)}")
+        if (tool.annotations or {}) == (other.annotations or {}):
+            report.annotation_matches += 1
+        else:
+            differs.append(f"annotations {tool.annotations} vs live {other.annotations}")
+        if differs:
+            report.field_diffs.append({"tool": tool.name, "differs": "; ".join(differs)})
     for name in sorted(set(report.live_tools) - set(report.static_tools)):
         report.missed.append({"tool": name, "why": explain_miss(name, unpacked, report.unresolved)})
     for name in sorted(set(report.static_tools) - set(report.live_tools)):
         report.extra.append({"tool": name, "why": "extracted but not listed by the running server"})
+
+
+def _description_diff(static: str | None, live: str | None) -> str:
+    """Say how two descriptions differ: whitespace only (docstring indentation), or where the text parts."""
+    a, b = " ".join((static or "").split()), " ".join((live or "").split())
+    if a == b:
+        return "description differs in whitespace only (indentation or line breaks)"
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return (
+        f"description differs from char {at}: {a[max(0, at - 20) : at + 40]!r} vs live {b[max(0, at - 20) : at + 40]!r}"
+    )
+
+
+def _parameters(schema: dict[str, Any] | None) -> tuple[list[str], list[str]]:
+    """A schema's parameter names and required names: what a static extractor must get exactly right."""
+    schema = schema or {}
+    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    required = schema.get("required") if isinstance(schema.get("required"), list) else []
+    return sorted(props), sorted(map(str, required))
 
 
 def totals(reports: list[PackageReport]) -> dict[str, Any]:
@@ -286,6 +376,8 @@ def totals(reports: list[PackageReport]) -> dict[str, Any]:
         "precision": round(tp / static_n, 4) if static_n else None,
         "recall": round(tp / live_n, 4) if live_n else None,
         "description_matches": sum(r.description_matches for r in compared),
+        "parameter_matches": sum(r.parameter_matches for r in compared),
+        "annotation_matches": sum(r.annotation_matches for r in compared),
         "static_only_packages_tools": sum(len(r.static_tools) for r in reports if not r.compared),
     }
 
@@ -300,8 +392,10 @@ def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
         "",
         f"Compared {total['compared']} of {total['packages']} packages: precision **{_fmt(total['precision'])}**, "
         f"recall **{_fmt(total['recall'])}** over {total['live_tools']} live tools "
-        f"({total['true_positives']} found, {total['static_tools']} extracted; "
-        f"{total['description_matches']} with identical descriptions).",
+        f"({total['true_positives']} found, {total['static_tools']} extracted). "
+        f"Of the found tools, {total['description_matches']} have the live description, "
+        f"{total['parameter_matches']} the live parameter names and required list, "
+        f"{total['annotation_matches']} the live annotations.",
         "",
         "| package | static | live | found | precision | recall | live status |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -319,6 +413,14 @@ def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
             lines.append(f"- {r.seed}: missed `{miss['tool']}` - {miss['why']}")
         for extra in r.extra:
             lines.append(f"- {r.seed}: extra `{extra['tool']}` - {extra['why']}")
+    lines += ["", "## Live notes", ""]
+    for r in reports:
+        for note in r.live_problems[:5]:
+            lines.append(f"- {r.seed}: {note[:300]}")
+    lines += ["", "## Field differences on found tools", ""]
+    for r in reports:
+        for diff in r.field_diffs:
+            lines.append(f"- {r.seed}: `{diff['tool']}`: {diff['differs'][:300]}")
     return "\n".join(lines) + "\n"
 
 
@@ -373,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: npm is not installed; it is needed for the npm seeds (or use --only)", file=sys.stderr)
         return 2
     args.cache.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("mcp").setLevel(logging.CRITICAL)  # non-JSON stdout lines are summarised, not traced
 
     from rich.progress import Progress
 

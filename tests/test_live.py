@@ -64,13 +64,14 @@ def test_mcpserver_tools_are_listed_verbatim(tmp_path: Path, monkeypatch: pytest
 
 def test_lowlevel_server_is_paged_to_the_end() -> None:
     result = introspect_stdio(_server("lowlevel_paged.py"), timeout=30)
-    assert result.pages == 3 and result.complete
-    assert [t.name for t in result.tools] == ["tool_0", "tool_1", "tool_2", "tool_3", "tool_4", "drop_table"]
-    drop = result.tools[-1]
+    assert result.pages == 4 and result.complete
+    names = [t.name for t in result.tools]
+    assert names == ["tool_0", "tool_1", "tool_2", "tool_3", "tool_4", "drop_table", "summarise_with_client_model"]
+    drop = result.tools[5]
     assert drop.title == "Drop a table"
     assert drop.output_schema == {"type": "object", "properties": {"ok": {"type": "boolean"}}}
     assert drop.annotations == {"destructiveHint": True, "idempotentHint": True}
-    assert result.to_json()["tools"][-1]["inputSchema"]["properties"] == {"table": {"type": "string"}}
+    assert result.to_json()["tools"][5]["inputSchema"]["properties"] == {"table": {"type": "string"}}
 
 
 def _alive(pid: int) -> bool:
@@ -139,7 +140,7 @@ def test_store_writes_a_live_server_and_tracks_changes(catalog) -> None:  # type
     result = introspect_stdio(_server("lowlevel_paged.py"), timeout=30)
     with catalog.session() as session:
         server, summary = store_live_result(session, result)
-        assert summary.added == 6
+        assert summary.added == 7
         assert server.tools_origin == "live:stdio"
         assert "live" in server.sources
         tools = session.exec(select(Tool).where(Tool.server_id == server.id)).all()
@@ -148,9 +149,9 @@ def test_store_writes_a_live_server_and_tracks_changes(catalog) -> None:  # type
         result.tools = result.tools[:-1]
         again, summary2 = store_live_result(session, result)
         assert again.id == server.id
-        assert summary2.as_dict() == {"added": 0, "changed": 0, "removed": 1, "unchanged": 5}
+        assert summary2.as_dict() == {"added": 0, "changed": 0, "removed": 1, "unchanged": 6}
         removed = session.exec(select(ToolChange).where(ToolChange.kind == "removed")).all()
-        assert [c.tool_name for c in removed] == ["drop_table"]
+        assert [c.tool_name for c in removed] == ["summarise_with_client_model"]
         assert len(session.exec(select(Server)).all()) == 1
 
 
@@ -247,7 +248,7 @@ def test_async_variant_runs_two_servers_concurrently_inside_one_loop() -> None:
             tg.start_soon(one, "lowlevel_paged.py")
 
     anyio.run(main)
-    assert results == {"mcpserver_stdio.py": 3, "lowlevel_paged.py": 6}
+    assert results == {"mcpserver_stdio.py": 3, "lowlevel_paged.py": 7}
 
 
 def test_cli_starts_a_server_as_its_client_config_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -294,5 +295,5 @@ def test_program_paths_with_equals_signs_and_stdout_noise(tmp_path: Path) -> Non
         f"runpy.run_path({str(FIXTURES / 'lowlevel_paged.py')!r}, run_name='__main__')\n"
     )
     result = introspect_stdio([PY, str(script)], timeout=30)
-    assert len(result.tools) == 6
+    assert len(result.tools) == 7
     assert any("not JSON-RPC" in p for p in result.problems)

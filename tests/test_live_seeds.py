@@ -59,3 +59,54 @@ def test_compare_and_report(tmp_path: Path) -> None:
     text = measure.markdown([report, failed], total)
     assert "missed `runtime_only`" in text and "extra `enum_value`" in text and "failed: needs a key" in text
     json.dumps(total)
+
+
+def test_entry_points_are_found_in_installed_prefixes(tmp_path: Path) -> None:
+    npm_pkg = tmp_path / "node_modules" / "@scope" / "srv"
+    npm_pkg.mkdir(parents=True)
+    (npm_pkg / "package.json").write_text(json.dumps({"bin": {"other": "o.js", "srv": "dist/index.js"}}))
+    cmd = measure.npm_command(Seed("npm", "@scope/srv", "1.0.0"), tmp_path)
+    assert cmd[-1] == str(npm_pkg / "dist" / "index.js")
+    dist = tmp_path / "venv" / "lib" / "python3.11" / "site-packages" / "my_server-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "entry_points.txt").write_text("[console_scripts]\nhelper = x:y\nmy-server-mcp = x:main\n")
+    assert measure.pypi_command(Seed("pypi", "my-server", "1.0"), tmp_path) == [
+        str(tmp_path / "venv" / "bin" / "my-server-mcp")
+    ]
+    (dist / "entry_points.txt").write_text("[gui_scripts]\nx = y:z\n")
+    with pytest.raises(RuntimeError, match="no console script"):
+        measure.pypi_command(Seed("pypi", "my-server", "1.0"), tmp_path)
+
+
+def test_field_differences_are_described(tmp_path: Path) -> None:
+    report = measure.PackageReport(seed="pypi:z==1", live_status="ok", static_status="ok")
+    static = [
+        ToolRecord("a", description="Do it.\n    Args: x", input_schema={"properties": {"x": {}}, "required": ["x"]}),
+        ToolRecord("b", description="Read a file", annotations={}),
+    ]
+    live = [
+        ToolRecord(
+            "a", description="Do it.\nArgs: x", input_schema={"properties": {"x": {}, "y": {}}, "required": ["x"]}
+        ),
+        ToolRecord("b", description="Read one file", annotations={"readOnlyHint": True}),
+    ]
+    measure.compare(report, static, live, tmp_path)
+    diffs = {d["tool"]: d["differs"] for d in report.field_diffs}
+    assert "whitespace only" in diffs["a"] and "parameters (['x'], ['x']) vs live (['x', 'y'], ['x'])" in diffs["a"]
+    assert "differs from char 5" in diffs["b"] and "readOnlyHint" in diffs["b"]
+    assert (report.description_matches, report.parameter_matches, report.annotation_matches) == (0, 1, 1)
+
+
+def test_misses_name_the_dependency_that_holds_the_tools(tmp_path: Path) -> None:
+    wheel = tmp_path / "wheel"
+    (wheel / "shim-1.0.dist-info").mkdir(parents=True)
+    (wheel / "shim-1.0.dist-info" / "METADATA").write_text(
+        "Name: shim\nRequires-Dist: real-server>=2.0\nRequires-Dist: pytest; extra == 'dev'\n"
+    )
+    (wheel / "shim.py").write_text("from real_server import main\n")
+    assert measure.declared_dependencies(wheel) == ["real-server"]
+    assert "depends on real-server" in measure.explain_miss("do_thing", wheel, [])
+    npm = tmp_path / "npm"
+    npm.mkdir()
+    (npm / "package.json").write_text(json.dumps({"dependencies": {"core-lib": "1", "@types/node": "2"}}))
+    assert measure.declared_dependencies(npm) == ["core-lib"]

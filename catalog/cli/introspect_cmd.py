@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -111,6 +112,8 @@ def register(app: typer.Typer) -> None:
             headers = {**spec.headers, **headers}
             transport = spec.transport if transport == "auto" else transport
             base = spec.cwd or config.expanduser().resolve().parent
+        # The SDK logs a traceback for every non-JSON line a server prints; those are summarised as problems.
+        logging.getLogger("mcp").setLevel(logging.CRITICAL)
         try:
             with console.status("introspecting (running third-party code)...", spinner="dots"):
                 if url:
@@ -127,7 +130,7 @@ def register(app: typer.Typer) -> None:
             from crawler.live import store_live_result
 
             with catalog_for(settings_for(db)) as catalog, catalog.session() as session:
-                server, summary = store_live_result(session, result, name=name)
+                server, summary = store_live_result(session, result, name=name or server)
                 stored = {"slug": server.slug, **summary.as_dict()}
         if json_out:
             data = result.to_json()
