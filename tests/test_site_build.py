@@ -346,3 +346,21 @@ def test_an_empty_catalog_still_builds_a_working_site(tmp_path: Path) -> None:
     home = (tmp_path / "site/index.html").read_text(encoding="utf-8")
     assert "0 tools of 0 MCP servers" in home
     assert (tmp_path / "site/search/meta.js").is_file() and (tmp_path / "site/sitemap.xml").is_file()
+
+
+def test_a_classification_updated_in_place_rewrites_its_page(tmp_path: Path) -> None:
+    catalog = Catalog(str(tmp_path / "c.db"))
+    settings = Settings(db=str(tmp_path / "c.db"), policies_dir=tmp_path / "none")
+    out = tmp_path / "site"
+    with catalog.session() as session:
+        make_catalog(session)
+        build_site(session, settings, out, workers=1)
+        tool = session.exec(select(Tool).where(Tool.name == "list_tables")).one()
+        row = session.exec(select(Classification).where(Classification.tool_id == tool.id)).one()
+        row.rationale = "Read: it lists the tables of a schema and changes nothing."
+        session.add(row)
+        session.commit()
+        build_site(session, settings, out, workers=1)
+    catalog.dispose()
+    page = (out / "tools/postgres-mcp/list_tables/index.html").read_text(encoding="utf-8")
+    assert "it lists the tables of a schema and changes nothing" in page

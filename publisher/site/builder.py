@@ -93,7 +93,17 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
 
     changes = state.server_changes.get(server["id"], [])
     similar = [state.servers_by_id[i] for i in state.hood.similar.get(server["id"], [])]
+    # Every key is computed before anything of this server is rendered: rendering decodes the tools' JSON
+    # fields, and keys must see the same raw text in every build.
     server_key = keys.server_page_key(server, tools, similar, changes, policy_key)
+    shared_key = policy_key + "\x1d" + keys.server_links_key(tools)
+    tool_keys = {
+        t["id"]: (
+            keys.tool_page_key(t, server, state.hood, state.servers_by_id, shared_key),
+            server["slug"] + keys.tool_signature(t),
+        )
+        for t in tools
+    }
     context: dict[str, Any] = {}
 
     def server_ctx() -> dict[str, Any]:
@@ -114,9 +124,8 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
     writer.emit(urls.file_for(urls.server_path(server["slug"])), server_hash, render_server)
     writer.emit(urls.server_api_path(server["slug"]), server_hash, lambda: to_json(server_api(server_ctx())))
     tool_tpl = env.get_template("tool.j2")
-    shared_key = policy_key + "\x1d" + keys.server_links_key(tools)
     for tool in tools:
-        page_key = keys.tool_page_key(tool, server, state.hood, state.servers_by_id, shared_key)
+        page_key, api_key = tool_keys[tool["id"]]
 
         def render_tool(tool: dict[str, Any] = tool) -> str:
             decode_lazy(tool)
@@ -130,7 +139,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
         )
         writer.emit(
             urls.tool_api_path(server["slug"], tool["slug"]),
-            digest((state.salt + server["slug"] + keys.tool_signature(tool)).encode()),
+            digest((state.salt + api_key).encode()),
             lambda tool=tool: to_json(tool_api(decode_lazy(tool), server)),
         )
 

@@ -9,6 +9,7 @@ changes, which re-render everything.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from publisher.site.loader import SERVER_COLUMNS
@@ -16,6 +17,30 @@ from publisher.site.pages import risk_of, server_title
 from publisher.site.related import Neighbourhoods
 
 SEP = "\x1f"
+
+
+def _text(value: Any) -> str:
+    """JSON fields are still raw text unless a page of this server was rendered (then decoded)."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+
+
+def classification_signature(cls: dict[str, Any] | None) -> str:
+    """Every shown field, not just the row id: a classifier may update its row in place."""
+    if not cls:
+        return "-"
+    return SEP.join(
+        (
+            str(cls["id"]),
+            cls.get("classifier_version") or "",
+            cls.get("created_at") or "",
+            cls["category"],
+            cls["risk"],
+            ",".join(cls.get("capabilities") or []),
+            str(cls.get("confidence")),
+            cls.get("rationale") or "",
+            *(_text(cls.get(k)) for k in ("evidence", "inferred_hints", "hint_mismatches", "integrity")),
+        )
+    )
 
 
 def tool_signature(tool: dict[str, Any]) -> str:
@@ -26,7 +51,7 @@ def tool_signature(tool: dict[str, Any]) -> str:
         (
             tool["fingerprint"],
             tool["slug"],
-            str(cls["id"]) if cls else "-",
+            classification_signature(cls),
             str(bool(cls and cls.get("stale"))),
             tool["first_seen"] or "",
             tool["last_seen"] or "",
