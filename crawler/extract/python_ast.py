@@ -819,6 +819,8 @@ class PythonExtractor:
             return []
         if kwargs.get("enabled") is False:
             conds.append("disabled by default (enabled=False)")
+        if _app_only(kwargs.get("meta")):
+            conds.append("listed only to MCP Apps clients (meta ui.visibility excludes 'model')")
         conds += self._uncalled_register(reg)
         record.conditional = " and ".join(conds) or None
         records = []
@@ -1216,3 +1218,18 @@ def extract_files(files: list[SourceFile]) -> FileResult:
 
 
 __all__ = ["extract_files", "dotted_name"]
+
+
+def _app_only(meta: Any) -> bool:
+    """MCP Apps tools whose ``_meta.ui.visibility`` leaves out "model" are hidden from the model's tools/list."""
+    meta = unwrap(meta)
+    if not isinstance(meta, dict):
+        return False
+    ui = unwrap(meta.get("ui"))
+    if not isinstance(ui, dict):
+        return False
+    visibility = unwrap(ui.get("visibility"))
+    if not isinstance(visibility, list | tuple):
+        return False
+    values = {str(unwrap(v)) for v in visibility}
+    return bool(values) and "model" not in values
