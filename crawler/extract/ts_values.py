@@ -249,20 +249,40 @@ def params_of(fn: Node) -> list[tuple[str, Node | None]]:
     return out
 
 
+def _awaiter_body(node: Node) -> Node | None:
+    """The generator inside tsc's down-levelled async function: ``__awaiter(this, void 0, void 0, function* () {...})``
+    (also ``tslib.__awaiter`` and ``(0, tslib_1.__awaiter)``)."""
+    if node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    if node.type != "call_expression":
+        return None
+    callee = node.child_by_field_name("function")
+    if callee is None or not node_text(callee).rstrip(")").endswith("__awaiter"):
+        return None
+    args = node.child_by_field_name("arguments")
+    last = args.named_children[-1] if args is not None and args.named_children else None
+    if last is not None and last.type in ("generator_function", "function_expression", "function", "arrow_function"):
+        return last
+    return None
+
+
 def function_result_nodes(fn: Node) -> list[Node]:
     """The expressions a function can return (its expression body, or its top-level return statements)."""
     body = fn.child_by_field_name("body")
     if body is None:
         return []
     if body.type != "statement_block":
-        return [body]
+        inner = _awaiter_body(body)
+        return function_result_nodes(inner) if inner is not None else [body]
     out: list[Node] = []
     stack = list(body.named_children)
     while stack:
         node = stack.pop()
         if node.type == "return_statement":
             if node.named_children:
-                out.append(node.named_children[0])
+                returned = node.named_children[0]
+                inner = _awaiter_body(returned)
+                out.extend(function_result_nodes(inner) if inner is not None else [returned])
             continue
         if node.type in _FUNCTION_TYPES or node.type == "class_declaration":
             continue
