@@ -175,8 +175,16 @@ def record_sighting(
         stats.deleted += 1
     assert server.id is not None
     index.add(server.id, server_keys(server.repository_url, server.repository_subfolder, server.packages))
-    if found.tools is not None and (not server.tools_origin or server.tools_origin.startswith("dump:")):
-        label = found.source if found.source.startswith("dump:") else f"dump:{found.source}"
+    label = found.source if found.source.startswith("dump:") else f"dump:{found.source}"
+    # A dump's tool list is used only until something better (a package, a repository) is fetched, and only from
+    # the dump that first supplied it: two dumps with different snapshots of one server must not replace each
+    # other's lists on every crawl (that would record changes in an unchanged world).
+    sighting = f"{label}#{found.external_id}"
+    owner = (server.extra or {}).get("dump_tools_from")
+    if found.tools is not None and (
+        server.tools_origin is None or (server.tools_origin == label and owner in (None, sighting))
+    ):
+        server.extra = {**(server.extra or {}), "dump_tools_from": sighting}
         stats.tools.merge(sync_tools(session, server, found.tools, run_id=run_id, origin_label=label))
     plan = fetch_plan(server)
     if plan is not None:
