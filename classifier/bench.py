@@ -12,8 +12,8 @@ from typing import Any
 
 from catalog.synthetic import generate
 from classifier.api import classify_tools
-from classifier.model import load_model
 from classifier.features import clear_caches as name_tokens_cache_clear
+from classifier.model import load_model
 from classifier.text import split_identifier
 
 BATCH = 5000
