@@ -62,18 +62,26 @@ class CapabilityModel:
         return out
 
     def top_words(self, tokens: list[str], vocabulary: dict[str, int], idf: np.ndarray, cap: str) -> list[str]:
-        """The tokens that pushed a tool towards ``cap`` the most (the evidence's signal)."""
-        return strongest_tokens(tokens, vocabulary, self.coef[:, self.capabilities.index(cap)], idf)
+        """The tokens that pushed a tool towards ``cap`` the most (the evidence's signal).
+
+        Whole words read better than name fragments ("bucket", not "ucke"), so fragments are named only
+        when no word pushed the model.
+        """
+        coef = self.coef[:, self.capabilities.index(cap)]
+        words = [t for t in tokens if not t.startswith("c:")]
+        return strongest_tokens(words, vocabulary, coef, idf) or strongest_tokens(tokens, vocabulary, coef, idf)
 
 
 def strongest_tokens(
     tokens: list[str], vocabulary: dict[str, int], coef: np.ndarray, idf: np.ndarray, limit: int = 4
 ) -> list[str]:
-    """A tool's tokens with the largest positive weight (coefficient x idf) in one model column, unprefixed."""
+    """A tool's tokens with the largest positive weight (coefficient x idf) in one model column, unprefixed
+    and each word once."""
     scored = []
     for token in set(tokens):
         j = vocabulary.get(token)
         if j is not None and coef[j] > 0:
             scored.append((coef[j] * idf[j], token))
     scored.sort(reverse=True)
-    return [token.split(":", 1)[1] for _, token in scored[:limit]]
+    named = dict.fromkeys(token.split(":", 1)[1] for _, token in scored)  # "n:bucket" and "d:bucket" once
+    return list(named)[:limit]
