@@ -18,7 +18,7 @@ from catalog.config import Settings
 from catalog.models import Classification, Run, Server, Tool, ToolChange, utcnow
 from classifier.engine import classify_features, features_for, paused_gc
 
-CLASSIFIER_VERSION = "rules+model-1"
+CLASSIFIER_VERSION = "rules+model-2"  # 2: learned capabilities
 RESULT_COLUMNS = (
     "category",
     "risk",

@@ -4,7 +4,9 @@ One source of truth per decision:
 - **category**: the rules when a strong signal fires (the tool's own verb, a code parameter, a money
   action...), combined by the rubric's precedence (``pick_category``); otherwise the learned model, nudged by
   weak rule signals and declared annotations.
-- **capabilities**: the rule families (each flag names the rule and the words that raised it).
+- **capabilities**: a rule family names it, or the learned capability model's probability reaches that
+  capability's threshold (chosen by cross-validation on the training data). Each flag's evidence names the
+  rule and its words, or ``capability_model`` with the words that pushed the model and its probability.
 - **risk** and **inferred hints**: always derived from the two above by ``catalog.taxonomy``, never guessed.
 
 Confidence is calibrated: for a model decision it is the temperature-scaled probability; for a rule decision
@@ -21,7 +23,8 @@ from functools import lru_cache
 from typing import Any
 
 from catalog.taxonomy import CATEGORY_PRECEDENCE, Capability, Category, inferred_hints, pick_category, risk_for
-from classifier.features import ToolFeatures, extract_features
+from classifier.capability_model import RULE_ID as CAPABILITY_RULE
+from classifier.features import ToolFeatures, extract_features, model_tokens
 from classifier.hints import hint_mismatches
 from classifier.model import CategoryModel, load_model
 from classifier.rules import Signal, run_rules
@@ -58,8 +61,18 @@ def _annotation_signals(f: ToolFeatures) -> list[Signal]:
     return out
 
 
-def decide(f: ToolFeatures, signals: list[Signal], proba: Sequence[float] | None, model: CategoryModel | None) -> dict:
-    """The classification of one tool from its features, rule signals and model probabilities."""
+def decide(
+    f: ToolFeatures,
+    signals: list[Signal],
+    proba: Sequence[float] | None,
+    model: CategoryModel | None,
+    model_caps: Mapping[str, float] | None = None,
+) -> dict:
+    """The classification of one tool from its features, rule signals and model probabilities.
+
+    ``model_caps`` are the capabilities the capability model asserts (with their probabilities); a
+    capability is present when a rule names it or the model does.
+    """
     strong: list[Signal] = []
     weak: list[Signal] = []
     cap_set: set[str] = set()
@@ -68,6 +81,8 @@ def decide(f: ToolFeatures, signals: list[Signal], proba: Sequence[float] | None
             (strong if s.strong else weak).append(s)
         else:
             cap_set.add(s.supports)
+    learned = {c: p for c, p in model_caps.items() if c not in cap_set} if model_caps else {}
+    cap_set.update(learned)
     annotations = _annotation_signals(f) if f.annotations else []
     caps = sorted(cap_set)
     evidence: list[dict[str, Any]] = []
@@ -127,6 +142,11 @@ def decide(f: ToolFeatures, signals: list[Signal], proba: Sequence[float] | None
         if s.supports in CAPABILITIES and (s.rule, s.supports) not in seen:
             seen.add((s.rule, s.supports))
             evidence.append({"source": "rule", "rule": s.rule, "signal": s.signal, "supports": s.supports})
+    if learned and model is not None and model.capability is not None:
+        for cap, p in sorted(learned.items()):
+            words = model.capability.top_words(model_tokens(f), model.vocabulary, model.idf, cap)
+            signal = f"{','.join(words) or '(no known words)'} (p={p:.2f})"
+            evidence.append({"source": "model", "rule": CAPABILITY_RULE, "signal": signal, "supports": cap})
 
     risk = _risk(category, tuple(caps))
     hints = dict(_hints(category, tuple(caps)))
@@ -185,14 +205,20 @@ def classify_features(
         signals = [run_rules(f) for f in features]
         if model is None:
             return [decide(f, s, None, None) for f, s in zip(features, signals, strict=True)]
-        # The model is the decision only where no strong rule fires; only those tools are scored.
+        # The category model is the decision only where no strong rule fires; only those tools are scored.
         undecided = [i for i, s in enumerate(signals) if not any(x.strong and x.supports in CATEGORIES for x in s)]
         rows: list[list[float] | None] = [None] * len(features)
-        if undecided:
+        caps: list[dict[str, float]] | list[None] = [None] * len(features)
+        capability = model.capability if model.capability is not None and model.capability.active else None
+        if capability is not None:  # capabilities are decided for every tool: one matrix serves both models
+            matrix = model.matrix(features)
+            caps = capability.decisions(capability.predict_proba(matrix))
+            proba = model.proba_of(matrix[undecided]).tolist() if undecided else []
+        elif undecided:
             proba = model.predict_proba([features[i] for i in undecided]).tolist()
-            for i, row in zip(undecided, proba, strict=True):
-                rows[i] = row
-        return [decide(f, s, row, model) for f, s, row in zip(features, signals, rows, strict=True)]
+        for i, row in zip(undecided, proba if undecided else [], strict=True):
+            rows[i] = row
+        return [decide(f, s, row, model, c) for f, s, row, c in zip(features, signals, rows, caps, strict=True)]
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from classifier.text import clip, split_identifier, words_of
@@ -241,8 +242,9 @@ def model_tokens(f: ToolFeatures) -> list[str]:
     return f.tokens
 
 
-def _model_tokens(f: ToolFeatures) -> list[str]:
-    words = f.name_words
+@lru_cache(maxsize=65_536)
+def _name_tokens(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The name's tokens; cached because catalogs repeat names (``list_files``, ``search``) across servers."""
     tokens = ["n:" + w for w in words]
     if words:
         tokens.append("v:" + words[0])
@@ -250,6 +252,11 @@ def _model_tokens(f: ToolFeatures) -> list[str]:
         tokens.extend(["nb:" + a + "_" + b for a, b in zip(words, words[1:], strict=False)])
     joined = "_" + "_".join(words) + "_"
     tokens.extend(["c:" + joined[i : i + 4] for i in range(len(joined) - 3)])
+    return tuple(tokens)
+
+
+def _model_tokens(f: ToolFeatures) -> list[str]:
+    tokens = list(_name_tokens(f.name_words))
     desc = [w for w in f.desc_words[:80] if w not in STOPWORDS]
     tokens.extend(["d:" + w for w in desc])
     tokens.extend(["db:" + a + "_" + b for a, b in zip(desc[:12], desc[1:12], strict=False)])
@@ -261,3 +268,8 @@ def _model_tokens(f: ToolFeatures) -> list[str]:
     if not f.params:
         tokens.append("meta:no_params")
     return tokens
+
+
+def clear_caches() -> None:
+    """Forget cached name tokens (benchmarks measure a cold start)."""
+    _name_tokens.cache_clear()

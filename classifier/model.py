@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from classifier.capability_model import CapabilityModel, strongest_tokens
 from classifier.features import ToolFeatures, model_tokens
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
@@ -33,6 +34,7 @@ class CategoryModel:
     temperature: float
     rule_accuracy: dict[str, float]  # per rule id: how often its decisions were right on the training examples
     meta: dict
+    capability: CapabilityModel | None = None  # the capability model sharing these features, when trained
 
     @classmethod
     def from_json(cls, data: dict) -> CategoryModel:
@@ -46,6 +48,11 @@ class CategoryModel:
             temperature=float(data.get("temperature", 1.0)),
             rule_accuracy=dict(data.get("rule_accuracy", {})),
             meta=dict(data.get("meta", {})),
+            capability=(
+                CapabilityModel.from_json(data["capabilities"], len(data["features"]))
+                if data.get("capabilities")
+                else None
+            ),
         )
 
     def matrix(self, features: list[ToolFeatures]) -> csr_matrix:
@@ -72,7 +79,11 @@ class CategoryModel:
         """Calibrated class probabilities, one row per tool, columns in ``classes`` order."""
         if not features:
             return np.zeros((0, len(self.classes)))
-        scores = self.matrix(features) @ self.coef + self.intercept
+        return self.proba_of(self.matrix(features))
+
+    def proba_of(self, matrix: csr_matrix) -> np.ndarray:
+        """Calibrated class probabilities of an already built TF-IDF matrix."""
+        scores = matrix @ self.coef + self.intercept
         scores = scores / self.temperature
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
@@ -80,14 +91,8 @@ class CategoryModel:
 
     def top_features(self, f: ToolFeatures, category: str, limit: int = 4) -> list[str]:
         """The tokens that pushed this tool towards ``category`` the most (for evidence)."""
-        k = self.classes.index(category)
-        scored = []
-        for token in set(model_tokens(f)):
-            j = self.vocabulary.get(token)
-            if j is not None and self.coef[j, k] > 0:
-                scored.append((self.coef[j, k] * self.idf[j], token))
-        scored.sort(reverse=True)
-        return [token.split(":", 1)[1] for _, token in scored[:limit]]
+        coef = self.coef[:, self.classes.index(category)]
+        return strongest_tokens(model_tokens(f), self.vocabulary, coef, self.idf, limit)
 
 
 @lru_cache(maxsize=4)

@@ -1,9 +1,9 @@
-"""Fit the category model from the committed training examples: ``python -m classifier.train``.
+"""Fit the category and capability models from the committed training examples: ``python -m classifier.train``.
 
 TF-IDF (sublinear tf, l2) over the tokens of ``features.model_tokens`` and a multinomial logistic regression,
 then two calibrations measured on held-out folds: a temperature for the model's probabilities, and how often
-rule decisions are right when the model agrees or disagrees (the confidence of rule decisions). The result is
-written as JSON coefficients (``classifier/data/model.json``), deterministic for the same training file.
+rule decisions are right when the model agrees or disagrees (the confidence of rule decisions). The
+capability model (``classifier.capability_train``) shares the TF-IDF features. Everything is written as JSON coefficients (``classifier/data/model.json``), deterministic for the same training file.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from catalog.taxonomy import pick_category
-from classifier.engine import CATEGORIES
+from classifier.capability_train import CAPABILITY_CLASSES, cross_validate, fit_capabilities, label_matrix
+from classifier.engine import CAPABILITIES, CATEGORIES
 from classifier.features import extract_features, model_tokens
 from classifier.model import MODEL_PATH, CategoryModel
 from classifier.rules import run_rules
@@ -65,8 +66,12 @@ def _rule_accuracy(features: list, gold: list[str]) -> dict[str, float]:
     return {rule: round((right + 1) / (total + 2), 3) for rule, (right, total) in sorted(counts.items())}
 
 
-def train(training_path: Path | None = None, out_path: Path = MODEL_PATH) -> dict:
-    """Train, calibrate, write the model JSON; return a summary."""
+def train(training_path: Path | None = None, out_path: Path = MODEL_PATH, *, capabilities: bool = True) -> dict:
+    """Train, calibrate, write the model JSON; return a summary.
+
+    ``capabilities`` also fits the capability model (and measures it against the rules by 5-fold
+    cross-validation) and ships it in the same JSON; without it the rules alone name capabilities.
+    """
     version, examples = load_training(training_path)
     features = [extract_features(e.tool) for e in examples]
     docs = [model_tokens(f) for f in features]
@@ -90,6 +95,13 @@ def train(training_path: Path | None = None, out_path: Path = MODEL_PATH) -> dic
     temperature = _fit_temperature(held_out, labels)
     model_pred = [classes[i] for i in held_out.argmax(axis=1)]
     rule_accuracy = _rule_accuracy(features, list(y))
+    gold_caps = label_matrix([e.capabilities for e in examples], CAPABILITY_CLASSES)
+    rule_caps = label_matrix(
+        [{s.supports for s in run_rules(f) if s.supports in CAPABILITIES} for f in features], CAPABILITY_CLASSES
+    )
+    caps_model = fit_capabilities(X, rule_caps, gold_caps, CAPABILITY_CLASSES) if capabilities else None
+    if caps_model is not None:
+        caps_model["meta"]["cross_validation"] = cross_validate(X, rule_caps, gold_caps, CAPABILITY_CLASSES)
     vocab = vectorizer.vocabulary_
     ordered = sorted(vocab, key=vocab.__getitem__)
     digest = training_digest((training_path,) if training_path is not None else None)
@@ -103,6 +115,7 @@ def train(training_path: Path | None = None, out_path: Path = MODEL_PATH) -> dic
         "intercept": [round(float(v), 5) for v in intercept],
         "temperature": round(temperature, 4),
         "rule_accuracy": rule_accuracy,
+        **({"capabilities": caps_model} if caps_model is not None else {}),
         "meta": {
             "examples": len(examples),
             "training_sha256": digest,
@@ -120,6 +133,18 @@ def train(training_path: Path | None = None, out_path: Path = MODEL_PATH) -> dic
         **data["meta"],
         "temperature": data["temperature"],
         "rule_accuracy": rule_accuracy,
+        **(
+            {
+                "capabilities": {
+                    "model": caps_model["classes"],
+                    "thresholds": caps_model["thresholds"],
+                    "rules_only": caps_model["meta"]["rules_only"],
+                    "cross_validation": caps_model["meta"]["cross_validation"],
+                }
+            }
+            if caps_model is not None
+            else {}
+        ),
     }
 
 
@@ -131,8 +156,13 @@ def main(argv: list[str] | None = None) -> None:
         "--data", type=Path, default=None, help="one training file (default: every committed training file)"
     )
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help="where to write the model JSON")
+    parser.add_argument(
+        "--no-capabilities",
+        action="store_true",
+        help="leave the capability model out (the rules alone name capabilities)",
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(train(args.data, args.out), indent=2))
+    print(json.dumps(train(args.data, args.out, capabilities=not args.no_capabilities), indent=2))
 
 
 if __name__ == "__main__":

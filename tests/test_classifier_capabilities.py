@@ -1,0 +1,86 @@
+"""The learned capability model: threshold choice on held-out data, the shipped artifact, and its evidence."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from classifier.capability_train import MIN_GAIN, choose_thresholds, combine, label_matrix
+from classifier.engine import classify_features
+from classifier.features import extract_features
+from classifier.model import MODEL_PATH, CategoryModel, load_model
+
+
+def test_label_matrix_marks_known_capabilities_only() -> None:
+    y = label_matrix([("filesystem",), (), ("infrastructure", "bogus")], ["filesystem", "infrastructure"])
+    assert y.tolist() == [[True, False], [False, False], [False, True]]
+
+
+def test_threshold_kept_only_where_the_model_beats_the_rules() -> None:
+    gold = np.array([[1, 1], [1, 0], [1, 1], [0, 0], [0, 0], [1, 0]], dtype=bool)
+    rules = np.array([[1, 1], [0, 0], [0, 1], [0, 0], [0, 0], [0, 0]], dtype=bool)
+    # Capability 0: the model finds the positives the rules miss. Capability 1: the rules are perfect.
+    proba = np.array([[0.9, 0.9], [0.8, 0.9], [0.85, 0.9], [0.1, 0.9], [0.05, 0.1], [0.7, 0.9]])
+    thresholds = choose_thresholds(proba, rules, gold)
+    assert thresholds[0] is not None and 0.1 < thresholds[0] <= 0.7
+    assert thresholds[1] is None
+    assert combine(proba, rules, thresholds)[:, 0].tolist() == gold[:, 0].tolist()
+    assert combine(proba, rules, thresholds)[:, 1].tolist() == rules[:, 1].tolist()
+
+
+def test_shipped_capability_model_beat_the_rules_in_cross_validation() -> None:
+    data = json.loads(MODEL_PATH.read_text())
+    section = data["capabilities"]
+    cv = section["meta"]["cross_validation"]
+    assert cv["combined"]["micro_f1"] >= cv["rules"]["micro_f1"] + MIN_GAIN
+    assert section["classes"] and all(0 < t < 1 for t in section["thresholds"])
+    for cap in section["classes"]:  # shipped only where held-out folds showed a gain; never a loss here
+        assert cv["combined"]["per_capability"][cap] >= cv["rules"]["per_capability"][cap]
+    model = load_model()
+    assert model is not None and model.capability is not None and model.capability.active
+
+
+def _tiny_model() -> CategoryModel:
+    """Two features; the capability model says infrastructure when the name holds "stack"."""
+    return CategoryModel.from_json(
+        {
+            "version": "t",
+            "classes": ["Read", "Write"],
+            "features": ["n:stack", "n:widget"],
+            "idf": [1.0, 1.0],
+            "coef": [[0.0, 0.0], [0.0, 0.0]],
+            "intercept": [0.0, 0.0],
+            "capabilities": {
+                "classes": ["infrastructure"],
+                "coef": [[[0, 8.0]]],
+                "intercept": [-3.0],
+                "thresholds": [0.5],
+            },
+        }
+    )
+
+
+def test_model_capability_is_added_with_its_evidence() -> None:
+    model = _tiny_model()
+    stack, widget = classify_features(
+        [extract_features({"name": "create_stack"}), extract_features({"name": "create_widget"})], model
+    )
+    assert "infrastructure" in stack["capabilities"]
+    evidence = [e for e in stack["evidence"] if e["supports"] == "infrastructure"]
+    assert evidence == [
+        {"source": "model", "rule": "capability_model", "signal": evidence[0]["signal"], "supports": "infrastructure"}
+    ]
+    assert evidence[0]["signal"].startswith("stack (p=0.99")
+    assert stack["risk"] == "High"  # infrastructure raises a Write tool's risk through the rubric's table
+    assert "infrastructure" not in widget["capabilities"]
+    assert widget["risk"] == "Medium"
+
+
+def test_a_rule_capability_is_not_reported_twice() -> None:
+    model = _tiny_model()
+    (result,) = classify_features(
+        [extract_features({"name": "create_stack", "description": "Create a CloudFormation stack on AWS."})], model
+    )
+    sources = [e["source"] for e in result["evidence"] if e["supports"] == "infrastructure"]
+    assert "rule" in sources and "model" not in sources
