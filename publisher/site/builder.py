@@ -110,9 +110,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
         if not context:
             for tool in tools:
                 decode_lazy(tool)
-            context.update(
-                server_context(server, tools, state.hood, downloads, changes, state.servers_by_id)
-            )
+            context.update(server_context(server, tools, state.hood, downloads, changes, state.servers_by_id))
         return context
 
     def render_server() -> str:
