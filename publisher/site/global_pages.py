@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -332,31 +332,32 @@ class GlobalPages:
         # Tokenising 100k names is the slow part: skip it when the documents are the same as last time.
         # Every document value is a string in a fixed field order: a join hashes them faster than JSON.
         docs_hash = digest((self.state.salt + "\x1e".join("\x1f".join(d.values()) for d in docs)).encode("utf-8"))
-        previous = {
-            rel: hashes
-            for rel, hashes in self.state.previous.items()
-            if rel.startswith("search/") and rel.endswith(".js")
-        }
-        if previous and all(h[0] == docs_hash and (self.state.out_dir / rel).exists() for rel, h in previous.items()):
-            self.writer.entries.update(previous)
-            self.writer.unchanged += len(previous)
-            return
-        for rel, content in build_search_files(docs).items():
-            self.writer.emit(rel, docs_hash, lambda content=content: content)
+        self._file_set(
+            lambda rel: rel.startswith("search/") and rel.endswith(".js"), docs_hash, lambda: build_search_files(docs)
+        )
 
     def _machine(self, stats: dict[str, Any]) -> None:
         data, base = self.state.data, self.state.base_url
         self.writer.emit_text("llms.txt", llms_txt(base, stats, data.servers))
-        full = [llms_txt(base, stats, [], max_servers=0)]
-        for server in data.servers:
-            full.append(llms_full_lines(base, server, [data.tools[i] for i in server["tool_ids"]]))
-        self.writer.emit_text("llms-full.txt", "\n".join(full))
+
+        def full_text() -> str:
+            full = [llms_txt(base, stats, [], max_servers=0)]
+            for server in data.servers:
+                full.append(llms_full_lines(base, server, [data.tools[i] for i in server["tool_ids"]]))
+            return "\n".join(full)
+
+        # Keyed by the raw values it shows: cleaning every description of the catalog is the slow part.
+        self.writer.emit("llms-full.txt", self._key([stats, base], self._llms_full_inputs()), full_text)
         paths = list(self.sitemap_paths)
         for server in data.servers:
             paths.append(urls.server_path(server["slug"]))
             paths += [urls.tool_path(server["slug"], data.tools[i]["slug"]) for i in server["tool_ids"]]
-        for rel, content in sitemaps(base, sorted(paths), data.generated_at).items():
-            self.writer.emit_text(rel, content)
+        paths.sort()
+        sitemap_key = self._key([base, data.generated_at], paths)
+        # Escaping 100k URLs is skipped when no path changed.
+        self._file_set(
+            lambda rel: rel.startswith("sitemap"), sitemap_key, lambda: sitemaps(base, paths, data.generated_at)
+        )
         self.writer.emit_text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         self.writer.emit_text(
             "api/index.json",
@@ -372,6 +373,31 @@ class GlobalPages:
                 }
             ),
         )
+
+    def _file_set(self, member: Callable[[str], bool], key: str, build: Callable[[], dict[str, str]]) -> None:
+        """A group of files made together (search shards, sitemaps): when the previous build wrote them
+        from the same key and they are all still there, keep them without building; else build and emit."""
+        previous = {rel: hashes for rel, hashes in self.state.previous.items() if member(rel)}
+        if previous and all(h[0] == key and (self.state.out_dir / rel).exists() for rel, h in previous.items()):
+            self.writer.entries.update(previous)
+            self.writer.unchanged += len(previous)
+            return
+        for rel, content in build().items():
+            self.writer.emit(rel, key, lambda content=content: content)
+
+    def _key(self, head: Any, parts: list[str]) -> str:
+        """Input hash of a catalog-wide file: small JSON-able `head` plus many plain strings, joined."""
+        return digest((context_hash(head, self.state.salt) + "\x1e".join(parts)).encode("utf-8"))
+
+    def _llms_full_inputs(self) -> list[str]:
+        data, parts = self.state.data, []
+        for server in data.servers:
+            parts.append("\x1f".join((server["slug"], server_title(server), server.get("description") or "")))
+            for tool_id in server["tool_ids"]:
+                tool = data.tools[tool_id]
+                caps = ",".join((tool.get("cls") or {}).get("capabilities") or [])
+                parts.append("\x1f".join((listing_row_key(tool, server), caps, tool.get("description") or "")))
+        return parts
 
     def _static(self) -> None:
         for name in STATIC_FILES:
