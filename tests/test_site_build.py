@@ -10,13 +10,13 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from catalog.config import Settings
 from catalog.db import Catalog
@@ -364,3 +364,64 @@ def test_a_classification_updated_in_place_rewrites_its_page(tmp_path: Path) -> 
     catalog.dispose()
     page = (out / "tools/postgres-mcp/list_tables/index.html").read_text(encoding="utf-8")
     assert "it lists the tables of a schema and changes nothing" in page
+
+
+def _rebuild_after(tmp_path: Path, change: Callable[[Session, Tool], None]) -> tuple[Path, dict, dict, dict]:
+    """Build the fixture site, apply `change` to the list_tables tool, rebuild: (out, before, after, summary)."""
+    catalog = Catalog(str(tmp_path / "one.db"))
+    settings = Settings(db=str(tmp_path / "one.db"), policies_dir=write_policies(tmp_path / "policies"))
+    out = tmp_path / "site"
+    with catalog.session() as session:
+        make_catalog(session)
+        build_site(session, settings, out, workers=1)
+        before = _snapshot(out)
+        change(session, session.exec(select(Tool).where(Tool.name == "list_tables")).one())
+        session.commit()
+        summary = build_site(session, settings, out, workers=1)
+    catalog.dispose()
+    return out, before, _snapshot(out), summary
+
+
+def _describe(session: Session, tool: Tool) -> None:
+    tool.description = "Lists the tables and views of one schema."
+    tool.fingerprint = "e" * 64
+    session.add(tool)
+
+
+def _rate_high(session: Session, tool: Tool) -> None:
+    old = session.exec(select(Classification).where(Classification.tool_id == tool.id)).one()
+    fields = old.model_dump(exclude={"id", "classifier_version", "risk"})
+    session.add(Classification(**fields, classifier_version="r2", risk="High"))
+
+
+def test_changing_one_tool_rewrites_exactly_its_pages_and_the_pages_listing_it(tmp_path: Path) -> None:
+    """A new description (same name and rating): the tool's page and JSON, its server's page (which shows
+    the description) and llms-full.txt; no browse page, search shard, sibling page or server JSON."""
+    out, before, after, summary = _rebuild_after(tmp_path, _describe)
+    rewritten = {rel for rel in after if after[rel] != before.get(rel)} - {MANIFEST_NAME}
+    assert rewritten == {
+        "tools/postgres-mcp/list_tables/index.html",
+        "api/tools/postgres-mcp/list_tables.json",
+        "servers/postgres-mcp/index.html",
+        "llms-full.txt",
+    }
+    assert summary["written"] == len(rewritten) and summary["removed"] == 0
+    page = (out / "tools/postgres-mcp/list_tables/index.html").read_text(encoding="utf-8")
+    assert "Lists the tables and views of one schema." in page
+
+
+def test_a_new_rating_rewrites_the_pages_that_link_to_the_tool_and_no_others(tmp_path: Path) -> None:
+    """A rating shows on every link to the tool (badges): exactly the pages linking to it, plus the pages
+    that count ratings (home, risk pages, server index), are re-rendered; the rest stay untouched."""
+    out, before, after, _ = _rebuild_after(tmp_path, _rate_high)
+    link = "/tools/postgres-mcp/list_tables/"
+    pages = {rel for rel in after if rel.endswith(".html")}
+    rewritten = {rel for rel in pages if after[rel] != before.get(rel)}
+    linking = {rel for rel in pages if link in (out / rel).read_text(encoding="utf-8")}
+    # Pages that count ratings: home, the server index and every risk page (their tabs show each level's count).
+    counting = {"index.html", "servers/index.html"} | {rel for rel in pages if rel.startswith("risk/")}
+    assert "risk/high/index.html" in linking and "servers/postgres-mcp/index.html" in linking
+    expected = (linking - counting - {"changes/index.html"}) | {"tools/postgres-mcp/list_tables/index.html"}
+    assert rewritten - counting == expected
+    assert {"risk/high/index.html", "risk/low/index.html", "index.html"} <= rewritten  # new and old level
+    assert len(rewritten) < len(pages) / 2

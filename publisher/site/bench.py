@@ -27,9 +27,28 @@ from catalog.synthetic import VERBS, populate
 from catalog.taxonomy import inferred_hints, risk_for
 from publisher.site.builder import build_site
 
-KIND_CATEGORY = {"read": "Read", "write": "Write", "destructive": "Destructive", "execute": "Execute", "financial": "Financial"}
-PARAM_CAPS = {"command": "code_execution", "sql": "code_execution", "url": "network_egress", "recipient": "sends_communication", "path": "filesystem"}
-DOMAIN_CAPS = {"gmail": "private_data", "slack": "untrusted_content", "aws": "infrastructure", "kubernetes": "infrastructure", "docker": "infrastructure", "browser": "untrusted_content"}
+KIND_CATEGORY = {
+    "read": "Read",
+    "write": "Write",
+    "destructive": "Destructive",
+    "execute": "Execute",
+    "financial": "Financial",
+}
+PARAM_CAPS = {
+    "command": "code_execution",
+    "sql": "code_execution",
+    "url": "network_egress",
+    "recipient": "sends_communication",
+    "path": "filesystem",
+}
+DOMAIN_CAPS = {
+    "gmail": "private_data",
+    "slack": "untrusted_content",
+    "aws": "infrastructure",
+    "kubernetes": "infrastructure",
+    "docker": "infrastructure",
+    "browser": "untrusted_content",
+}
 _VERB_KIND = sorted(((v, k) for k, verbs in VERBS.items() for v in verbs), key=lambda p: -len(p[0]))
 
 
@@ -38,7 +57,9 @@ def fake_label(name: str, schema: dict[str, Any] | None, domain: str) -> tuple[s
     snake = "".join("_" + c.lower() if c.isupper() else c for c in name).replace("-", "_")
     kind = next((k for verb, k in _VERB_KIND if snake.startswith(verb + "_")), "read")
     props = (schema or {}).get("properties") or {}
-    caps = sorted({PARAM_CAPS[p] for p in props if p in PARAM_CAPS} | ({DOMAIN_CAPS[domain]} if domain in DOMAIN_CAPS else set()))
+    caps = sorted(
+        {PARAM_CAPS[p] for p in props if p in PARAM_CAPS} | ({DOMAIN_CAPS[domain]} if domain in DOMAIN_CAPS else set())
+    )
     return KIND_CATEGORY[kind], caps
 
 
@@ -65,7 +86,9 @@ def classify_synthetic(session: Session, tool_ids: list[int] | None = None, vers
                 "risk": risk_for(category, caps).value,
                 "capabilities": caps,
                 "confidence": 0.8,
-                "evidence": [{"source": "name", "rule": "synthetic-verb", "signal": name.split("_")[0], "supports": category}],
+                "evidence": [
+                    {"source": "name", "rule": "synthetic-verb", "signal": name.split("_")[0], "supports": category}
+                ],
                 "rationale": f"{category}: synthetic benchmark label from the tool name.",
                 "inferred_hints": inferred_hints(category, caps),
                 "hint_mismatches": [],
@@ -89,20 +112,35 @@ def change_fraction(session: Session, fraction: float = 0.01, version: str = "be
     session.add(run)
     session.flush()
     now = utcnow()
-    rows = session.connection().execute(
-        select(table.c.id, table.c.server_id, table.c.name, table.c.description, table.c.fingerprint).where(table.c.id.in_(chosen))
-    ).all()
+    rows = (
+        session.connection()
+        .execute(
+            select(table.c.id, table.c.server_id, table.c.name, table.c.description, table.c.fingerprint).where(
+                table.c.id.in_(chosen)
+            )
+        )
+        .all()
+    )
     for tool_id, _server_id, _name, description, fp in rows:
         session.execute(
-            update(table).where(table.c.id == tool_id).values(
-                description=(description or "") + " Also sends a notification to the owner.", fingerprint=fp[::-1]
-            )
+            update(table)
+            .where(table.c.id == tool_id)
+            .values(description=(description or "") + " Also sends a notification to the owner.", fingerprint=fp[::-1])
         )
     session.execute(
         insert(ToolChange.__table__),
         [
-            {"server_id": s, "tool_id": t, "tool_name": n, "run_id": run.id, "kind": "changed", "before_fingerprint": fp,
-             "after_fingerprint": fp[::-1], "changed_fields": ["description"], "at": now}
+            {
+                "server_id": s,
+                "tool_id": t,
+                "tool_name": n,
+                "run_id": run.id,
+                "kind": "changed",
+                "before_fingerprint": fp,
+                "after_fingerprint": fp[::-1],
+                "changed_fields": ["description"],
+                "at": now,
+            }
             for t, s, n, _d, fp in rows
         ],
     )
@@ -148,7 +186,11 @@ def _peak_mb() -> dict[str, float]:
 
 
 def run_site_bench(
-    servers: int, seed: int = 0, workers: int | None = None, keep: Path | None = None, log: Callable[[str], None] = print
+    servers: int,
+    seed: int = 0,
+    workers: int | None = None,
+    keep: Path | None = None,
+    log: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Populate, classify, full build, 1% change, incremental build, no-change build; returns the figures."""
     tmp = Path(tempfile.mkdtemp(prefix="mcp-site-bench-"))
@@ -160,13 +202,17 @@ def run_site_bench(
             t = time.perf_counter()
             counts = populate(session, servers, seed)
             classified = classify_synthetic(session)
-            log(f"synthetic catalog: {counts['servers']} servers, {counts['tools']} tools ({time.perf_counter() - t:.1f}s)")
+            log(
+                f"synthetic catalog: {counts['servers']} servers, {counts['tools']} tools ({time.perf_counter() - t:.1f}s)"
+            )
             full = _timed_build(session, settings, out, workers)
             log(f"full build: {full['pages']} pages in {full['seconds']}s ({full['pages_per_second']} pages/s)")
             search = _search_index_size(out)
             changed = change_fraction(session, 0.01)
             incremental = _timed_build(session, settings, out, workers)
-            log(f"incremental build after {changed} tool changes: {incremental['seconds']}s, {incremental['written']} files written")
+            log(
+                f"incremental build after {changed} tool changes: {incremental['seconds']}s, {incremental['written']} files written"
+            )
             again = _timed_build(session, settings, out, workers)
         catalog.dispose()
         return {
@@ -175,9 +221,23 @@ def run_site_bench(
             "classified": classified,
             "full": {
                 k: full[k]
-                for k in ("pages", "files", "written", "seconds", "load_seconds", "pages_per_second", "cpu_seconds", "pages_per_cpu_second", "workers")
+                for k in (
+                    "pages",
+                    "files",
+                    "written",
+                    "seconds",
+                    "load_seconds",
+                    "pages_per_second",
+                    "cpu_seconds",
+                    "pages_per_cpu_second",
+                    "workers",
+                )
             },
-            "incremental": {"tools_changed": changed} | {k: incremental[k] for k in ("written", "rendered", "unchanged", "removed", "seconds", "load_seconds", "cpu_seconds")},
+            "incremental": {"tools_changed": changed}
+            | {
+                k: incremental[k]
+                for k in ("written", "rendered", "unchanged", "removed", "seconds", "load_seconds", "cpu_seconds")
+            },
             "no_change": {k: again[k] for k in ("written", "rendered", "seconds", "cpu_seconds")},
             "machine_load_average": round(os.getloadavg()[0], 2),
             "search_index": search,

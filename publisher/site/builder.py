@@ -96,7 +96,8 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
     # Every key is computed before anything of this server is rendered: rendering decodes the tools' JSON
     # fields, and keys must see the same raw text in every build.
     server_key = keys.server_page_key(server, tools, similar, changes, policy_key)
-    shared_key = policy_key + "\x1d" + keys.server_links_key(tools)
+    # Hashed once per server: joined into every tool key as text, it made key hashing quadratic in tools.
+    shared_key = digest((policy_key + "\x1d" + keys.server_links_key(tools)).encode("utf-8"))
     tool_keys = {
         t["id"]: (
             keys.tool_page_key(t, server, state.hood, state.servers_by_id, shared_key),
@@ -110,9 +111,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
         if not context:
             for tool in tools:
                 decode_lazy(tool)
-            context.update(
-                server_context(server, tools, state.hood, downloads, changes, state.servers_by_id)
-            )
+            context.update(server_context(server, tools, state.hood, downloads, changes, state.servers_by_id))
         return context
 
     def render_server() -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from publisher.site.policy_files import PolicyIndex
 from publisher.site.related import Neighbourhoods
 from publisher.site.render import STATIC_FILES, environment, static_dir
 from publisher.site.search_index import build_search_files
-from publisher.site.writer import Writer, context_hash
+from publisher.site.writer import Writer, context_hash, digest
 
 PAGE_SIZE = 500
 
@@ -68,22 +68,41 @@ def change_row(change: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _listing_row(tool: dict[str, Any], server: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": tool["name"],
+        "url": urls.tool_path(server["slug"], tool["slug"]),
+        "server": server_title(server),
+        "server_url": urls.server_path(server["slug"]),
+        "category": tool["cls"]["category"] if tool.get("cls") else "",
+        "risk": risk_of(tool),
+    }
+
+
 def _listing_rows(tool_ids: list[int], data: SiteData, servers_by_id: dict[int, dict[str, Any]]) -> list[dict]:
-    rows = []
-    for tool_id in tool_ids:
-        tool = data.tools[tool_id]
-        server = servers_by_id[tool["server_id"]]
-        rows.append(
-            {
-                "name": tool["name"],
-                "url": urls.tool_path(server["slug"], tool["slug"]),
-                "server": server_title(server),
-                "server_url": urls.server_path(server["slug"]),
-                "category": tool["cls"]["category"] if tool.get("cls") else "",
-                "risk": risk_of(tool),
-            }
+    return [_listing_row(data.tools[i], servers_by_id[data.tools[i]["server_id"]]) for i in tool_ids]
+
+
+def listing_row_key(tool: dict[str, Any], server: dict[str, Any]) -> str:
+    """Everything a listing row shows, as one string cached on the tool (a tool is listed on 2-4 pages).
+
+    Keying a browse page by these strings instead of hashing its rows' JSON skips building 300k row
+    dicts when nothing changed.
+    """
+    key = tool.get("_row_key")
+    if key is None:
+        cls = tool.get("cls")
+        key = tool["_row_key"] = "\x1f".join(
+            (
+                tool["name"],
+                tool["slug"],
+                server["slug"],
+                server_title(server),
+                cls["category"] if cls else "",
+                risk_of(tool),
+            )
         )
-    return rows
+    return key
 
 
 def _pages(base: str, rows: list[Any]) -> Iterator[tuple[int, str, list[Any], dict[str, Any]]]:
@@ -105,9 +124,11 @@ class GlobalPages:
     def page(self, template: str, ctx: dict[str, Any], **markup: Any) -> None:
         path = ctx["page"]["path"]
         self.sitemap_paths.append(path)
-        digest = context_hash(ctx, self.state.salt)
+        input_hash = context_hash(ctx, self.state.salt)
         tpl = self.env.get_template(template)
-        self.writer.emit(urls.file_for(path), digest, lambda: tpl.render(ctx, base_url=self.state.base_url, **markup))
+        self.writer.emit(
+            urls.file_for(path), input_hash, lambda: tpl.render(ctx, base_url=self.state.base_url, **markup)
+        )
 
     def write_all(self) -> dict[str, Any]:
         data, _by_id = self.state.data, self.state.servers_by_id
@@ -188,13 +209,13 @@ class GlobalPages:
                 },
             )
             for key in present:
-                rows = _listing_rows(groups[(kind, key)], self.state.data, self.state.servers_by_id)
+                ids = groups[(kind, key)]
                 siblings = [
                     {"label": k, "url": urls.listing_path(kind, k), "count": counts[k], "current": k == key}
                     for k in present
                 ]
-                for n, path, chunk, pagination in _pages(urls.listing_path(kind, key), rows):
-                    heading = f"{key} risk" if kind == "risk" else key
+                heading = f"{key} risk" if kind == "risk" else key
+                for n, path, chunk, pagination in _pages(urls.listing_path(kind, key), ids):
                     ctx = {
                         "page": page_meta(
                             path, f"{heading} MCP tools" + (f" (page {n})" if n > 1 else ""), describe(key)
@@ -204,11 +225,25 @@ class GlobalPages:
                         "intro": describe(key),
                         "siblings": siblings,
                         "siblings_label": label,
-                        "rows": chunk,
-                        "total": len(rows),
+                        "total": len(ids),
                         "pagination": pagination,
                     }
-                    self.page("listing.j2", ctx)
+                    self._listing_page(ctx, chunk)
+
+    def _listing_page(self, ctx: dict[str, Any], tool_ids: list[int]) -> None:
+        """One browse page: keyed by its frame and its rows' keys; the rows are built only to render."""
+        data, by_id = self.state.data, self.state.servers_by_id
+        row_keys = "\x1e".join(listing_row_key(data.tools[i], by_id[data.tools[i]["server_id"]]) for i in tool_ids)
+        path = ctx["page"]["path"]
+        self.sitemap_paths.append(path)
+        input_hash = context_hash([ctx, row_keys], self.state.salt)
+        tpl = self.env.get_template("listing.j2")
+
+        def render() -> str:
+            rows = _listing_rows(tool_ids, data, by_id)
+            return tpl.render(dict(ctx, rows=rows), base_url=self.state.base_url)
+
+        self.writer.emit(urls.file_for(path), input_hash, render)
 
     def _servers_index(self) -> None:
         data = self.state.data
@@ -237,14 +272,14 @@ class GlobalPages:
                 "tools_total": tools_total,
                 "pagination": pagination,
             }
-            digest = context_hash(ctx, self.state.salt)
+            input_hash = context_hash(ctx, self.state.salt)
             self.sitemap_paths.append(path)
 
             def render(ctx: dict[str, Any] = ctx) -> str:
                 shown = [dict(r, chart=risk_stack(r["counts"], width=160, height=14)) for r in ctx["rows"]]
                 return self.env.get_template("servers.j2").render(dict(ctx, rows=shown), base_url=self.state.base_url)
 
-            self.writer.emit(urls.file_for(path), digest, render)
+            self.writer.emit(urls.file_for(path), input_hash, render)
 
     def _changes(self) -> None:
         changes = self.state.data.changes
@@ -295,32 +330,34 @@ class GlobalPages:
                     }
                 )
         # Tokenising 100k names is the slow part: skip it when the documents are the same as last time.
-        docs_hash = context_hash(docs, self.state.salt)
-        previous = {
-            rel: hashes
-            for rel, hashes in self.state.previous.items()
-            if rel.startswith("search/") and rel.endswith(".js")
-        }
-        if previous and all(h[0] == docs_hash and (self.state.out_dir / rel).exists() for rel, h in previous.items()):
-            self.writer.entries.update(previous)
-            self.writer.unchanged += len(previous)
-            return
-        for rel, content in build_search_files(docs).items():
-            self.writer.emit(rel, docs_hash, lambda content=content: content)
+        # Every document value is a string in a fixed field order: a join hashes them faster than JSON.
+        docs_hash = digest((self.state.salt + "\x1e".join("\x1f".join(d.values()) for d in docs)).encode("utf-8"))
+        self._file_set(
+            lambda rel: rel.startswith("search/") and rel.endswith(".js"), docs_hash, lambda: build_search_files(docs)
+        )
 
     def _machine(self, stats: dict[str, Any]) -> None:
         data, base = self.state.data, self.state.base_url
         self.writer.emit_text("llms.txt", llms_txt(base, stats, data.servers))
-        full = [llms_txt(base, stats, [], max_servers=0)]
-        for server in data.servers:
-            full.append(llms_full_lines(base, server, [data.tools[i] for i in server["tool_ids"]]))
-        self.writer.emit_text("llms-full.txt", "\n".join(full))
+
+        def full_text() -> str:
+            full = [llms_txt(base, stats, [], max_servers=0)]
+            for server in data.servers:
+                full.append(llms_full_lines(base, server, [data.tools[i] for i in server["tool_ids"]]))
+            return "\n".join(full)
+
+        # Keyed by the raw values it shows: cleaning every description of the catalog is the slow part.
+        self.writer.emit("llms-full.txt", self._key([stats, base], self._llms_full_inputs()), full_text)
         paths = list(self.sitemap_paths)
         for server in data.servers:
             paths.append(urls.server_path(server["slug"]))
             paths += [urls.tool_path(server["slug"], data.tools[i]["slug"]) for i in server["tool_ids"]]
-        for rel, content in sitemaps(base, sorted(paths), data.generated_at).items():
-            self.writer.emit_text(rel, content)
+        paths.sort()
+        sitemap_key = self._key([base, data.generated_at], paths)
+        # Escaping 100k URLs is skipped when no path changed.
+        self._file_set(
+            lambda rel: rel.startswith("sitemap"), sitemap_key, lambda: sitemaps(base, paths, data.generated_at)
+        )
         self.writer.emit_text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         self.writer.emit_text(
             "api/index.json",
@@ -336,6 +373,31 @@ class GlobalPages:
                 }
             ),
         )
+
+    def _file_set(self, member: Callable[[str], bool], key: str, build: Callable[[], dict[str, str]]) -> None:
+        """A group of files made together (search shards, sitemaps): when the previous build wrote them
+        from the same key and they are all still there, keep them without building; else build and emit."""
+        previous = {rel: hashes for rel, hashes in self.state.previous.items() if member(rel)}
+        if previous and all(h[0] == key and (self.state.out_dir / rel).exists() for rel, h in previous.items()):
+            self.writer.entries.update(previous)
+            self.writer.unchanged += len(previous)
+            return
+        for rel, content in build().items():
+            self.writer.emit(rel, key, lambda content=content: content)
+
+    def _key(self, head: Any, parts: list[str]) -> str:
+        """Input hash of a catalog-wide file: small JSON-able `head` plus many plain strings, joined."""
+        return digest((context_hash(head, self.state.salt) + "\x1e".join(parts)).encode("utf-8"))
+
+    def _llms_full_inputs(self) -> list[str]:
+        data, parts = self.state.data, []
+        for server in data.servers:
+            parts.append("\x1f".join((server["slug"], server_title(server), server.get("description") or "")))
+            for tool_id in server["tool_ids"]:
+                tool = data.tools[tool_id]
+                caps = ",".join((tool.get("cls") or {}).get("capabilities") or [])
+                parts.append("\x1f".join((listing_row_key(tool, server), caps, tool.get("description") or "")))
+        return parts
 
     def _static(self) -> None:
         for name in STATIC_FILES:

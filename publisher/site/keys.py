@@ -44,7 +44,18 @@ def classification_signature(cls: dict[str, Any] | None) -> str:
 
 
 def tool_signature(tool: dict[str, Any]) -> str:
-    """The tool's own inputs: definition, classification, history, origin, slug."""
+    """The tool's own inputs: definition, classification, history, origin, slug.
+
+    Cached on the tool: the tool page, its JSON and its server page all need it, and it must be taken
+    from the raw JSON text before rendering decodes it.
+    """
+    signature = tool.get("_signature")
+    if signature is None:
+        signature = tool["_signature"] = _tool_signature(tool)
+    return signature
+
+
+def _tool_signature(tool: dict[str, Any]) -> str:
     cls = tool.get("cls")
     changes = tool.get("changes") or []
     return SEP.join(

@@ -7,13 +7,12 @@ Bulk `select` of columns instead of ORM entities keeps loading a 100k-tool catal
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
-
-import json
 
 from sqlalchemy import Text, cast, func, select
 from sqlmodel import Session
@@ -78,7 +77,9 @@ CHANGE_COLUMNS = ("id", "server_id", "tool_name", "run_id", "kind", "changed_fie
 MAX_CHANGES_PER_TOOL = 20
 # JSON columns fetched as text and decoded only for pages that are rendered: decoding every schema and
 # evidence list of a 100k-tool catalog would take seconds that an incremental rebuild does not have.
-LAZY_JSON = frozenset({"input_schema", "output_schema", "annotations", "evidence", "inferred_hints", "hint_mismatches", "integrity"})
+LAZY_JSON = frozenset(
+    {"input_schema", "output_schema", "annotations", "evidence", "inferred_hints", "hint_mismatches", "integrity"}
+)
 
 
 def iso(value: datetime | str | None) -> str | None:

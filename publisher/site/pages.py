@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from markupsafe import Markup
+
 from catalog.taxonomy import RISK_ORDER, STANDARD_HINTS, Capability, Category
 from publisher.site import urls
 from publisher.site.params import parameter_rows
 from publisher.site.prose import faq, tool_prose
 from publisher.site.related import Neighbourhoods
+from publisher.site.render import BADGES
 
 RISK_RANK = {r.value: i for i, r in enumerate(RISK_ORDER)}
 CAPABILITY_FLAGS = [c.value for c in Capability]
@@ -38,11 +41,27 @@ def server_title(server: dict[str, Any]) -> str:
     return server.get("title") or server["name"] or server["slug"]
 
 
-def tool_link(tool: dict[str, Any], server_label: str | None = None) -> dict[str, Any]:
+def tool_link(tool: dict[str, Any], server_label: str | None = None, root: str | None = None) -> dict[str, Any]:
+    """A link to `tool`; with `root`, also its badge and anchor as ready markup (`html`)."""
     link = {"name": tool["name"], "url": urls.tool_path(tool["server_slug"], tool["slug"]), "risk": risk_of(tool)}
     if server_label is not None:
         link["server"] = server_label
+    if root is not None:
+        link["html"] = link_markup(tool, link, root)
     return link
+
+
+def link_markup(tool: dict[str, Any], link: dict[str, Any], root: str) -> Markup:
+    """Badge and anchor of a related-tool link, escaped once per tool and cached on it.
+
+    A tool is linked from a dozen sibling and neighbour pages; rendering the same few escapes in the
+    template for each of them was a measurable share of a full build. The output is byte-identical.
+    """
+    cache = tool.get("_link_html")
+    if cache is None or cache[0] != root:
+        html = Markup('{} <a href="{}{}">{}</a>').format(BADGES[link["risk"]], root, link["url"], link["name"])
+        cache = tool["_link_html"] = (root, html)
+    return cache[1]
 
 
 def _tri(value: Any) -> str:
@@ -132,6 +151,7 @@ def tool_context(
     title = server_title(server)
     prose = tool_prose(tool, title, params, entry)
     path = urls.tool_path(server["slug"], tool["slug"])
+    root = urls.root_for(path)
     cls = classification_view(tool.get("cls"))
     label = f"{tool['name']} ({title})"
     meta_description = (
@@ -140,7 +160,7 @@ def tool_context(
     elsewhere = []
     for via, other_id in hood.elsewhere(tool["id"]):
         other = hood.tools[other_id]
-        link = tool_link(other, server_title(servers_by_id[other["server_id"]]))
+        link = tool_link(other, server_title(servers_by_id[other["server_id"]]), root)
         link["via"] = via
         elsewhere.append(link)
     return {
@@ -164,7 +184,7 @@ def tool_context(
         "params": params,
         "hints": hint_rows(tool),
         "snippets": snippets,
-        "related_server": [tool_link(hood.tools[i]) for i in hood.same_server(server, tool["id"])],
+        "related_server": [tool_link(hood.tools[i], None, root) for i in hood.same_server(server, tool["id"])],
         "related_elsewhere": elsewhere,
         "changes": tool.get("changes") or [],
         "faq": faq(tool, title, prose, entry),

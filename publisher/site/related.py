@@ -74,6 +74,7 @@ class Neighbourhoods:
 
     def __init__(self, servers: list[dict[str, Any]], tools: dict[int, dict[str, Any]]) -> None:
         self.tools = tools
+        self._elsewhere: dict[tuple[int, int, int], list[tuple[str, int]]] = {}
         self.by_group: dict[str, list[int]] = defaultdict(list)
         for tool in tools.values():
             for group in self._groups(tool):
@@ -102,7 +103,17 @@ class Neighbourhoods:
         return [i for i in ids[start : start + limit + 1] if i != tool_id][:limit]
 
     def elsewhere(self, tool_id: int, per_group: int = 3, limit: int = 6) -> list[tuple[str, int]]:
-        """(group label, tool id) pairs from other servers that share a capability (or the category)."""
+        """(group label, tool id) pairs from other servers that share a capability (or the category).
+
+        Memoised per process: a rendered tool page needs them twice (its key, then its links).
+        """
+        memo_key = (tool_id, per_group, limit)
+        found = self._elsewhere.get(memo_key)
+        if found is None:
+            found = self._elsewhere[memo_key] = self._find_elsewhere(tool_id, per_group, limit)
+        return found
+
+    def _find_elsewhere(self, tool_id: int, per_group: int, limit: int) -> list[tuple[str, int]]:
         tool = self.tools[tool_id]
         found: list[tuple[str, int]] = []
         seen = {tool_id}

@@ -13,6 +13,8 @@ from markupsafe import Markup, escape
 
 _CODE = re.compile(r"`([^`]+)`")
 STATIC_FILES = ("site.css", "site.js", "search.js", "favicon.svg")
+
+
 # Risk badges are the most repeated markup of the site: built once, with text (not colour alone).
 class _Badges(dict[str, Markup]):
     def __missing__(self, level: str) -> Markup:
