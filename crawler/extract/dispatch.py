@@ -28,6 +28,7 @@ from catalog.config import Settings
 from catalog.records import ExtractionProblem, ExtractionResult, ServerExtraction, ToolRecord
 from crawler.archive import ArchiveError, ArchiveLimits, is_archive, unpacked
 from crawler.extract.base import LANGUAGES, FileResult, Language, SourceFile, language_for
+from crawler.extract.js_shim import find_js_delegation
 from crawler.extract.python_ast import declares_tools
 from crawler.extract.python_shim import find_delegation
 from crawler.extract.tools_json import ToolsJsonError, records_from_json
@@ -444,6 +445,15 @@ def extract_tree(root: Path, settings: Settings | None = None, *, label: str | N
                 where = f"{folder}/{manifest}" if folder else manifest
                 server.unresolved.append(delegation.as_unresolved(where, manifests.get(manifest, "")))
                 server.language = server.language or "python"
+        if not server.tools and not server.unresolved and "package.json" in manifests:
+            js_files = {
+                c.rel[len(folder) + 1 :] if folder else c.rel: c.text for c in owned[folder].get("typescript", [])
+            }
+            delegation = find_js_delegation(manifests["package.json"], js_files)
+            if delegation is not None:
+                where = f"{folder}/package.json" if folder else "package.json"
+                server.unresolved.append(delegation.as_unresolved(where, manifests["package.json"]))
+                server.language = server.language or "typescript"
         if server.tools or server.unresolved or folder == "" or len(folders) == 1:
             result.servers.append(server)
     return result
