@@ -109,6 +109,10 @@ def default_extractor(path: Path) -> ExtractionResult:
     if result.tools:
         return result
     declared = manifest_tools(path)
+    if not declared.tools:
+        # Keep the source result: its servers carry unresolved entries (dynamic names, delegation to a dependency).
+        result.problems += declared.problems
+        return result
     declared.problems = result.problems + declared.problems
     declared.files_scanned += result.files_scanned
     return declared

@@ -119,7 +119,8 @@ async def process_item(
         return None
     errors: list[str] = []
     pushed = server.pushed_at.isoformat().replace("+00:00", "Z") if server.pushed_at else None
-    for plan in item.payload.get("plans", []):
+    plans: list[dict[str, Any]] = list(item.payload.get("plans", []))
+    for plan in plans:
         subject = plan.get("name") or plan.get("repo") or str(plan)
         try:
             art = await fetch_plan(http, settings, registries, plan, server.tools_origin, pushed)
@@ -152,6 +153,11 @@ async def process_item(
         stats.from_cache += int(art.from_cache)
         if not found:
             errors.append(f"{art.origin}: no tools found")
+            dependency = delegated_dependency(result, plan)
+            if dependency is not None and len(plans) < 8:
+                # A launcher or renamed package: its tools are declared in the dependency it hands over to.
+                _note_delegation(session, server, art.origin, dependency)
+                plans.append(dependency)
             continue  # try the next artifact (e.g. the repository when the package is compiled)
         stats.tools.merge(_store(session, server, art, found, plan.get("subfolder"), run_id))
         return None
@@ -159,6 +165,31 @@ async def process_item(
         stats.no_tools += 1
         return None
     return "; ".join(errors) or None
+
+
+DELEGATION = "no tools: package delegates to dependency "
+
+
+def delegated_dependency(result: Any, plan: dict[str, Any]) -> dict[str, Any] | None:
+    """The plan to fetch the dependency a tool-less npm/PyPI package delegates to (one level only)."""
+    if plan.get("kind") not in ("npm", "pypi") or plan.get("delegated_from"):
+        return None
+    for server in getattr(result, "servers", []):
+        for entry in server.unresolved:
+            reason = entry.get("reason") if isinstance(entry, dict) else None
+            if isinstance(reason, str) and reason.startswith(DELEGATION):
+                name = reason[len(DELEGATION) :].strip()
+                if name and name != plan.get("name"):
+                    return {"kind": plan["kind"], "name": name, "delegated_from": plan.get("name")}
+    return None
+
+
+def _note_delegation(session: Session, server: Server, origin: str, dependency: dict[str, Any]) -> None:
+    """Remember on the server why its tools come from another package (shown on its page and in stats)."""
+    note = {"reason": f"{origin} delegates to dependency {dependency['name']}", "file": None, "line": None}
+    if note not in (server.unresolved or []):
+        server.unresolved = [*(server.unresolved or []), note]
+        session.add(server)
 
 
 def record_fetch(session: Session, art: Artifact) -> None:
