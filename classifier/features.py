@@ -270,6 +270,11 @@ def _model_tokens(f: ToolFeatures) -> list[str]:
     return tokens
 
 
+def name_tokens(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The model tokens a name's words give (shared by ``model_tokens`` and the model's column lookup)."""
+    return _name_tokens(words)
+
+
 def clear_caches() -> None:
     """Forget cached name tokens (benchmarks measure a cold start)."""
     _name_tokens.cache_clear()

@@ -10,7 +10,7 @@ no scikit-learn import at all; scikit-learn is used by ``classifier.train`` to f
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +18,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from classifier.capability_model import CapabilityModel, strongest_tokens
-from classifier.features import ToolFeatures, model_tokens
+from classifier.features import STOPWORDS, ToolFeatures, model_tokens, name_tokens
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
 
@@ -35,6 +35,16 @@ class CategoryModel:
     rule_accuracy: dict[str, float]  # per rule id: how often its decisions were right on the training examples
     meta: dict
     capability: CapabilityModel | None = None  # the capability model sharing these features, when trained
+    # The vocabulary split by token prefix ("d:delete" -> by_prefix["d"]["delete"]), so a row's columns are
+    # looked up from the words themselves without building a prefixed string per token.
+    by_prefix: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    # Column ids of a name's tokens, per name word tuple: catalogs repeat names across servers.
+    name_columns: dict[tuple[str, ...], list[int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for token, j in self.vocabulary.items():
+            prefix, _, rest = token.partition(":")
+            self.by_prefix.setdefault(prefix, {})[rest] = j
 
     @classmethod
     def from_json(cls, data: dict) -> CategoryModel:
@@ -57,12 +67,11 @@ class CategoryModel:
 
     def matrix(self, features: list[ToolFeatures]) -> csr_matrix:
         """The TF-IDF matrix of a batch: sublinear tf, idf, l2-normalised rows."""
-        get = self.vocabulary.get
         indptr = [0]
         indices: list[int] = []
+        columns = self.columns
         for f in features:
-            cols = [j for j in map(get, model_tokens(f)) if j is not None]
-            indices.extend(cols)
+            indices.extend(columns(f))
             indptr.append(len(indices))
         counts = csr_matrix(
             (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
@@ -74,6 +83,44 @@ class CategoryModel:
         norms[norms == 0] = 1.0
         counts.data /= np.repeat(norms, np.diff(counts.indptr))
         return counts
+
+    def columns(self, f: ToolFeatures) -> list[int]:
+        """The vocabulary columns of a tool's ``model_tokens`` that the model knows, with repeats.
+
+        The same multiset as looking up every ``model_tokens(f)`` string (order differs, which the matrix
+        does not see), computed from the words directly: this is the hot loop of batch classification.
+        """
+        cols = self.name_columns.get(f.name_words)
+        if cols is None:
+            get = self.vocabulary.get
+            cols = [j for j in map(get, name_tokens(f.name_words)) if j is not None]
+            self.name_columns[f.name_words] = cols
+        out = list(cols)
+        by = self.by_prefix
+        empty: dict[str, int] = {}
+        desc = [w for w in f.desc_words[:80] if w not in STOPWORDS]
+        if desc:
+            get = by.get("d", empty).get
+            out.extend([j for j in map(get, desc) if j is not None])
+            if len(desc) > 1:
+                get = by.get("db", empty).get
+                pairs = [a + "_" + b for a, b in zip(desc[:12], desc[1:12], strict=False)]
+                out.extend([j for j in map(get, pairs) if j is not None])
+        if f.lead_words:
+            get = by.get("lead", empty).get
+            out.extend([j for j in map(get, f.lead_words[:2]) if j is not None])
+        if f.param_words:
+            get = by.get("p", empty).get
+            out.extend([j for j in map(get, f.param_words) if j is not None])
+        if f.param_names:
+            get = by.get("pn", empty).get
+            out.extend([j for j in map(get, f.param_names) if j is not None])
+        meta = by.get("meta", empty)
+        if not f.has_description and "no_description" in meta:
+            out.append(meta["no_description"])
+        if not f.params and "no_params" in meta:
+            out.append(meta["no_params"])
+        return out
 
     def predict_proba(self, features: list[ToolFeatures]) -> np.ndarray:
         """Calibrated class probabilities, one row per tool, columns in ``classes`` order."""
