@@ -124,6 +124,11 @@ def name_actions(f: ToolFeatures) -> tuple[str, ...]:
 _ACTIONS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
+def clear_caches() -> None:
+    """Forget cached name actions (benchmarks measure a cold start)."""
+    _ACTIONS.clear()
+
+
 def _name_actions(words: tuple[str, ...]) -> tuple[str, ...]:
     if len(_ACTIONS) > 200_000:
         _ACTIONS.clear()  # bounded, like split_identifier's cache
