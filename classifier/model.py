@@ -10,6 +10,7 @@ no scikit-learn import at all; scikit-learn is used by ``classifier.train`` to f
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from classifier.capability_model import CapabilityModel, strongest_tokens
-from classifier.features import STOPWORDS, ToolFeatures, model_tokens, name_tokens
+from classifier.features import CACHE_LIMIT, STOPWORDS, ToolFeatures, model_tokens, name_tokens
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
 
@@ -38,8 +39,8 @@ class CategoryModel:
     # The vocabulary split by token prefix ("d:delete" -> by_prefix["d"]["delete"]), so a row's columns are
     # looked up from the words themselves without building a prefixed string per token.
     by_prefix: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
-    # Column ids of a name's tokens, per name word tuple: catalogs repeat names across servers.
-    name_columns: dict[tuple[str, ...], list[int]] = field(default_factory=dict, repr=False)
+    # Column ids per name word tuple, description and (parameter names, parameter words): see ``columns``.
+    column_cache: dict[Hashable, list[int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for token, j in self.vocabulary.items():
@@ -88,38 +89,42 @@ class CategoryModel:
         """The vocabulary columns of a tool's ``model_tokens`` that the model knows, with repeats.
 
         The same multiset as looking up every ``model_tokens(f)`` string (order differs, which the matrix
-        does not see), computed from the words directly: this is the hot loop of batch classification.
+        does not see), computed from the words directly and cached per name, description and parameter
+        set, which catalogs repeat: this is the hot loop of batch classification.
         """
-        cols = self.name_columns.get(f.name_words)
-        if cols is None:
+        cache = self.column_cache
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        name = cache.get(f.name_words)
+        if name is None:
             get = self.vocabulary.get
-            cols = [j for j in map(get, name_tokens(f.name_words)) if j is not None]
-            self.name_columns[f.name_words] = cols
-        out = list(cols)
-        by = self.by_prefix
-        empty: dict[str, int] = {}
+            name = cache[f.name_words] = [j for j in map(get, name_tokens(f.name_words)) if j is not None]
+        desc = cache.get(f.description)
+        if desc is None:
+            desc = cache[f.description] = self._description_columns(f)
+        key = (f.param_names, f.param_words)
+        params = cache.get(key)
+        if params is None:
+            params = cache[key] = self._param_columns(f)
+        return name + desc + params
+
+    def _prefixed(self, prefix: str, words: Iterable[str]) -> list[int]:
+        get = self.by_prefix.get(prefix, {}).get
+        return [j for j in map(get, words) if j is not None]
+
+    def _description_columns(self, f: ToolFeatures) -> list[int]:
         desc = [w for w in f.desc_words[:80] if w not in STOPWORDS]
-        if desc:
-            get = by.get("d", empty).get
-            out.extend([j for j in map(get, desc) if j is not None])
-            if len(desc) > 1:
-                get = by.get("db", empty).get
-                pairs = [a + "_" + b for a, b in zip(desc[:12], desc[1:12], strict=False)]
-                out.extend([j for j in map(get, pairs) if j is not None])
-        if f.lead_words:
-            get = by.get("lead", empty).get
-            out.extend([j for j in map(get, f.lead_words[:2]) if j is not None])
-        if f.param_words:
-            get = by.get("p", empty).get
-            out.extend([j for j in map(get, f.param_words) if j is not None])
-        if f.param_names:
-            get = by.get("pn", empty).get
-            out.extend([j for j in map(get, f.param_names) if j is not None])
-        meta = by.get("meta", empty)
-        if not f.has_description and "no_description" in meta:
-            out.append(meta["no_description"])
-        if not f.params and "no_params" in meta:
-            out.append(meta["no_params"])
+        out = self._prefixed("d", desc)
+        out += self._prefixed("db", [a + "_" + b for a, b in zip(desc[:12], desc[1:12], strict=False)])
+        out += self._prefixed("lead", f.lead_words[:2])
+        if not f.has_description:
+            out += self._prefixed("meta", ["no_description"])
+        return out
+
+    def _param_columns(self, f: ToolFeatures) -> list[int]:
+        out = self._prefixed("p", f.param_words) + self._prefixed("pn", f.param_names)
+        if not f.params:
+            out += self._prefixed("meta", ["no_params"])
         return out
 
     def predict_proba(self, features: list[ToolFeatures]) -> np.ndarray:
