@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from classifier.text import clip, split_identifier, words_of
@@ -82,7 +83,7 @@ def params_of(schema: Mapping[str, Any] | None) -> list[Param]:
     if not isinstance(props, dict):
         return []
     out: list[Param] = []
-    for name, spec in list(props.items())[:MAX_PARAMS]:
+    for name, spec in islice(props.items(), MAX_PARAMS):
         if not isinstance(name, str):
             continue
         spec = spec if isinstance(spec, dict) else {}
@@ -92,7 +93,7 @@ def params_of(schema: Mapping[str, Any] | None) -> list[Param]:
         if not isinstance(nested, dict) and isinstance(items, dict):
             nested = items.get("properties")
         if isinstance(nested, dict):
-            for sub, sub_spec in list(nested.items())[:20]:
+            for sub, sub_spec in islice(nested.items(), 20):
                 if isinstance(sub, str):
                     out.append(_param(sub, sub_spec if isinstance(sub_spec, dict) else {}, top=False))
     return out
@@ -144,6 +145,23 @@ def _param_desc_words(joined: str) -> frozenset[str]:
     return hit
 
 
+_SERVERS: dict[tuple[str, str | None], frozenset[str]] = {}
+
+
+def _server_words(server: str, description: str | None) -> frozenset[str]:
+    """The words of a server's name and, with a context, its description: the same for all its tools."""
+    key = (server, description)
+    hit = _SERVERS.get(key)
+    if hit is None:
+        if len(_SERVERS) >= CACHE_LIMIT:
+            _SERVERS.clear()
+        hit = frozenset(split_identifier(server)) if server else _EMPTY
+        if description is not None:
+            hit = hit | frozenset(words_of(description, 1000))
+        _SERVERS[key] = hit
+    return hit
+
+
 def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> ToolFeatures:
     """Features of one tools/list-shaped dict (``name``, ``description``, ``inputSchema``, ``annotations``)."""
     name = _text(tool.get("name")) or _text(tool.get("tool"))
@@ -163,10 +181,9 @@ def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None 
     param_desc = _param_desc_words(" ".join([p.description for p in params if p.description])) if params else _EMPTY
     annotations = tool.get("annotations")
     server = _text(tool.get("server"))
-    server_words: frozenset[str] = frozenset(split_identifier(server)) if server else frozenset()
     siblings: tuple[str, ...] = ()
+    server_words = _server_words(server, _text(context.get("description")) if context else None)
     if context:
-        server_words = server_words | frozenset(words_of(_text(context.get("description")), 1000))
         names = context.get("tool_names")
         if isinstance(names, list | tuple):
             siblings = tuple(n for n in names if isinstance(n, str))
@@ -309,3 +326,4 @@ def clear_caches() -> None:
     _name_tokens.cache_clear()
     _DESCRIPTIONS.clear()
     _PARAM_DESCRIPTIONS.clear()
+    _SERVERS.clear()
