@@ -113,10 +113,18 @@ class CategoryModel:
         return [j for j in map(get, words) if j is not None]
 
     def _description_columns(self, f: ToolFeatures) -> list[int]:
+        by = self.by_prefix
         desc = [w for w in f.desc_words[:80] if w not in STOPWORDS]
-        out = self._prefixed("d", desc)
-        out += self._prefixed("db", [a + "_" + b for a, b in zip(desc[:12], desc[1:12], strict=False)])
-        out += self._prefixed("lead", f.lead_words[:2])
+        get = by["d"].get if "d" in by else {}.get
+        out = [j for j in map(get, desc) if j is not None]
+        if len(desc) > 1 and "db" in by:
+            get = by["db"].get
+            out += [
+                j for j in map(get, [a + "_" + b for a, b in zip(desc[:12], desc[1:12], strict=False)]) if j is not None
+            ]
+        if f.lead_words and "lead" in by:
+            get = by["lead"].get
+            out += [j for j in map(get, f.lead_words[:2]) if j is not None]
         if not f.has_description:
             out += self._prefixed("meta", ["no_description"])
         return out
