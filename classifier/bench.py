@@ -14,6 +14,7 @@ from catalog.synthetic import generate
 from classifier.api import classify_tools
 from classifier.features import clear_caches as name_tokens_cache_clear
 from classifier.model import load_model
+from classifier.rules.base import clear_caches as name_actions_cache_clear
 from classifier.text import split_identifier
 
 BATCH = 5000
@@ -39,6 +40,7 @@ def run_benchmark(n: int = 50_000, seed: int = 1, integrity: bool = True, tools:
     tools = tools if tools is not None else synthetic_tools(n, seed)
     split_identifier.cache_clear()
     name_tokens_cache_clear()
+    name_actions_cache_clear()
     start = time.perf_counter()
     cpu_start = time.process_time()
     if integrity:

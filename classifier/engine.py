@@ -43,13 +43,9 @@ def _pick(categories: frozenset[str]) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _risk(category: str, caps: tuple[str, ...]) -> str:
-    return risk_for(category, caps).value
-
-
-@lru_cache(maxsize=1024)
-def _hints(category: str, caps: tuple[str, ...]) -> tuple[tuple[str, bool | None], ...]:
-    return tuple(inferred_hints(category, caps).items())
+def _risk_and_hints(category: str, caps: tuple[str, ...]) -> tuple[str, tuple[tuple[str, bool | None], ...]]:
+    """The rubric's risk and inferred hints for a category and capabilities (few distinct pairs occur)."""
+    return risk_for(category, caps).value, tuple(inferred_hints(category, caps).items())
 
 
 def _annotation_signals(f: ToolFeatures) -> list[Signal]:
@@ -148,8 +144,8 @@ def decide(
             signal = f"{','.join(words) or '(no known words)'} (p={p:.2f})"
             evidence.append({"source": "model", "rule": CAPABILITY_RULE, "signal": signal, "supports": cap})
 
-    risk = _risk(category, tuple(caps))
-    hints = dict(_hints(category, tuple(caps)))
+    risk, hint_items = _risk_and_hints(category, tuple(caps))
+    hints = dict(hint_items)
     return {
         "name": f.name,
         "category": category,
@@ -159,7 +155,7 @@ def decide(
         "evidence": evidence,
         "rationale": rationale(category, risk, caps, evidence),
         "inferred_hints": hints,
-        "hint_mismatches": hint_mismatches(f.annotations, hints, category),
+        "hint_mismatches": hint_mismatches(f.annotations, hints, category) if f.annotations else [],
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from classifier.text import clip, split_identifier, words_of
@@ -82,7 +83,7 @@ def params_of(schema: Mapping[str, Any] | None) -> list[Param]:
     if not isinstance(props, dict):
         return []
     out: list[Param] = []
-    for name, spec in list(props.items())[:MAX_PARAMS]:
+    for name, spec in islice(props.items(), MAX_PARAMS):
         if not isinstance(name, str):
             continue
         spec = spec if isinstance(spec, dict) else {}
@@ -92,7 +93,7 @@ def params_of(schema: Mapping[str, Any] | None) -> list[Param]:
         if not isinstance(nested, dict) and isinstance(items, dict):
             nested = items.get("properties")
         if isinstance(nested, dict):
-            for sub, sub_spec in list(nested.items())[:20]:
+            for sub, sub_spec in islice(nested.items(), 20):
                 if isinstance(sub, str):
                     out.append(_param(sub, sub_spec if isinstance(sub_spec, dict) else {}, top=False))
     return out
@@ -115,6 +116,52 @@ def _param(name: str, spec: Mapping[str, Any], top: bool = True) -> Param:
     )
 
 
+# Catalogs repeat descriptions (forks, the same server from several sources, shared SDK boilerplate), so the
+# words of a description are found once. Bounded: cleared when full, like split_identifier's cache.
+CACHE_LIMIT = 20_000
+_EMPTY: frozenset[str] = frozenset()
+_DESCRIPTIONS: dict[str, tuple[list[str], frozenset[str], tuple[str, ...]]] = {}
+_PARAM_DESCRIPTIONS: dict[str, frozenset[str]] = {}
+
+
+def _description_words(description: str) -> tuple[list[str], frozenset[str], tuple[str, ...]]:
+    """The description's words, their set and its first four words (shared: callers must not mutate)."""
+    hit = _DESCRIPTIONS.get(description)
+    if hit is None:
+        if len(_DESCRIPTIONS) >= CACHE_LIMIT:
+            _DESCRIPTIONS.clear()
+        words = words_of(description)
+        hit = _DESCRIPTIONS[description] = (words, frozenset(words), tuple(words[:4]))
+    return hit
+
+
+def _param_desc_words(joined: str) -> frozenset[str]:
+    """The words of a schema's parameter descriptions, joined by spaces."""
+    hit = _PARAM_DESCRIPTIONS.get(joined)
+    if hit is None:
+        if len(_PARAM_DESCRIPTIONS) >= CACHE_LIMIT:
+            _PARAM_DESCRIPTIONS.clear()
+        hit = _PARAM_DESCRIPTIONS[joined] = frozenset(words_of(joined, 6000))
+    return hit
+
+
+_SERVERS: dict[tuple[str, str | None], frozenset[str]] = {}
+
+
+def _server_words(server: str, description: str | None) -> frozenset[str]:
+    """The words of a server's name and, with a context, its description: the same for all its tools."""
+    key = (server, description)
+    hit = _SERVERS.get(key)
+    if hit is None:
+        if len(_SERVERS) >= CACHE_LIMIT:
+            _SERVERS.clear()
+        hit = frozenset(split_identifier(server)) if server else _EMPTY
+        if description is not None:
+            hit = hit | frozenset(words_of(description, 1000))
+        _SERVERS[key] = hit
+    return hit
+
+
 def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> ToolFeatures:
     """Features of one tools/list-shaped dict (``name``, ``description``, ``inputSchema``, ``annotations``)."""
     name = _text(tool.get("name")) or _text(tool.get("tool"))
@@ -123,7 +170,7 @@ def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None 
     if not name_words and title:
         name_words = split_identifier(title)
     description = clip(_text(tool.get("description")))
-    desc_words = words_of(description)
+    desc_words, desc_set, lead_words = _description_words(description)
     params = params_of(schema_of(tool))
     param_words: set[str] = set()
     enum_words: set[str] = set()
@@ -131,13 +178,12 @@ def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None 
         param_words.update(p.words)
         if p.enum:
             enum_words.update(p.enum)
-    param_desc = words_of(" ".join(p.description for p in params if p.description), 6000) if params else ()
+    param_desc = _param_desc_words(" ".join([p.description for p in params if p.description])) if params else _EMPTY
     annotations = tool.get("annotations")
     server = _text(tool.get("server"))
-    server_words: frozenset[str] = frozenset(split_identifier(server)) if server else frozenset()
     siblings: tuple[str, ...] = ()
+    server_words = _server_words(server, _text(context.get("description")) if context else None)
     if context:
-        server_words = server_words | frozenset(words_of(_text(context.get("description")), 1000))
         names = context.get("tool_names")
         if isinstance(names, list | tuple):
             siblings = tuple(n for n in names if isinstance(n, str))
@@ -147,12 +193,12 @@ def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None 
         name_set=frozenset(name_words),
         description=description,
         desc_words=desc_words,
-        desc_set=frozenset(desc_words),
-        lead_words=tuple(desc_words[:4]),
+        desc_set=desc_set,
+        lead_words=lead_words,
         params=params,
         param_names=frozenset(p.name for p in params),
         param_words=frozenset(param_words),
-        param_desc_words=frozenset(param_desc),
+        param_desc_words=param_desc,
         enum_words=frozenset(enum_words),
         annotations=dict(annotations) if isinstance(annotations, dict) else {},
         server=server,
@@ -270,6 +316,14 @@ def _model_tokens(f: ToolFeatures) -> list[str]:
     return tokens
 
 
+def name_tokens(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The model tokens a name's words give (shared by ``model_tokens`` and the model's column lookup)."""
+    return _name_tokens(words)
+
+
 def clear_caches() -> None:
-    """Forget cached name tokens (benchmarks measure a cold start)."""
+    """Forget cached name tokens and description words (benchmarks measure a cold start)."""
     _name_tokens.cache_clear()
+    _DESCRIPTIONS.clear()
+    _PARAM_DESCRIPTIONS.clear()
+    _SERVERS.clear()

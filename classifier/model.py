@@ -10,7 +10,8 @@ no scikit-learn import at all; scikit-learn is used by ``classifier.train`` to f
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from classifier.capability_model import CapabilityModel, strongest_tokens
-from classifier.features import ToolFeatures, model_tokens
+from classifier.features import CACHE_LIMIT, STOPWORDS, ToolFeatures, model_tokens, name_tokens
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
 
@@ -35,6 +36,16 @@ class CategoryModel:
     rule_accuracy: dict[str, float]  # per rule id: how often its decisions were right on the training examples
     meta: dict
     capability: CapabilityModel | None = None  # the capability model sharing these features, when trained
+    # The vocabulary split by token prefix ("d:delete" -> by_prefix["d"]["delete"]), so a row's columns are
+    # looked up from the words themselves without building a prefixed string per token.
+    by_prefix: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    # Column ids per name word tuple, description and (parameter names, parameter words): see ``columns``.
+    column_cache: dict[Hashable, list[int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for token, j in self.vocabulary.items():
+            prefix, _, rest = token.partition(":")
+            self.by_prefix.setdefault(prefix, {})[rest] = j
 
     @classmethod
     def from_json(cls, data: dict) -> CategoryModel:
@@ -57,12 +68,11 @@ class CategoryModel:
 
     def matrix(self, features: list[ToolFeatures]) -> csr_matrix:
         """The TF-IDF matrix of a batch: sublinear tf, idf, l2-normalised rows."""
-        get = self.vocabulary.get
         indptr = [0]
         indices: list[int] = []
+        columns = self.columns
         for f in features:
-            cols = [j for j in map(get, model_tokens(f)) if j is not None]
-            indices.extend(cols)
+            indices.extend(columns(f))
             indptr.append(len(indices))
         counts = csr_matrix(
             (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
@@ -74,6 +84,56 @@ class CategoryModel:
         norms[norms == 0] = 1.0
         counts.data /= np.repeat(norms, np.diff(counts.indptr))
         return counts
+
+    def columns(self, f: ToolFeatures) -> list[int]:
+        """The vocabulary columns of a tool's ``model_tokens`` that the model knows, with repeats.
+
+        The same multiset as looking up every ``model_tokens(f)`` string (order differs, which the matrix
+        does not see), computed from the words directly and cached per name, description and parameter
+        set, which catalogs repeat: this is the hot loop of batch classification.
+        """
+        cache = self.column_cache
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        name = cache.get(f.name_words)
+        if name is None:
+            get = self.vocabulary.get
+            name = cache[f.name_words] = [j for j in map(get, name_tokens(f.name_words)) if j is not None]
+        desc = cache.get(f.description)
+        if desc is None:
+            desc = cache[f.description] = self._description_columns(f)
+        key = (f.param_names, f.param_words)
+        params = cache.get(key)
+        if params is None:
+            params = cache[key] = self._param_columns(f)
+        return name + desc + params
+
+    def _prefixed(self, prefix: str, words: Iterable[str]) -> list[int]:
+        get = self.by_prefix.get(prefix, {}).get
+        return [j for j in map(get, words) if j is not None]
+
+    def _description_columns(self, f: ToolFeatures) -> list[int]:
+        by = self.by_prefix
+        desc = [w for w in f.desc_words[:80] if w not in STOPWORDS]
+        get = by["d"].get if "d" in by else {}.get
+        out = [j for j in map(get, desc) if j is not None]
+        if len(desc) > 1 and "db" in by:
+            get = by["db"].get
+            out += [
+                j for j in map(get, [a + "_" + b for a, b in zip(desc[:12], desc[1:12], strict=False)]) if j is not None
+            ]
+        if f.lead_words and "lead" in by:
+            get = by["lead"].get
+            out += [j for j in map(get, f.lead_words[:2]) if j is not None]
+        if not f.has_description:
+            out += self._prefixed("meta", ["no_description"])
+        return out
+
+    def _param_columns(self, f: ToolFeatures) -> list[int]:
+        out = self._prefixed("p", f.param_words) + self._prefixed("pn", f.param_names)
+        if not f.params:
+            out += self._prefixed("meta", ["no_params"])
+        return out
 
     def predict_proba(self, features: list[ToolFeatures]) -> np.ndarray:
         """Calibrated class probabilities, one row per tool, columns in ``classes`` order."""

@@ -39,11 +39,14 @@ RULE_FAMILIES: dict[str, Detector] = {
 }
 
 
+_DETECTORS: tuple[Detector, ...] = tuple(RULE_FAMILIES.values())
+
+
 def run_rules(f: ToolFeatures) -> list[Signal]:
     """Every family's signals for one tool, in registry order."""
     out: list[Signal] = []
-    for detect in RULE_FAMILIES.values():
-        out.extend(detect(f))
+    for detect in _DETECTORS:
+        out += detect(f)
     return out
 
 

@@ -113,18 +113,32 @@ def name_actions(f: ToolFeatures) -> tuple[str, ...]:
     (run, build, post...) yields to a later verb.
     """
     if f.actions is None:
-        f.actions = _name_actions(f)
+        actions = _ACTIONS.get(f.name_words)
+        if actions is None:
+            actions = _ACTIONS[f.name_words] = _name_actions(f.name_words)
+        f.actions = actions
     return f.actions
 
 
-def _name_actions(f: ToolFeatures) -> tuple[str, ...]:
-    verbs = [w for w in f.name_words if w in VERB_CATEGORY]
+# Actions per name word tuple: they depend on the name alone, and catalogs repeat names across servers.
+_ACTIONS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def clear_caches() -> None:
+    """Forget cached name actions (benchmarks measure a cold start)."""
+    _ACTIONS.clear()
+
+
+def _name_actions(words: tuple[str, ...]) -> tuple[str, ...]:
+    if len(_ACTIONS) > 200_000:
+        _ACTIONS.clear()  # bounded, like split_identifier's cache
+    verbs = [w for w in words if w in VERB_CATEGORY]
     if not verbs:
         return ()
     if (
         len(verbs) > 1
         and verbs[0] in NOUNISH_VERBS
-        and f.name_words[0] != verbs[0]
+        and words[0] != verbs[0]
         or len(verbs) > 1
         and verbs[0] in NOUNISH_VERBS
         and verbs[1] not in NOUNISH_VERBS
@@ -132,7 +146,6 @@ def _name_actions(f: ToolFeatures) -> tuple[str, ...]:
         verbs = verbs[1:] + verbs[:1]
     first = verbs[0]
     joined = [first]
-    words = f.name_words
     for i, w in enumerate(words):
         if w in ("or", "and") and 0 < i < len(words) - 1 and words[i + 1] in VERB_CATEGORY:
             joined.append(words[i + 1])

@@ -88,7 +88,11 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return [Signal("content.database_rows", "private_data", ",".join(sorted((f.name_set | f.desc_set) & DATABASE)))]
     if verb is not None and verb not in READ_VERBS:
         return []
-    if (f.name_set | f.desc_set | f.param_words) & PUBLIC_CHAIN:
+    if not (
+        f.name_set.isdisjoint(PUBLIC_CHAIN)
+        and f.desc_set.isdisjoint(PUBLIC_CHAIN)
+        and f.param_words.isdisjoint(PUBLIC_CHAIN)
+    ):
         return []  # balances and transactions on a public blockchain are public
     if f.name_set & AGGREGATES:
         return []  # statistics and reference lists are not anyone's personal data

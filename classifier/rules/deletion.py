@@ -57,7 +57,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
         break
     if verb == "write" and (f.name_set & FILE_OBJECTS or "path" in f.param_words) and "append" not in f.desc_set:
         out.append(Signal("deletion.overwrites_file", "Destructive", "write,file"))
-    for p in f.params:
+    for p in f.params if not f.enum_words.isdisjoint(ENUM_DESTROY) else ():
         # An operation chosen by an enum ("action": create|update|delete, "method": GET|DELETE) can destroy.
         destroying = [v for v in p.enum if v in ENUM_DESTROY]
         if destroying and verb not in READ_VERBS:

@@ -81,6 +81,9 @@ QUERYISH = plain("query sql statement")
 DEPLOY_VERBS = plain("deploy run apply up start build")
 
 
+# Every parameter name ``_code_params`` can accept without a query-ish word in it.
+CANDIDATE_PARAMS = CODE_PARAMS | AMBIGUOUS_CODE_PARAMS | DEPLOY_FILES | plain("pipeline body query dsl")
+
 SHELL_WORDS = plain(
     """shell terminal execute executes executed run runs bash zsh sh cli powershell cmd console process
     command-line subprocess exec cron cronjob job container containers pod task"""
@@ -96,6 +99,8 @@ def _code_params(f: ToolFeatures) -> list[str]:
     """Parameters that carry code or query text. Ambiguous names (``query``, ``code``) count only when a
     language is named around them: a ``query`` parameter next to "SQL" or "Cypher" is query text, one
     next to "search" is a filter."""
+    if f.param_names.isdisjoint(CANDIDATE_PARAMS) and f.param_words.isdisjoint(QUERYISH):
+        return []  # no parameter any branch below can accept: most tools, decided by two set tests
     found: list[str] = []
     context: frozenset[str] | None = None
     for p in f.params:

@@ -22,6 +22,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
     verb = actions[0] if actions else None
     devices = f.name_set & DEVICES
+    if not devices and "device" not in f.name_set:
+        return []  # neither branch below can fire
     context = (f.desc_set | f.param_words | f.server_words) & DEVICE_CONTEXT
     if devices and (context or f.name_set & ACTION_WORDS):
         if verb in READ_VERBS and not context:
