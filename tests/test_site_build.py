@@ -425,3 +425,20 @@ def test_a_new_rating_rewrites_the_pages_that_link_to_the_tool_and_no_others(tmp
     assert rewritten - counting == expected
     assert {"risk/high/index.html", "risk/low/index.html", "index.html"} <= rewritten  # new and old level
     assert len(rewritten) < len(pages) / 2
+
+
+def test_rebuild_trusts_the_manifest_and_verify_repairs_missing_files(tmp_path: Path) -> None:
+    """A rebuild does not stat every file; `verify=True` re-creates files deleted behind its back."""
+    site, _ = _build(tmp_path, str(tmp_path / "a.db"))
+    page = next(p for p in html_files(site) if "/tools/" in p.as_posix() or p.parent != site)
+    page.unlink()
+    settings = Settings(db=str(tmp_path / "a.db"), policies_dir=tmp_path / "policies")
+    settings.extra["site_url"] = "https://catalog.example.org/"
+    catalog = Catalog(str(tmp_path / "a.db"))
+    with catalog.session() as session:
+        trusted = build_site(session, settings, site, workers=1)
+        assert trusted["written"] == 0 and not page.exists()
+        settings.extra["site_verify"] = True
+        repaired = build_site(session, settings, site, workers=1)
+    catalog.dispose()
+    assert repaired["written"] == 1 and page.exists()

@@ -64,7 +64,7 @@ def _render_servers(indices: list[int]) -> tuple[dict[str, list[str]], dict[str,
     """
     state = _STATE
     assert state is not None, "build state is set before the workers start"
-    writer = Writer(state.out_dir, state.previous)
+    writer = Writer(state.out_dir, state.previous, verify=state.verify)
     for index in indices:
         _render_server(state, writer, state.data.servers[index])
     return writer.entries, writer.counts()
@@ -165,13 +165,20 @@ def build_site(
     *,
     workers: int | None = None,
     progress: ProgressCallback | None = None,
+    verify: bool | None = None,
 ) -> dict[str, Any]:
-    """Write the site into `out_dir`; returns counts (pages written/unchanged, removed, seconds...)."""
+    """Write the site into `out_dir`; returns counts (pages written/unchanged, removed, seconds...).
+
+    `verify` (default: settings.extra["site_verify"]): check every file the previous manifest lists is
+    still on disk instead of trusting it, and re-create missing ones.
+    """
     global _STATE
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     base_url = site_url(settings)
+    if verify is None:
+        verify = bool(settings.extra.get("site_verify"))
     data = load_site_data(session)
     loaded = time.perf_counter()
     salt = code_salt() + base_url
@@ -198,6 +205,7 @@ def build_site(
         salt=salt,
         servers_by_id=servers_by_id,
         server_changes=dict(server_changes),
+        verify=verify,
     )
     n_workers = workers if workers is not None else int(settings.extra.get("site_workers") or os.cpu_count() or 1)
     n_workers = max(1, min(n_workers, 8))
@@ -205,7 +213,7 @@ def build_site(
     chunks = _chunks(data.servers, n_workers * 8 if parallel else 1)
     entries: dict[str, list[str]] = {}
     totals: Counter[str] = Counter()
-    global_writer = Writer(out_dir, previous)
+    global_writer = Writer(out_dir, previous, verify=verify)
     prepared = time.perf_counter()
     try:
         if parallel:

@@ -53,6 +53,7 @@ class BuildState:
     salt: str
     servers_by_id: dict[int, dict[str, Any]]
     server_changes: dict[int, list[dict[str, Any]]]
+    verify: bool = False
 
 
 def change_row(change: dict[str, Any]) -> dict[str, Any]:
