@@ -292,6 +292,7 @@ def test_builds_are_deterministic_and_rebuilds_write_nothing(tmp_path: Path) -> 
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
     _, again = _build(tmp_path / "a", str(tmp_path / "a.db"))
     assert again["written"] == 0 and again["rendered"] == 0 and again["removed"] == 0
+    assert again["servers_skipped"] == again["servers"] > 0  # each server's digest matched: no per-file work
 
 
 def _snapshot(site: Path) -> dict[str, int]:
@@ -406,6 +407,8 @@ def test_changing_one_tool_rewrites_exactly_its_pages_and_the_pages_listing_it(t
         "llms-full.txt",
     }
     assert summary["written"] == len(rewritten) and summary["removed"] == 0
+    # Only the changed tool's server is re-examined; a description shows in no other server's pages.
+    assert summary["servers_skipped"] == summary["servers"] - 1
     page = (out / "tools/postgres-mcp/list_tables/index.html").read_text(encoding="utf-8")
     assert "Lists the tables and views of one schema." in page
 

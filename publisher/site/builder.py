@@ -35,6 +35,7 @@ from publisher.site.related import Neighbourhoods
 from publisher.site.render import code_salt, environment
 from publisher.site.writer import (
     MANIFEST_NAME,
+    ServerGroups,
     Writer,
     digest,
     load_manifest,
@@ -56,33 +57,41 @@ def site_url(settings: Settings) -> str:
 _STATE: BuildState | None = None
 
 
-def _render_servers(indices: list[int]) -> tuple[dict[str, list[str]], dict[str, int]]:
-    """Worker: every file of the given servers (pages, JSON, policy downloads).
+def _render_servers(indices: list[int]) -> tuple[ServerGroups, dict[str, int], int]:
+    """Worker: every file of the given servers (pages, JSON, policy downloads), grouped by server.
 
-    Each file's input key (see `keys`) is compared with the previous build first; contexts are built
-    and templates rendered only for files whose inputs changed.
+    A server whose digest (every input of every file of it) matches the previous build keeps its
+    previous files wholesale; otherwise each file's input key (see `keys`) is compared with the previous
+    build, and contexts are built and templates rendered only for files whose inputs changed.
+    Returns (groups, counts, servers skipped).
     """
     state = _STATE
     assert state is not None, "build state is set before the workers start"
-    writer = Writer(state.out_dir, state.previous, verify=state.verify)
+    groups: ServerGroups = {}
+    totals: Counter[str] = Counter()
+    skipped = 0
     for index in indices:
-        _render_server(state, writer, state.data.servers[index])
-    return writer.entries, writer.counts()
+        writer = Writer(state.out_dir, state.previous, verify=state.verify)
+        server = state.data.servers[index]
+        server_digest, adopted = _render_server(state, writer, server)
+        skipped += adopted
+        groups[server["slug"]] = [server_digest, writer.entries]
+        totals.update(writer.counts())
+    return groups, dict(totals), skipped
 
 
-def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> None:
+def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> tuple[str, bool]:
+    """Emit one server's files; returns (its digest, whether its previous files were kept wholesale)."""
     env = environment()
     tools = [state.data.tools[i] for i in server["tool_ids"]]
     downloads = download_links(state.policies, server["slug"])
-    policy_parts = []
+    policy_files: list[tuple[str, str, Path]] = []
     for group in downloads:
         for f in group["files"]:
             source = Path(f["source"])
             stat = source.stat()
-            signature = f"{stat.st_size}:{stat.st_mtime_ns}"
-            policy_parts.append(f"{f['target']}:{signature}")
-            writer.emit(f["target"], signature, source.read_bytes)
-    policy_key = "|".join(policy_parts)
+            policy_files.append((f["target"], f"{stat.st_size}:{stat.st_mtime_ns}", source))
+    policy_key = "|".join(f"{target}:{signature}" for target, signature, _ in policy_files)
     snippets: dict[str, list[dict[str, Any]]] | None = None
 
     def snippets_for(name: str) -> list[dict[str, Any]]:
@@ -105,6 +114,17 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
         )
         for t in tools
     }
+    # The tool page keys contain the tool API keys (signature and server slug); the server key holds the
+    # policy files' signatures and everything of the server page and its JSON.
+    server_digest = digest(
+        "\x1d".join([state.salt, server_key, *(page_key for page_key, _ in tool_keys.values())]).encode("utf-8")
+    )
+    previous = state.previous_servers.get(server["slug"])
+    if previous is not None and previous[0] == server_digest:
+        writer.adopt(previous[1])
+        return server_digest, True
+    for target, signature, source in policy_files:
+        writer.emit(target, signature, source.read_bytes)
     context: dict[str, Any] = {}
 
     def server_ctx() -> dict[str, Any]:
@@ -141,6 +161,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
             digest((state.salt + api_key).encode()),
             lambda tool=tool: to_json(tool_api(decode_lazy(tool), server)),
         )
+    return server_digest, False
 
 
 def _chunks(servers: list[dict[str, Any]], parts: int) -> list[list[int]]:
@@ -182,13 +203,17 @@ def build_site(
     data = load_site_data(session)
     loaded = time.perf_counter()
     salt = code_salt() + base_url
-    previous_salt, previous = load_manifest(out_dir)
+    manifest = load_manifest(out_dir)
+    previous, previous_servers = manifest.files, manifest.servers
     # Until this build saves its own manifest, files on disk may be half-updated: a crash must not leave
     # a manifest that vouches for them.
     (out_dir / MANIFEST_NAME).unlink(missing_ok=True)
-    if previous and previous_salt != salt:
+    if previous and manifest.salt != salt:
         # Templates or code changed: re-render everything, but still skip writes of identical bytes.
         previous = {rel: ["", hashes[1]] for rel, hashes in previous.items()}
+        previous_servers = {}
+    if verify:
+        previous_servers = {}  # check every file, not just the servers' digests
     servers_by_id = {s["id"]: s for s in data.servers}
     server_changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for change in data.changes:
@@ -200,6 +225,7 @@ def build_site(
         hood=Neighbourhoods(data.servers, data.tools),
         policies=load_policy_index(settings.policies_dir),
         previous=previous,
+        previous_servers=previous_servers,
         out_dir=out_dir,
         base_url=base_url,
         salt=salt,
@@ -211,8 +237,9 @@ def build_site(
     n_workers = max(1, min(n_workers, 8))
     parallel = n_workers > 1 and data.tool_count >= PARALLEL_MIN_TOOLS
     chunks = _chunks(data.servers, n_workers * 8 if parallel else 1)
-    entries: dict[str, list[str]] = {}
+    groups: ServerGroups = {}
     totals: Counter[str] = Counter()
+    skipped = 0
     global_writer = Writer(out_dir, previous, verify=verify)
     prepared = time.perf_counter()
     try:
@@ -221,26 +248,30 @@ def build_site(
                 results = pool.imap_unordered(_render_servers, chunks)
                 stats = GlobalPages(_STATE, global_writer).write_all()
                 globals_done = time.perf_counter()
-                for done, (chunk_entries, counts) in enumerate(results, 1):
-                    entries.update(chunk_entries)
+                for done, (chunk_groups, counts, chunk_skipped) in enumerate(results, 1):
+                    groups.update(chunk_groups)
                     totals.update(counts)
+                    skipped += chunk_skipped
                     if progress:
                         progress(done, len(chunks))
         else:
             stats = GlobalPages(_STATE, global_writer).write_all()
             globals_done = time.perf_counter()
             for done, chunk in enumerate(chunks, 1):
-                chunk_entries, counts = _render_servers(chunk)
-                entries.update(chunk_entries)
+                chunk_groups, counts, chunk_skipped = _render_servers(chunk)
+                groups.update(chunk_groups)
                 totals.update(counts)
+                skipped += chunk_skipped
                 if progress:
                     progress(done, len(chunks))
     finally:
         _STATE = None
-    entries.update(global_writer.entries)
     totals.update(global_writer.counts())
+    entries = dict(global_writer.entries)
+    for _, files in groups.values():
+        entries.update(files)
     removed = remove_stale(out_dir, previous, entries)
-    save_manifest(out_dir, entries, salt)
+    save_manifest(out_dir, global_writer.entries, salt, groups)
     seconds = time.perf_counter() - started
     pages = sum(1 for rel in entries if rel.endswith(".html"))
     return {
@@ -253,6 +284,7 @@ def build_site(
         "rendered": totals["rendered"],
         "unchanged": totals["unchanged"],
         "removed": removed,
+        "servers_skipped": skipped,  # unchanged servers whose files were kept without per-file checks
         "workers": n_workers if parallel else 1,
         "load_seconds": round(loaded - started, 3),
         "prepare_seconds": round(prepared - loaded, 3),  # neighbourhoods, manifest

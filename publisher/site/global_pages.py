@@ -48,6 +48,7 @@ class BuildState:
     hood: Neighbourhoods
     policies: PolicyIndex
     previous: dict[str, list[str]]
+    previous_servers: dict[str, list[Any]]
     out_dir: Path
     base_url: str
     salt: str

@@ -32,19 +32,44 @@ def context_hash(context: Any, salt: str) -> str:
     return digest((salt + payload).encode("utf-8"))
 
 
-def load_manifest(out_dir: Path) -> tuple[str | None, dict[str, list[str]]]:
-    """(salt, files) of the previous build; (None, {}) when there is none or it is unreadable."""
+Files = dict[str, list[str]]
+# Per server slug: [digest of every input of the server's files, those files' manifest entries].
+ServerGroups = dict[str, list[Any]]
+
+
+@dataclass
+class Manifest:
+    """The previous build: its salt, every file (flat, for lookups) and the per-server groups."""
+
+    salt: str | None = None
+    files: Files = field(default_factory=dict)
+    servers: ServerGroups = field(default_factory=dict)
+
+
+def load_manifest(out_dir: Path) -> Manifest:
+    """The previous build's manifest; an empty one when there is none or it is unreadable."""
     try:
         data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None, {}
+        return Manifest()
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-        return None, {}
-    return data.get("salt"), data["files"]
+        return Manifest()
+    files = dict(data["files"])
+    servers = data.get("servers")
+    if not isinstance(servers, dict):
+        servers = {}
+    for group in servers.values():
+        files.update(group[1])
+    return Manifest(data.get("salt"), files, servers)
 
 
-def save_manifest(out_dir: Path, files: dict[str, list[str]], salt: str) -> None:
-    payload = json.dumps({"salt": salt, "files": dict(sorted(files.items()))}, separators=(",", ":"))
+def save_manifest(out_dir: Path, files: Files, salt: str, servers: ServerGroups | None = None) -> None:
+    """`files` holds the catalog-wide files; each server's own files are kept in its group of `servers`.
+
+    Grouped, a rebuild adopts an unchanged server's entries in one step, without listing its files.
+    """
+    groups = dict(sorted((servers or {}).items()))
+    payload = json.dumps({"salt": salt, "files": dict(sorted(files.items())), "servers": groups}, separators=(",", ":"))
     tmp = out_dir / (MANIFEST_NAME + ".tmp")
     tmp.write_text(payload, encoding="utf-8")
     os.replace(tmp, out_dir / MANIFEST_NAME)
@@ -92,6 +117,11 @@ class Writer:
                 handle.write(data)
         self.written += 1
         return True
+
+    def adopt(self, files: Files) -> None:
+        """Keep a whole group of the previous build's files as they are (their inputs are unchanged)."""
+        self.entries.update(files)
+        self.unchanged += len(files)
 
     def _on_disk(self, target: str) -> bool:
         return not self.verify or os.path.exists(target)
