@@ -107,17 +107,18 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
     server_key = keys.server_page_key(server, tools, similar, changes, policy_key)
     # Hashed once per server: joined into every tool key as text, it made key hashing quadratic in tools.
     shared_key = digest((policy_key + "\x1d" + keys.server_links_key(tools)).encode("utf-8"))
-    tool_keys = {
-        t["id"]: (
-            keys.tool_page_key(t, server, state.hood, state.servers_by_id, shared_key),
-            server["slug"] + keys.tool_signature(t),
-        )
-        for t in tools
-    }
-    # The tool page keys contain the tool API keys (signature and server slug); the server key holds the
-    # policy files' signatures and everything of the server page and its JSON.
+    # Everything every file of this server shows: the server key holds the server's fields, its tools'
+    # signatures and slugs and the policy files' signatures; the shared key the sibling links; the rest
+    # are each tool's links to other servers. The per-file keys are built only if this digest changed.
     server_digest = digest(
-        "\x1d".join([state.salt, server_key, *(page_key for page_key, _ in tool_keys.values())]).encode("utf-8")
+        "\x1d".join(
+            [
+                state.salt,
+                server_key,
+                shared_key,
+                *(keys.elsewhere_key(t, state.hood, state.servers_by_id) for t in tools),
+            ]
+        ).encode("utf-8")
     )
     previous = state.previous_servers.get(server["slug"])
     if previous is not None and previous[0] == server_digest:
@@ -125,6 +126,13 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
         return server_digest, True
     for target, signature, source in policy_files:
         writer.emit(target, signature, source.read_bytes)
+    tool_keys = {
+        t["id"]: (
+            keys.tool_page_key(t, server, state.hood, state.servers_by_id, shared_key),
+            server["slug"] + keys.tool_signature(t),
+        )
+        for t in tools
+    }
     context: dict[str, Any] = {}
 
     def server_ctx() -> dict[str, Any]:
