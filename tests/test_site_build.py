@@ -411,6 +411,9 @@ def test_changing_one_tool_rewrites_exactly_its_pages_and_the_pages_listing_it(t
     assert summary["servers_skipped"] == summary["servers"] - 1
     page = (out / "tools/postgres-mcp/list_tables/index.html").read_text(encoding="utf-8")
     assert "Lists the tables and views of one schema." in page
+    # The rebuild loaded the schema and annotations only for the re-rendered server: they are still shown.
+    api = json.loads((out / "api/tools/postgres-mcp/list_tables.json").read_text(encoding="utf-8"))
+    assert "schema" in json.dumps(api["input_schema"]) and api["annotations"] == {"readOnlyHint": True}
 
 
 def test_a_new_rating_rewrites_the_pages_that_link_to_the_tool_and_no_others(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ import multiprocessing
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from catalog.config import Settings
 from publisher.site import keys, urls
 from publisher.site.charts import risk_stack
 from publisher.site.global_pages import BuildState, GlobalPages, change_row, to_json
-from publisher.site.loader import decode_lazy, load_site_data
+from publisher.site.loader import decode_lazy, load_definitions, load_site_data
 from publisher.site.pages import (
     server_api,
     server_context,
@@ -57,31 +58,46 @@ def site_url(settings: Settings) -> str:
 _STATE: BuildState | None = None
 
 
-def _render_servers(indices: list[int]) -> tuple[ServerGroups, dict[str, int], int]:
+@dataclass
+class ChunkResult:
+    """What a worker returns: the servers' file groups, file counts, servers kept wholesale, and the
+    servers it left for later because their tool definitions are not loaded yet."""
+
+    groups: ServerGroups = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    kept: int = 0
+    pending: list[int] = field(default_factory=list)
+
+
+def _render_servers(indices: list[int]) -> ChunkResult:
     """Worker: every file of the given servers (pages, JSON, policy downloads), grouped by server.
 
     A server whose digest (every input of every file of it) matches the previous build keeps its
     previous files wholesale; otherwise each file's input key (see `keys`) is compared with the previous
     build, and contexts are built and templates rendered only for files whose inputs changed.
-    Returns (groups, counts, servers skipped).
     """
     state = _STATE
     assert state is not None, "build state is set before the workers start"
-    groups: ServerGroups = {}
+    result = ChunkResult()
     totals: Counter[str] = Counter()
-    skipped = 0
     for index in indices:
         writer = Writer(state.out_dir, state.previous, verify=state.verify)
         server = state.data.servers[index]
-        server_digest, adopted = _render_server(state, writer, server)
-        skipped += adopted
-        groups[server["slug"]] = [server_digest, writer.entries]
+        server_digest, outcome = _render_server(state, writer, server)
+        if outcome == "pending":
+            result.pending.append(index)
+            continue
+        result.kept += outcome == "kept"
+        result.groups[server["slug"]] = [server_digest, writer.entries]
         totals.update(writer.counts())
-    return groups, dict(totals), skipped
+    result.counts = dict(totals)
+    return result
 
 
-def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> tuple[str, bool]:
-    """Emit one server's files; returns (its digest, whether its previous files were kept wholesale)."""
+def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> tuple[str, str]:
+    """Emit one server's files; returns (its digest, outcome): "kept" (the previous files, wholesale),
+    "built" (each file checked, changed ones rendered) or "pending" (changed, but the tool definitions
+    are not loaded yet: nothing emitted)."""
     env = environment()
     tools = [state.data.tools[i] for i in server["tool_ids"]]
     downloads = download_links(state.policies, server["slug"])
@@ -123,7 +139,9 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
     previous = state.previous_servers.get(server["slug"])
     if previous is not None and previous[0] == server_digest:
         writer.adopt(previous[1])
-        return server_digest, True
+        return server_digest, "kept"
+    if not state.definitions:
+        return server_digest, "pending"
     for target, signature, source in policy_files:
         writer.emit(target, signature, source.read_bytes)
     tool_keys = {
@@ -169,7 +187,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
             digest((state.salt + api_key).encode()),
             lambda tool=tool: to_json(tool_api(decode_lazy(tool), server)),
         )
-    return server_digest, False
+    return server_digest, "built"
 
 
 def _chunks(servers: list[dict[str, Any]], parts: int) -> list[list[int]]:
@@ -185,6 +203,43 @@ def _chunks(servers: list[dict[str, Any]], parts: int) -> list[list[int]]:
         chunks[-1].append(index)
         size += len(server["tool_ids"]) + 1
     return [c for c in chunks if c]
+
+
+def _run_chunks(
+    chunks: list[list[int]],
+    parallel: bool,
+    n_workers: int,
+    done: ChunkResult,
+    progress: ProgressCallback | None,
+    global_writer: Writer | None,
+) -> dict[str, Any]:
+    """Run `_render_servers` over the chunks (forked workers when `parallel`) and merge into `done`;
+    with `global_writer`, the parent writes the catalog-wide pages meanwhile and returns their stats."""
+    assert _STATE is not None
+    stats: dict[str, Any] = {}
+    if parallel:
+        with multiprocessing.get_context("fork").Pool(n_workers) as pool:
+            results = pool.imap_unordered(_render_servers, chunks)
+            if global_writer is not None:
+                stats = GlobalPages(_STATE, global_writer).write_all()
+            _merge(done, results, len(chunks), progress)
+    else:
+        if global_writer is not None:
+            stats = GlobalPages(_STATE, global_writer).write_all()
+        _merge(done, map(_render_servers, chunks), len(chunks), progress)
+    return stats
+
+
+def _merge(done: ChunkResult, results: Iterable[ChunkResult], total: int, progress: ProgressCallback | None) -> None:
+    counts = Counter(done.counts)
+    for n, result in enumerate(results, 1):
+        done.groups.update(result.groups)
+        counts.update(result.counts)
+        done.kept += result.kept
+        done.pending += result.pending
+        if progress:
+            progress(n, total)
+    done.counts = dict(counts)
 
 
 def build_site(
@@ -208,8 +263,6 @@ def build_site(
     base_url = site_url(settings)
     if verify is None:
         verify = bool(settings.extra.get("site_verify"))
-    data = load_site_data(session)
-    loaded = time.perf_counter()
     salt = code_salt() + base_url
     manifest = load_manifest(out_dir)
     previous, previous_servers = manifest.files, manifest.servers
@@ -222,6 +275,9 @@ def build_site(
         previous_servers = {}
     if verify:
         previous_servers = {}  # check every file, not just the servers' digests
+    # A rebuild (servers' digests to compare) loads tool definitions only for the servers it re-renders.
+    data = load_site_data(session, definitions=not previous_servers)
+    loaded = time.perf_counter()
     servers_by_id = {s["id"]: s for s in data.servers}
     server_changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for change in data.changes:
@@ -240,40 +296,29 @@ def build_site(
         servers_by_id=servers_by_id,
         server_changes=dict(server_changes),
         verify=verify,
+        definitions=not previous_servers,
     )
     n_workers = workers if workers is not None else int(settings.extra.get("site_workers") or os.cpu_count() or 1)
     n_workers = max(1, min(n_workers, 8))
     parallel = n_workers > 1 and data.tool_count >= PARALLEL_MIN_TOOLS
-    chunks = _chunks(data.servers, n_workers * 8 if parallel else 1)
-    groups: ServerGroups = {}
-    totals: Counter[str] = Counter()
-    skipped = 0
+    done = ChunkResult()
     global_writer = Writer(out_dir, previous, verify=verify)
     prepared = time.perf_counter()
     try:
-        if parallel:
-            with multiprocessing.get_context("fork").Pool(n_workers) as pool:
-                results = pool.imap_unordered(_render_servers, chunks)
-                stats = GlobalPages(_STATE, global_writer).write_all()
-                globals_done = time.perf_counter()
-                for done, (chunk_groups, counts, chunk_skipped) in enumerate(results, 1):
-                    groups.update(chunk_groups)
-                    totals.update(counts)
-                    skipped += chunk_skipped
-                    if progress:
-                        progress(done, len(chunks))
-        else:
-            stats = GlobalPages(_STATE, global_writer).write_all()
-            globals_done = time.perf_counter()
-            for done, chunk in enumerate(chunks, 1):
-                chunk_groups, counts, chunk_skipped = _render_servers(chunk)
-                groups.update(chunk_groups)
-                totals.update(counts)
-                skipped += chunk_skipped
-                if progress:
-                    progress(done, len(chunks))
+        stats = _run_chunks(_chunks(data.servers, n_workers * 8 if parallel else 1), parallel, n_workers, done, progress, global_writer)
+        globals_done = time.perf_counter()
+        if done.pending:
+            # Second pass: the changed servers, now with their tools' definitions.
+            pending = [data.servers[i] for i in sorted(done.pending)]
+            load_definitions(session, data.tools, [t for s in pending for t in s["tool_ids"]])
+            _STATE.definitions = True
+            again = parallel and sum(len(s["tool_ids"]) for s in pending) >= PARALLEL_MIN_TOOLS
+            indices, done.pending = sorted(done.pending), []
+            parts = [indices[n :: n_workers * 2] for n in range(n_workers * 2)] if again else [indices]
+            _run_chunks([p for p in parts if p], again, n_workers, done, progress, None)
     finally:
         _STATE = None
+    groups, totals, skipped = done.groups, Counter(done.counts), done.kept
     totals.update(global_writer.counts())
     entries = dict(global_writer.entries)
     for _, files in groups.values():

@@ -55,6 +55,7 @@ class BuildState:
     servers_by_id: dict[int, dict[str, Any]]
     server_changes: dict[int, list[dict[str, Any]]]
     verify: bool = False
+    definitions: bool = True  # False: tools' schemas not loaded yet, changed servers wait for a second pass
 
 
 def change_row(change: dict[str, Any]) -> dict[str, Any]:
