@@ -98,7 +98,6 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
     """Emit one server's files; returns (its digest, outcome): "kept" (the previous files, wholesale),
     "built" (each file checked, changed ones rendered) or "pending" (changed, but the tool definitions
     are not loaded yet: nothing emitted)."""
-    env = environment()
     tools = [state.data.tools[i] for i in server["tool_ids"]]
     downloads = download_links(state.policies, server["slug"])
     policy_files: list[tuple[str, str, Path]] = []
@@ -142,6 +141,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
         return server_digest, "kept"
     if not state.definitions:
         return server_digest, "pending"
+    env = environment()  # only for servers that are (partly) re-rendered
     for target, signature, source in policy_files:
         writer.emit(target, signature, source.read_bytes)
     tool_keys = {
