@@ -239,7 +239,8 @@ class GlobalPages:
         row_keys = "\x1e".join(listing_row_key(data.tools[i], by_id[data.tools[i]["server_id"]]) for i in tool_ids)
         path = ctx["page"]["path"]
         self.sitemap_paths.append(path)
-        input_hash = context_hash([ctx, row_keys], self.state.salt)
+        # The row keys are hashed as they are: JSON-encoding them escapes every separator, for nothing.
+        input_hash = self._key(ctx, [row_keys])
         tpl = self.env.get_template("listing.j2")
 
         def render() -> str:
