@@ -292,6 +292,7 @@ def test_builds_are_deterministic_and_rebuilds_write_nothing(tmp_path: Path) -> 
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
     _, again = _build(tmp_path / "a", str(tmp_path / "a.db"))
     assert again["written"] == 0 and again["rendered"] == 0 and again["removed"] == 0
+    assert again["servers_skipped"] == again["servers"] > 0  # each server's digest matched: no per-file work
 
 
 def _snapshot(site: Path) -> dict[str, int]:
@@ -406,8 +407,13 @@ def test_changing_one_tool_rewrites_exactly_its_pages_and_the_pages_listing_it(t
         "llms-full.txt",
     }
     assert summary["written"] == len(rewritten) and summary["removed"] == 0
+    # Only the changed tool's server is re-examined; a description shows in no other server's pages.
+    assert summary["servers_skipped"] == summary["servers"] - 1
     page = (out / "tools/postgres-mcp/list_tables/index.html").read_text(encoding="utf-8")
     assert "Lists the tables and views of one schema." in page
+    # The rebuild loaded the schema and annotations only for the re-rendered server: they are still shown.
+    api = json.loads((out / "api/tools/postgres-mcp/list_tables.json").read_text(encoding="utf-8"))
+    assert "schema" in json.dumps(api["input_schema"]) and api["annotations"] == {"readOnlyHint": True}
 
 
 def test_a_new_rating_rewrites_the_pages_that_link_to_the_tool_and_no_others(tmp_path: Path) -> None:
@@ -425,3 +431,20 @@ def test_a_new_rating_rewrites_the_pages_that_link_to_the_tool_and_no_others(tmp
     assert rewritten - counting == expected
     assert {"risk/high/index.html", "risk/low/index.html", "index.html"} <= rewritten  # new and old level
     assert len(rewritten) < len(pages) / 2
+
+
+def test_rebuild_trusts_the_manifest_and_verify_repairs_missing_files(tmp_path: Path) -> None:
+    """A rebuild does not stat every file; `verify=True` re-creates files deleted behind its back."""
+    site, _ = _build(tmp_path, str(tmp_path / "a.db"))
+    page = next(p for p in html_files(site) if "/tools/" in p.as_posix() or p.parent != site)
+    page.unlink()
+    settings = Settings(db=str(tmp_path / "a.db"), policies_dir=tmp_path / "policies")
+    settings.extra["site_url"] = "https://catalog.example.org/"
+    catalog = Catalog(str(tmp_path / "a.db"))
+    with catalog.session() as session:
+        trusted = build_site(session, settings, site, workers=1)
+        assert trusted["written"] == 0 and not page.exists()
+        settings.extra["site_verify"] = True
+        repaired = build_site(session, settings, site, workers=1)
+    catalog.dispose()
+    assert repaired["written"] == 1 and page.exists()

@@ -27,6 +27,9 @@ def register(app: typer.Typer) -> None:
             "recommended_policies"
         ),
         db: DbOption = None,
+        verify: Annotated[
+            bool, typer.Option("--verify", help="Check every site file is on disk; re-create missing ones.")
+        ] = False,
         json_out: JsonOption = False,
     ) -> None:
         """Write recommended policies and the static site.
@@ -36,6 +39,8 @@ def register(app: typer.Typer) -> None:
         from publisher.build import build_all
 
         settings = settings_for(db, site_dir=out_dir, policies_dir=policies)
+        if verify:
+            settings.extra["site_verify"] = True
         with catalog_for(settings) as cat, cat.session() as session:
             summary = build_all(session, settings)
         if json_out:

@@ -13,7 +13,8 @@ import multiprocessing
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from catalog.config import Settings
 from publisher.site import keys, urls
 from publisher.site.charts import risk_stack
 from publisher.site.global_pages import BuildState, GlobalPages, change_row, to_json
-from publisher.site.loader import decode_lazy, load_site_data
+from publisher.site.loader import decode_lazy, load_definitions, load_site_data
 from publisher.site.pages import (
     server_api,
     server_context,
@@ -35,6 +36,7 @@ from publisher.site.related import Neighbourhoods
 from publisher.site.render import code_salt, environment
 from publisher.site.writer import (
     MANIFEST_NAME,
+    ServerGroups,
     Writer,
     digest,
     load_manifest,
@@ -56,33 +58,55 @@ def site_url(settings: Settings) -> str:
 _STATE: BuildState | None = None
 
 
-def _render_servers(indices: list[int]) -> tuple[dict[str, list[str]], dict[str, int]]:
-    """Worker: every file of the given servers (pages, JSON, policy downloads).
+@dataclass
+class ChunkResult:
+    """What a worker returns: the servers' file groups, file counts, servers kept wholesale, and the
+    servers it left for later because their tool definitions are not loaded yet."""
 
-    Each file's input key (see `keys`) is compared with the previous build first; contexts are built
-    and templates rendered only for files whose inputs changed.
+    groups: ServerGroups = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    kept: int = 0
+    pending: list[int] = field(default_factory=list)
+
+
+def _render_servers(indices: list[int]) -> ChunkResult:
+    """Worker: every file of the given servers (pages, JSON, policy downloads), grouped by server.
+
+    A server whose digest (every input of every file of it) matches the previous build keeps its
+    previous files wholesale; otherwise each file's input key (see `keys`) is compared with the previous
+    build, and contexts are built and templates rendered only for files whose inputs changed.
     """
     state = _STATE
     assert state is not None, "build state is set before the workers start"
-    writer = Writer(state.out_dir, state.previous)
+    result = ChunkResult()
+    totals: Counter[str] = Counter()
     for index in indices:
-        _render_server(state, writer, state.data.servers[index])
-    return writer.entries, writer.counts()
+        writer = Writer(state.out_dir, state.previous, verify=state.verify)
+        server = state.data.servers[index]
+        server_digest, outcome = _render_server(state, writer, server)
+        if outcome == "pending":
+            result.pending.append(index)
+            continue
+        result.kept += outcome == "kept"
+        result.groups[server["slug"]] = [server_digest, writer.entries]
+        totals.update(writer.counts())
+    result.counts = dict(totals)
+    return result
 
 
-def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> None:
-    env = environment()
+def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> tuple[str, str]:
+    """Emit one server's files; returns (its digest, outcome): "kept" (the previous files, wholesale),
+    "built" (each file checked, changed ones rendered) or "pending" (changed, but the tool definitions
+    are not loaded yet: nothing emitted)."""
     tools = [state.data.tools[i] for i in server["tool_ids"]]
     downloads = download_links(state.policies, server["slug"])
-    policy_parts = []
+    policy_files: list[tuple[str, str, Path]] = []
     for group in downloads:
         for f in group["files"]:
             source = Path(f["source"])
             stat = source.stat()
-            signature = f"{stat.st_size}:{stat.st_mtime_ns}"
-            policy_parts.append(f"{f['target']}:{signature}")
-            writer.emit(f["target"], signature, source.read_bytes)
-    policy_key = "|".join(policy_parts)
+            policy_files.append((f["target"], f"{stat.st_size}:{stat.st_mtime_ns}", source))
+    policy_key = "|".join(f"{target}:{signature}" for target, signature, _ in policy_files)
     snippets: dict[str, list[dict[str, Any]]] | None = None
 
     def snippets_for(name: str) -> list[dict[str, Any]]:
@@ -98,6 +122,28 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
     server_key = keys.server_page_key(server, tools, similar, changes, policy_key)
     # Hashed once per server: joined into every tool key as text, it made key hashing quadratic in tools.
     shared_key = digest((policy_key + "\x1d" + keys.server_links_key(tools)).encode("utf-8"))
+    # Everything every file of this server shows: the server key holds the server's fields, its tools'
+    # signatures and slugs and the policy files' signatures; the shared key the sibling links; the rest
+    # are each tool's links to other servers. The per-file keys are built only if this digest changed.
+    server_digest = digest(
+        "\x1d".join(
+            [
+                state.salt,
+                server_key,
+                shared_key,
+                *(keys.elsewhere_key(t, state.hood, state.servers_by_id) for t in tools),
+            ]
+        ).encode("utf-8")
+    )
+    previous = state.previous_servers.get(server["slug"])
+    if previous is not None and previous[0] == server_digest:
+        writer.adopt(previous[1])
+        return server_digest, "kept"
+    if not state.definitions:
+        return server_digest, "pending"
+    env = environment()  # only for servers that are (partly) re-rendered
+    for target, signature, source in policy_files:
+        writer.emit(target, signature, source.read_bytes)
     tool_keys = {
         t["id"]: (
             keys.tool_page_key(t, server, state.hood, state.servers_by_id, shared_key),
@@ -141,6 +187,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
             digest((state.salt + api_key).encode()),
             lambda tool=tool: to_json(tool_api(decode_lazy(tool), server)),
         )
+    return server_digest, "built"
 
 
 def _chunks(servers: list[dict[str, Any]], parts: int) -> list[list[int]]:
@@ -158,6 +205,43 @@ def _chunks(servers: list[dict[str, Any]], parts: int) -> list[list[int]]:
     return [c for c in chunks if c]
 
 
+def _run_chunks(
+    chunks: list[list[int]],
+    parallel: bool,
+    n_workers: int,
+    done: ChunkResult,
+    progress: ProgressCallback | None,
+    global_writer: Writer | None,
+) -> dict[str, Any]:
+    """Run `_render_servers` over the chunks (forked workers when `parallel`) and merge into `done`;
+    with `global_writer`, the parent writes the catalog-wide pages meanwhile and returns their stats."""
+    assert _STATE is not None
+    stats: dict[str, Any] = {}
+    if parallel:
+        with multiprocessing.get_context("fork").Pool(n_workers) as pool:
+            results = pool.imap_unordered(_render_servers, chunks)
+            if global_writer is not None:
+                stats = GlobalPages(_STATE, global_writer).write_all()
+            _merge(done, results, len(chunks), progress)
+    else:
+        if global_writer is not None:
+            stats = GlobalPages(_STATE, global_writer).write_all()
+        _merge(done, map(_render_servers, chunks), len(chunks), progress)
+    return stats
+
+
+def _merge(done: ChunkResult, results: Iterable[ChunkResult], total: int, progress: ProgressCallback | None) -> None:
+    counts = Counter(done.counts)
+    for n, result in enumerate(results, 1):
+        done.groups.update(result.groups)
+        counts.update(result.counts)
+        done.kept += result.kept
+        done.pending += result.pending
+        if progress:
+            progress(n, total)
+    done.counts = dict(counts)
+
+
 def build_site(
     session: Session,
     settings: Settings,
@@ -165,23 +249,35 @@ def build_site(
     *,
     workers: int | None = None,
     progress: ProgressCallback | None = None,
+    verify: bool | None = None,
 ) -> dict[str, Any]:
-    """Write the site into `out_dir`; returns counts (pages written/unchanged, removed, seconds...)."""
+    """Write the site into `out_dir`; returns counts (pages written/unchanged, removed, seconds...).
+
+    `verify` (default: settings.extra["site_verify"]): check every file the previous manifest lists is
+    still on disk instead of trusting it, and re-create missing ones.
+    """
     global _STATE
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     base_url = site_url(settings)
-    data = load_site_data(session)
-    loaded = time.perf_counter()
+    if verify is None:
+        verify = bool(settings.extra.get("site_verify"))
     salt = code_salt() + base_url
-    previous_salt, previous = load_manifest(out_dir)
+    manifest = load_manifest(out_dir)
+    previous, previous_servers = manifest.files, manifest.servers
     # Until this build saves its own manifest, files on disk may be half-updated: a crash must not leave
     # a manifest that vouches for them.
     (out_dir / MANIFEST_NAME).unlink(missing_ok=True)
-    if previous and previous_salt != salt:
+    if previous and manifest.salt != salt:
         # Templates or code changed: re-render everything, but still skip writes of identical bytes.
         previous = {rel: ["", hashes[1]] for rel, hashes in previous.items()}
+        previous_servers = {}
+    if verify:
+        previous_servers = {}  # check every file, not just the servers' digests
+    # A rebuild (servers' digests to compare) loads tool definitions only for the servers it re-renders.
+    data = load_site_data(session, definitions=not previous_servers)
+    loaded = time.perf_counter()
     servers_by_id = {s["id"]: s for s in data.servers}
     server_changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for change in data.changes:
@@ -193,46 +289,42 @@ def build_site(
         hood=Neighbourhoods(data.servers, data.tools),
         policies=load_policy_index(settings.policies_dir),
         previous=previous,
+        previous_servers=previous_servers,
         out_dir=out_dir,
         base_url=base_url,
         salt=salt,
         servers_by_id=servers_by_id,
         server_changes=dict(server_changes),
+        verify=verify,
+        definitions=not previous_servers,
     )
     n_workers = workers if workers is not None else int(settings.extra.get("site_workers") or os.cpu_count() or 1)
     n_workers = max(1, min(n_workers, 8))
     parallel = n_workers > 1 and data.tool_count >= PARALLEL_MIN_TOOLS
-    chunks = _chunks(data.servers, n_workers * 8 if parallel else 1)
-    entries: dict[str, list[str]] = {}
-    totals: Counter[str] = Counter()
-    global_writer = Writer(out_dir, previous)
+    done = ChunkResult()
+    global_writer = Writer(out_dir, previous, verify=verify)
     prepared = time.perf_counter()
     try:
-        if parallel:
-            with multiprocessing.get_context("fork").Pool(n_workers) as pool:
-                results = pool.imap_unordered(_render_servers, chunks)
-                stats = GlobalPages(_STATE, global_writer).write_all()
-                globals_done = time.perf_counter()
-                for done, (chunk_entries, counts) in enumerate(results, 1):
-                    entries.update(chunk_entries)
-                    totals.update(counts)
-                    if progress:
-                        progress(done, len(chunks))
-        else:
-            stats = GlobalPages(_STATE, global_writer).write_all()
-            globals_done = time.perf_counter()
-            for done, chunk in enumerate(chunks, 1):
-                chunk_entries, counts = _render_servers(chunk)
-                entries.update(chunk_entries)
-                totals.update(counts)
-                if progress:
-                    progress(done, len(chunks))
+        stats = _run_chunks(_chunks(data.servers, n_workers * 8 if parallel else 1), parallel, n_workers, done, progress, global_writer)
+        globals_done = time.perf_counter()
+        if done.pending:
+            # Second pass: the changed servers, now with their tools' definitions.
+            pending = [data.servers[i] for i in sorted(done.pending)]
+            load_definitions(session, data.tools, [t for s in pending for t in s["tool_ids"]])
+            _STATE.definitions = True
+            again = parallel and sum(len(s["tool_ids"]) for s in pending) >= PARALLEL_MIN_TOOLS
+            indices, done.pending = sorted(done.pending), []
+            parts = [indices[n :: n_workers * 2] for n in range(n_workers * 2)] if again else [indices]
+            _run_chunks([p for p in parts if p], again, n_workers, done, progress, None)
     finally:
         _STATE = None
-    entries.update(global_writer.entries)
+    groups, totals, skipped = done.groups, Counter(done.counts), done.kept
     totals.update(global_writer.counts())
+    entries = dict(global_writer.entries)
+    for _, files in groups.values():
+        entries.update(files)
     removed = remove_stale(out_dir, previous, entries)
-    save_manifest(out_dir, entries, salt)
+    save_manifest(out_dir, global_writer.entries, salt, groups)
     seconds = time.perf_counter() - started
     pages = sum(1 for rel in entries if rel.endswith(".html"))
     return {
@@ -245,6 +337,7 @@ def build_site(
         "rendered": totals["rendered"],
         "unchanged": totals["unchanged"],
         "removed": removed,
+        "servers_skipped": skipped,  # unchanged servers whose files were kept without per-file checks
         "workers": n_workers if parallel else 1,
         "load_seconds": round(loaded - started, 3),
         "prepare_seconds": round(prepared - loaded, 3),  # neighbourhoods, manifest

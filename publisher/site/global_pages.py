@@ -48,11 +48,14 @@ class BuildState:
     hood: Neighbourhoods
     policies: PolicyIndex
     previous: dict[str, list[str]]
+    previous_servers: dict[str, list[Any]]
     out_dir: Path
     base_url: str
     salt: str
     servers_by_id: dict[int, dict[str, Any]]
     server_changes: dict[int, list[dict[str, Any]]]
+    verify: bool = False
+    definitions: bool = True  # False: tools' schemas not loaded yet, changed servers wait for a second pass
 
 
 def change_row(change: dict[str, Any]) -> dict[str, Any]:
@@ -236,7 +239,8 @@ class GlobalPages:
         row_keys = "\x1e".join(listing_row_key(data.tools[i], by_id[data.tools[i]["server_id"]]) for i in tool_ids)
         path = ctx["page"]["path"]
         self.sitemap_paths.append(path)
-        input_hash = context_hash([ctx, row_keys], self.state.salt)
+        # The row keys are hashed as they are: JSON-encoding them escapes every separator, for nothing.
+        input_hash = self._key(ctx, [row_keys])
         tpl = self.env.get_template("listing.j2")
 
         def render() -> str:

@@ -92,6 +92,21 @@ def server_links_key(tools: list[dict[str, Any]]) -> str:
     return "\x1e".join(_link_key(t) for t in tools)
 
 
+def elsewhere_key(
+    tool: dict[str, Any], hood: Neighbourhoods, servers_by_id: dict[int, dict[str, Any]]
+) -> str:
+    """The links to related tools of other servers a tool page shows; cached on the tool, since both the
+    server's digest and the tool's page key need it."""
+    key = tool.get("_elsewhere_key")
+    if key is None:
+        parts = []
+        for via, other_id in hood.elsewhere(tool["id"]):
+            other = hood.tools[other_id]
+            parts += [via, _link_key(other, servers_by_id[other["server_id"]])]
+        key = tool["_elsewhere_key"] = "\x1e".join(parts)
+    return key
+
+
 def tool_page_key(
     tool: dict[str, Any],
     server: dict[str, Any],
@@ -100,11 +115,9 @@ def tool_page_key(
     shared_key: str,
 ) -> str:
     """`shared_key`: the server-wide inputs (policy files, `server_links_key`)."""
-    parts = [tool_signature(tool), server["slug"], server_title(server), shared_key]
-    for via, other_id in hood.elsewhere(tool["id"]):
-        other = hood.tools[other_id]
-        parts += [via, _link_key(other, servers_by_id[other["server_id"]])]
-    return "\x1e".join(parts)
+    return "\x1e".join(
+        (tool_signature(tool), server["slug"], server_title(server), shared_key, elsewhere_key(tool, hood, servers_by_id))
+    )
 
 
 SERVER_FIELDS = tuple(c for c in SERVER_COLUMNS if c not in ("id", "slug"))

@@ -47,9 +47,6 @@ TOOL_COLUMNS = (
     "name",
     "title",
     "description",
-    "input_schema",
-    "output_schema",
-    "annotations",
     "origin",
     "origin_detail",
     "conditional",
@@ -57,6 +54,9 @@ TOOL_COLUMNS = (
     "first_seen",
     "last_seen",
 )
+# A tool's definition, shown only on its own pages and its server's: the fingerprint stands for it in
+# every key, so a rebuild loads these only for the servers it re-renders (see `load_definitions`).
+DEFINITION_COLUMNS = ("input_schema", "output_schema", "annotations")
 CLASSIFICATION_COLUMNS = (
     "id",
     "tool_id",
@@ -165,8 +165,12 @@ def _latest_classification_rows(session: Session) -> list[dict[str, Any]]:
     return _rows(session, Classification, CLASSIFICATION_COLUMNS, table.c.id.in_(latest))
 
 
-def load_site_data(session: Session) -> SiteData:
-    """Published servers, their present tools with the latest classification, and the change history."""
+def load_site_data(session: Session, definitions: bool = True) -> SiteData:
+    """Published servers, their present tools with the latest classification, and the change history.
+
+    `definitions=False` leaves out the tools' schemas and annotations (the heaviest columns); call
+    `load_definitions` for the tools whose pages are rendered.
+    """
     servers = _rows(session, Server, SERVER_COLUMNS, Server.__table__.c.status != "deleted")
     servers.sort(key=lambda s: s["slug"])
     by_id = {s["id"]: s for s in servers}
@@ -176,7 +180,8 @@ def load_site_data(session: Session) -> SiteData:
         server["first_seen"], server["last_seen"] = iso(server["first_seen"]), iso(server["last_seen"])
         newest.append(server["last_seen"] or "")
     tools: dict[int, dict[str, Any]] = {}
-    tool_rows = _rows(session, Tool, TOOL_COLUMNS, Tool.__table__.c.present.is_(True))
+    columns = TOOL_COLUMNS + DEFINITION_COLUMNS if definitions else TOOL_COLUMNS
+    tool_rows = _rows(session, Tool, columns, Tool.__table__.c.present.is_(True))
     tool_rows.sort(key=lambda t: (t["server_id"], t["name"]))
     for tool in tool_rows:
         server = by_id.get(tool["server_id"])
@@ -201,6 +206,15 @@ def load_site_data(session: Session) -> SiteData:
     newest += [c["at"] for c in changes[:1]]
     generated = max([n for n in newest if n], default="1970-01-01T00:00:00Z")
     return SiteData(servers=servers, tools=tools, changes=changes, generated_at=generated)
+
+
+def load_definitions(session: Session, tools: dict[int, dict[str, Any]], tool_ids: list[int]) -> None:
+    """Add the definition columns (as JSON text, decoded by `decode_lazy`) to the given loaded tools."""
+    table = Tool.__table__
+    for start in range(0, len(tool_ids), 5000):
+        chunk = tool_ids[start : start + 5000]
+        for row in _rows(session, Tool, ("id", *DEFINITION_COLUMNS), table.c.id.in_(chunk)):
+            tools[row.pop("id")].update(row)
 
 
 def decode_lazy(tool: dict[str, Any]) -> dict[str, Any]:

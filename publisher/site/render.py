@@ -55,6 +55,7 @@ def environment() -> Environment:
         loader=PackageLoader("publisher.site", "templates"),
         autoescape=True,  # the templates end in .j2, so select_autoescape would not apply
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no stat per get_template
     )
     env.filters["codeify"] = codeify
     env.globals["assets"] = asset_versions()
