@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import Session, select
 
 from catalog.models import Classification, Server, Tool
 
 
+def latest_classification_ids() -> Select:
+    """A subquery of the newest classification id per tool: the one the catalog shows."""
+    return select(func.max(Classification.id)).group_by(Classification.tool_id)
+
+
 def latest_classifications(session: Session, tool_ids: Iterable[int] | None = None) -> dict[int, Classification]:
     """The newest classification of each tool (highest id), keyed by tool id."""
-    latest = select(func.max(Classification.id)).group_by(Classification.tool_id)
-    query = select(Classification).where(Classification.id.in_(latest))  # type: ignore[union-attr]
+    query = select(Classification).where(Classification.id.in_(latest_classification_ids()))  # type: ignore[union-attr]
     if tool_ids is not None:
         ids = list(tool_ids)
         if not ids:

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from catalog.models import Classification, Problem, Server, ServerSource, Tool, ToolChange, WorkItem
+from catalog.queries import latest_classification_ids
 
 
 def catalog_stats(session: Session, classifier_version: str | None = None) -> dict[str, Any]:
@@ -27,9 +28,7 @@ def catalog_stats(session: Session, classifier_version: str | None = None) -> di
     if classifier_version:
         cls = cls.where(Classification.classifier_version == classifier_version)
     else:
-        # the latest classification of each tool
-        latest = select(func.max(Classification.id)).group_by(Classification.tool_id)
-        cls = cls.where(Classification.id.in_(latest))  # type: ignore[union-attr]
+        cls = cls.where(Classification.id.in_(latest_classification_ids()))  # type: ignore[union-attr]
     by_category: dict[str, int] = {}
     by_risk: dict[str, int] = {}
     for category, risk, n in session.exec(cls.group_by(Classification.category, Classification.risk)).all():
