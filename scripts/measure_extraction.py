@@ -32,6 +32,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # usable as `python scripts/measure_extraction.py` from a checkout
     sys.path.insert(0, str(ROOT))
+if str(ROOT / "scripts") not in sys.path:  # its sibling modules, also when imported from the tests
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+from reference_tools import compare_with_reference, load_references, normalize  # noqa: E402
 
 from crawler.archive import ArchiveError, package_root, unpack  # noqa: E402
 from crawler.live import IntrospectionError, introspect_stdio  # noqa: E402
@@ -68,10 +72,11 @@ class PackageReport:
     field_diffs: list[dict[str, str]] = field(default_factory=list)  # found tools whose fields differ
     live_problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    truth: str = "live"  # or "reference: <dump> <entry>" when the server could not be started
 
     @property
     def compared(self) -> bool:
-        return self.live_status == "ok" and self.static_status == "ok"
+        return self.static_status == "ok" and (self.live_status == "ok" or self.truth != "live")
 
     @property
     def true_positives(self) -> int:
@@ -402,6 +407,8 @@ def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
     ]
     for r in reports:
         status = r.live_status if r.static_status == "ok" else f"static {r.static_status}; live {r.live_status}"
+        if r.truth != "live":
+            status = f"{r.truth} (live {r.live_status})"
         lines.append(
             f"| {r.seed} | {len(r.static_tools)} | {len(r.live_tools)} | {r.true_positives if r.compared else '-'} "
             f"| {_fmt(r.precision()) if r.compared else '-'} | {_fmt(r.recall()) if r.compared else '-'} "
@@ -427,7 +434,15 @@ def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
 # ------------------------------------------------------------------------------------------------ main
 
 
-def measure(seeds: list[Seed], *, cache: Path, timeout: float, live: bool, progress: Any = None) -> list[PackageReport]:
+def measure(
+    seeds: list[Seed],
+    *,
+    cache: Path,
+    timeout: float,
+    live: bool,
+    progress: Any = None,
+    references: dict[tuple[str, str], Any] | None = None,
+) -> list[PackageReport]:
     reports: list[PackageReport] = []
     for seed in seeds:
         started = time.monotonic()
@@ -444,7 +459,11 @@ def measure(seeds: list[Seed], *, cache: Path, timeout: float, live: bool, progr
         live_list = live_tools(seed, cache, timeout, report) if live else []
         if not live:
             report.live_status = "skipped: --no-live"
-        compare(report, static, live_list, unpacked)
+        reference = (references or {}).get(normalize(seed.ecosystem, seed.name))
+        if report.live_status != "ok" and reference is not None and report.static_status == "ok":
+            compare_with_reference(report, static, reference, unpacked, compare)
+        else:
+            compare(report, static, live_list, unpacked)
         report.seconds = round(time.monotonic() - started, 1)
         reports.append(report)
         if progress:
@@ -463,6 +482,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"Download cache (default {DEFAULT_CACHE})")
     parser.add_argument("--timeout", type=float, default=60.0, help="Seconds for each live introspection")
     parser.add_argument("--no-live", action="store_true", help="Static extraction only (runs no package code)")
+    parser.add_argument(
+        "--reference-data",
+        type=Path,
+        help="Shared data folder whose dumps give reference tool lists for servers that do not start live",
+    )
     args = parser.parse_args(argv)
     try:
         seeds = parse_seeds(args.seeds.read_text(encoding="utf-8")) if args.seeds else quickstart()
@@ -475,6 +499,11 @@ def main(argv: list[str] | None = None) -> int:
         print("error: npm is not installed; it is needed for the npm seeds (or use --only)", file=sys.stderr)
         return 2
     args.cache.mkdir(parents=True, exist_ok=True)
+    try:
+        references = load_references(args.reference_data) if args.reference_data else None
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read the reference dumps: {exc}", file=sys.stderr)
+        return 2
     logging.getLogger("mcp").setLevel(logging.CRITICAL)  # non-JSON stdout lines are summarised, not traced
 
     from rich.progress import Progress
@@ -485,7 +514,9 @@ def main(argv: list[str] | None = None) -> int:
         def step(report: PackageReport) -> None:
             bar.update(task, advance=1, description=report.seed[:50])
 
-        reports = measure(seeds, cache=args.cache, timeout=args.timeout, live=not args.no_live, progress=step)
+        reports = measure(
+            seeds, cache=args.cache, timeout=args.timeout, live=not args.no_live, progress=step, references=references
+        )
     total = totals(reports)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown(reports, total), encoding="utf-8")

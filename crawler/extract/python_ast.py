@@ -779,9 +779,12 @@ class PythonExtractor:
         fn = reg.fn.node
         name_value: Any = kwargs.get("name", args[0] if args else None)
         name_value = unwrap(name_value)
+        defaulted: list[str] = []
+        if name_value is not None and not _plain_str(name_value):
+            name_value, defaulted = self._name_from_defaults(reg)
         if name_value is None:
             name = fn.name
-        elif isinstance(name_value, str) and not isinstance(name_value, PartialStr):
+        elif _plain_str(name_value):
             name = name_value
         else:
             expr = _kw_source(reg.call, "name") or fn.name
@@ -822,6 +825,8 @@ class PythonExtractor:
         if _app_only(kwargs.get("meta")):
             conds.append("listed only to MCP Apps clients (meta ui.visibility excludes 'model')")
         conds += self._uncalled_register(reg)
+        if defaulted:
+            record.extra["name_from_defaults"] = defaulted
         record.conditional = " and ".join(conds) or None
         records = []
         for prefix in self.prefixes(reg.instance):
@@ -829,6 +834,34 @@ class PythonExtractor:
             copy.name = prefix + name
             records.append(copy)
         return records
+
+    def _name_from_defaults(self, reg: Registration) -> tuple[Any, list[str]]:
+        """A name built from the enclosing functions' parameters (`name=prefix + "list_instances"` inside
+        `def create_server(namespace: str = "")`), evaluated with the values the server runs with by default.
+
+        Parameters bound at every call site keep those values; the others take their declared defaults.
+        Returns the name (or the unresolved value) and the parameters whose defaults decided it."""
+        if reg.call is None or not reg.ctx.functions:
+            return UNRESOLVED, []
+        node = next((kw.value for kw in reg.call.keywords if kw.arg == "name"), None)
+        if node is None and reg.call.args:
+            node = reg.call.args[0]
+        if node is None:
+            return UNRESOLVED, []
+        seeds: dict[str, Any] = {}
+        for fn in reg.ctx.functions:
+            for param, value in self._defaults(fn, reg.ctx.module).items():
+                if not isinstance(value, Unresolved):
+                    seeds[param] = value
+        value = self._evaluate_seeded(node, reg.ctx, seeds)
+        if not _plain_str(value):
+            return value, []
+        deciding = [p for p in seeds if not _plain_str(self._evaluate_seeded(node, reg.ctx, seeds, without=p))]
+        return value, deciding
+
+    def _evaluate_seeded(self, node: ast.expr, ctx: Ctx, seeds: dict[str, Any], without: str | None = None) -> Any:
+        env = {k: v for k, v in seeds.items() if k != without}
+        return unwrap(self.project.evaluate(node, ctx.module, self._local_env(ctx.inner(env={**env, **ctx.env}))))
 
     def _uncalled_register(self, reg: Registration) -> list[str]:
         if not reg.instance.startswith("param:") or reg.instance in self.param_bindings:
@@ -1190,6 +1223,11 @@ def _expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
         if isinstance(node, ast.Lambda):
             continue
         stack.extend(ast.iter_child_nodes(node))
+
+
+def _plain_str(value: Any) -> bool:
+    """A fully static string (not a partly dynamic f-string)."""
+    return isinstance(value, str) and not isinstance(value, PartialStr)
 
 
 def _kw_source(call: ast.Call | None, key: str) -> str | None:

@@ -554,13 +554,28 @@ class Project:
             env[param.arg] = value
         for key, value in kwargs.items():
             env[key] = value
-        result: Any = UNRESOLVED
-        for stmt in fn.body:
+        returned, result = self._run_body(fn.body, ref.module, env, depth + 1)
+        return result if returned else UNRESOLVED
+
+    def _run_body(self, body: list[ast.stmt], module: str, env: dict[str, Any], depth: int) -> tuple[bool, Any]:
+        """Straight-line assignments and returns, entering an `if` only when its test is decided statically
+        (`if namespace: return namespace + "-" else: return ""` called with the default ``""``).
+
+        Returns (whether a return was reached, its value); undecided branches are skipped, so a function
+        whose result depends on run-time state stays unresolved rather than taking a guessed branch."""
+        for stmt in body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                env[stmt.targets[0].id] = self._evaluate(stmt.value, ref.module, env, depth + 1)
+                env[stmt.targets[0].id] = self._evaluate(stmt.value, module, env, depth)
             elif isinstance(stmt, ast.Return) and stmt.value is not None:
-                result = self._evaluate(stmt.value, ref.module, env, depth + 1)
-        return result
+                return True, self._evaluate(stmt.value, module, env, depth)
+            elif isinstance(stmt, ast.If):
+                test = unwrap(self._evaluate(stmt.test, module, env, depth))
+                if not isinstance(test, SCALAR) or isinstance(test, PartialStr):
+                    continue
+                returned, value = self._run_body(stmt.body if test else stmt.orelse, module, env, depth)
+                if returned:
+                    return True, value
+        return False, UNRESOLVED
 
 
 def unwrap(value: Any) -> Any:

@@ -1,0 +1,49 @@
+"""Declaration shapes found by measuring extraction on servers outside the quickstart list (issue 4, the
+"wild" set), each reproduced in a hand-written fixture with its exact expected tool list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.extract.base import SourceFile
+from crawler.extract.dispatch import extract_path
+from crawler.extract.python_ast import extract_files
+
+FIXTURES = Path(__file__).parent / "fixtures" / "servers"
+
+
+def test_names_built_from_a_prefix_parameter_take_the_default_the_server_runs_with() -> None:
+    result = extract_path(FIXTURES / "python" / "wild_prefixed_names")
+    tools = {t.name: t for t in result.tools}
+    assert list(tools) == ["list_databases", "pause_database", "eu_status"]
+    assert tools["list_databases"].annotations == {"readOnlyHint": True}
+    assert tools["list_databases"].extra["name_from_defaults"] == ["prefix"]
+    assert tools["eu_status"].extra["name_from_defaults"] == ["prefix", "region"]
+    assert tools["pause_database"].input_schema["required"] == ["database_id"]
+    # a part known only at run time stays unresolved instead of being invented
+    (server,) = result.servers
+    assert [u["expression"] for u in server.unresolved] == ["named + client.suffix"]
+
+
+def test_a_helper_whose_branch_is_decided_by_its_argument_is_evaluated() -> None:
+    code = (
+        "from mcp.server.fastmcp import FastMCP\n"
+        "def label(kind: str, debug: bool = False) -> str:\n"
+        "    if debug:\n"
+        "        return kind + '_debug'\n"
+        "    if kind == 'read':\n"
+        "        return 'fetch'\n"
+        "    return kind\n"
+        "mcp = FastMCP('x')\n"
+        "@mcp.tool(name=label('read'))\n"
+        "def a() -> str:\n"
+        "    return ''\n"
+        "@mcp.tool(name=label('write', debug=True))\n"
+        "def b() -> str:\n"
+        "    return ''\n"
+        "@mcp.tool(name=label('send'))\n"
+        "def c() -> str:\n"
+        "    return ''\n"
+    )
+    result = extract_files([SourceFile("srv.py", code)])
+    assert [t.name for t in result.tools] == ["fetch", "write_debug", "send"]
