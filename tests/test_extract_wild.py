@@ -47,3 +47,22 @@ def test_a_helper_whose_branch_is_decided_by_its_argument_is_evaluated() -> None
     )
     result = extract_files([SourceFile("srv.py", code)])
     assert [t.name for t in result.tools] == ["fetch", "write_debug", "send"]
+
+
+def test_a_loop_over_a_run_time_collection_is_reported_not_silently_dropped() -> None:
+    code = (
+        "from mcp.server.fastmcp import FastMCP\n"
+        "from .catalog import TABLE, visible\n"
+        "mcp = FastMCP('x')\n"
+        "def register(flags):\n"
+        "    for entry in visible(TABLE, **flags):\n"
+        "        func = entry.func\n"
+        "        mcp.tool(name=entry.name or func.__name__, description=func.__doc__)(func)\n"
+        "register({})\n"
+        "@mcp.tool('static_one')\n"
+        "def static_one() -> str:\n"
+        "    return ''\n"
+    )
+    result = extract_files([SourceFile("srv.py", code)])
+    assert [t.name for t in result.tools] == ["static_one"]
+    assert [(u["expression"], u["line"]) for u in result.unresolved] == [("func", 7)]

@@ -496,7 +496,8 @@ class PythonExtractor:
                 if instance is not None:
                     self.registrations.append(Registration(instance, fn, func, ctx, node.lineno))
             elif inner.attr == "tool":
-                self._template(node.args[0], inner.value, func, ctx)
+                if not self._template(node.args[0], inner.value, func, ctx):
+                    self._dynamic_function(node.args[0], inner.value, ctx, node.lineno)
             elif isinstance(fn, FuncRef) and inner.attr == "list_tools":
                 self.handlers.append((fn, ctx))
             return
@@ -509,8 +510,8 @@ class PythonExtractor:
                 instance = self.receiver(func.value, ctx)
                 if instance is not None:
                     self.registrations.append(Registration(instance, fn, node, ctx, node.lineno))
-            else:
-                self._template(node.args[0], func.value, node, ctx)
+            elif not self._template(node.args[0], func.value, node, ctx) and not _is_literal(node.args[0]):
+                self._dynamic_function(node.args[0], func.value, ctx, node.lineno)
         elif isinstance(func, ast.Attribute) and name == "add_tool" and node.args:
             if not self._template(node.args[0], func.value, node, ctx):
                 self._add_tool(node, func, ctx)
@@ -538,6 +539,18 @@ class PythonExtractor:
             return False
         self.templates.append(Template(instance, call, ctx, fn_arg.id))
         return True
+
+    def _dynamic_function(self, fn_arg: ast.expr, receiver: ast.expr, ctx: Ctx, line: int) -> None:
+        """`for t in filtered(): srv.tool(name=t.name)(t.func)`: a function that only exists at run time is
+        registered on a server. Its tools cannot be listed statically; say so instead of staying silent."""
+        if self.receiver(receiver, ctx) is None:
+            return
+        self._unresolved(
+            ctx,
+            line,
+            "tool function chosen at run time (a loop or lookup the extractor cannot follow)",
+            ast.unparse(fn_arg),
+        )
 
     def apply_templates(self) -> None:
         """Registrations for every `@factory(args)`-decorated (or `@decorator`-decorated) function."""
@@ -1223,6 +1236,11 @@ def _expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
         if isinstance(node, ast.Lambda):
             continue
         stack.extend(ast.iter_child_nodes(node))
+
+
+def _is_literal(node: ast.expr) -> bool:
+    """`srv.tool("name")` (fastmcp 2 positional name): a decorator factory, not a function being registered."""
+    return isinstance(node, ast.Constant | ast.JoinedStr | ast.BinOp)
 
 
 def _plain_str(value: Any) -> bool:
