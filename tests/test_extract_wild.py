@@ -66,3 +66,70 @@ def test_a_loop_over_a_run_time_collection_is_reported_not_silently_dropped() ->
     result = extract_files([SourceFile("srv.py", code)])
     assert [t.name for t in result.tools] == ["static_one"]
     assert [(u["expression"], u["line"]) for u in result.unresolved] == [("func", 7)]
+
+
+def test_loops_and_comprehensions_over_an_enum_class_walk_its_members() -> None:
+    code = (
+        "from enum import Enum\n"
+        "import mcp.types as types\n"
+        "from mcp.server.lowlevel import Server\n"
+        "from mcp.server.fastmcp import FastMCP\n"
+        "class Kind(str, Enum):\n"
+        "    LIST = 'list_things'\n"
+        "    GET = 'get_thing'\n"
+        "    _ignore_ = 'private'\n"
+        "DESCRIPTIONS = {Kind.LIST: 'List things.', Kind.GET: 'Get a thing.'}\n"
+        "server = Server('low')\n"
+        "@server.list_tools()\n"
+        "async def handle() -> list[types.Tool]:\n"
+        "    return [types.Tool(name=k.value, description=DESCRIPTIONS[k], inputSchema={'type': 'object'})\n"
+        "            for k in Kind]\n"
+    )
+    result = extract_files([SourceFile("low.py", code)])
+    assert [(t.name, t.description) for t in result.tools] == [
+        ("list_things", "List things."),
+        ("get_thing", "Get a thing."),
+    ]
+    code = (
+        "from enum import Enum\n"
+        "from mcp.server.fastmcp import FastMCP\n"
+        "class Op(Enum):\n"
+        "    READ = 'op_read'\n"
+        "    WRITE = 'op_write'\n"
+        "mcp = FastMCP('x')\n"
+        "def run() -> str:\n"
+        "    '''Run one operation.'''\n"
+        "    return ''\n"
+        "for op in list(Op):\n"
+        "    mcp.tool(name=op.value)(run)\n"
+    )
+    result = extract_files([SourceFile("high.py", code)])
+    assert [(t.name, t.description) for t in result.tools] == [
+        ("op_read", "Run one operation."),
+        ("op_write", "Run one operation."),
+    ]
+
+
+def test_from_function_of_a_method_in_a_server_subclass() -> None:
+    code = (
+        "from fastmcp import FastMCP\n"
+        "from fastmcp.tools import FunctionTool\n"
+        "class Search(FastMCP):\n"
+        "    def __init__(self) -> None:\n"
+        "        super().__init__('search')\n"
+        "        self.tool()(self.query)\n"
+        "        self.add_tool(FunctionTool.from_function(self.fetch, name='fetch_page'))\n"
+        "    def query(self, q: str) -> str:\n"
+        "        '''Query the index.'''\n"
+        "        return q\n"
+        "    def fetch(self, url: str, raw: bool = False) -> str:\n"
+        "        '''Fetch one page.'''\n"
+        "        return url\n"
+        "server = Search()\n"
+    )
+    result = extract_files([SourceFile("search.py", code)])
+    tools = {t.name: t for t in result.tools}
+    assert list(tools) == ["query", "fetch_page"]
+    assert tools["fetch_page"].description == "Fetch one page."
+    assert tools["fetch_page"].input_schema["required"] == ["url"]
+    assert "self" not in tools["fetch_page"].input_schema["properties"]

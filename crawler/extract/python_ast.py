@@ -319,7 +319,9 @@ class PythonExtractor:
         if not self._may_register(stmt, ctx.module):
             yield from self._statements(stmt.body, ctx)
             return
-        items = flatten_choice(unwrap(self.project.evaluate(stmt.iter, ctx.module, self._local_env(ctx))))
+        items = flatten_choice(
+            self.project.iterable(self.project.evaluate(stmt.iter, ctx.module, self._local_env(ctx)))
+        )
         if isinstance(items, dict):
             items = list(items)
         if isinstance(items, list | tuple) and 0 < len(items) <= MAX_LOOP:
@@ -583,6 +585,9 @@ class PythonExtractor:
             self.registrations.append(Registration(instance, value, node, ctx, node.lineno))
         elif isinstance(value, CallValue) and value.kind == "from_function" and value.args:
             fn = value.args[0]
+            if not isinstance(fn, FuncRef) and value.node.args and value.module == ctx.module:
+                # from_function(self.method): the method of the class the call is made in
+                fn = self.function_ref(value.node.args[0], ctx)
             if isinstance(fn, FuncRef):
                 reg = Registration(instance, fn, node, ctx, node.lineno, extra_kwargs=value.kwargs)
                 self.registrations.append(reg)

@@ -432,7 +432,7 @@ class Project:
     ) -> Any:
         """`[Tool(name=n, ...) for n, d in TABLE]`: unrolled over a literal table."""
         gen = node.generators[0]
-        items = unwrap(self._evaluate(gen.iter, module, env, depth))
+        items = self.iterable(self._evaluate(gen.iter, module, env, depth), depth)
         if isinstance(items, dict):
             items = list(items)
         if not isinstance(items, list | tuple) or len(items) > MAX_ITEMS:
@@ -446,6 +446,19 @@ class Project:
                 continue
             out.append(self._evaluate(node.elt, module, inner, depth))
         return out
+
+    def iterable(self, value: Any, depth: int = 0) -> Any:
+        """What a `for` walks: an Enum class yields its members (`for name in ToolNames`), in order."""
+        value = unwrap(value)
+        if not (isinstance(value, ClassRef) and self.is_enum(value.node, value.module)):
+            return value
+        members = []
+        for stmt in value.node.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                if not name.startswith("_"):
+                    members.append(EnumMember(name, unwrap(self._evaluate(stmt.value, value.module, {}, depth + 1))))
+        return members
 
     def _attribute(self, node: ast.Attribute, module: str, env: dict[str, Any], depth: int) -> Any:
         base = self._evaluate(node.value, module, env, depth)
@@ -504,6 +517,17 @@ class Project:
             return dict(kwargs)
         if fname in ("list", "set", "tuple", "frozenset") and not args and not kwargs:
             return []
+        if fname in ("list", "tuple", "sorted") and len(args) == 1 and not kwargs and isinstance(func, ast.Name):
+            items = self.iterable(args[0], depth)  # list(ToolNames), sorted(TABLE)
+            if isinstance(items, dict):
+                items = list(items)
+            if isinstance(items, list | tuple):
+                if fname != "sorted":
+                    return list(items)
+                try:
+                    return sorted(items)
+                except TypeError:
+                    return UNRESOLVED
         if fname in ("dedent", "cleandoc") and args and isinstance(args[0], str):
             text = textwrap.dedent(args[0]) if fname == "dedent" else inspect.cleandoc(args[0])
             return PartialStr(text) if isinstance(args[0], PartialStr) else text
