@@ -133,3 +133,26 @@ def test_from_function_of_a_method_in_a_server_subclass() -> None:
     assert tools["fetch_page"].description == "Fetch one page."
     assert tools["fetch_page"].input_schema["required"] == ["url"]
     assert "self" not in tools["fetch_page"].input_schema["properties"]
+
+
+def test_tools_added_by_a_conditional_expression_keep_their_condition_and_default() -> None:
+    code = (
+        "import mcp.types as types\n"
+        "from mcp.server import Server\n"
+        "async def main(allow_write: bool = False, verbose: bool = True) -> None:\n"
+        "    server = Server('db')\n"
+        "    @server.list_tools()\n"
+        "    async def handle() -> list[types.Tool]:\n"
+        "        writes = [types.Tool(name='write_query', description='Write.', inputSchema={})]\n"
+        "        debug = [types.Tool(name='explain', description='Explain.', inputSchema={})]\n"
+        "        return [types.Tool(name='read_query', description='Read.', inputSchema={})] + (\n"
+        "            writes if allow_write else []\n"
+        "        ) + (debug if verbose else [types.Tool(name='quiet', description='Q.', inputSchema={})])\n"
+    )
+    result = extract_files([SourceFile("db.py", code)])
+    assert {t.name: t.conditional for t in result.tools} == {
+        "read_query": None,
+        "write_query": "allow_write (off by default)",
+        "explain": "verbose (on by default)",
+        "quiet": "not (verbose) (off by default)",
+    }

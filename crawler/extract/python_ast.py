@@ -199,6 +199,7 @@ class PythonExtractor:
         self._alias_cache: dict[int, dict[str, ast.expr]] = {}
         self._walks: dict[str, list[tuple[ast.stmt, Ctx]]] = {}
         self._interesting: dict[str, list[int]] = {}  # module -> line numbers matching INTERESTING
+        self._handler_outer: ast.FunctionDef | ast.AsyncFunctionDef | None = None  # the handler's enclosing def
 
     def _parse(self, path: str, text: str) -> None:
         try:
@@ -910,6 +911,7 @@ class PythonExtractor:
         """Evaluate a list_tools handler's body: local lists, append/extend, loops over tables, returns."""
         found: list[CallValue] = []
         env: dict[str, Any] = {}
+        self._handler_outer = ctx.functions[-1] if ctx.functions and ctx.module == handler.module else None
         self._run_body(handler.node.body, handler.module, env, (), found)
         if not found:  # a shape we do not model: fall back to every Tool(...) literal in the handler
             for node in ast.walk(handler.node):
@@ -1042,6 +1044,8 @@ class PythonExtractor:
                 value = ev(stmt.value, module, env)
                 if isinstance(value, CallValue) and value.kind != "tool":
                     value = value.kwargs.get("tools", value.args[0] if value.args else None)  # ListToolsResult
+                if not any(True for _ in _iter_tools(value)):
+                    value = self._branches(stmt.value, module, env, conds)
                 found.extend(_tag_tools(value, conds))
             elif isinstance(stmt, ast.If):
                 yes, no = _cond_text(stmt.test), _cond_text(stmt.test, negate=True)
@@ -1059,6 +1063,34 @@ class PythonExtractor:
                 self._run_body(stmt.body + stmt.orelse + stmt.finalbody, module, env, conds, found)
             elif isinstance(stmt, ast.With | ast.AsyncWith):
                 self._run_body(stmt.body, module, env, conds, found)
+
+    def _branches(self, node: ast.expr, module: str, env: dict[str, Any], conds: tuple[str, ...]) -> list[CallValue]:
+        """`return base + (write_tools if allow_write else [])`: the tools of each branch of a conditional
+        expression, each marked with its condition (and whether the enclosing function's default turns it on)."""
+        if isinstance(node, ast.IfExp):
+            out: list[CallValue] = []
+            for branch, negate in ((node.body, False), (node.orelse, True)):
+                text = _cond_text(node.test, negate)
+                if text is not None:
+                    text += self._default_label(node.test, module, negate)
+                out += self._branches(branch, module, env, (*conds, text) if text else conds)
+            return out
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self._branches(node.left, module, env, conds) + self._branches(node.right, module, env, conds)
+        return _tag_tools(self.project.evaluate(node, module, env), conds)
+
+    def _default_label(self, test: ast.expr, module: str, negate: bool) -> str:
+        """ " (on by default)" / " (off by default)" when the test reads only parameters of the function the
+        handler is defined in and their defaults decide it; "" otherwise."""
+        fn = self._handler_outer
+        names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+        if fn is None or not names:
+            return ""
+        defaults = self._defaults(fn, module)
+        if not names <= set(defaults):
+            return ""
+        truth = self._truth(Cond(test, negate), defaults, module)
+        return {True: " (on by default)", False: " (off by default)"}.get(truth, "")  # type: ignore[arg-type]
 
     def record_from_tool_call(self, value: CallValue, ctx: Ctx | None, line: int | None = None) -> ToolRecord | None:
         kwargs = value.kwargs
