@@ -156,3 +156,15 @@ def test_tools_added_by_a_conditional_expression_keep_their_condition_and_defaul
         "explain": "verbose (on by default)",
         "quiet": "not (verbose) (off by default)",
     }
+
+
+def test_tools_generated_from_methods_named_in_a_table() -> None:
+    """getattr(obj, name) over a name table, a helper reading __name__ and inspect.getdoc, Tool(**spec), a
+    dict comprehension, and a handler closure returning a list built in its enclosing function."""
+    result = extract_path(FIXTURES / "python" / "wild_reflected_tools")
+    tools = {t.name: t for t in result.tools}
+    assert list(tools) == ["latest_quote", "history"]
+    assert tools["latest_quote"].description == "Latest quote of one symbol."
+    assert tools["history"].description == "Daily closing prices."
+    (server,) = result.servers
+    assert server.unresolved == []

@@ -910,7 +910,9 @@ class PythonExtractor:
     def handler_tools(self, handler: FuncRef, ctx: Ctx) -> list[CallValue]:
         """Evaluate a list_tools handler's body: local lists, append/extend, loops over tables, returns."""
         found: list[CallValue] = []
-        env: dict[str, Any] = {}
+        # a closure sees the enclosing function's names (`tools = [...]` built in main(), returned by the handler)
+        same = ctx.functions and ctx.module == handler.module and handler.node not in ctx.functions
+        env: dict[str, Any] = dict(self._local_env(ctx)) if same else {}
         self._handler_outer = ctx.functions[-1] if ctx.functions and ctx.module == handler.module else None
         self._run_body(handler.node.body, handler.module, env, (), found)
         if not found:  # a shape we do not model: fall back to every Tool(...) literal in the handler
@@ -1198,6 +1200,10 @@ class PythonExtractor:
                 produced = kept
                 self.result.unresolved = [u for u in self.result.unresolved if u.get("file") in reach]
         self.result.tools = [r for _, r in produced]
+        unique: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for item in self.result.unresolved:  # one tool factory in a loop is one unresolved place, said once
+            unique.setdefault(tuple(sorted((k, str(v)) for k, v in item.items())), item)
+        self.result.unresolved = list(unique.values())
         return self.result
 
 

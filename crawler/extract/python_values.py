@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -408,6 +408,13 @@ class Project:
             return ev(node.value, module, env, d)
         if isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp) and len(node.generators) == 1:
             return self._comprehension(node, module, env, d)
+        if isinstance(node, ast.DictComp) and len(node.generators) == 1:
+            pairs = self._comprehension(
+                ast.ListComp(elt=ast.Tuple([node.key, node.value]), generators=node.generators), module, env, d
+            )
+            if isinstance(pairs, list) and all(isinstance(unwrap(k), Hashable) for k, _ in pairs):
+                return {unwrap(k): v for k, v in pairs}
+            return UNRESOLVED
         if isinstance(node, ast.IfExp):
             return UNRESOLVED
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
@@ -420,6 +427,10 @@ class Project:
             values = [unwrap(ev(v, module, env, d)) for v in node.values]
             if any(isinstance(v, Unresolved) for v in values):
                 return UNRESOLVED
+            if all(isinstance(v, SCALAR) and not isinstance(v, PartialStr) for v in values):
+                # Python's own result: `doc or ""` is the docstring, not True
+                wanted = not isinstance(node.op, ast.And)
+                return next((v for v in values if bool(v) is wanted), values[-1])
             return all(values) if isinstance(node.op, ast.And) else any(values)
         if isinstance(node, ast.Compare) and len(node.ops) == 1:
             return _compare(
@@ -446,6 +457,16 @@ class Project:
                 continue
             out.append(self._evaluate(node.elt, module, inner, depth))
         return out
+
+    def member(self, owner: InstanceValue | ClassRef, name: str) -> Any:
+        """`getattr(obj, "get_news")`: an attribute the constructor set, or a method of the object's class."""
+        if isinstance(owner, InstanceValue) and name in owner.attrs:
+            return owner.attrs[name]
+        cls, module = (owner.cls, owner.module) if isinstance(owner, InstanceValue) else (owner.node, owner.module)
+        for stmt in cls.body:
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == name:
+                return FuncRef(stmt, module)
+        return UNRESOLVED
 
     def iterable(self, value: Any, depth: int = 0) -> Any:
         """What a `for` walks: an Enum class yields its members (`for name in ToolNames`), in order."""
@@ -487,6 +508,12 @@ class Project:
                 if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == node.attr:
                     return FuncRef(stmt, base.module)
             return UNRESOLVED
+        if isinstance(base, FuncRef):  # tools generated from function objects: name and docstring
+            if node.attr == "__name__":
+                return base.node.name
+            if node.attr == "__doc__":
+                return ast.get_docstring(base.node, clean=False)
+            return UNRESOLVED
         if isinstance(base, ModuleRef):
             return self.lookup(node.attr, base.module, depth)
         if isinstance(base, InstanceValue):
@@ -500,6 +527,13 @@ class Project:
         fname = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         args = [self._evaluate(a, module, env, depth) for a in node.args if not isinstance(a, ast.Starred)]
         kwargs = {kw.arg: self._evaluate(kw.value, module, env, depth) for kw in node.keywords if kw.arg}
+        for kw in node.keywords:
+            if kw.arg is None:  # Tool(**spec): a literal or built-up dict of keyword arguments
+                spread = unwrap(self._evaluate(kw.value, module, env, depth))
+                if isinstance(spread, dict):
+                    kwargs = {**{str(k): v for k, v in spread.items()}, **kwargs}
+        if fname == "getdoc" and len(args) == 1 and isinstance(args[0], FuncRef):
+            return ast.get_docstring(args[0].node, clean=True)
         if fname in ("Tool", "MCPTool"):
             return CallValue("tool", args, kwargs, node, module)
         if fname == "from_function":
@@ -536,6 +570,13 @@ class Project:
             if isinstance(target, str) and not isinstance(target, PartialStr):
                 if fname in ("strip", "lstrip", "rstrip", "lower", "upper", "title") and not args:
                     return getattr(target, fname)()
+                plain_args = [unwrap(a) for a in args]
+                if fname in ("split", "rsplit", "replace") and plain_args and not kwargs:
+                    if all(isinstance(a, str | int) for a in plain_args):
+                        try:
+                            return getattr(target, fname)(*plain_args)
+                        except (TypeError, ValueError):
+                            return UNRESOLVED
                 if fname == "join" and args and isinstance(args[0], list | tuple):
                     parts = [unwrap(a) for a in args[0]]
                     if all(isinstance(p, str) for p in parts):
@@ -551,10 +592,18 @@ class Project:
                 return list(getattr(target, fname)())
         if fname == "str" and len(args) == 1 and isinstance(unwrap(args[0]), str):
             return unwrap(args[0])
+        if fname == "getattr" and len(args) in (2, 3) and isinstance(func, ast.Name):
+            name = unwrap(args[1])
+            if isinstance(name, str) and isinstance(args[0], InstanceValue | ClassRef):
+                return self.member(args[0], name)
         if isinstance(func, ast.Name | ast.Attribute | ast.Subscript):
             target = self._evaluate(func, module, env, depth)
             if isinstance(target, FuncRef):
                 return self.call_function(target, args, kwargs, depth)
+            if isinstance(target, ClassRef) and not (
+                self.is_enum(target.node, target.module) or self.is_model(target.node, target.module)
+            ):
+                return InstanceValue(target.node, target.module, {})  # an object whose methods can be named
             if isinstance(target, Choice):
                 return Choice(
                     self.call_function(t, args, kwargs, depth) if isinstance(t, FuncRef) else UNRESOLVED for t in target
@@ -620,6 +669,8 @@ def plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, CallValue) and value.kind == "annotations":
         return annotations_from_kwargs(value.kwargs)
+    if isinstance(value, InstanceValue | FuncRef | ClassRef | ModuleRef | CallValue):
+        return None  # a code object where data was expected: not JSON, not the wire value
     return value
 
 
