@@ -571,12 +571,16 @@ class Project:
                 if fname in ("strip", "lstrip", "rstrip", "lower", "upper", "title") and not args:
                     return getattr(target, fname)()
                 plain_args = [unwrap(a) for a in args]
-                if fname in ("split", "rsplit", "replace") and plain_args and not kwargs:
-                    if all(isinstance(a, str | int) for a in plain_args):
-                        try:
-                            return getattr(target, fname)(*plain_args)
-                        except (TypeError, ValueError):
-                            return UNRESOLVED
+                if (
+                    fname in ("split", "rsplit", "replace")
+                    and plain_args
+                    and not kwargs
+                    and all(isinstance(a, str | int) for a in plain_args)
+                ):
+                    try:
+                        return getattr(target, fname)(*plain_args)
+                    except (TypeError, ValueError):
+                        return UNRESOLVED
                 if fname == "join" and args and isinstance(args[0], list | tuple):
                     parts = [unwrap(a) for a in args[0]]
                     if all(isinstance(p, str) for p in parts):
