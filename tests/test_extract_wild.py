@@ -168,3 +168,22 @@ def test_tools_generated_from_methods_named_in_a_table() -> None:
     assert tools["history"].description == "Daily closing prices."
     (server,) = result.servers
     assert server.unresolved == []
+
+
+def test_a_wheel_serves_what_its_console_script_reaches_not_everything_it_ships() -> None:
+    """Wheels carry no pyproject.toml: the entry point comes from the dist-info's entry_points.txt, and the
+    entry module is read even though it declares no tool itself."""
+    result = extract_path(FIXTURES / "python" / "wild_wheel_entry")
+    (server,) = result.servers
+    assert server.name == "notes-mcp"
+    assert [t.name for t in server.tools] == ["add_note", "list_notes"]
+
+
+def test_console_script_modules_from_pyproject_and_entry_points() -> None:
+    from crawler.extract.python_ast import console_script_modules
+
+    pyproject = '[project.scripts]\na = "pkg.cli:main"\nb = "pkg.cli:other"\n[tool.poetry.scripts]\nc = "pkg.run:go"\n'
+    assert console_script_modules(pyproject=pyproject) == ["pkg.cli", "pkg.run"]
+    entry_points = "[gui_scripts]\ng = pkg.gui:main\n[console_scripts]\nserve = pkg.server : main [extra]\n"
+    assert console_script_modules(entry_points=entry_points) == ["pkg.server"]
+    assert console_script_modules(pyproject="not toml [") == []

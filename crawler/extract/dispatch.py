@@ -29,7 +29,7 @@ from catalog.records import ExtractionProblem, ExtractionResult, ServerExtractio
 from crawler.archive import ArchiveError, ArchiveLimits, is_archive, unpacked
 from crawler.extract.base import LANGUAGES, FileResult, Language, SourceFile, language_for
 from crawler.extract.js_shim import find_js_delegation
-from crawler.extract.python_ast import declares_tools
+from crawler.extract.python_ast import console_script_modules, declares_tools
 from crawler.extract.python_shim import find_delegation
 from crawler.extract.tools_json import ToolsJsonError, records_from_json
 
@@ -86,6 +86,7 @@ class Walk:
 
     candidates: list[Candidate] = field(default_factory=list)
     manifests: dict[str, dict[str, str]] = field(default_factory=dict)  # folder -> {manifest name: text}
+    entry_points: dict[str, str] = field(default_factory=dict)  # folder -> a wheel's entry_points.txt
     problems: list[ExtractionProblem] = field(default_factory=list)
     files: int = 0
     bytes: int = 0
@@ -131,6 +132,12 @@ def walk_tree(root: Path, limits: ArchiveLimits, label: str) -> Walk:
                 continue
             walk.files += 1
             walk.bytes += size
+            if entry.name == "entry_points.txt" and rel_folder.endswith((".dist-info", ".egg-info")):
+                if size <= limits.max_file_bytes:  # which modules a wheel's console scripts start
+                    with open(entry.path, "rb") as fh:
+                        text = fh.read().decode("utf-8", "replace")
+                    walk.entry_points[_manifest_folder(rel_folder, "METADATA")] = text
+                continue
             if entry.name in MANIFESTS:
                 _read_manifest(entry.path, _manifest_folder(rel_folder, entry.name), entry.name, size, limits, walk)
                 if entry.name != "setup.py":
@@ -199,6 +206,25 @@ def _read_candidate(
     if primary and lang.name == "python":
         primary = declares_tools(text)  # the rest are only read to resolve names
     walk.candidates.append(Candidate(rel, lang, text, primary))
+
+
+def entry_modules_of(manifests: dict[str, str], entry_points: str | None) -> list[str]:
+    """Dotted modules the package's console scripts start (pyproject scripts, or a wheel's entry_points.txt)."""
+    if "pyproject.toml" in manifests:
+        return console_script_modules(pyproject=manifests["pyproject.toml"])
+    return console_script_modules(entry_points=entry_points) if entry_points else []
+
+
+def _as_entry(cand: Candidate, owner: str, entries: list[str]) -> Candidate:
+    """An entry-point module is always read: without it, what the package serves cannot be told from what it
+    merely ships (legacy modules, examples), even when the entry module itself declares nothing."""
+    if cand.primary or not entries:
+        return cand
+    rel = cand.rel[len(owner) + 1 :] if owner else cand.rel
+    dotted = rel[:-3].replace("/", ".").removesuffix(".__init__")
+    if any(dotted == e or dotted.endswith("." + e) for e in entries):
+        return Candidate(cand.rel, cand.language, cand.text, True)
+    return cand
 
 
 def _module_word(rel: str) -> str:
@@ -405,6 +431,9 @@ def extract_tree(root: Path, settings: Settings | None = None, *, label: str | N
     groups: dict[str, dict[str, list[SourceFile]]] = {f: {} for f in folders}
     for owner, by_lang in owned.items():
         for lang_name, cands in by_lang.items():
+            if lang_name == "python":
+                entries = entry_modules_of(walk.manifests.get(owner, {}), walk.entry_points.get(owner))
+                cands = [_as_entry(c, owner, entries) for c in cands]
             chosen = with_support(cands)
             if chosen:
                 groups[owner][lang_name] = [
@@ -419,6 +448,8 @@ def extract_tree(root: Path, settings: Settings | None = None, *, label: str | N
         for lang_name, files in groups[folder].items():
             if lang_name == "python" and "pyproject.toml" in manifests:
                 files = [*files, SourceFile("pyproject.toml", manifests["pyproject.toml"])]
+            elif lang_name == "python" and folder in walk.entry_points:
+                files = [*files, SourceFile("entry_points.txt", walk.entry_points[folder])]
             where = f"{label}/{folder}" if folder else label
             found = _extract_language(by_name[lang_name], files, where, result.problems)
             if found is None:

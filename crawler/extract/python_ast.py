@@ -172,6 +172,7 @@ class PythonExtractor:
         self.modules = LazyModules(self._parse)
         self.mentions_mcp: dict[str, bool] = {}
         self.pyproject: str | None = None
+        self.entry_points: str | None = None
         self.texts: dict[str, str] = {}
         for f in files:
             if f.path.endswith(".py"):
@@ -182,6 +183,8 @@ class PythonExtractor:
                     self.modules.pending[f.path] = f.text  # parsed when one of its names is looked up
             elif f.path.rsplit("/", 1)[-1] == "pyproject.toml" and self.pyproject is None:
                 self.pyproject = f.text
+            elif f.path == "entry_points.txt":  # a wheel's console scripts (wheels ship no pyproject.toml)
+                self.entry_points = f.text
         self.project = Project(self.modules)
         self.project.schema_hook = self._model_schema
         self.instances: dict[str, str] = {}  # instance id -> flavour (sdk | standalone | lowlevel | unknown)
@@ -1133,18 +1136,9 @@ class PythonExtractor:
 
     # -- reachability --------------------------------------------------------------------------------
     def entry_modules(self) -> set[str]:
-        if not self.pyproject:
-            return set()
-        try:
-            data = tomllib.loads(self.pyproject)
-        except (tomllib.TOMLDecodeError, ValueError):
-            return set()
-        scripts = data.get("project", {}).get("scripts", {}) or {}
-        poetry = data.get("tool", {}).get("poetry", {}).get("scripts", {}) or {}
         entries = set()
-        for target in [*scripts.values(), *poetry.values()]:
-            if isinstance(target, str):
-                module = target.split(":")[0].strip()
+        for module in console_script_modules(pyproject=self.pyproject, entry_points=self.entry_points):
+            if module:
                 key = self.project.module_for(module)
                 if key:
                     entries.add(key)
@@ -1279,6 +1273,32 @@ def _expressions(stmt: ast.stmt) -> Iterator[ast.AST]:
         if isinstance(node, ast.Lambda):
             continue
         stack.extend(ast.iter_child_nodes(node))
+
+
+def console_script_modules(*, pyproject: str | None = None, entry_points: str | None = None) -> list[str]:
+    """Dotted modules named by console scripts: pyproject `[project.scripts]` / poetry scripts, or the
+    `[console_scripts]` section of a wheel's entry_points.txt (`name = pkg.module:function`)."""
+    targets: list[str] = []
+    if pyproject:
+        try:
+            data = tomllib.loads(pyproject)
+        except (tomllib.TOMLDecodeError, ValueError):
+            data = {}
+        project = data.get("project") if isinstance(data.get("project"), dict) else {}
+        poetry = data.get("tool", {}).get("poetry", {}) if isinstance(data.get("tool"), dict) else {}
+        for table in (project.get("scripts"), poetry.get("scripts") if isinstance(poetry, dict) else None):
+            if isinstance(table, dict):
+                targets += [t for t in table.values() if isinstance(t, str)]
+    elif entry_points:
+        section = ""
+        for line in entry_points.splitlines():
+            line = line.strip()
+            if line.startswith("["):
+                section = line.strip("[] ")
+            elif section == "console_scripts" and "=" in line:
+                targets.append(line.split("=", 1)[1])
+    modules = [t.split(":")[0].strip().split()[0] for t in targets if t.split(":")[0].strip()]
+    return list(dict.fromkeys(modules))
 
 
 def _is_literal(node: ast.expr) -> bool:
