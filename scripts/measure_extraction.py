@@ -442,6 +442,7 @@ def measure(
     live: bool,
     progress: Any = None,
     references: dict[tuple[str, str], Any] | None = None,
+    live_for: list[str] | None = None,
 ) -> list[PackageReport]:
     reports: list[PackageReport] = []
     for seed in seeds:
@@ -456,9 +457,10 @@ def measure(
             static = static_tools(unpacked, report)
         except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
             report.static_status = f"failed: fetch: {exc}"
-        live_list = live_tools(seed, cache, timeout, report) if live else []
-        if not live:
-            report.live_status = "skipped: --no-live"
+        wanted = live and (not live_for or any(o in seed.name for o in live_for))
+        live_list = live_tools(seed, cache, timeout, report) if wanted else []
+        if not wanted:
+            report.live_status = "skipped: --no-live" if not live else "skipped: not in --live-for"
         reference = (references or {}).get(normalize(seed.ecosystem, seed.name))
         if report.live_status != "ok" and reference is not None and report.static_status == "ok":
             compare_with_reference(report, static, reference, unpacked, compare)
@@ -482,6 +484,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"Download cache (default {DEFAULT_CACHE})")
     parser.add_argument("--timeout", type=float, default=60.0, help="Seconds for each live introspection")
     parser.add_argument("--no-live", action="store_true", help="Static extraction only (runs no package code)")
+    parser.add_argument(
+        "--live-for",
+        action="append",
+        default=[],
+        help="Start only seeds whose name contains this (repeatable); the others are compared with references",
+    )
     parser.add_argument(
         "--reference-data",
         type=Path,
@@ -515,7 +523,13 @@ def main(argv: list[str] | None = None) -> int:
             bar.update(task, advance=1, description=report.seed[:50])
 
         reports = measure(
-            seeds, cache=args.cache, timeout=args.timeout, live=not args.no_live, progress=step, references=references
+            seeds,
+            cache=args.cache,
+            timeout=args.timeout,
+            live=not args.no_live,
+            progress=step,
+            references=references,
+            live_for=args.live_for,
         )
     total = totals(reports)
     args.out.parent.mkdir(parents=True, exist_ok=True)
