@@ -14,6 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import measure_extraction as measure  # noqa: E402
 import reference_tools as ref  # noqa: E402
 
+import crawler.extract.references as refs  # noqa: E402
+
 
 @pytest.mark.parametrize(
     ("command", "args", "expected"),
@@ -32,7 +34,7 @@ import reference_tools as ref  # noqa: E402
     ],
 )
 def test_install_commands_name_their_package(command: str, args: list[str], expected: tuple[str, str] | None) -> None:
-    assert ref.package_from_command(command, args) == expected
+    assert refs.package_from_command(command, args) == expected
 
 
 def _write_dumps(root: Path) -> None:
@@ -61,7 +63,7 @@ def _write_dumps(root: Path) -> None:
 
 def test_live_captures_are_preferred_over_registry_lists(tmp_path: Path) -> None:
     _write_dumps(tmp_path)
-    found = ref.load_references(tmp_path)
+    found = refs.load_references(tmp_path)
     assert set(found) == {("npm", "weather-srv")}
     reference = found[("npm", "weather-srv")]
     assert reference.source == "livemcpbench"
@@ -71,7 +73,7 @@ def test_live_captures_are_preferred_over_registry_lists(tmp_path: Path) -> None
 
 def test_missing_dumps_are_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        ref.load_references(tmp_path)
+        refs.load_references(tmp_path)
 
 
 def test_comparison_against_a_reference_explains_drift_and_renames(tmp_path: Path) -> None:
@@ -80,10 +82,10 @@ def test_comparison_against_a_reference_explains_drift_and_renames(tmp_path: Pat
     (artifact / "server.py").write_text(
         "@mcp.tool()\ndef find_exceptions_in_file(): ...\n@mcp.tool()\ndef ping(): ...\n"
     )
-    reference = ref.ReferenceList(
+    reference = refs.ReferenceList(
         "mcpm",
         "demo",
-        (ref.ReferenceTool("find_exceptions"), ref.ReferenceTool("ping"), ref.ReferenceTool("gone_tool")),
+        (refs.ReferenceTool("find_exceptions"), refs.ReferenceTool("ping"), refs.ReferenceTool("gone_tool")),
     )
     report = measure.PackageReport(seed="pypi:demo==1.0", static_status="ok", live_status="skipped: --no-live")
     static = [ToolRecord(name="ping"), ToolRecord(name="find_exceptions_in_file")]

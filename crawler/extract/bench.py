@@ -7,7 +7,6 @@ that must be skipped, and a few real MCP servers (FastMCP and low-level) whose t
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import shutil
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.extract.dispatch import extract_path
+from crawler.extract.references import load_references
 
 WORDS = [
     "account",
@@ -290,37 +290,18 @@ def _package_key(name: str) -> str:
     return re.sub(r"[-_.]+", "_", re.split(r"[=@<>~! \[]", name.strip(), maxsplit=1)[0]).lower()
 
 
-def _uvx_package(server: dict[str, Any]) -> str | None:
-    if server.get("command") != "uvx":
-        return None
-    args = [a for a in server.get("args") or [] if isinstance(a, str) and not a.startswith("-")]
-    if not args or "://" in args[0] or args[0].startswith("git+"):
-        return None
-    return _package_key(args[0])
-
-
 def reference_tool_lists(data: Path) -> dict[str, tuple[str, set[str]]]:
-    """Python package -> (source, tool names) from the shared dumps: LiveMCPBench's live `tools/list` captures
-    first (they are what a running server answered), the mcpm registry's lists for the other uvx packages."""
-    out: dict[str, tuple[str, set[str]]] = {}
-    live_path = data / "dumps" / "livemcpbench-tools.json"
-    if live_path.is_file():
-        for entry in json.loads(live_path.read_text(encoding="utf-8")):
-            servers = (entry.get("config") or {}).get("mcpServers") or {}
-            captured = entry.get("tools") or {}
-            names = {t["name"] for s in captured.values() for t in s.get("tools") or [] if isinstance(t, dict)}
-            for server in servers.values():
-                key = _uvx_package(server)
-                if key and names:
-                    out.setdefault(key, ("live", names))
-    for path in sorted((data / "dumps" / "mcpm-registry" / "servers").glob("*.json")):
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        names = {t["name"] for t in entry.get("tools") or [] if isinstance(t, dict) and t.get("name")}
-        for install in (entry.get("installations") or {}).values():
-            key = _uvx_package(install) if isinstance(install, dict) else None
-            if key and names:
-                out.setdefault(key, ("mcpm", names))
-    return out
+    """Python package -> (source, tool names) from the shared dumps (crawler.extract.references): LiveMCPBench's
+    live `tools/list` captures first (they are what a running server answered), then the mcpm registry's lists."""
+    try:
+        found = load_references(data)
+    except FileNotFoundError:
+        return {}
+    return {
+        _package_key(name): ("live" if ref.source == "livemcpbench" else ref.source, {t.name for t in ref.tools})
+        for (ecosystem, name), ref in found.items()
+        if ecosystem == "pypi"
+    }
 
 
 def recall_report(paths: list[Path], reference: dict[str, tuple[str, set[str]]]) -> dict[str, Any]:
