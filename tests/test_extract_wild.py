@@ -187,3 +187,29 @@ def test_console_script_modules_from_pyproject_and_entry_points() -> None:
     entry_points = "[gui_scripts]\ng = pkg.gui:main\n[console_scripts]\nserve = pkg.server : main [extra]\n"
     assert console_script_modules(entry_points=entry_points) == ["pkg.server"]
     assert console_script_modules(pyproject="not toml [") == []
+
+
+def test_servers_generated_from_openapi_or_proxied_are_said_not_silent() -> None:
+    code = (
+        "import httpx\n"
+        "from fastmcp import FastMCP\n"
+        "spec = httpx.get('https://example.invalid/openapi.json').json()\n"
+        "mcp = FastMCP.from_openapi(openapi_spec=spec, client=httpx.AsyncClient())\n"
+        "remote = FastMCP.as_proxy('https://example.invalid/mcp')\n"
+        "@mcp.tool()\n"
+        "def hand_written() -> str:\n"
+        "    '''Next to the generated ones.'''\n"
+        "    return ''\n"
+        "class Helper:\n"
+        "    @classmethod\n"
+        "    def from_openapi(cls, spec: dict) -> 'Helper':\n"
+        "        return cls()\n"
+        "other = Helper.from_openapi({})\n"
+    )
+    result = extract_files([SourceFile("gen.py", code)])
+    assert [t.name for t in result.tools] == ["hand_written"]
+    assert [(u["line"], u["expression"]) for u in result.unresolved] == [
+        (4, "FastMCP.from_openapi"),
+        (5, "FastMCP.as_proxy"),
+    ]
+    assert "OpenAPI" in result.unresolved[0]["reason"] and "proxy" in result.unresolved[1]["reason"]

@@ -64,6 +64,13 @@ LOW_LEVEL: set[tuple[str, str]] = {
     ("mcp.server.lowlevel", "Server"),
     ("mcp.server.lowlevel.server", "Server"),
 }
+# Constructors of servers whose tools are generated at run time: from an OpenAPI description, from a web
+# app's routes, or forwarded from another MCP server. Their tools cannot be listed statically; they are said.
+GENERATED_SERVERS: dict[str, str] = {
+    "from_openapi": "tools generated at run time from an OpenAPI description (one per operation)",
+    "from_fastapi": "tools generated at run time from a FastAPI app's routes",
+    "as_proxy": "tools forwarded at run time from another MCP server (proxy)",
+}
 # A module can only declare tools if it imports an MCP SDK, registers on a server (`.tool`, `add_tool`,
 # `list_tools`, mounts) or builds `Tool(...)` objects. Others are parsed only when a name in them is needed.
 DECLARING_WORDS = (".tool", "list_tools", "add_tool", "FastMCP", "MCPServer", "import_server", ".mount(")
@@ -264,7 +271,13 @@ class PythonExtractor:
 
     def _server_call(self, value: ast.expr | None, ctx: Ctx) -> str | None:
         if isinstance(value, ast.Call):
-            return self.server_kind(value.func, ctx.module)
+            func = value.func
+            if isinstance(func, ast.Attribute) and func.attr in GENERATED_SERVERS:
+                kind = self.server_kind(func.value, ctx.module)  # FastMCP.from_openapi(...): still a server
+                if kind is not None:
+                    self._unresolved(ctx, value.lineno, GENERATED_SERVERS[func.attr], ast.unparse(func))
+                return kind
+            return self.server_kind(func, ctx.module)
         return None
 
     def find_instances(self) -> None:
