@@ -213,3 +213,22 @@ def test_servers_generated_from_openapi_or_proxied_are_said_not_silent() -> None
         (5, "FastMCP.as_proxy"),
     ]
     assert "OpenAPI" in result.unresolved[0]["reason"] and "proxy" in result.unresolved[1]["reason"]
+
+
+def test_an_npm_package_that_only_launches_a_native_binary_says_so() -> None:
+    result = extract_path(FIXTURES / "javascript" / "wild_binary_launcher")
+    (server,) = result.servers
+    assert server.tools == []
+    [entry] = server.unresolved
+    assert entry["file"] == "bin/launch.js"
+    assert "prebuilt native binary" in entry["reason"]
+
+
+def test_a_launcher_that_is_itself_an_mcp_server_is_not_taken_for_a_binary_wrapper() -> None:
+    from crawler.extract.dispatch import find_binary_launcher
+
+    manifest = '{"name": "x", "bin": "cli.js"}'
+    server = "const { spawn } = require('child_process');\nserver.registerTool('run', {}, cb);\n"
+    assert find_binary_launcher(manifest, {"cli.js": server}) is None
+    assert find_binary_launcher(manifest, {"cli.js": "require('child_process').spawn('x')"}) is not None
+    assert find_binary_launcher("not json", {"cli.js": "spawn("}) is None

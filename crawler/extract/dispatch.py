@@ -485,9 +485,46 @@ def extract_tree(root: Path, settings: Settings | None = None, *, label: str | N
                 where = f"{folder}/package.json" if folder else "package.json"
                 server.unresolved.append(delegation.as_unresolved(where, manifests["package.json"]))
                 server.language = server.language or "typescript"
+        if not server.tools and not server.unresolved and "package.json" in manifests:
+            js_files = {
+                c.rel[len(folder) + 1 :] if folder else c.rel: c.text for c in owned[folder].get("typescript", [])
+            }
+            launcher = find_binary_launcher(manifests["package.json"], js_files)
+            if launcher is not None:
+                server.unresolved.append(
+                    launcher if not folder else {**launcher, "file": f"{folder}/{launcher['file']}"}
+                )
         if server.tools or server.unresolved or folder == "" or len(folders) == 1:
             result.servers.append(server)
     return result
+
+
+SPAWNS = re.compile(r"\bchild_process\b|\b(?:spawn|spawnSync|execFile|execFileSync)\s*\(")
+DECLARES_MCP = re.compile(r"@modelcontextprotocol/|\bMcpServer\b|ListToolsRequestSchema|\bregisterTool\b|\.tool\(")
+
+
+def find_binary_launcher(package_json: str, js_files: dict[str, str]) -> dict[str, Any] | None:
+    """An npm package whose command only starts a prebuilt native binary (a Go or Rust server shipped through
+    npm): its tools are compiled into the binary, so the JavaScript source has none. Said as unresolved, not
+    reported as a server without tools."""
+    try:
+        manifest = json.loads(package_json)
+    except ValueError:
+        return None
+    bins = manifest.get("bin") if isinstance(manifest, dict) else None
+    targets = [bins] if isinstance(bins, str) else list(bins.values()) if isinstance(bins, dict) else []
+    for target in targets:
+        rel = str(PurePosixPath(str(target))).removeprefix("./")
+        text = js_files.get(rel)
+        if text and SPAWNS.search(text) and not DECLARES_MCP.search(text):
+            return {
+                "file": rel,
+                "line": None,
+                "reason": "no tools in the package source: its command starts a prebuilt native binary "
+                "(tools are compiled into it; use live introspection)",
+                "expression": rel,
+            }
+    return None
 
 
 def extract_tools_json(path: Path) -> ExtractionResult:
