@@ -232,3 +232,42 @@ def test_a_launcher_that_is_itself_an_mcp_server_is_not_taken_for_a_binary_wrapp
     assert find_binary_launcher(manifest, {"cli.js": server}) is None
     assert find_binary_launcher(manifest, {"cli.js": "require('child_process').spawn('x')"}) is not None
     assert find_binary_launcher("not json", {"cli.js": "spawn("}) is None
+
+
+def test_project_decorators_that_wrap_the_server_tool_decorator() -> None:
+    code = (
+        "import functools\n"
+        "from mcp.server.fastmcp import FastMCP\n"
+        "mcp = FastMCP('w')\n"
+        "def tool(*args, **kwargs):\n"
+        "    return mcp.tool(*args, **kwargs)\n"
+        "@tool()\n"
+        "def plain() -> str:\n"
+        "    '''Plain.'''\n"
+        "    return ''\n"
+        "@tool(name='renamed', annotations={'readOnlyHint': True})\n"
+        "def inner_name() -> str:\n"
+        "    return ''\n"
+        "def guarded(name: str):\n"
+        "    def deco(func):\n"
+        "        @functools.wraps(func)\n"
+        "        async def wrapper(*args, **kwargs):\n"
+        "            try:\n"
+        "                return await func(*args, **kwargs)\n"
+        "            except Exception as exc:\n"
+        "                return str(exc)\n"
+        "        mcp.tool(name=name)(wrapper)\n"
+        "        return wrapper\n"
+        "    return deco\n"
+        "@guarded('safe_divide')\n"
+        "async def divide(a: float, b: float) -> str:\n"
+        "    '''Divide a by b.'''\n"
+        "    return str(a / b)\n"
+    )
+    result = extract_files([SourceFile("deco.py", code)])
+    tools = {t.name: t for t in result.tools}
+    assert list(tools) == ["plain", "renamed", "safe_divide"]
+    assert tools["renamed"].annotations == {"readOnlyHint": True}
+    assert tools["safe_divide"].description == "Divide a by b."
+    assert tools["safe_divide"].input_schema["required"] == ["a", "b"]
+    assert result.unresolved == []

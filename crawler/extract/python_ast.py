@@ -202,6 +202,7 @@ class PythonExtractor:
         self.param_bindings: dict[str, set[str]] = {}
         self._called: set[str] | None = None
         self.templates: list[Template] = []
+        self.aliases: dict[int, str] = {}  # id of a `def tool(**kw): return srv.tool(**kw)` -> its server
         self.decorations: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.expr, Ctx]] = []
         self.call_sites: dict[str, list[dict[str, Any]]] = {}  # "module:function" -> argument values per call
         self._recorded_calls: set[str] = set()
@@ -510,7 +511,9 @@ class PythonExtractor:
             if inner.attr not in ("tool", "list_tools"):
                 return
             fn = self.function_ref(node.args[0], ctx)
-            if isinstance(fn, FuncRef) and inner.attr == "tool":
+            if inner.attr == "tool" and self._wrapper_of_param(node.args[0], ctx):
+                self._template(node.args[0], inner.value, func, ctx)  # functools.wraps(func) wrapper
+            elif isinstance(fn, FuncRef) and inner.attr == "tool":
                 instance = self.receiver(inner.value, ctx)
                 if instance is not None:
                     self.registrations.append(Registration(instance, fn, func, ctx, node.lineno))
@@ -523,9 +526,13 @@ class PythonExtractor:
         if not isinstance(func, ast.Attribute | ast.Name):
             return
         name = _last_name(func)
+        if isinstance(func, ast.Attribute) and name == "tool" and self._tool_alias(node, func, ctx):
+            return
         if isinstance(func, ast.Attribute) and name == "tool" and node.args:
             fn = self.function_ref(node.args[0], ctx)
-            if isinstance(fn, FuncRef):  # srv.tool(fn, name=...)
+            if self._wrapper_of_param(node.args[0], ctx):
+                self._template(node.args[0], func.value, node, ctx)
+            elif isinstance(fn, FuncRef):  # srv.tool(fn, name=...)
                 instance = self.receiver(func.value, ctx)
                 if instance is not None:
                     self.registrations.append(Registration(instance, fn, node, ctx, node.lineno))
@@ -551,12 +558,37 @@ class PythonExtractor:
         if not (isinstance(fn_arg, ast.Name) and ctx.functions):
             return False
         inner = ctx.functions[-1]
-        if fn_arg.id not in {a.arg for a in (*inner.args.posonlyargs, *inner.args.args, *inner.args.kwonlyargs)}:
+        params = {a.arg for a in (*inner.args.posonlyargs, *inner.args.args, *inner.args.kwonlyargs)}
+        fn_param = fn_arg.id if fn_arg.id in params else _wrapped_param(inner, fn_arg.id, params)
+        if fn_param is None:
             return False
         instance = self.receiver(receiver, ctx)
         if instance is None:
             return False
-        self.templates.append(Template(instance, call, ctx, fn_arg.id))
+        self.templates.append(Template(instance, call, ctx, fn_param))
+        return True
+
+    def _wrapper_of_param(self, node: ast.expr, ctx: Ctx) -> bool:
+        if not (isinstance(node, ast.Name) and ctx.functions):
+            return False
+        fn = ctx.functions[-1]
+        params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
+        return _wrapped_param(fn, node.id, params) is not None
+
+    def _tool_alias(self, node: ast.Call, func: ast.Attribute, ctx: Ctx) -> bool:
+        """`def tool(*args, **kwargs): return mcp.tool(*args, **kwargs)`: a project decorator that is the server's
+        own `.tool`; every `@tool(...)` use is a registration with that call's arguments."""
+        if not ctx.functions or any(isinstance(a, ast.Starred) for a in node.args[1:]):
+            return False
+        fn = ctx.functions[-1]
+        if not any(isinstance(st, ast.Return) and st.value is node for st in ast.walk(fn)):
+            return False
+        if node.args and not isinstance(node.args[0], ast.Starred):
+            return False
+        instance = self.receiver(func.value, ctx)
+        if instance is None:
+            return False
+        self.aliases[id(fn)] = instance
         return True
 
     def _dynamic_function(self, fn_arg: ast.expr, receiver: ast.expr, ctx: Ctx, line: int) -> None:
@@ -573,6 +605,13 @@ class PythonExtractor:
 
     def apply_templates(self) -> None:
         """Registrations for every `@factory(args)`-decorated (or `@decorator`-decorated) function."""
+        for fn, dec, ctx in self.decorations if self.aliases else []:
+            target = self.function_ref(dec.func if isinstance(dec, ast.Call) else dec, ctx)
+            if isinstance(target, FuncRef) and id(target.node) in self.aliases:
+                call = dec if isinstance(dec, ast.Call) else None
+                self.registrations.append(
+                    Registration(self.aliases[id(target.node)], FuncRef(fn, ctx.module), call, ctx, fn.lineno)
+                )
         for template in self.templates:
             inner = template.ctx.functions[-1]
             outer = template.ctx.functions[-2] if len(template.ctx.functions) > 1 else None
@@ -1312,6 +1351,22 @@ def console_script_modules(*, pyproject: str | None = None, entry_points: str | 
                 targets.append(line.split("=", 1)[1])
     modules = [t.split(":")[0].strip().split()[0] for t in targets if t.split(":")[0].strip()]
     return list(dict.fromkeys(modules))
+
+
+def _wrapped_param(fn: ast.FunctionDef | ast.AsyncFunctionDef, local: str, params: set[str]) -> str | None:
+    """The parameter a local wrapper stands for: `@functools.wraps(func) def wrapper(...)` inside `fn`."""
+    for stmt in fn.body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == local:
+            for dec in stmt.decorator_list:
+                if (
+                    isinstance(dec, ast.Call)
+                    and _last_name(dec.func) == "wraps"
+                    and dec.args
+                    and isinstance(dec.args[0], ast.Name)
+                    and dec.args[0].id in params
+                ):
+                    return dec.args[0].id
+    return None
 
 
 def _is_literal(node: ast.expr) -> bool:
