@@ -271,3 +271,26 @@ def test_project_decorators_that_wrap_the_server_tool_decorator() -> None:
     assert tools["safe_divide"].description == "Divide a by b."
     assert tools["safe_divide"].input_schema["required"] == ["a", "b"]
     assert result.unresolved == []
+
+
+def test_methods_of_a_local_object_passed_to_a_tool_factory() -> None:
+    code = (
+        "from mcp.server import Server\n"
+        "from mcp.types import Tool\n"
+        "def make(func) -> Tool:\n"
+        "    return Tool(name=func.__name__, description=func.__doc__, inputSchema={'type': 'object'})\n"
+        "class Client:\n"
+        "    def __init__(self) -> None:\n"
+        "        self.session = None\n"
+        "    def get_price(self, symbol: str) -> float:\n"
+        "        '''Price of a symbol.'''\n"
+        "        return 0.0\n"
+        "async def serve() -> None:\n"
+        "    server = Server('prices')\n"
+        "    client = Client()\n"
+        "    @server.list_tools()\n"
+        "    async def list_tools() -> list[Tool]:\n"
+        "        return [make(client.get_price)]\n"
+    )
+    result = extract_files([SourceFile("prices.py", code)])
+    assert [(t.name, t.description) for t in result.tools] == [("get_price", "Price of a symbol.")]

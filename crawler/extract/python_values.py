@@ -517,7 +517,7 @@ class Project:
         if isinstance(base, ModuleRef):
             return self.lookup(node.attr, base.module, depth)
         if isinstance(base, InstanceValue):
-            return base.attrs.get(node.attr, UNRESOLVED)
+            return self.member(base, node.attr)  # a constructor-set attribute or a method (`yf.get_news`)
         if isinstance(base, str) and node.attr in ("value",):
             return base
         return UNRESOLVED
