@@ -294,3 +294,40 @@ def test_methods_of_a_local_object_passed_to_a_tool_factory() -> None:
     )
     result = extract_files([SourceFile("prices.py", code)])
     assert [(t.name, t.description) for t in result.tools] == [("get_price", "Price of a symbol.")]
+
+
+def test_handlers_returning_lists_built_step_by_step() -> None:
+    helper = (
+        "from mcp.server import Server\n"
+        "import mcp.types as types\n"
+        "server = Server('files')\n"
+        "def _tools() -> list[types.Tool]:\n"
+        "    base = [types.Tool(name='read', description='Read.', inputSchema={})]\n"
+        "    base.append(types.Tool(name='stat', description='Stat.', inputSchema={}))\n"
+        "    base += [types.Tool(name='list', description='List.', inputSchema={})]\n"
+        "    return base\n"
+        "@server.list_tools()\n"
+        "async def handle() -> list[types.Tool]:\n"
+        "    tools = _tools()\n"
+        "    tools.extend([types.Tool(name='write', description='Write.', inputSchema={})])\n"
+        "    return tools\n"
+    )
+    result = extract_files([SourceFile("files.py", helper)])
+    assert [t.name for t in result.tools] == ["read", "stat", "list", "write"]
+    in_class = (
+        "from mcp.server import Server\n"
+        "from mcp.types import Tool\n"
+        "class DbServer:\n"
+        "    def __init__(self, read_only: bool = True):\n"
+        "        self.server = Server('db')\n"
+        "        self.tools = [Tool(name='query', description='Read.', inputSchema={})]\n"
+        "        if not read_only:\n"
+        "            self.tools.append(Tool(name='execute', description='Write.', inputSchema={}))\n"
+        "        self._setup()\n"
+        "    def _setup(self):\n"
+        "        @self.server.list_tools()\n"
+        "        async def list_tools() -> list[Tool]:\n"
+        "            return self.tools\n"
+    )
+    result = extract_files([SourceFile("db.py", in_class)])
+    assert {t.name: t.conditional for t in result.tools} == {"query": None, "execute": "not read_only"}

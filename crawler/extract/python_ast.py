@@ -968,6 +968,9 @@ class PythonExtractor:
         # a closure sees the enclosing function's names (`tools = [...]` built in main(), returned by the handler)
         same = ctx.functions and ctx.module == handler.module and handler.node not in ctx.functions
         env: dict[str, Any] = dict(self._local_env(ctx)) if same else {}
+        if same and ctx.cls is not None and _first_param(ctx.functions[-1]) == "self" and "self" not in env:
+            # a handler defined in a method reads the object's attributes (`return self.tools`)
+            env["self"] = InstanceValue(ctx.cls, ctx.module, self._instance_attrs(ctx.cls, ctx.module, []))
         self._handler_outer = ctx.functions[-1] if ctx.functions and ctx.module == handler.module else None
         self._run_body(handler.node.body, handler.module, env, (), found)
         if not found:  # a shape we do not model: fall back to every Tool(...) literal in the handler
@@ -1071,7 +1074,39 @@ class PythonExtractor:
                         and target.value.id == "self"
                     ):
                         attrs[target.attr] = self.project.evaluate(node.value, module, env)
+        self._grown_attrs(init.body, module, env, attrs, ())
         return attrs
+
+    def _grown_attrs(
+        self, body: list[ast.stmt], module: str, env: dict[str, Any], attrs: dict[str, Any], conds: tuple[str, ...]
+    ) -> None:
+        """`self.tools.append(Tool(...))` in a constructor, under `if not read_only:` too (the tool is marked with
+        that condition): lists an object builds up step by step."""
+        for stmt in body:
+            if isinstance(stmt, ast.If):
+                for branch, negate in ((stmt.body, False), (stmt.orelse, True)):
+                    text = _cond_text(stmt.test, negate)
+                    self._grown_attrs(branch, module, env, attrs, (*conds, text) if text else conds)
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                call = stmt.value
+                func = call.func
+                if not (
+                    isinstance(func, ast.Attribute)
+                    and func.attr in ("append", "extend")
+                    and isinstance(func.value, ast.Attribute)
+                    and isinstance(func.value.value, ast.Name)
+                    and func.value.value.id == "self"
+                    and call.args
+                ):
+                    continue
+                current = attrs.get(func.value.attr)
+                if not isinstance(current, list):
+                    continue
+                value = _tag(self.project.evaluate(call.args[0], module, env), conds)
+                if func.attr == "append":
+                    attrs[func.value.attr] = [*current, value]
+                elif isinstance(value, list | tuple):
+                    attrs[func.value.attr] = [*current, *value]
 
     def _run_body(
         self, body: list[ast.stmt], module: str, env: dict[str, Any], conds: tuple[str, ...], found: list[CallValue]
@@ -1351,6 +1386,11 @@ def console_script_modules(*, pyproject: str | None = None, entry_points: str | 
                 targets.append(line.split("=", 1)[1])
     modules = [t.split(":")[0].strip().split()[0] for t in targets if t.split(":")[0].strip()]
     return list(dict.fromkeys(modules))
+
+
+def _first_param(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    positional = [*fn.args.posonlyargs, *fn.args.args]
+    return positional[0].arg if positional else None
 
 
 def _wrapped_param(fn: ast.FunctionDef | ast.AsyncFunctionDef, local: str, params: set[str]) -> str | None:

@@ -458,6 +458,28 @@ class Project:
             out.append(self._evaluate(node.elt, module, inner, depth))
         return out
 
+    def _grow(self, stmt: ast.Expr | ast.AugAssign, module: str, env: dict[str, Any], depth: int) -> None:
+        """A local list built up step by step: `x.append(v)`, `x.extend(vs)`, `x.insert(i, v)`, `x += vs`."""
+        if isinstance(stmt, ast.AugAssign):
+            target = env.get(stmt.target.id) if isinstance(stmt.target, ast.Name) else None
+            if isinstance(target, list) and isinstance(stmt.op, ast.Add):
+                extra = self._evaluate(stmt.value, module, env, depth)
+                if isinstance(extra, list | tuple):
+                    env[stmt.target.id] = [*target, *extra]  # type: ignore[union-attr]
+            return
+        call = stmt.value
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.args):
+            return
+        owner = call.func.value
+        target = env.get(owner.id) if isinstance(owner, ast.Name) else None
+        if not isinstance(target, list):
+            return
+        value = self._evaluate(call.args[-1], module, env, depth)
+        if call.func.attr == "append" or call.func.attr == "insert":
+            env[owner.id] = [*target, value]  # type: ignore[union-attr]
+        elif call.func.attr == "extend" and isinstance(value, list | tuple):
+            env[owner.id] = [*target, *value]  # type: ignore[union-attr]
+
     def member(self, owner: InstanceValue | ClassRef, name: str) -> Any:
         """`getattr(obj, "get_news")`: an attribute the constructor set, or a method of the object's class."""
         if isinstance(owner, InstanceValue) and name in owner.attrs:
@@ -645,6 +667,8 @@ class Project:
                 env[stmt.targets[0].id] = self._evaluate(stmt.value, module, env, depth)
             elif isinstance(stmt, ast.Return) and stmt.value is not None:
                 return True, self._evaluate(stmt.value, module, env, depth)
+            elif isinstance(stmt, ast.Expr | ast.AugAssign):
+                self._grow(stmt, module, env, depth)  # tools.append(Tool(...)) / tools += [...]
             elif isinstance(stmt, ast.If):
                 test = unwrap(self._evaluate(stmt.test, module, env, depth))
                 if not isinstance(test, SCALAR) or isinstance(test, PartialStr):
