@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:  # usable as `python scripts/measure_extraction.py
 if str(ROOT / "scripts") not in sys.path:  # its sibling modules, also when imported from the tests
     sys.path.insert(0, str(ROOT / "scripts"))
 
-from reference_tools import compare_with_reference, load_references, normalize  # noqa: E402
+from reference_tools import compare_with_reference, explain_unresolved, load_references, normalize, seed_notes  # noqa: E402
 
 from crawler.archive import ArchiveError, package_root, unpack  # noqa: E402
 from crawler.live import IntrospectionError, introspect_stdio  # noqa: E402
@@ -73,6 +73,7 @@ class PackageReport:
     live_problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     truth: str = "live"  # or "reference: <dump> <entry>" when the server could not be started
+    note: str = ""  # the seed line's comment: what a reader should know about this package
 
     @property
     def compared(self) -> bool:
@@ -420,6 +421,10 @@ def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
             lines.append(f"- {r.seed}: missed `{miss['tool']}` - {miss['why']}")
         for extra in r.extra:
             lines.append(f"- {r.seed}: extra `{extra['tool']}` - {extra['why']}")
+    notes = {r.seed: r.note for r in reports if r.note}
+    if notes:
+        lines += ["", "## Notes from the seed list", ""]
+        lines += [f"- {seed}: {note}" for seed, note in notes.items()]
     lines += ["", "## Live notes", ""]
     for r in reports:
         for note in r.live_problems[:5]:
@@ -466,6 +471,7 @@ def measure(
             compare_with_reference(report, static, reference, unpacked, compare)
         else:
             compare(report, static, live_list, unpacked)
+        explain_unresolved(report)
         report.seconds = round(time.monotonic() - started, 1)
         reports.append(report)
         if progress:
@@ -501,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: cannot read the seed list: {exc}", file=sys.stderr)
         return 2
+    notes = seed_notes(args.seeds.read_text(encoding="utf-8")) if args.seeds else {}
     if args.only:
         seeds = [s for s in seeds if any(o in s.name for o in args.only)]
     if not shutil.which("npm") and any(s.ecosystem == "npm" for s in seeds):
@@ -531,6 +538,8 @@ def main(argv: list[str] | None = None) -> int:
             references=references,
             live_for=args.live_for,
         )
+    for report in reports:
+        report.note = notes.get(report.seed, "")
     total = totals(reports)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(markdown(reports, total), encoding="utf-8")

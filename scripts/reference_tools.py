@@ -14,7 +14,14 @@ from typing import Any
 
 from crawler.extract.references import ReferenceList, load_references, normalize
 
-__all__ = ["ReferenceList", "compare_with_reference", "load_references", "normalize"]
+__all__ = [
+    "ReferenceList",
+    "compare_with_reference",
+    "explain_unresolved",
+    "load_references",
+    "normalize",
+    "seed_notes",
+]
 
 
 def compare_with_reference(
@@ -61,3 +68,35 @@ def _whole_word_in(name: str, root: Path) -> bool:
             except OSError:
                 continue
     return False
+
+
+def explain_unresolved(report: Any) -> None:
+    """Name what the extractor said it could not resolve (reason and place) instead of only counting it."""
+    if not report.unresolved:
+        return
+    said = "; ".join(
+        f"{u.get('reason')} ({u.get('file')}:{u.get('line')})"
+        if u.get("line")
+        else f"{u.get('reason')} ({u.get('file')})"
+        for u in report.unresolved[:3]
+    )
+    more = f" and {len(report.unresolved) - 3} more" if len(report.unresolved) > 3 else ""
+    for miss in report.missed:
+        miss["why"] = re.sub(r"; the extractor reported \d+ unresolved registration\(s\)", "", miss["why"])
+        miss["why"] += f"; the extractor said: {said}{more}"
+
+
+def seed_notes(text: str) -> dict[str, str]:
+    """The comment written after each seed line (`npm:pkg@1.0  # why this package`), keyed like the report."""
+    from crawler.seeds import parse_seed_line
+
+    notes: dict[str, str] = {}
+    for line in text.splitlines():
+        body, sep, comment = line.partition("#")
+        try:
+            seed = parse_seed_line(body) if sep and body.strip() else None
+        except ValueError:
+            continue
+        if seed is not None and comment.strip():
+            notes[str(seed)] = comment.strip()
+    return notes

@@ -97,3 +97,24 @@ def test_comparison_against_a_reference_explains_drift_and_renames(tmp_path: Pat
     assert why["gone_tool"].startswith("name not in the artifact: version drift from the mcpm dump")
     assert [e["tool"] for e in report.extra] == ["find_exceptions_in_file"]
     assert "reference: mcpm demo" in measure.markdown([report], measure.totals([report]))
+
+
+def test_unresolved_places_are_named_in_miss_explanations() -> None:
+    report = measure.PackageReport(seed="npm:x@1.0", static_status="ok", live_status="ok")
+    report.unresolved = [{"file": "dist/server.js", "line": 12, "reason": "tools/list returns a run-time list"}]
+    report.missed = [
+        {
+            "tool": "a",
+            "why": "name is in dist/a.js but was not extracted; the extractor reported 1 unresolved registration(s)",
+        }
+    ]
+    ref.explain_unresolved(report)
+    assert report.missed[0]["why"] == (
+        "name is in dist/a.js but was not extracted; the extractor said: tools/list returns a run-time list "
+        "(dist/server.js:12)"
+    )
+
+
+def test_seed_notes_are_the_comments_after_seed_lines() -> None:
+    text = "# heading\nnpm:a@1.0  # a Go binary\npypi:b==2.0\npypi:c==3.0 #  tools in a dependency \n"
+    assert ref.seed_notes(text) == {"npm:a@1.0": "a Go binary", "pypi:c==3.0": "tools in a dependency"}
