@@ -331,3 +331,25 @@ def test_handlers_returning_lists_built_step_by_step() -> None:
     )
     result = extract_files([SourceFile("db.py", in_class)])
     assert {t.name: t.conditional for t in result.tools} == {"query": None, "execute": "not read_only"}
+
+
+def test_a_dot_folder_the_package_ships_is_read_other_dot_folders_are_not() -> None:
+    shipped = extract_path(FIXTURES / "javascript" / "wild_dot_build")
+    assert [t.name for t in shipped.tools] == ["search_notes"]
+    tooling = extract_path(FIXTURES / "javascript" / "wild_dot_tooling")
+    assert [t.name for t in tooling.tools] == ["ping"]
+
+
+def test_a_minified_bundle_is_said_unread_rather_than_taken_for_a_delegation(tmp_path: Path) -> None:
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "package.json").write_text(
+        '{"name": "bundled-mcp", "bin": "dist/cli.js", "dependencies": {"@modelcontextprotocol/sdk": "1", "axios": "1"}}'
+    )
+    body = ";".join(f"var v{i}=require('axios')" for i in range(900))
+    (tmp_path / "dist" / "cli.js").write_text(body + ";s.tool('hidden','d',async()=>({}))\n")
+    (server,) = extract_path(tmp_path).servers
+    assert server.tools == []
+    [entry] = server.unresolved
+    assert entry["file"] == "dist/cli.js"
+    assert entry["reason"].startswith("tools not read: minified or generated")
+    assert "delegates_to" not in entry

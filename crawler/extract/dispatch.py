@@ -114,6 +114,7 @@ def walk_tree(root: Path, limits: ArchiveLimits, label: str) -> Walk:
             walk.problems.append(ExtractionProblem(f"{label}/{rel_folder}", f"cannot read folder: {exc.strerror}"))
             continue
         subfolders = []
+        hidden: list[tuple[Path, str, str]] = []  # dot-folders: walked only when the package ships them
         for entry in entries:
             rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
             try:
@@ -123,6 +124,8 @@ def walk_tree(root: Path, limits: ArchiveLimits, label: str) -> Walk:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
                         subfolders.append((Path(entry.path), rel))
+                    elif entry.name not in SKIP_DIRS:
+                        hidden.append((Path(entry.path), rel, entry.name))
                     continue
                 if not entry.is_file(follow_symlinks=False):
                     continue
@@ -146,8 +149,16 @@ def walk_tree(root: Path, limits: ArchiveLimits, label: str) -> Walk:
             if lang is None or TEST_FILE.search(entry.name):
                 continue
             _read_candidate(Path(entry.path), rel, lang, size, limits, walk, label)
+        package_json = walk.manifests.get(rel_folder, {}).get("package.json", "")
+        subfolders += [(path, rel) for path, rel, name in hidden if _shipped_by(package_json, name)]
         stack.extend(reversed(subfolders))
     return walk
+
+
+def _shipped_by(package_json: str, folder: str) -> bool:
+    """Whether a package.json names a dot-folder in `files`, `bin` or `main` (`"files": [".smithery"]`): build
+    tools put a package's only code there, so it is the server, not tooling to skip."""
+    return bool(package_json) and re.search(rf"[\"/]{re.escape(folder)}[\"/]", package_json) is not None
 
 
 def _manifest_folder(rel_folder: str, name: str) -> str:
@@ -445,6 +456,7 @@ def extract_tree(root: Path, settings: Settings | None = None, *, label: str | N
         name = manifest_name(manifests) or (PurePosixPath(folder).name if folder else label)
         server = ServerExtraction(name=name, subpath=folder)
         counts: dict[str, int] = {}
+        unread: list[tuple[str, str]] = []  # (file, reason) of source files a language module could not read
         for lang_name, files in groups[folder].items():
             if lang_name == "python" and "pyproject.toml" in manifests:
                 files = [*files, SourceFile("pyproject.toml", manifests["pyproject.toml"])]
@@ -463,11 +475,19 @@ def extract_tree(root: Path, settings: Settings | None = None, *, label: str | N
                     item["file"] = prefix + item["file"]
             for problem in found.problems:
                 result.problems.append(ExtractionProblem(f"{label}/{prefix}{problem.path}", problem.reason))
+                if problem.reason.startswith("minified or generated"):
+                    unread.append((prefix + problem.path, problem.reason))
             server.tools.extend(found.tools)
             server.unresolved.extend(found.unresolved)
             counts[lang_name] = len(found.tools)
         server.tools = merge_duplicates(server.tools)
         server.language = max(counts, key=lambda k: counts[k]) if counts else None
+        if not server.tools and not server.unresolved and unread:
+            # the code that would declare the tools was not read: say so, rather than guess a delegation
+            server.unresolved += [
+                {"file": f, "line": None, "reason": f"tools not read: {why}; use live introspection", "expression": f}
+                for f, why in unread[:3]
+            ]
         if not server.tools and not server.unresolved:
             py_files = {c.rel[len(folder) + 1 :] if folder else c.rel: c.text for c in owned[folder].get("python", [])}
             delegation = find_delegation(manifests, py_files)
