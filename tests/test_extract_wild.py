@@ -353,3 +353,36 @@ def test_a_minified_bundle_is_said_unread_rather_than_taken_for_a_delegation(tmp
     assert entry["file"] == "dist/cli.js"
     assert entry["reason"].startswith("tools not read: minified or generated")
     assert "delegates_to" not in entry
+
+
+def test_descriptions_and_gates_from_a_settings_object_use_its_declared_defaults() -> None:
+    code = (
+        "from fastmcp import FastMCP\n"
+        "from pydantic import Field\n"
+        "from pydantic_settings import BaseSettings\n"
+        "DEFAULT_FIND = 'Look up memories.'\n"
+        "class ToolSettings(BaseSettings):\n"
+        "    find_description: str = Field(default=DEFAULT_FIND, validation_alias='FIND_DESCRIPTION')\n"
+        "    store_description: str = 'Keep a memory.'\n"
+        "    read_only: bool = Field(False)\n"
+        "class MemoryServer(FastMCP):\n"
+        "    def __init__(self, tool_settings: ToolSettings, name: str = 'memory'):\n"
+        "        super().__init__(name=name)\n"
+        "        self.tool_settings = tool_settings\n"
+        "        self.setup_tools()\n"
+        "    def setup_tools(self) -> None:\n"
+        "        async def find(query: str) -> list[str]:\n"
+        "            return []\n"
+        "        async def store(information: str) -> str:\n"
+        "            return ''\n"
+        "        self.tool(find, name='memory-find', description=self.tool_settings.find_description)\n"
+        "        if not self.tool_settings.read_only:\n"
+        "            self.tool(store, name='memory-store', description=self.tool_settings.store_description)\n"
+        "mcp = MemoryServer(ToolSettings())\n"
+    )
+    result = extract_files([SourceFile("memory.py", code)])
+    tools = {t.name: t for t in result.tools}
+    assert {n: (t.description, t.conditional) for n, t in tools.items()} == {
+        "memory-find": ("Look up memories.", None),
+        "memory-store": ("Keep a memory.", "not self.tool_settings.read_only (on by default)"),
+    }

@@ -202,6 +202,7 @@ class PythonExtractor:
         self.param_bindings: dict[str, set[str]] = {}
         self._called: set[str] | None = None
         self.templates: list[Template] = []
+        self._self_cache: dict[int, InstanceValue] = {}  # id of a class -> `self` as its constructor leaves it
         self.aliases: dict[int, str] = {}  # id of a `def tool(**kw): return srv.tool(**kw)` -> its server
         self.decorations: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.expr, Ctx]] = []
         self.call_sites: dict[str, list[dict[str, Any]]] = {}  # "module:function" -> argument values per call
@@ -655,6 +656,8 @@ class PythonExtractor:
         if not ctx.env and ctx.functions and id(ctx.functions[-1]) in self._env_cache:
             return dict(self._env_cache[id(ctx.functions[-1])])
         env = dict(ctx.env)
+        if ctx.functions and "self" not in env and (me := self._self_object(ctx)) is not None:
+            env["self"] = me  # `description=self.settings.find_description` in a method
         if ctx.functions:
             for stmt in statements(ctx.functions[-1].body, into_functions=False):
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
@@ -772,8 +775,10 @@ class PythonExtractor:
             if text is None:
                 continue
             names = {n.id for n in ast.walk(cond.test) if isinstance(n, ast.Name)}
-            if fn is None or not names or not names <= set(self._defaults(fn, reg.ctx.module)):
-                open_conds.append(text)
+            if fn is None or not names or "self" in names or not names <= set(self._defaults(fn, reg.ctx.module)):
+                # a setting's declared default (`if not self.settings.read_only`) still says how it starts
+                default = self._truth(cond, self._local_env(reg.ctx), reg.ctx.module) if "self" in names else None
+                open_conds.append(text + {True: " (on by default)", False: " (off by default)"}.get(default, ""))  # type: ignore[arg-type]
                 continue
             sites = self.call_sites.get(f"{reg.ctx.module}:{fn.name}") or []
             outcomes = {self._truth(cond, env, reg.ctx.module) for env in sites}
@@ -968,9 +973,7 @@ class PythonExtractor:
         # a closure sees the enclosing function's names (`tools = [...]` built in main(), returned by the handler)
         same = ctx.functions and ctx.module == handler.module and handler.node not in ctx.functions
         env: dict[str, Any] = dict(self._local_env(ctx)) if same else {}
-        if same and ctx.cls is not None and _first_param(ctx.functions[-1]) == "self" and "self" not in env:
-            # a handler defined in a method reads the object's attributes (`return self.tools`)
-            env["self"] = InstanceValue(ctx.cls, ctx.module, self._instance_attrs(ctx.cls, ctx.module, []))
+
         self._handler_outer = ctx.functions[-1] if ctx.functions and ctx.module == handler.module else None
         self._run_body(handler.node.body, handler.module, env, (), found)
         if not found:  # a shape we do not model: fall back to every Tool(...) literal in the handler
@@ -1051,7 +1054,7 @@ class PythonExtractor:
         if init is None:
             return {**(self._instance_attrs(base[0], base[1], args, depth + 1) if base else {}), **attrs}
         params = [a.arg for a in init.args.args[1:]]
-        env: dict[str, Any] = dict.fromkeys(params, UNRESOLVED)
+        env: dict[str, Any] = {a.arg: self._typed_object(a.annotation, module) for a in init.args.args[1:]}
         env.update(zip(params, args, strict=False))
         for node in ast.walk(init):
             if not isinstance(node, ast.Call | ast.Assign):
@@ -1076,6 +1079,26 @@ class PythonExtractor:
                         attrs[target.attr] = self.project.evaluate(node.value, module, env)
         self._grown_attrs(init.body, module, env, attrs, ())
         return attrs
+
+    def _typed_object(self, annotation: ast.expr | None, module: str) -> Any:
+        """A parameter typed with a project class (`tool_settings: ToolSettings`) stands for an object of that class:
+        its declared field defaults are what the server uses unless configured otherwise."""
+        if annotation is None:
+            return UNRESOLVED
+        found = self.project.find_class(annotation, module)
+        if found is None or self.project.is_enum(found[0], found[1]):
+            return UNRESOLVED
+        return InstanceValue(found[0], found[1], {})
+
+    def _self_object(self, ctx: Ctx) -> InstanceValue | None:
+        """`self` inside a method: the object with the attributes its constructor sets (cached per class)."""
+        if ctx.cls is None or not ctx.functions or _first_param(ctx.functions[-1]) != "self":
+            return None
+        cached = self._self_cache.get(id(ctx.cls))
+        if cached is None:
+            cached = self._self_cache[id(ctx.cls)] = InstanceValue(ctx.cls, ctx.module, {})
+            cached.attrs.update(self._instance_attrs(ctx.cls, ctx.module, []))
+        return cached
 
     def _grown_attrs(
         self, body: list[ast.stmt], module: str, env: dict[str, Any], attrs: dict[str, Any], conds: tuple[str, ...]

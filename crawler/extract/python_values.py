@@ -488,7 +488,21 @@ class Project:
         for stmt in cls.body:
             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == name:
                 return FuncRef(stmt, module)
+            if isinstance(owner, InstanceValue) and _field_target(stmt) == name:
+                return self._field_default(stmt, module)  # a settings or model class's declared default
         return UNRESOLVED
+
+    def _field_default(self, stmt: ast.stmt, module: str) -> Any:
+        """`x: str = "d"`, `x: str = Field(default="d", ...)` or `Field("d")`: the value an object starts with."""
+        value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
+        if value is None:
+            return UNRESOLVED
+        if isinstance(value, ast.Call) and _last_name(value.func) == "Field":
+            default = next((kw.value for kw in value.keywords if kw.arg == "default"), None)
+            if default is None and value.args and not isinstance(value.args[0], ast.Starred):
+                default = value.args[0]
+            return self._evaluate(default, module, {}, 0) if default is not None else UNRESOLVED
+        return self._evaluate(value, module, {}, 0)
 
     def iterable(self, value: Any, depth: int = 0) -> Any:
         """What a `for` walks: an Enum class yields its members (`for name in ToolNames`), in order."""
@@ -677,6 +691,18 @@ class Project:
                 if returned:
                     return True, value
         return False, UNRESOLVED
+
+
+def _field_target(stmt: ast.stmt) -> str | None:
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        return stmt.target.id
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        return stmt.targets[0].id
+    return None
+
+
+def _last_name(node: ast.expr) -> str | None:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
 
 
 def unwrap(value: Any) -> Any:
