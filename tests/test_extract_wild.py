@@ -386,3 +386,25 @@ def test_descriptions_and_gates_from_a_settings_object_use_its_declared_defaults
         "memory-find": ("Look up memories.", None),
         "memory-store": ("Keep a memory.", "not self.tool_settings.read_only (on by default)"),
     }
+
+
+def test_a_method_called_on_an_object_binds_self() -> None:
+    code = (
+        "from mcp.server import Server\n"
+        "from mcp.types import Tool\n"
+        "server = Server('editor')\n"
+        "class ReadHandler:\n"
+        "    name = 'read_file'\n"
+        "    description = 'Read a file.'\n"
+        "    def __init__(self):\n"
+        "        self.cache = {}\n"
+        "    def get_tool_description(self) -> Tool:\n"
+        "        return Tool(name=self.name, description=self.description, inputSchema={'type': 'object'})\n"
+        "reader = ReadHandler()\n"
+        "@server.list_tools()\n"
+        "async def list_tools() -> list[Tool]:\n"
+        "    return [reader.get_tool_description()]\n"
+    )
+    result = extract_files([SourceFile("editor.py", code)])
+    assert [(t.name, t.description) for t in result.tools] == [("read_file", "Read a file.")]
+    assert result.unresolved == []

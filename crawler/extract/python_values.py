@@ -603,6 +603,12 @@ class Project:
             return PartialStr(text) if isinstance(args[0], PartialStr) else text
         if isinstance(func, ast.Attribute):
             target = unwrap(self._evaluate(func.value, module, env, depth))
+            if isinstance(target, InstanceValue):  # obj.method(...): the method with `self` bound to obj
+                method = self.member(target, fname)
+                if isinstance(method, FuncRef):
+                    positional = [*method.node.args.posonlyargs, *method.node.args.args]
+                    bound = bool(positional) and positional[0].arg == "self"
+                    return self.call_function(method, [target, *args] if bound else args, kwargs, depth)
             if isinstance(target, str) and not isinstance(target, PartialStr):
                 if fname in ("strip", "lstrip", "rstrip", "lower", "upper", "title") and not args:
                     return getattr(target, fname)()
