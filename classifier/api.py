@@ -8,7 +8,7 @@ and the same tool classified in the catalog always get the same answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -55,31 +55,60 @@ def _integrity(
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")
 
 
-def _strings(value: Any, depth: int = 0) -> Iterator[str]:
-    """Every string inside a JSON value (schema descriptions, enums, titles), a few levels deep."""
+def _joined_strings(value: Any, out: list[str], depth: int = 0) -> None:
+    """Every string inside a JSON value (schema descriptions, enums, titles, keys), a few levels deep, that
+    holds a ``_`` or ``-``: only those can contain a catalog tool name worth checking (see ``_mentioned``)."""
     if isinstance(value, str):
-        yield value
+        if "_" in value or "-" in value:
+            out.append(value)
     elif depth < 6 and isinstance(value, dict):
         for k, v in value.items():
-            yield str(k)
-            yield from _strings(v, depth + 1)
+            key = str(k)
+            if "_" in key or "-" in key:
+                out.append(key)
+            if v.__class__ is not bool and v is not None:
+                _joined_strings(v, out, depth + 1)
     elif depth < 6 and isinstance(value, list):
         for v in value[:200]:
-            yield from _strings(v, depth + 1)
+            _joined_strings(v, out, depth + 1)
 
 
 def _mentioned(tool: Mapping[str, Any], known_lower: frozenset[str]) -> set[str]:
     """The catalog's tool names this tool's text mentions.
 
     Handing integrity only these (not the whole catalog's names) keeps shadowing checks linear: the check
-    looks up the words of one description, so names that never occur in it cannot matter.
+    looks up the words of one description, so names that never occur in it cannot matter. Every name in
+    ``known_lower`` holds a ``_`` or ``-``, so a text without either cannot mention one.
     """
     if not known_lower:
         return set()
+    texts: list[str] = ["input_schema"]  # the keys looked at count as text too, as they always have
+    for key in ("title", "description", "inputSchema", "input_schema"):
+        value = tool.get(key)
+        if value is not None:
+            _joined_strings(value, texts, 1)
     words: set[str] = set()
-    for text in _strings({k: tool.get(k) for k in ("title", "description", "inputSchema", "input_schema")}):
-        words.update(w.lower() for w in _IDENTIFIER.findall(text[:20_000]))
+    for text in texts:
+        words.update(w.lower() for w in _IDENTIFIER.findall(text[:20_000]) if "_" in w or "-" in w)
     return words & known_lower
+
+
+# The lower-cased catalog names for shadowing checks, per frozenset of names: the catalog stage passes the same
+# (immutable) frozenset with every batch, and a million names must not be lower-cased once per batch.
+_KNOWN_LOWER: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _known_lower(known_tool_names: Collection[str]) -> frozenset[str]:
+    def build() -> frozenset[str]:
+        return frozenset(n.lower() for n in known_tool_names if "_" in n or "-" in n)
+
+    if not isinstance(known_tool_names, frozenset):
+        return build()
+    hit = _KNOWN_LOWER.get(id(known_tool_names))
+    if hit is None or hit[0] is not known_tool_names:
+        _KNOWN_LOWER.clear()  # one catalog at a time; holding the frozenset keeps its id from being reused
+        hit = _KNOWN_LOWER[id(known_tool_names)] = (known_tool_names, build())
+    return hit[1]
 
 
 def classify_tools(
@@ -107,7 +136,7 @@ def _classify_tools(
 ) -> list[dict]:
     features = features_for(tools, server_context)
     results = classify_features(features)
-    known_lower = frozenset(n.lower() for n in known_tool_names if "_" in n or "-" in n)
+    known_lower = _known_lower(known_tool_names)
     for i, (tool, result) in enumerate(zip(tools, results, strict=True)):
         if not isinstance(tool, Mapping):
             result["integrity"] = []
@@ -186,7 +215,7 @@ def classify_catalog(
     for _, server_id, name, _ in present:
         siblings.setdefault(server_id, []).append(name)
     todo_ids = [tid for tid, _, _, fp in present if force or done_fingerprints.get(tid) != fp]
-    known = {name for names in siblings.values() for name in names}
+    known = frozenset(name for names in siblings.values() for name in names)
     counts = {"Financial": 0, "Destructive": 0, "Execute": 0, "Write": 0, "Read": 0}
     risks = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
     flagged = mismatched = 0
