@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -36,7 +37,7 @@ BATCH = 2000
 def _integrity(
     tool: Mapping[str, Any],
     server_tool_names: Collection[str],
-    known_tool_names: Collection[str],
+    known_tool_names: Collection[str] | Callable[[], Collection[str]],
     previous_description: str | None,
 ) -> list[dict]:
     """Integrity findings from ``classifier.integrity`` (a separate axis from capability risk)."""
@@ -146,7 +147,8 @@ def _classify_tools(
         if server_context and isinstance(server, str) and server in server_context:
             siblings = server_context[server].get("tool_names") or ()
         previous = previous_descriptions[i] if previous_descriptions else None
-        result["integrity"] = _integrity(tool, siblings, _mentioned(tool, known_lower), previous)
+        mentioned = partial(_mentioned, tool, known_lower) if known_lower else ()
+        result["integrity"] = _integrity(tool, siblings, mentioned, previous)
     return results
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 Finding = dict[str, Any]
@@ -420,36 +420,42 @@ def shadowing(text: str, server_tool_names: Collection[str], known_tool_names: C
     return _shadowing(text, text.lower(), server_tool_names, known_tool_names, not _foldable(text))
 
 
+_IMPERATIVE = re.compile(r"\b(must|always|never|instead|ignore|override|before|after|do not|don't)\b", re.I)
+_IMPERATIVE_NEEDS = (("must", "always", "never", "instead", "ignore", "override", "before", "after", "do not", "don"),)
+
+
 def _shadowing(
     text: str,
     lower: str,
     server_tool_names: Collection[str],
-    known_tool_names: Collection[str],
+    known_tool_names: Collection[str] | Callable[[], Collection[str]],
     prefilter: bool,
     name: str | None = None,
 ) -> list[Finding]:
-    mentioned: list[str] = []
-    if known_tool_names:  # without names of other servers' tools, nothing can be mentioned
-        own = {n.lower() for n in server_tool_names}
-        if name is not None:
-            own.add(name.lower())
-        known = {n.lower() for n in known_tool_names} - own
-        mentioned = sorted(
-            {
-                tok
-                for tok in (t.lower() for t in _WORD_TOKEN.findall(text))
-                if tok in known and ("_" in tok or "-" in tok)
-            }
-        )
+    """``known_tool_names`` may be a function giving them: it is called only when a mention could matter."""
     generic = _OTHER_SERVER.search(text) if not prefilter or _possible(lower, _OTHER_SERVER_NEEDS) else None
+    # A mention matters only with the generic pattern or an imperative word beside it, and only a token with a
+    # "_" or "-" can be one: most descriptions need no name lookup at all.
+    imperative: bool | None = None
+    if generic is None:
+        imperative = (not prefilter or _possible(lower, _IMPERATIVE_NEEDS)) and _IMPERATIVE.search(text) is not None
+    mentioned: list[str] = []
+    if (generic is not None or imperative) and ("_" in text or "-" in text):
+        known_names = known_tool_names() if callable(known_tool_names) else known_tool_names
+        if known_names:  # without names of other servers' tools, nothing can be mentioned
+            own = {n.lower() for n in server_tool_names}
+            if name is not None:
+                own.add(name.lower())
+            known = {n.lower() for n in known_names} - own
+            mentioned = sorted(
+                {
+                    tok
+                    for tok in (t.lower() for t in _WORD_TOKEN.findall(text))
+                    if tok in known and ("_" in tok or "-" in tok)
+                }
+            )
     if not mentioned and not generic:
-        return []
-    if (
-        mentioned
-        and not generic
-        and not re.search(r"\b(must|always|never|instead|ignore|override|before|after|do not|don't)\b", text, re.I)
-    ):
-        return []  # a neutral cross-reference ("works well with search_docs") is not an attack
+        return []  # (with mentions but neither, a neutral cross-reference such as "works well with search_docs")
     evidence: dict[str, Any] = {}
     if mentioned:
         evidence["other_tools"] = mentioned[:10]
@@ -591,13 +597,14 @@ def integrity_findings(
     tool: dict[str, Any],
     *,
     server_tool_names: Collection[str] = (),
-    known_tool_names: Collection[str] = (),
+    known_tool_names: Collection[str] | Callable[[], Collection[str]] = (),
     previous_description: str | None = None,
 ) -> list[Finding]:
     """All integrity findings for one tool in tools/list shape (``inputSchema`` or ``input_schema``).
 
     ``server_tool_names``: the tool's own server's tools (mentioning those is normal);
-    ``known_tool_names``: tool names of other servers in the catalog or the scanned setup (for shadowing);
+    ``known_tool_names``: tool names of other servers in the catalog or the scanned setup (for shadowing), or a
+    function giving them (called only for a description that could mention one);
     ``previous_description``: the description at the last crawl (for rug pulls).
     """
     # A byte-order mark at the start of a field is an encoding artefact, not hidden text.
