@@ -265,8 +265,12 @@ def generate(
         )
 
 
-def populate(session: Session, n_servers: int, seed: int = 0, batch: int = 500) -> dict[str, int]:
-    """Insert a synthetic catalog with bulk inserts (the crawler's per-tool change tracking is not needed)."""
+def populate(
+    session: Session, n_servers: int, seed: int = 0, batch: int = 500, *, distinct: bool = False
+) -> dict[str, int]:
+    """Insert a synthetic catalog with bulk inserts (the crawler's per-tool change tracking is not needed).
+
+    ``distinct``: every tool's name, description and parameters differ (see ``generate``)."""
     now = utcnow()
     n_tools = 0
     pending: list[tuple[Server, list[ToolRecord]]] = []
@@ -297,7 +301,7 @@ def populate(session: Session, n_servers: int, seed: int = 0, batch: int = 500) 
         n_tools += len(rows)
         pending.clear()
 
-    for synth in generate(n_servers, seed):
+    for synth in generate(n_servers, seed, distinct=distinct):
         server = Server(
             slug=synth.slug,
             name=synth.name,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from catalog.config import Settings
@@ -152,7 +152,22 @@ def _classify_tools(
     return results
 
 
-def _tool_dict(tool: Tool, server_slug: str) -> dict[str, Any]:
+# The columns a classification reads: loading these as plain rows, not Tool objects, skips building ORM
+# instances and decoding JSON columns the classifier never reads (output schemas).
+_TOOL_COLUMNS = (
+    Tool.id,
+    Tool.server_id,
+    Tool.name,
+    Tool.title,
+    Tool.description,
+    Tool.input_schema,
+    Tool.annotations,
+    Tool.fingerprint,
+)
+
+
+def _tool_dict(tool: Any, server_slug: str) -> dict[str, Any]:
+    """A tool row (``_TOOL_COLUMNS``) or ``Tool`` in the tools/list shape the classifier takes."""
     return {
         "name": tool.name,
         "title": tool.title,
@@ -161,6 +176,16 @@ def _tool_dict(tool: Tool, server_slug: str) -> dict[str, Any]:
         "annotations": tool.annotations or {},
         "server": server_slug,
     }
+
+
+_TABLE = Classification.__table__  # type: ignore[attr-defined]
+# Core statements, executed with many parameter sets: the ORM's bulk paths cost more per row than classifying.
+_INSERT = _TABLE.insert()
+_UPDATE = (
+    _TABLE.update()
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values({key: bindparam(key) for key in ("tool_fingerprint", "created_at", *RESULT_COLUMNS)})
+)
 
 
 def _previous_descriptions(session: Session, tool_ids: list[int]) -> dict[int, str | None]:
@@ -223,7 +248,7 @@ def classify_catalog(
     flagged = mismatched = 0
     for start in range(0, len(todo_ids), batch_size):
         ids = todo_ids[start : start + batch_size]
-        batch = list(session.exec(select(Tool).where(Tool.id.in_(ids)).order_by(Tool.id)).all())  # type: ignore[union-attr]
+        batch = session.execute(select(*_TOOL_COLUMNS).where(Tool.id.in_(ids)).order_by(Tool.id)).all()  # type: ignore[union-attr]
         existing = dict(
             session.exec(
                 select(Classification.tool_id, Classification.id).where(
@@ -257,7 +282,7 @@ def classify_catalog(
                 **{key: result[key] for key in RESULT_COLUMNS},
             }
             if tool.id in existing:
-                updates.append({"id": existing[tool.id], **row})
+                updates.append({"row_id": existing[tool.id], **row})
             else:
                 inserts.append({"tool_id": tool.id, "classifier_version": CLASSIFIER_VERSION, **row})
             counts[result["category"]] += 1
@@ -266,9 +291,9 @@ def classify_catalog(
             mismatched += bool(result["hint_mismatches"])
         # Bulk statements: building thousands of ORM objects costs more than classifying them.
         if inserts:
-            session.execute(insert(Classification), inserts)
+            session.execute(_INSERT, inserts)
         if updates:
-            session.execute(update(Classification), updates)
+            session.execute(_UPDATE, updates)
         session.commit()
         session.expunge_all()  # keep memory flat across a million-tool catalog
         if progress:

@@ -436,11 +436,15 @@ def _shadowing(
     generic = _OTHER_SERVER.search(text) if not prefilter or _possible(lower, _OTHER_SERVER_NEEDS) else None
     # A mention matters only with the generic pattern or an imperative word beside it, and only a token with a
     # "_" or "-" can be one: most descriptions need no name lookup at all.
-    imperative: bool | None = None
-    if generic is None:
-        imperative = (not prefilter or _possible(lower, _IMPERATIVE_NEEDS)) and _IMPERATIVE.search(text) is not None
+    could_mention = bool(known_tool_names) and ("_" in text or "-" in text)
+    if generic is None and not (
+        could_mention
+        and (not prefilter or _possible(lower, _IMPERATIVE_NEEDS))
+        and _IMPERATIVE.search(text) is not None
+    ):
+        return []
     mentioned: list[str] = []
-    if (generic is not None or imperative) and ("_" in text or "-" in text):
+    if could_mention:
         known_names = known_tool_names() if callable(known_tool_names) else known_tool_names
         if known_names:  # without names of other servers' tools, nothing can be mentioned
             own = {n.lower() for n in server_tool_names}
