@@ -230,7 +230,7 @@ _GATES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
 }
 # Necessary conditions, one tuple of groups per entry of _PHRASES: a pattern can match only if, for every group,
 # one of its literal strings occurs in the lower-cased text (each group is an alternation every match must
-# pass through). Rarest group first. Exact for text without the four characters that Python's case-insensitive
+# pass through). The group cheapest to rule out first (fewest strings, rarely present in real descriptions). Exact for text without the four characters that Python's case-insensitive
 # matching folds onto ASCII letters (see ``_foldable``); such text skips this pre-filter.
 _NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (
@@ -238,8 +238,8 @@ _NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
         ("instruction", "prompt", "rules", "description", "guideline", "message"),
     ),
     (
-        ("tell", "inform", "mention", "reveal", "notify", "alert", "show", "disclos"),
         ("do not", "don", "never", "without"),
+        ("tell", "inform", "mention", "reveal", "notify", "alert", "show", "disclos"),
         ("user", "human", "operator", "them"),
     ),
     (
@@ -264,6 +264,7 @@ _NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
         ),
     ),
     (
+        ("you must", "you should", "you need to", "always", "first", "sure to", "remember to", "please"),
         (
             "private key",
             "ssh key",
@@ -279,7 +280,6 @@ _NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
             "mnemonic",
             "seed phrase",
         ),
-        ("you must", "you should", "you need to", "always", "first", "sure to", "remember to", "please"),
     ),
     (("@",), ("send", "forward", "email", "post", "upload", "transmit", "copy", "leak", "report")),
     (
@@ -287,16 +287,16 @@ _NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
         ("include", "pass", "provide", "put", "add", "append", "send"),
     ),
     (
+        ("you",),
         ("before", "after", "instead of", "prior to"),
         ("must", "should", "need to", "have to", "are required to"),
-        ("you",),
     ),
     (("<|", "[inst", "[/inst", "system", "assistant"),),
-    (("allowed", "authorized", "permitted", "granted"), ("you are", "you have been")),
+    (("you are", "you have been"), ("allowed", "authorized", "permitted", "granted")),
     (
-        ("amount", "value", "recipient", "address", "account", "price", "quantity"),
-        ("increase", "decrease", "change", "modify", "alter", "double", "replace"),
         ("by",),
+        ("increase", "decrease", "change", "modify", "alter", "double", "replace"),
+        ("amount", "value", "recipient", "address", "account", "price", "quantity"),
     ),
 )
 _FOLDABLE = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: they match i, i, s, k case-insensitively
@@ -318,6 +318,93 @@ def _possible(lower: str, groups: tuple[tuple[str, ...], ...]) -> bool:
     return True
 
 
+def _tokens(*words: str) -> frozenset[bytes]:
+    return frozenset(w.encode() for w in words)
+
+
+# Word gates, checked before _NEEDS: each pattern below starts (or ends) a group with \b on both sides, so any
+# match holds one of these words as a whole token of ``_Prepared.words`` (letters a-z, everything else a
+# separator), or one of the listed strings. A set lookup per word instead of a substring search per string.
+_PHRASE_WORDS: tuple[tuple[frozenset[bytes], tuple[str, ...]], ...] = (
+    (_tokens("ignore", "disregard", "forget", "override"), ()),
+    (_tokens("not", "don", "dont", "never", "without"), ()),
+    (_tokens("silently", "secretly", "covertly", "quietly", "behind", "without"), ()),
+    (
+        _tokens(
+            "read",
+            "open",
+            "cat",
+            "load",
+            "get",
+            "fetch",
+            "include",
+            "send",
+            "pass",
+            "provide",
+            "attach",
+            "upload",
+            "forward",
+            "copy",
+        ),
+        (),
+    ),
+    (
+        _tokens(
+            "key",
+            "keys",
+            "token",
+            "tokens",
+            "password",
+            "passwords",
+            "credentials",
+            "secret",
+            "secrets",
+            "cookies",
+            "mnemonic",
+            "phrase",
+        ),
+        (),
+    ),
+    (_tokens("send", "forward", "email", "post", "upload", "transmit", "copy", "leak", "report"), ()),
+    (_tokens("include", "pass", "provide", "put", "add", "append", "send"), ()),
+    (_tokens("you"), ()),
+    (_tokens("system", "assistant"), ("<|", "[")),
+    (_tokens("allowed", "authorized", "permitted", "granted"), ()),
+    (_tokens("increase", "decrease", "change", "modify", "alter", "double", "replace"), ()),
+)
+_OTHER_SERVER_WORDS = (_tokens("tool", "tools", "server", "servers"), ())
+_IMPERATIVE_WORDS = (
+    _tokens("must", "always", "never", "instead", "ignore", "override", "before", "after", "not", "don"),
+    (),
+)
+_EXFIL_DESC_WORDS = (_tokens("include", "pass", "provide", "put", "paste", "copy", "send", "attach", "fill"), ())
+_LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))  # bytes.translate: a-z kept, rest blank
+
+
+class _Prepared:
+    """A text prepared once for every pre-filter: lower-cased, and its a-z words found when first needed."""
+
+    __slots__ = ("lower", "active", "_words")
+
+    def __init__(self, text: str, lower: str | None = None) -> None:
+        self.lower = text.lower() if lower is None else lower
+        self.active = not _foldable(text)  # the pre-filters are exact only without case-folding characters
+        self._words: frozenset[bytes] | None = None
+
+    def may_match(self, gate: tuple[frozenset[bytes], tuple[str, ...]], needs: tuple[tuple[str, ...], ...]) -> bool:
+        """False only when the pattern behind ``gate`` and ``needs`` cannot match the text."""
+        if not self.active:
+            return True
+        words = self._words
+        if words is None:
+            raw = self.lower.encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY)
+            words = self._words = frozenset(raw.split())
+        gate_words, gate_strings = gate
+        if gate_words.isdisjoint(words) and not any(s in self.lower for s in gate_strings):
+            return False
+        return _possible(self.lower, needs)
+
+
 _WORDS = re.compile(r"[a-z']+")
 _SHOUTING = re.compile(r"\b(MUST|ALWAYS|NEVER|IMPORTANT|CRITICAL)\b")
 _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
@@ -326,19 +413,19 @@ _PADDING = re.compile(r"(\n\s*){15,}|[ \t]{200,}")
 
 def hidden_instructions(text: str) -> list[Finding]:
     """Text aimed at the model rather than describing the tool: tags, overrides, secrecy, secret access."""
-    return _hidden_instructions(text, text.lower())
+    return _hidden_instructions(text, _Prepared(text))
 
 
-def _hidden_instructions(text: str, lower: str) -> list[Finding]:
+def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
+    lower = prepared.lower
     findings: list[Finding] = []
     signals: list[dict[str, str]] = []
     tags = sorted({m.group(1).lower() for m in _TAGS.finditer(text)}) if "<" in text else ()
     if tags:
         signals.append({"signal": "instruction tags", "match": ", ".join(f"<{t}>" for t in tags), "severity": "high"})
-    prefilter = not _foldable(text)
     words: set[str] | None = None
-    for (name, severity, pattern), needs in zip(_PHRASES, _NEEDS, strict=True):
-        if prefilter and not _possible(lower, needs):
+    for (name, severity, pattern), gate, needs in zip(_PHRASES, _PHRASE_WORDS, _NEEDS, strict=True):
+        if not prepared.may_match(gate, needs):
             continue  # the pattern cannot match: most descriptions end here for every pattern
         if words is None:
             words = set(_WORDS.findall(lower))
@@ -417,7 +504,7 @@ _OTHER_SERVER_NEEDS = (
 
 def shadowing(text: str, server_tool_names: Collection[str], known_tool_names: Collection[str]) -> list[Finding]:
     """Descriptions that try to change how tools of *other* servers behave."""
-    return _shadowing(text, text.lower(), server_tool_names, known_tool_names, not _foldable(text))
+    return _shadowing(text, _Prepared(text), server_tool_names, known_tool_names)
 
 
 _IMPERATIVE = re.compile(r"\b(must|always|never|instead|ignore|override|before|after|do not|don't)\b", re.I)
@@ -426,20 +513,19 @@ _IMPERATIVE_NEEDS = (("must", "always", "never", "instead", "ignore", "override"
 
 def _shadowing(
     text: str,
-    lower: str,
+    prepared: _Prepared,
     server_tool_names: Collection[str],
     known_tool_names: Collection[str] | Callable[[], Collection[str]],
-    prefilter: bool,
     name: str | None = None,
 ) -> list[Finding]:
     """``known_tool_names`` may be a function giving them: it is called only when a mention could matter."""
-    generic = _OTHER_SERVER.search(text) if not prefilter or _possible(lower, _OTHER_SERVER_NEEDS) else None
+    generic = _OTHER_SERVER.search(text) if prepared.may_match(_OTHER_SERVER_WORDS, _OTHER_SERVER_NEEDS) else None
     # A mention matters only with the generic pattern or an imperative word beside it, and only a token with a
     # "_" or "-" can be one: most descriptions need no name lookup at all.
     could_mention = bool(known_tool_names) and ("_" in text or "-" in text)
     if generic is None and not (
         could_mention
-        and (not prefilter or _possible(lower, _IMPERATIVE_NEEDS))
+        and prepared.may_match(_IMPERATIVE_WORDS, _IMPERATIVE_NEEDS)
         and _IMPERATIVE.search(text) is not None
     ):
         return []
@@ -619,13 +705,12 @@ def integrity_findings(
     schema_text = "\n".join(_schema_texts(schema))
     all_text = "\n".join(t for t in (title, description, schema_text) if t)
     # One lower-cased copy serves every pre-filter; each parameter description is part of ``all_text``.
-    lower = all_text.lower()
-    prefilter = not _foldable(all_text)
+    prepared = _Prepared(all_text)
     findings: list[Finding] = []
     findings += hidden_unicode(name + "\n" + all_text)
-    findings += _hidden_instructions(all_text, lower)
-    findings += _shadowing(all_text, lower, server_tool_names, known_tool_names, prefilter, name)
-    may_ask = not prefilter or _possible(lower, _EXFIL_DESC_NEEDS)
+    findings += _hidden_instructions(all_text, prepared)
+    findings += _shadowing(all_text, prepared, server_tool_names, known_tool_names, name)
+    may_ask = prepared.may_match(_EXFIL_DESC_WORDS, _EXFIL_DESC_NEEDS)
     findings += _exfiltration_parameters(schema, f"{name} {description}", may_ask)
     findings += description_changed(previous_description, description)
     return findings
