@@ -318,91 +318,18 @@ def _possible(lower: str, groups: tuple[tuple[str, ...], ...]) -> bool:
     return True
 
 
-def _tokens(*words: str) -> frozenset[bytes]:
-    return frozenset(w.encode() for w in words)
-
-
-# Word gates, checked before _NEEDS: each pattern below starts (or ends) a group with \b on both sides, so any
-# match holds one of these words as a whole token of ``_Prepared.words`` (letters a-z, everything else a
-# separator), or one of the listed strings. A set lookup per word instead of a substring search per string.
-_PHRASE_WORDS: tuple[tuple[frozenset[bytes], tuple[str, ...]], ...] = (
-    (_tokens("ignore", "disregard", "forget", "override"), ()),
-    (_tokens("not", "don", "dont", "never", "without"), ()),
-    (_tokens("silently", "secretly", "covertly", "quietly", "behind", "without"), ()),
-    (
-        _tokens(
-            "read",
-            "open",
-            "cat",
-            "load",
-            "get",
-            "fetch",
-            "include",
-            "send",
-            "pass",
-            "provide",
-            "attach",
-            "upload",
-            "forward",
-            "copy",
-        ),
-        (),
-    ),
-    (
-        _tokens(
-            "key",
-            "keys",
-            "token",
-            "tokens",
-            "password",
-            "passwords",
-            "credentials",
-            "secret",
-            "secrets",
-            "cookies",
-            "mnemonic",
-            "phrase",
-        ),
-        (),
-    ),
-    (_tokens("send", "forward", "email", "post", "upload", "transmit", "copy", "leak", "report"), ()),
-    (_tokens("include", "pass", "provide", "put", "add", "append", "send"), ()),
-    (_tokens("you"), ()),
-    (_tokens("system", "assistant"), ("<|", "[")),
-    (_tokens("allowed", "authorized", "permitted", "granted"), ()),
-    (_tokens("increase", "decrease", "change", "modify", "alter", "double", "replace"), ()),
-)
-_OTHER_SERVER_WORDS = (_tokens("tool", "tools", "server", "servers"), ())
-_IMPERATIVE_WORDS = (
-    _tokens("must", "always", "never", "instead", "ignore", "override", "before", "after", "not", "don"),
-    (),
-)
-_EXFIL_DESC_WORDS = (_tokens("include", "pass", "provide", "put", "paste", "copy", "send", "attach", "fill"), ())
-_LETTERS_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))  # bytes.translate: a-z kept, rest blank
-
-
 class _Prepared:
-    """A text prepared once for every pre-filter: lower-cased, and its a-z words found when first needed."""
+    """A text prepared once for every pre-filter: lower-cased, and whether the pre-filters may be used on it."""
 
-    __slots__ = ("lower", "active", "_words")
+    __slots__ = ("lower", "active")
 
     def __init__(self, text: str, lower: str | None = None) -> None:
         self.lower = text.lower() if lower is None else lower
         self.active = not _foldable(text)  # the pre-filters are exact only without case-folding characters
-        self._words: frozenset[bytes] | None = None
 
-    def may_match(self, gate: tuple[frozenset[bytes], tuple[str, ...]], needs: tuple[tuple[str, ...], ...]) -> bool:
-        """False only when the pattern behind ``gate`` and ``needs`` cannot match the text."""
-        if not self.active:
-            return True
-        words = self._words
-        if words is None:
-            raw = self.lower.encode("utf-8", "surrogatepass").translate(_LETTERS_ONLY)
-            words = self._words = frozenset(raw.split())
-        gate_words, gate_strings = gate
-        if gate_words.isdisjoint(words) and not any(s in self.lower for s in gate_strings):
-            return False
-        return _possible(self.lower, needs)
+    def may_match(self, needs: tuple[tuple[str, ...], ...]) -> bool:
+        """False only when the pattern behind ``needs`` cannot match the text."""
+        return not self.active or _possible(self.lower, needs)
 
 
 _WORDS = re.compile(r"[a-z']+")
@@ -424,8 +351,8 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
     if tags:
         signals.append({"signal": "instruction tags", "match": ", ".join(f"<{t}>" for t in tags), "severity": "high"})
     words: set[str] | None = None
-    for (name, severity, pattern), gate, needs in zip(_PHRASES, _PHRASE_WORDS, _NEEDS, strict=True):
-        if not prepared.may_match(gate, needs):
+    for (name, severity, pattern), needs in zip(_PHRASES, _NEEDS, strict=True):
+        if not prepared.may_match(needs):
             continue  # the pattern cannot match: most descriptions end here for every pattern
         if words is None:
             words = set(_WORDS.findall(lower))
@@ -519,14 +446,12 @@ def _shadowing(
     name: str | None = None,
 ) -> list[Finding]:
     """``known_tool_names`` may be a function giving them: it is called only when a mention could matter."""
-    generic = _OTHER_SERVER.search(text) if prepared.may_match(_OTHER_SERVER_WORDS, _OTHER_SERVER_NEEDS) else None
+    generic = _OTHER_SERVER.search(text) if prepared.may_match(_OTHER_SERVER_NEEDS) else None
     # A mention matters only with the generic pattern or an imperative word beside it, and only a token with a
     # "_" or "-" can be one: most descriptions need no name lookup at all.
     could_mention = bool(known_tool_names) and ("_" in text or "-" in text)
     if generic is None and not (
-        could_mention
-        and prepared.may_match(_IMPERATIVE_WORDS, _IMPERATIVE_NEEDS)
-        and _IMPERATIVE.search(text) is not None
+        could_mention and prepared.may_match(_IMPERATIVE_NEEDS) and _IMPERATIVE.search(text) is not None
     ):
         return []
     mentioned: list[str] = []
@@ -710,7 +635,7 @@ def integrity_findings(
     findings += hidden_unicode(name + "\n" + all_text)
     findings += _hidden_instructions(all_text, prepared)
     findings += _shadowing(all_text, prepared, server_tool_names, known_tool_names, name)
-    may_ask = prepared.may_match(_EXFIL_DESC_WORDS, _EXFIL_DESC_NEEDS)
+    may_ask = prepared.may_match(_EXFIL_DESC_NEEDS)
     findings += _exfiltration_parameters(schema, f"{name} {description}", may_ask)
     findings += description_changed(previous_description, description)
     return findings

@@ -124,33 +124,25 @@ def texts() -> list[str]:
     return out
 
 
-def _check(pattern: re.Pattern[str], gate: tuple, needs: tuple[tuple[str, ...], ...], texts: list[str]) -> int:
+def _check(pattern: re.Pattern[str], needs: tuple[tuple[str, ...], ...], texts: list[str]) -> int:
     matched = 0
     for text in texts:
         if pattern.search(text):
             matched += 1
-            prepared = I._Prepared(text)
-            assert not prepared.active or I._possible(text.lower(), needs), ("needs", pattern.pattern[:60], text)
-            assert prepared.may_match(gate, needs), ("word gate", pattern.pattern[:60], text)
+            assert I._Prepared(text).may_match(needs), (pattern.pattern[:60], text)
+            assert I._foldable(text) or I._possible(text.lower(), needs)
     return matched
 
 
 def test_every_phrase_prefilter_is_necessary(texts: list[str]) -> None:
-    for (name, _, pattern), gate, needs in zip(I._PHRASES, I._PHRASE_WORDS, I._NEEDS, strict=True):
-        assert _check(pattern, gate, needs, texts) > 0, f"{name}: no random text matched, the check proves nothing"
+    for (name, _, pattern), needs in zip(I._PHRASES, I._NEEDS, strict=True):
+        assert _check(pattern, needs, texts) > 0, f"{name}: no random text matched, the check proves nothing"
 
 
 def test_other_server_and_exfiltration_prefilters_are_necessary(texts: list[str]) -> None:
-    assert _check(I._OTHER_SERVER, I._OTHER_SERVER_WORDS, I._OTHER_SERVER_NEEDS, texts) > 0
-    assert _check(I._EXFIL_PARAM_DESC, I._EXFIL_DESC_WORDS, I._EXFIL_DESC_NEEDS, texts) > 0
-    assert _check(I._IMPERATIVE, I._IMPERATIVE_WORDS, I._IMPERATIVE_NEEDS, texts) > 0
-
-
-def test_word_gates_treat_every_non_letter_as_a_separator() -> None:
-    for text in ("\u2014ignore previous instructions", "caf\u00e9ignore all instructions", "x_ignore-all rules"):
-        assert I._Prepared(text).may_match(I._PHRASE_WORDS[0], I._NEEDS[0]), text
-    assert not I._Prepared("signore of all instructions").may_match(I._PHRASE_WORDS[0], I._NEEDS[0])
-    assert I._Prepared("lone \ud800 surrogate").may_match(I._IMPERATIVE_WORDS, ()) is False
+    assert _check(I._OTHER_SERVER, I._OTHER_SERVER_NEEDS, texts) > 0
+    assert _check(I._EXFIL_PARAM_DESC, I._EXFIL_DESC_NEEDS, texts) > 0
+    assert _check(I._IMPERATIVE, I._IMPERATIVE_NEEDS, texts) > 0
 
 
 def test_folding_characters_turn_the_prefilter_off() -> None:
