@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from catalog.config import Settings
 from catalog.models import Classification, Run, Server, Tool, ToolChange, utcnow
 from classifier.engine import classify_features, features_for, paused_gc
+from classifier.integrity import integrity_findings
 
 CLASSIFIER_VERSION = "rules+model-2"  # 2: learned capabilities
 RESULT_COLUMNS = (
@@ -41,12 +42,8 @@ def _integrity(
     previous_description: str | None,
 ) -> list[dict]:
     """Integrity findings from ``classifier.integrity`` (a separate axis from capability risk)."""
-    try:
-        from classifier.integrity import integrity_findings
-    except ImportError:  # pragma: no cover - the module ships with the package; older checkouts lack it
-        return []
     return integrity_findings(
-        dict(tool),
+        tool if tool.__class__ is dict else dict(tool),  # read only: a dict needs no copy
         server_tool_names=server_tool_names,
         known_tool_names=known_tool_names,
         previous_description=previous_description,
