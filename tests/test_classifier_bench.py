@@ -103,3 +103,14 @@ def test_cli_bench_classify_refuses_a_path_without_tools(tmp_path: Path) -> None
     assert result.exit_code != 0 and "no tool definitions found" in " ".join(result.output.split())
     missing = runner.invoke(app, ["bench", "classify", "-n", "10", "--tools-from", str(tmp_path / "nope")])
     assert missing.exit_code != 0 and "no such file" in " ".join(missing.output.split())
+
+
+def test_bench_synth_distinct_fills_a_catalog_without_repeated_descriptions(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "synth.db"
+    result = runner.invoke(app, ["bench", "synth", "--servers", "20", "--distinct", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = sqlite3.connect(db).execute("select description from tool").fetchall()
+    assert len(rows) == json.loads(result.stdout)["tools"] > 20
+    assert len({r[0] for r in rows}) == len(rows)
