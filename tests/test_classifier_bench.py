@@ -114,3 +114,15 @@ def test_bench_synth_distinct_fills_a_catalog_without_repeated_descriptions(tmp_
     rows = sqlite3.connect(db).execute("select description from tool").fetchall()
     assert len(rows) == json.loads(result.stdout)["tools"] > 20
     assert len({r[0] for r in rows}) == len(rows)
+
+
+def test_repeated_corpus_copies_real_tools_unchanged_up_to_n() -> None:
+    from classifier.bench import repeated_corpus
+
+    base = load_servers(DUMPS)
+    total = sum(len(t) for _, _, t in base)
+    servers = repeated_corpus(base, total * 2 + 3)
+    tools = [t for _, _, ts in servers for t in ts]
+    assert len(tools) == total * 2 + 3
+    assert tools[:total] == [t for _, _, ts in base for t in ts] == tools[total : 2 * total]
+    assert len({name for name, _, _ in servers}) == len(servers)  # each copy is its own server
