@@ -17,8 +17,10 @@ Honest by construction:
 
 from __future__ import annotations
 
+import cProfile
 import json
 import os
+import pstats
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,6 +143,17 @@ def repeated_corpus(servers: list[Server], n: int) -> list[Server]:
     return out
 
 
+def top_functions(profiler: cProfile.Profile, limit: int) -> list[dict[str, Any]]:
+    """The functions with the most own time, as rows a script can read."""
+    stats = pstats.Stats(profiler)
+    rows = []
+    for (file, line, function), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        where = f"{Path(file).name}:{line}" if line else file
+        rows.append({"function": f"{where}({function})", "calls": calls, "own_s": own, "cumulative_s": cumulative})
+    rows.sort(key=lambda r: r["own_s"], reverse=True)
+    return [{**r, "own_s": round(r["own_s"], 3), "cumulative_s": round(r["cumulative_s"], 3)} for r in rows[:limit]]
+
+
 def clear_caches() -> None:
     """Forget every per-text cache, so a run measures a cold start."""
     split_identifier.cache_clear()
@@ -189,8 +202,13 @@ def run_benchmark(
     integrity: bool = True,
     tools_from: Path | None = None,
     distinct: bool = True,
+    profile: int = 0,
 ) -> dict[str, Any]:
-    """One measured run; the figures a reader needs to judge it (CPU seconds, load average, what was run)."""
+    """One measured run; the figures a reader needs to judge it (CPU seconds, load average, what was run).
+
+    ``profile``: run under cProfile and add the ``profile`` most expensive functions by own time (the
+    throughput figures then include the profiler's overhead, so they are not comparable).
+    """
     load_model.cache_clear()
     start = time.perf_counter()
     load_model()
@@ -212,10 +230,19 @@ def run_benchmark(
     load_before = os.getloadavg()
     start = time.perf_counter()
     cpu_start = time.process_time()
+    profiler = cProfile.Profile() if profile else None
+    if profiler is not None:
+        profiler.enable()
     count = classify_batches(batches, known, integrity=integrity)
+    if profiler is not None:
+        profiler.disable()
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
+    extra: dict[str, Any] = {}
+    if profiler is not None:
+        extra = {"profile": top_functions(profiler, profile), "profiled": "figures include cProfile's overhead"}
     return {
+        **extra,
         "tools_per_cpu_second": round(count / cpu, 1) if cpu else None,
         "cpu_seconds": round(cpu, 3),
         "tools": count,

@@ -126,3 +126,14 @@ def test_repeated_corpus_copies_real_tools_unchanged_up_to_n() -> None:
     assert len(tools) == total * 2 + 3
     assert tools[:total] == [t for _, _, ts in base for t in ts] == tools[total : 2 * total]
     assert len({name for name, _, _ in servers}) == len(servers)  # each copy is its own server
+
+
+def test_cli_bench_classify_profile_lists_the_costliest_functions() -> None:
+    result = runner.invoke(app, ["bench", "classify", "-n", "100", "--profile", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["profile"]) == 3 and "cProfile" in data["profiled"]
+    own = [row["own_s"] for row in data["profile"]]
+    assert own == sorted(own, reverse=True) and all(row["calls"] > 0 for row in data["profile"])
+    plain = json.loads(runner.invoke(app, ["bench", "classify", "-n", "50", "--json"]).stdout)
+    assert "profile" not in plain and "profiled" not in plain

@@ -176,6 +176,10 @@ def register(app: typer.Typer) -> None:
                 "descriptions, which the caches favour).",
             ),
         ] = True,
+        profile: Annotated[
+            int,
+            typer.Option("--profile", help="Also list the N functions with the most own time (cProfile; slower)."),
+        ] = 0,
         json_out: JsonOption = False,
     ) -> None:
         """Classification throughput in batch, in one process: tools per CPU second, on distinct tools.
@@ -190,7 +194,9 @@ def register(app: typer.Typer) -> None:
         if n < 1:
             raise UserError("-n must be at least 1")
         try:
-            result = run_benchmark(n=n, seed=seed, integrity=integrity, tools_from=tools_from, distinct=distinct)
+            result = run_benchmark(
+                n=n, seed=seed, integrity=integrity, tools_from=tools_from, distinct=distinct, profile=max(0, profile)
+            )
         except CorpusError as exc:
             raise UserError(str(exc)) from exc
         if json_out:
@@ -201,9 +207,17 @@ def register(app: typer.Typer) -> None:
             f"classified {result['tools']} tools ({result['distinct_descriptions']} distinct descriptions) from "
             f"{result['corpus']}: {result['tools_per_cpu_second']:,.0f} tools per CPU second "
             f"({result['cpu_seconds']:.2f} CPU s; {result['seconds']:.2f} s wall, load average {load:.2f}); "
-            f"{result['configuration']}; model load {result['model_load_ms']:.0f} ms",
+            f"{result['configuration']}; model load {result['model_load_ms']:.0f} ms"
+            + (f" ({result['profiled']})" if result.get("profiled") else ""),
             highlight=False,
         )
+        if result.get("profile"):
+            table = Table(title="most own time (under the profiler)")
+            for col in ("function", "calls", "own s", "cumulative s"):
+                table.add_column(col)
+            for row in result["profile"]:
+                table.add_row(row["function"], str(row["calls"]), f"{row['own_s']:.3f}", f"{row['cumulative_s']:.3f}")
+            out.print(table)
 
 
 def _print_report(report: dict) -> None:
