@@ -305,6 +305,7 @@ def classify_catalog(
         "integrity_flagged": flagged,
         "hint_mismatches": mismatched,
     }
+    _KNOWN_LOWER.clear()  # the catalog's names are not needed after the stage; do not keep them alive
     run.finished_at = utcnow()
     run.status = "ok"
     run.summary = summary
