@@ -230,8 +230,10 @@ _GATES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
 }
 # Necessary conditions, one tuple of groups per entry of _PHRASES: a pattern can match only if, for every group,
 # one of its literal strings occurs in the lower-cased text (each group is an alternation every match must
-# pass through). The group cheapest to rule out first (fewest strings, rarely present in real descriptions). Exact for text without the four characters that Python's case-insensitive
-# matching folds onto ASCII letters (see ``_foldable``); such text skips this pre-filter.
+# pass through). The group cheapest to rule out comes first (fewest strings, rarely present in real
+# descriptions). Exact for text without the four characters that Python's case-insensitive matching folds onto
+# ASCII letters (see ``_foldable``); such text skips this pre-filter. A substring test costs far less than a
+# case-insensitive pattern search, and most descriptions fail the first group of every pattern.
 _NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
     (
         ("ignore", "disregard", "forget", "override"),
