@@ -230,14 +230,21 @@ class ParsedFile:
 
 
 def parse_files(
-    files: list[Any], lang_for: Callable[[str], str | None], problems: list[ExtractionProblem]
+    files: list[Any],
+    lang_for: Callable[[str], str | None],
+    problems: list[ExtractionProblem],
+    reason_for: Callable[[Any], str | None] | None = None,
 ) -> Iterator[ParsedFile]:
-    """Parse each file once, skipping (and recording) the ones that must not or cannot be parsed."""
+    """Parse each file once, skipping (and recording) the ones that must not or cannot be parsed.
+
+    `reason_for` replaces the generic `skip_reason` check for languages that vet some files themselves
+    (a JavaScript bundle already cut down to its tool statements may keep a long line of embedded data).
+    """
     for f in files:
         lang = lang_for(f.path)
         if lang is None:
             continue
-        reason = skip_reason(f.text)
+        reason = reason_for(f) if reason_for is not None else skip_reason(f.text)
         if reason:
             problems.append(ExtractionProblem(f.path, reason))
             continue

@@ -16,7 +16,9 @@ from tree_sitter import Node
 
 from catalog.records import ExtractionProblem, ToolRecord
 from crawler.extract.base import FileResult, SourceFile
+from crawler.extract.js_bundle import cut_bundle, is_readable_bundle
 from crawler.extract.treesitter import (
+    ParseBudgetExceeded,
     captures,
     is_test_path,
     join_conditions,
@@ -24,9 +26,23 @@ from crawler.extract.treesitter import (
     merge_duplicates,
     node_text,
     object_schema,
+    parse,
     parse_files,
+    skip_reason,
     typed,
     unresolved_entry,
+)
+from crawler.extract.ts_tool_objects import (
+    Definition,
+    ToolObject,
+    apply_gates,
+    converted_annotations,
+    evaluate,
+    find_gates,
+    find_tool_objects,
+    literal_name,
+    option_hints,
+    pick_converter,
 )
 from crawler.extract.ts_values import (
     LOCATION,
@@ -37,6 +53,7 @@ from crawler.extract.ts_values import (
     Partial,
     Unknown,
     enclosing_condition,
+    function_name,
     function_result_nodes,
     index_file,
     params_of,
@@ -81,6 +98,7 @@ _SERVER_CLASS = re.compile(r"(Mcp|MCP|^)Server\b|FastMCP")
 _TOOL_TYPE = re.compile(r"^:\s*(readonly\s+)?(Array<\s*)?(Mcp)?Tool(\[\]|>)?\s*$")
 _HINT_KEYS = frozenset({"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint", "title"})
 MAX_CONTEXTS = 400
+BUNDLE_PARSE_BUDGET = 10.0  # seconds for the first, whole-file parse of a bundle (linear: ~0.5 s for 3.5 MB)
 
 
 def _grammar(path: str) -> str | None:
@@ -101,20 +119,52 @@ def _source_first(f: SourceFile) -> tuple[int, str]:
 def extract_files(files: list[SourceFile]) -> FileResult:
     result = FileResult()
     infos: dict[str, FileInfo] = {}
-    parsed_files = list(parse_files(sorted(files, key=_source_first), _grammar, result.problems))
+    originals = {f.path: f.text for f in files}
+    files, cut = _cut_bundles(files, result.problems)
+
+    def reason_for(f: SourceFile) -> str | None:
+        return None if f.path in cut else skip_reason(f.text)
+
+    parsed_files = list(parse_files(sorted(files, key=_source_first), _grammar, result.problems, reason_for))
     for parsed in parsed_files:  # the list keeps every tree alive while its nodes are in use
         infos[parsed.path] = index_file(parsed.path, _grammar(parsed.path) or "typescript", parsed.tree.root_node)
-    _Extractor(infos, result).run()
+    _Extractor(infos, result, originals).run()
     result.tools = merge_duplicates(result.tools)
     result.unresolved = list({(u["file"], u["line"], u["expression"]): u for u in result.unresolved}.values())
     return result
 
 
+def _cut_bundles(files: list[SourceFile], problems: list[ExtractionProblem]) -> tuple[list[SourceFile], set[str]]:
+    """Large non-minified bundles, cut to the statements that can declare tools (see ``js_bundle``)."""
+    out: list[SourceFile] = []
+    cut: set[str] = set()
+    for f in files:
+        if _grammar(f.path) is None or skip_reason(f.text) is None or not is_readable_bundle(f.text):
+            out.append(f)
+            continue
+        try:
+            tree, _ = parse(f.text, _grammar(f.path) or "javascript", BUNDLE_PARSE_BUDGET)
+        except ParseBudgetExceeded as exc:
+            problems.append(ExtractionProblem(f.path, f"bundle: {exc}"))
+            continue
+        ranges = [(c.start_point[0], c.end_point[0]) for c in tree.root_node.children]
+        del tree
+        kept = cut_bundle(f.text, ranges)
+        if kept is None:
+            problems.append(ExtractionProblem(f.path, "bundle without any MCP tool marker; skipped"))
+            continue
+        cut.add(f.path)
+        out.append(SourceFile(f.path, kept.text))
+    return out, cut
+
+
 class _Extractor:
-    def __init__(self, infos: dict[str, FileInfo], result: FileResult) -> None:
+    def __init__(self, infos: dict[str, FileInfo], result: FileResult, texts: dict[str, str] | None = None) -> None:
         self.infos = infos
         self.result = result
+        self.texts = texts or {}
         self.ev = Evaluator(infos)
+        self.ev.option_hints = option_hints(self.texts)
         self._call_index: dict[str, list[tuple[str, Node]]] | None = None
 
     def run(self) -> None:
@@ -131,6 +181,61 @@ class _Extractor:
                     self.result.problems.append(
                         ExtractionProblem(path, f"line {line_of(call)}: expression nested too deeply")
                     )
+        self._definition_objects()
+
+    # -- tool-definition objects outside registration calls -------------------------------------------------
+    def _point_at_definitions(self, objects: list[ToolObject]) -> None:
+        """Records built by a converter (`tools.map(toMcpTool)`) all sit on the converter's line; point each
+        at its own definition object instead, which is what a reader wants to open."""
+        shared: dict[tuple[str | None, int | None], int] = {}
+        for tool in self.result.tools:
+            shared[(tool.file, tool.line)] = shared.get((tool.file, tool.line), 0) + 1
+        where = {n: (o.path, line_of(o.node)) for o in objects if (n := literal_name(o.node)) is not None}
+        for tool in self.result.tools:
+            if shared[(tool.file, tool.line)] > 1 and tool.name in where:
+                tool.file, tool.line = where[tool.name]
+
+    def _definition_objects(self) -> None:
+        """`defineTool({schema: {name, description, inputSchema}})` and tool-shaped objects in lists.
+
+        Objects passed to a *tool* helper count always; other tool-shaped objects only when no registration
+        call yielded anything (then they are the only statement of the server's tools). A name already found
+        through a registration keeps that record, with its conditions.
+        """
+        found = find_tool_objects(self.infos)
+        self._point_at_definitions(found.objects)
+        had_tools = bool(self.result.tools)
+        known = {t.name for t in self.result.tools}
+        definitions: list[Definition] = []
+        for obj in found.objects:
+            if had_tools and not obj.explicit:
+                continue
+            self.ev.steps = 0
+            try:
+                definition = evaluate(self.ev, obj)
+            except RecursionError:
+                continue
+            if definition is not None and definition.tool["name"] not in known:
+                definitions.append(definition)
+        if not definitions:
+            return
+        gates = find_gates(self.ev, self.infos, definitions)
+        hints = self.ev.option_hints
+        converter = pick_converter(found.converters)
+        for definition in definitions:
+            listed = apply_gates(gates, definition, hints)
+            if listed is False:
+                continue  # filtered out of every tools/list answer (e.g. only offered to another client kind)
+            record = self._record_from_object(definition.tool, definition.obj.path, line_of(definition.obj.node))
+            record.conditional = join_conditions(
+                enclosing_condition(definition.obj.top), listed if isinstance(listed, str) else None
+            )
+            if converter is not None and not record.annotations:
+                annotations = converted_annotations(self.ev, converter, definition.tool)
+                if isinstance(annotations, dict):
+                    record.annotations = {k: v for k, v in to_json(annotations).items() if v is not None}
+                    _title_from_annotations(record)
+            self.result.tools.append(record)
 
     # -- one registration call ------------------------------------------------------------------------------
     def _registration(self, call: Node, path: str, info: FileInfo) -> None:
@@ -420,7 +525,7 @@ class _Extractor:
     def _param_contexts(self, fn: Node, path: str, depth: int) -> list[tuple[dict[str, Any], str | None]]:
         """Register functions: evaluate each call site's arguments (aliases, `name || "default"`)."""
         params = params_of(fn)
-        name = _function_name(fn)
+        name = function_name(fn)
         out: list[tuple[dict[str, Any], str | None]] = []
         for call_path, call in self._calls_to(name) if name else []:
             args_node = call.child_by_field_name("arguments")
@@ -589,21 +694,6 @@ def _enclosing_function(node: Node) -> Node | None:
         if parent.type == "arrow_function" and not inline_callback:
             return parent
         parent = parent.parent
-    return None
-
-
-def _function_name(fn: Node) -> str | None:
-    name = fn.child_by_field_name("name")
-    if name is not None:
-        return node_text(name)
-    parent = fn.parent
-    if parent is not None and parent.type == "variable_declarator":
-        return node_text(parent.child_by_field_name("name"))
-    if parent is not None and parent.type == "pair":
-        return node_text(parent.child_by_field_name("key"))
-    if parent is not None and parent.type == "assignment_expression":
-        left = parent.child_by_field_name("left")
-        return node_text(left).rsplit(".", 1)[-1] if left is not None else None
     return None
 
 
