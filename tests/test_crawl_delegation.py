@@ -61,18 +61,27 @@ def test_shim_package_is_followed_to_its_dependency(tmp_path: Path) -> None:
         "1.1.0",
         {"pyproject.toml": CORE_PYPROJECT, "notes_core_mcp/__init__.py": "", "notes_core_mcp/server.py": CORE_SERVER},
     )
-    catalog = Catalog(str(tmp_path / "c.db"))
-    with FixtureServer(world) as srv:
-        settings = settings_for_world(srv.url, tmp_path, db=catalog.url)
-        summary = crawl(catalog, settings, ["pypi:old-notes-mcp==2.0.0"], progress=False, extractor=default_extractor)
-    assert summary.failed == 0
-    with catalog.session() as s:
-        server = s.exec(select(Server)).one()
-        names = set(s.exec(select(Tool.name).where(Tool.server_id == server.id)).all())
+    server, names = crawl_one(world, "pypi:old-notes-mcp==2.0.0", tmp_path)
     assert names == {"list_notes", "delete_note"}
     assert server.tools_origin == "package:pypi:notes-core-mcp==1.1.0"
     assert any("delegates to dependency notes-core-mcp" in u["reason"] for u in server.unresolved)
-    catalog.dispose()
+
+
+def crawl_one(world: World, seed: str, tmp_path: Path) -> tuple[Server, set[str]]:
+    """Crawl one seed against the fixture world; the stored server and its tool names."""
+    catalog = Catalog(str(tmp_path / "c.db"))
+    try:
+        with FixtureServer(world) as srv:
+            settings = settings_for_world(srv.url, tmp_path, db=catalog.url)
+            summary = crawl(catalog, settings, [seed], progress=False, extractor=default_extractor)
+        assert summary.failed == 0
+        with catalog.session() as s:
+            server = s.exec(select(Server)).one()
+            names = set(s.exec(select(Tool.name).where(Tool.server_id == server.id)).all())
+            s.expunge(server)
+        return server, names
+    finally:
+        catalog.dispose()
 
 
 LAUNCHER_PACKAGE = '{"name": "kite-mcp", "version": "0.3.0", "bin": {"kite-mcp": "cli.js"}, "dependencies": {"kite-core": "1.0.0-beta.2"}}'
@@ -99,17 +108,9 @@ def test_launcher_is_followed_to_the_exact_version_it_pins(tmp_path: Path) -> No
     world.add_npm("kite-mcp", "0.3.0", {"package.json": LAUNCHER_PACKAGE, "cli.js": LAUNCHER_CLI})
     world.add_npm("kite-core", "1.0.0-beta.2", core_files("1.0.0-beta.2", "kite_fly"))
     world.add_npm("kite-core", "2.0.0", core_files("2.0.0", "kite_land"))
-    catalog = Catalog(str(tmp_path / "c.db"))
-    with FixtureServer(world) as srv:
-        settings = settings_for_world(srv.url, tmp_path, db=catalog.url)
-        summary = crawl(catalog, settings, ["npm:kite-mcp@0.3.0"], progress=False, extractor=default_extractor)
-    assert summary.failed == 0
-    with catalog.session() as s:
-        server = s.exec(select(Server)).one()
-        names = set(s.exec(select(Tool.name).where(Tool.server_id == server.id)).all())
+    server, names = crawl_one(world, "npm:kite-mcp@0.3.0", tmp_path)
     assert names == {"kite_fly"}
     assert server.tools_origin == "package:npm:kite-core@1.0.0-beta.2"
-    catalog.dispose()
 
 
 def test_pins_are_read_from_the_archive_manifest(tmp_path: Path) -> None:
