@@ -57,6 +57,12 @@ def check_tools(tools: dict) -> None:
     snapshot = tools["kite_snapshot"]
     assert snapshot.description == "Capture an accessibility snapshot of the page, better than a screenshot"
     assert snapshot.title == "Page snapshot"
+    # converted by zod 4's own toJSONSchema (output view): a field with a default is required
+    assert snapshot.input_schema == {
+        "type": "object",
+        "properties": {"depth": {"type": "number", "default": 8, "description": "How deep to walk the tree"}},
+        "required": ["depth"],
+    }
     assert snapshot.annotations == {
         "title": "Page snapshot",
         "readOnlyHint": True,

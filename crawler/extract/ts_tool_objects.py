@@ -308,9 +308,9 @@ def pick_converter(converters: list[Converter]) -> Converter | None:
     return chosen[0] if len(chosen) == 1 else None
 
 
-def converted_annotations(ev: Evaluator, converter: Converter, tool: dict[str, Any]) -> Any:
-    """Evaluate the converter's `annotations` for one definition, with its local constants bound in order."""
+def converted_tool(ev: Evaluator, converter: Converter, tool: dict[str, Any]) -> dict[str, Any] | None:
+    """The MCP form the converter makes of one definition (its locals bound in order), or None."""
     env: dict[str, Any] = {converter.param: tool}
     ev.bind_locals(converter.fn, converter.path, env)
-    annotations = _keys(converter.obj).get("annotations")
-    return ev.eval(annotations, converter.path, env) if annotations is not None else None
+    value = ev.eval(converter.obj, converter.path, env)
+    return value if isinstance(value, dict) and value.get("name") == tool.get("name") else None

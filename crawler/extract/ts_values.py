@@ -26,7 +26,7 @@ from crawler.extract.treesitter import (
     typed,
 )
 from crawler.extract.ts_predicates import fields_tested, predicate_truth
-from crawler.extract.zod_schema import ZodType, object_shape, shape_to_schema, to_json_schema
+from crawler.extract.zod_schema import ZodType, object_shape, output_mode, shape_to_schema, to_json_schema
 
 MAX_DEPTH = 60
 MAX_ITEMS = 2000
@@ -659,7 +659,7 @@ class Evaluator:
             if node_text(obj_node) == "Object" and method in _OBJECT_STATICS:
                 return self._object_static(method, [self.eval(a, file, env) for a in arg_nodes])
             if method in _JSON_SCHEMA_CONVERTERS:
-                return _as_json_schema(self.eval(arg_nodes[0], file, env)) if arg_nodes else Unknown("")
+                return self._json_schema_call(method, arg_nodes, file, env)
             obj = self.eval(obj_node, file, env)
             if isinstance(obj, ZodRoot):
                 return ZodType(method, [self.eval(a, file, env) for a in arg_nodes])
@@ -680,12 +680,23 @@ class Evaluator:
             return Module(self.resolve_module(file, spec), spec)
         callee = self.eval(fn_node, file, env)
         if name in _JSON_SCHEMA_CONVERTERS:
-            return _as_json_schema(self.eval(arg_nodes[0], file, env)) if arg_nodes else Unknown("")
+            return self._json_schema_call(name, arg_nodes, file, env)
         if isinstance(callee, Func):
             return self.call_function(callee, arg_nodes, file, env)
         if isinstance(callee, _ZodCtor):
             return ZodType(callee.kind, [self.eval(a, file, env) for a in arg_nodes])
         return Unknown(short(node_text(node)))
+
+    def _json_schema_call(self, name: str, arg_nodes: list[Node], file: str, env: dict[str, Any]) -> Any:
+        """`zodToJsonSchema(s)` (input view: defaulted fields optional) or zod 4's own `z.toJSONSchema(s)`,
+        whose default output view makes them required unless `{io: "input"}` is passed."""
+        if not arg_nodes:
+            return Unknown("")
+        value = self.eval(arg_nodes[0], file, env)
+        options = self.eval(arg_nodes[1], file, env) if len(arg_nodes) > 1 else {}
+        output = name == "toJSONSchema" and not (isinstance(options, dict) and options.get("io") == "input")
+        with output_mode(output):
+            return _as_json_schema(value)
 
     def call_function(self, fn: Func, arg_nodes: list[Node], file: str, env: dict[str, Any]) -> Any:
         """Inline a factory: bind parameters to the call's arguments (or defaults) and evaluate its return."""

@@ -36,7 +36,7 @@ from crawler.extract.ts_tool_objects import (
     Definition,
     ToolObject,
     apply_gates,
-    converted_annotations,
+    converted_tool,
     evaluate,
     find_gates,
     find_tool_objects,
@@ -226,15 +226,17 @@ class _Extractor:
             listed = apply_gates(gates, definition, hints)
             if listed is False:
                 continue  # filtered out of every tools/list answer (e.g. only offered to another client kind)
-            record = self._record_from_object(definition.tool, definition.obj.path, line_of(definition.obj.node))
+            # What the server sends is the converter's output (annotations derived from a `type` field, the
+            # JSON Schema as its own converter writes it); the definition itself when there is no converter.
+            converted = converted_tool(self.ev, converter, definition.tool) if converter is not None else None
+            source = {**definition.tool, **converted} if converted is not None else definition.tool
+            record = self._record_from_object(source, definition.obj.path, line_of(definition.obj.node))
+            if isinstance(definition.tool.get("title"), str):
+                record.title = definition.tool["title"]
+            record.annotations = {k: v for k, v in record.annotations.items() if v is not None}
             record.conditional = join_conditions(
                 enclosing_condition(definition.obj.top), listed if isinstance(listed, str) else None
             )
-            if converter is not None and not record.annotations:
-                annotations = converted_annotations(self.ev, converter, definition.tool)
-                if isinstance(annotations, dict):
-                    record.annotations = {k: v for k, v in to_json(annotations).items() if v is not None}
-                    _title_from_annotations(record)
             self.result.tools.append(record)
 
     # -- one registration call ------------------------------------------------------------------------------

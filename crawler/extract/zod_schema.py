@@ -7,6 +7,9 @@ what those calls mean. Pure data in, JSON Schema out, so it is tested without an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,14 +57,32 @@ class ZodType:
 
     @property
     def optional(self) -> bool:
-        """Not required in the object that holds it: .optional(), .nullish() or a .default()."""
+        """Not required in the object that holds it: .optional(), .nullish() or a .default().
+
+        In zod 4's own `z.toJSONSchema(schema)` (output mode, the default) a field with a default is always
+        present in the parsed value, so it is required there; see `output_mode`.
+        """
         opt = False
+        optional_calls = ("optional", "nullish") if _OUTPUT_MODE.get() else ("optional", "nullish", "default")
         for method, _ in self.calls:
-            if method in ("optional", "nullish", "default"):
+            if method in optional_calls:
                 opt = True
             elif method == "unwrap":
                 opt = False
         return opt or self.kind in ("optional", "undefined", "any", "unknown") or _inner_optional(self)
+
+
+_OUTPUT_MODE: ContextVar[bool] = ContextVar("zod_output_mode", default=False)
+
+
+@contextmanager
+def output_mode(enabled: bool = True) -> Iterator[None]:
+    """Convert as `z.toJSONSchema(schema)` does by default (io: "output"): `.default()` fields are required."""
+    token = _OUTPUT_MODE.set(enabled)
+    try:
+        yield
+    finally:
+        _OUTPUT_MODE.reset(token)
 
 
 def _inner_optional(t: ZodType) -> bool:
