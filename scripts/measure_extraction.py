@@ -51,7 +51,11 @@ START_ARGS: dict[str, list[str]] = {
 # Dependencies some packages leave unbounded and that broke them; used on the retry after a failed start.
 COMPAT_CONSTRAINTS: dict[str, list[str]] = {"mcp-scholarly": ["bibtexparser<2"]}
 # Which console script or bin starts the MCP server, where the package ships several.
-ENTRY_POINTS: dict[str, str] = {"llm-context": "lc-mcp", "@wonderwhy-er/desktop-commander": "desktop-commander"}
+ENTRY_POINTS: dict[str, str] = {
+    "llm-context": "lc-mcp",
+    "@wonderwhy-er/desktop-commander": "desktop-commander",
+    "jinni": "jinni-server",  # `jinni` is its command-line tool
+}
 # The second live configuration, run where static extraction recorded conditional tools the default run did
 # not list: extra arguments that switch optional tool groups on (none is a credential) ...
 SECOND_CONFIG_ARGS: dict[str, list[str]] = {
