@@ -109,6 +109,15 @@ def test_cut_keeps_tool_statements_and_what_they_use() -> None:
     assert not parse(cut.text, "javascript")[0].root_node.has_error
 
 
+def test_a_bundle_made_of_tool_statements_is_not_parsed_whole() -> None:
+    """Generated code where most statements mention a marker (an API client) stays bounded."""
+    chunk = "".join(f"var op{i} = {{ inputSchema: {{ type: 'object' }}, name: 'op{i}' }};\n" for i in range(2000))
+    text = chunk * (MAX_KEPT_CHARS // len(chunk) + 2)
+    result = extract_files([SourceFile("lib/api.js", text)])
+    assert result.tools == []
+    assert [p.reason.split(":")[0] for p in result.problems] == ["bundle"]
+
+
 def test_no_marker_means_no_cut() -> None:
     text = "function a() {\n  return 1;\n}\n" * 400
     assert cut_bundle(text, [(i * 3, i * 3 + 2) for i in range(400)]) is None

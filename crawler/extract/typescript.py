@@ -16,7 +16,7 @@ from tree_sitter import Node
 
 from catalog.records import ExtractionProblem, ToolRecord
 from crawler.extract.base import FileResult, SourceFile
-from crawler.extract.js_bundle import cut_bundle, is_readable_bundle
+from crawler.extract.js_bundle import MAX_KEPT_CHARS, cut_bundle, is_readable_bundle
 from crawler.extract.treesitter import (
     ParseBudgetExceeded,
     captures,
@@ -98,6 +98,7 @@ _SERVER_CLASS = re.compile(r"(Mcp|MCP|^)Server\b|FastMCP")
 _TOOL_TYPE = re.compile(r"^:\s*(readonly\s+)?(Array<\s*)?(Mcp)?Tool(\[\]|>)?\s*$")
 _HINT_KEYS = frozenset({"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint", "title"})
 MAX_CONTEXTS = 400
+_LIST_UNKNOWN = ("tools/list returns a list only known at run time", "tool definition only known at run time")
 BUNDLE_PARSE_BUDGET = 10.0  # seconds for the first, whole-file parse of a bundle (linear: ~0.5 s for 3.5 MB)
 
 
@@ -152,6 +153,15 @@ def _cut_bundles(files: list[SourceFile], problems: list[ExtractionProblem]) -> 
         kept = cut_bundle(f.text, ranges)
         if kept is None:
             problems.append(ExtractionProblem(f.path, "bundle without any MCP tool marker; skipped"))
+            continue
+        if kept.kept_chars > MAX_KEPT_CHARS:
+            problems.append(
+                ExtractionProblem(
+                    f.path,
+                    f"bundle: {kept.kept_chars} characters of statements mention tool markers "
+                    f"(> {MAX_KEPT_CHARS}); generated code is not scanned",
+                )
+            )
             continue
         cut.add(f.path)
         out.append(SourceFile(f.path, kept.text))
@@ -222,6 +232,10 @@ class _Extractor:
         gates = find_gates(self.ev, self.infos, definitions)
         hints = self.ev.option_hints
         converter = pick_converter(found.converters)
+        if definitions:
+            for entry in self.result.unresolved:
+                if entry["reason"] in _LIST_UNKNOWN:
+                    entry["reason"] += "; the tools were read from their definition objects instead"
         for definition in definitions:
             listed = apply_gates(gates, definition, hints)
             if listed is False:
