@@ -240,3 +240,66 @@ server.server.setRequestHandler(ListToolsRequestSchema, async () => ({{ tools: A
 """
     tools = by_name(extract_files([SourceFile("index.ts", src)]))
     assert {n: t.conditional for n, t in tools.items()} == expected
+
+
+def test_a_filter_applied_after_a_branch_keeps_only_its_own_condition() -> None:
+    """`(readOnly ? readonlyTools : allTools).filter(t => isAllowed(t.name))`: listed in both branches, the tool
+    depends on the filter alone."""
+    from catalog.records import ToolRecord
+    from crawler.extract.treesitter import merge_duplicates
+
+    merged = merge_duplicates(
+        [
+            ToolRecord("get", conditional="readOnly and isAllowed(tool.name)"),
+            ToolRecord("get", conditional="not (readOnly) and isAllowed(tool.name)"),
+            ToolRecord("put", conditional="not (readOnly) and isAllowed(tool.name)"),
+        ]
+    )
+    assert [(t.name, t.conditional) for t in merged] == [
+        ("get", "isAllowed(tool.name)"),
+        ("put", "not (readOnly) and isAllowed(tool.name)"),
+    ]
+
+
+REGISTER_FUNCTIONS = """const { McpServer } = require("@modelcontextprotocol/sdk/server/mcp.js");
+function registerSearch(server, config) {
+  server.tool("search_docs", "Search the docs", {}, async () => ({ content: [] }));
+}
+function registerFetch(server, config, toolName) {
+  server.tool(toolName || "fetch_page", "Fetch a page", {}, async () => ({ content: [] }));
+}
+function unrelatedHelper(value) {
+  return value * 2;
+}
+function setup(server, config) {
+  if (canRegister("search_docs")) {
+    registerSearch(server, config);
+  }
+  registerFetch(server, config);
+  if (config.crawl) {
+    registerFetch(server, config, "crawl_site");
+  }
+}
+function main() {
+  const server = new McpServer({ name: "docs", version: "1" });
+  setup(server, {});
+}
+"""
+
+
+def test_call_sites_of_register_functions_carry_their_conditions() -> None:
+    tools = by_name(extract_files([SourceFile("dist/index.js", REGISTER_FUNCTIONS)]))
+    assert {n: t.conditional for n, t in tools.items()} == {
+        "search_docs": 'canRegister("search_docs")',
+        "fetch_page": None,
+        "crawl_site": "config.crawl",
+    }
+
+
+def test_cut_keeps_the_callers_of_register_functions() -> None:
+    text = REGISTER_FUNCTIONS
+    tree, _ = parse(text, "javascript")
+    cut = cut_bundle(text, [(c.start_point[0], c.end_point[0]) for c in tree.root_node.children])
+    assert cut is not None
+    assert "function setup(server, config)" in cut.text  # calls a marker statement's function
+    assert "function unrelatedHelper" not in cut.text

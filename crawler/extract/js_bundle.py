@@ -100,8 +100,10 @@ def _declared_names(line: str) -> frozenset[str]:
 def cut_bundle(text: str, ranges: list[tuple[int, int]], markers: re.Pattern[str] = TOOL_MARKERS) -> BundleCut | None:
     """The statements that mention a tool marker and the declarations they use; None when nothing matches.
 
-    The closure follows names forward only (from a kept statement to the statements declaring what it uses):
-    that reaches schema constants, helper functions and the `var a, b;` lines whose later assignments the
+    First one step back: the statements that call a function declared by a marker statement (a register
+    function's call sites carry its conditions and arguments: `if (canRegister("x")) registerX(server)`).
+    Then names are followed forward (from a kept statement to the statements declaring what it uses): that
+    reaches schema constants, helper functions and the `var a, b;` lines whose later assignments the
     evaluator reads, without pulling in every user of a common helper.
     """
     lines = text.split("\n")
@@ -120,6 +122,12 @@ def cut_bundle(text: str, ranges: list[tuple[int, int]], markers: re.Pattern[str
     for i, body in enumerate(bodies):
         for name in set(_ASSIGNMENT.findall(body)) & hoisted:
             declared_by.setdefault(name, []).append(i)
+    functions = {n for i in kept if not statements[i].hoisted for n in statements[i].declares}
+    if functions:
+        callers = {
+            i for i, body in enumerate(bodies) if i not in kept and not functions.isdisjoint(_WORD.findall(body))
+        }
+        kept |= callers
     fresh = set(kept)
     size = sum(len(bodies[i]) for i in kept)
     for _ in range(CLOSURE_ROUNDS):

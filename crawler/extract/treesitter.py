@@ -325,6 +325,12 @@ def _covering_condition(conditions: list[str]) -> str | None:
         head, _, last = a.rpartition(CONDITION_JOIN)
         if (head + CONDITION_JOIN if head else "") + negated(last) in conditions:
             return head or None
+    for a in conditions:  # `X and C` with `not (X) and C` (a branch, then a filter applied to both): C
+        parts = a.split(CONDITION_JOIN)
+        for i, part in enumerate(parts):
+            other = CONDITION_JOIN.join([*parts[:i], negated(part), *parts[i + 1 :]])
+            if other in conditions:
+                return CONDITION_JOIN.join(parts[:i] + parts[i + 1 :]) or None
     if len(conditions) > 1:
         # a variant in the branch taken when every tested flag is off: the tool is there by default
         defaults = [c for c in conditions if all(p.startswith("not (") for p in c.split(CONDITION_JOIN))]

@@ -129,6 +129,9 @@ def index_file(path: str, grammar: str, root: Node) -> FileInfo:
     """One query pass collecting every declaration the evaluator may need later."""
     info = FileInfo(path, grammar, root)
     caps = captures(grammar, _DECLS if grammar == "javascript" else _DECLS + _TS_DECLS, root)
+    # Document order, always: the first declaration of a name wins below, and tree-sitter may hand back the
+    # captures of nested matches out of order (minified code reuses one-letter names at every level).
+    caps = {name: sorted(nodes, key=lambda n: n.start_byte) for name, nodes in caps.items()}
     for decl in typed(caps, "decl", "variable_declarator"):
         name, value = decl.child_by_field_name("name"), decl.child_by_field_name("value")
         if name is None or value is None:
@@ -782,12 +785,15 @@ class Evaluator:
         if not all(isinstance(v.value if isinstance(v, Cond) else v, dict) for v in arr):
             return None
         out: list[Any] = []
+        undecided = strip_parens(short(node_text(results[0]), 120))  # the predicate's own text: nothing known
         for item in arr:
             cond = item.condition if isinstance(item, Cond) else None
             raw = item.value if isinstance(item, Cond) else item
             verdict = predicate_truth(results[0], params[0][0], plain(raw), self.option_hints)
             if verdict is False:
                 continue
+            if verdict == undecided:
+                verdict = "filtered at run time: " + short(node_text(arg), 100)
             joined = join_conditions(cond, verdict if isinstance(verdict, str) else None)
             out.append(Cond(raw, joined) if joined else raw)
         return out

@@ -9,6 +9,7 @@ run time are reported as unresolved, never invented.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -94,6 +95,7 @@ _TYPED_TOOLS = """
 
 _SERVER_RECEIVER = re.compile(r"(?i)(server|mcp|srv)")
 _NOT_SERVER = re.compile(r"(?i)(client|agent|^ai$|transport|session)")
+_NEW_SERVER = re.compile(r"new\s+(?:[\w$]+\.)?(?:Mcp|MCP)Server\s*\(|new\s+FastMCP\s*\(")
 _SERVER_CLASS = re.compile(r"(Mcp|MCP|^)Server\b|FastMCP")
 _TOOL_TYPE = re.compile(r"^:\s*(readonly\s+)?(Array<\s*)?(Mcp)?Tool(\[\]|>)?\s*$")
 _HINT_KEYS = frozenset({"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint", "title"})
@@ -342,20 +344,28 @@ class _Extractor:
             return True
         recv = unwrap(recv)
         if recv.type == "identifier":
-            bound = info.bindings.get(text)
+            bound = _scoped_binding(recv, text) or info.bindings.get(text)
             if bound is not None:
                 bound = unwrap(bound)
                 if bound.type == "new_expression":
                     return bool(_SERVER_CLASS.search(node_text(bound.child_by_field_name("constructor"))))
             fn = _enclosing_function(recv)
             if fn is not None:
-                params = fn.child_by_field_name("parameters")
-                for p in params.named_children if params is not None else []:
-                    pattern = p.child_by_field_name("pattern")
+                params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+                for p in params.named_children if params is not None and params.type != "identifier" else [params]:
+                    pattern = p.child_by_field_name("pattern") or p
                     ptype = p.child_by_field_name("type")
                     if node_text(pattern) == text and ptype is not None:
                         return bool(_SERVER_CLASS.search(node_text(ptype).lstrip(": ")))
+                    if node_text(pattern) == text:
+                        # An untyped parameter (compiled or minified register functions: `t => { t.tool(...) }`):
+                        # a server when these sources create one.
+                        return self._creates_server
         return False
+
+    @functools.cached_property
+    def _creates_server(self) -> bool:
+        return any(_NEW_SERVER.search(text) for text in self.texts.values())
 
     def _from_call(
         self, method: str, values: list[Any], arg_nodes: list[Node], call: Node, path: str
@@ -497,7 +507,12 @@ class _Extractor:
         outer: list[tuple[dict[str, Any], str | None]] = [({}, None)]
         if fn is not None and depth < 3:
             params = [p for p, _ in params_of(fn) if p]
-            if params and _uses_any(node, params, loops):
+            fn_node = node.child_by_field_name("function")
+            recv = fn_node.child_by_field_name("object") if fn_node is not None else None
+            # A register function's call sites matter when the registration uses a parameter, and also when
+            # only the server is one: `registerSearch(server, cfg)` called under `if (canRegister("search"))`.
+            on_param_server = recv is not None and node_text(recv) in params
+            if params and (_uses_any(node, params, loops) or on_param_server):
                 outer = self._param_contexts(fn, path, depth) or outer
         contexts = outer
         for loop in reversed(loops):  # outermost first
@@ -577,6 +592,29 @@ class _Extractor:
                     )
                     self._call_index.setdefault(node_text(callee), []).append((path, call))
         return self._call_index.get(name, [])
+
+
+def _scoped_binding(node: Node, name: str) -> Node | None:
+    """The value of the nearest `const name = ...` declared before `node` in an enclosing block.
+
+    Minified code declares one-letter names in every function; the file-wide first declaration is then
+    another variable altogether.
+    """
+    child, parent = node, node.parent
+    while parent is not None:
+        if parent.type in ("statement_block", "program"):
+            found: Node | None = None
+            for stmt in parent.named_children:
+                if stmt.start_byte > child.start_byte:
+                    break
+                if stmt.type in ("lexical_declaration", "variable_declaration"):
+                    for decl in stmt.named_children:
+                        if decl.type == "variable_declarator" and node_text(decl.child_by_field_name("name")) == name:
+                            found = decl.child_by_field_name("value") or found
+            if found is not None:
+                return found
+        child, parent = parent, parent.parent
+    return None
 
 
 def _first_function(node: Node) -> Node | None:
