@@ -61,6 +61,10 @@ ENTRY_POINTS: dict[str, str] = {
 SECOND_CONFIG_ARGS: dict[str, list[str]] = {
     "@playwright/mcp": ["--caps=vision,pdf,devtools,network,storage,testing,config"],
 }
+# ... or environment variables that do (`{conditional}`: the conditional tool names, comma-separated) ...
+SECOND_CONFIG_ENV: dict[str, dict[str, str]] = {
+    "exa-mcp-server": {"ENABLED_TOOLS": "{conditional}"},
+}
 # ... and a client that advertises every capability a server may gate tools on: roots, sampling, form and URL
 # elicitation, task-augmented sampling/elicitation, and the MCP Apps UI extension.
 FULL_CLIENT_CAPABILITIES: dict[str, Any] = {
@@ -339,7 +343,9 @@ class RawClientError(Exception):
     pass
 
 
-def raw_tools_list(command: list[str], *, capabilities: dict[str, Any], timeout: float) -> list[str]:
+def raw_tools_list(
+    command: list[str], *, capabilities: dict[str, Any], timeout: float, env: dict[str, str] | None = None
+) -> list[str]:
     """Tool names from a stdio server, asked by a minimal JSON-RPC client that advertises `capabilities`.
 
     The SDK client cannot advertise task-augmented requests or arbitrary extensions, which some servers gate
@@ -348,10 +354,10 @@ def raw_tools_list(command: list[str], *, capabilities: dict[str, Any], timeout:
     at the end. Server requests (roots, sampling, elicitation) are answered empty or declined.
     """
     with tempfile.TemporaryDirectory(prefix="measure-raw-") as tmp:
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "LANG": "C.UTF-8"}
+        child_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "LANG": "C.UTF-8", **(env or {})}
         args = [a.replace("{tmp}", tmp) for a in command]
         proc = subprocess.Popen(
-            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp, env=env
+            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp, env=child_env
         )
         lines: queue.Queue[bytes] = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()  # type: ignore[union-attr]
@@ -426,11 +432,13 @@ def second_configuration(seed: Seed, report: PackageReport, timeout: float) -> N
         report.second_status = "not needed" if not pending else "not run: the server did not start"
         return
     command = [*report.command, *START_ARGS.get(seed.name, []), *SECOND_CONFIG_ARGS.get(seed.name, [])]
+    names = ",".join(sorted(report.conditional))
+    env = {k: v.replace("{conditional}", names) for k, v in SECOND_CONFIG_ENV.get(seed.name, {}).items()}
     try:
         report.second_live_tools = sorted(
-            set(raw_tools_list(command, capabilities=FULL_CLIENT_CAPABILITIES, timeout=timeout))
+            set(raw_tools_list(command, capabilities=FULL_CLIENT_CAPABILITIES, timeout=timeout, env=env))
         )
-        extra = " ".join(SECOND_CONFIG_ARGS.get(seed.name, []))
+        extra = " ".join([*SECOND_CONFIG_ARGS.get(seed.name, []), *(f"{k}=(the conditional tools)" for k in env)])
         report.second_status = "ok: every client capability" + (f", {extra}" if extra else "")
     except (RawClientError, OSError, subprocess.SubprocessError) as exc:
         report.second_status = f"failed: {exc}"
