@@ -37,6 +37,7 @@ if str(ROOT) not in sys.path:  # usable as `python scripts/measure_extraction.py
     sys.path.insert(0, str(ROOT))
 
 from crawler.archive import ArchiveError, package_root, unpack  # noqa: E402
+from crawler.extract.tools_json import records_from_json  # noqa: E402
 from crawler.live import IntrospectionError, introspect_stdio  # noqa: E402
 from crawler.seeds import Seed, parse_seeds, quickstart  # noqa: E402
 
@@ -100,6 +101,9 @@ class PackageReport:
     delegated_to: str | None = None  # the dependency the static tools were read from (a launcher package)
     conditional: dict[str, str] = field(default_factory=dict)  # static tool -> the condition it is listed under
     second_live_tools: list[str] = field(default_factory=list)  # listed by the second configuration
+    second_live_raw: list[dict[str, Any]] = field(default_factory=list)  # its tools/list entries
+    # conditional tools seen only in the second run: (compared, description, folded, parameters, annotations)
+    second_field_matches: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])
     second_status: str = "not run"
     command: list[str] = field(default_factory=list)  # how the server was started (for the second run)
 
@@ -345,8 +349,9 @@ class RawClientError(Exception):
 
 def raw_tools_list(
     command: list[str], *, capabilities: dict[str, Any], timeout: float, env: dict[str, str] | None = None
-) -> list[str]:
-    """Tool names from a stdio server, asked by a minimal JSON-RPC client that advertises `capabilities`.
+) -> list[dict[str, Any]]:
+    """The `tools/list` entries of a stdio server, asked by a minimal JSON-RPC client that advertises
+    `capabilities`.
 
     The SDK client cannot advertise task-augmented requests or arbitrary extensions, which some servers gate
     tools on; this client sends exactly the capability object given. Same sandbox as `introspect`: a scrubbed
@@ -401,7 +406,7 @@ def raw_tools_list(
             })  # fmt: skip
             answer(1)
             send({"jsonrpc": "2.0", "method": "notifications/initialized"})
-            names: list[str] = []
+            tools: list[dict[str, Any]] = []
             cursor: str | None = None
             for page in range(2, 52):
                 send(
@@ -413,11 +418,13 @@ def raw_tools_list(
                     }
                 )
                 result = answer(page)
-                names += [t["name"] for t in result.get("tools") or [] if isinstance(t, dict) and "name" in t]
+                tools += [
+                    t for t in result.get("tools") or [] if isinstance(t, dict) and isinstance(t.get("name"), str)
+                ]
                 cursor = result.get("nextCursor")
                 if not cursor:
                     break
-            return names
+            return tools
         except (OSError, BrokenPipeError) as exc:
             raise RawClientError(f"the server closed its input: {exc}") from exc
         finally:
@@ -435,9 +442,10 @@ def second_configuration(seed: Seed, report: PackageReport, timeout: float) -> N
     names = ",".join(sorted(report.conditional))
     env = {k: v.replace("{conditional}", names) for k, v in SECOND_CONFIG_ENV.get(seed.name, {}).items()}
     try:
-        report.second_live_tools = sorted(
-            set(raw_tools_list(command, capabilities=FULL_CLIENT_CAPABILITIES, timeout=timeout, env=env))
+        report.second_live_raw = raw_tools_list(
+            command, capabilities=FULL_CLIENT_CAPABILITIES, timeout=timeout, env=env
         )
+        report.second_live_tools = sorted({t["name"] for t in report.second_live_raw})
         extra = " ".join([*SECOND_CONFIG_ARGS.get(seed.name, []), *(f"{k}=(the conditional tools)" for k in env)])
         report.second_status = "ok: every client capability" + (f", {extra}" if extra else "")
     except (RawClientError, OSError, subprocess.SubprocessError) as exc:
@@ -499,28 +507,20 @@ def compare(report: PackageReport, static: list[Any], live: list[Any], folders: 
     if not report.compared:
         return
     live_by = {t.name: t for t in live}
+    second_by = {t.name: t for t in records_from_json(report.second_live_raw, origin="live")}
     for tool in static:
         other = live_by.get(tool.name)
-        if other is None:
-            continue
-        differs = []
-        if (tool.description or "").strip() == (other.description or "").strip():
-            report.description_matches += 1
-            report.description_matches_folded += 1
-        else:
-            diff = _description_diff(tool.description, other.description)
-            report.description_matches_folded += diff.startswith(WHITESPACE_ONLY)
-            differs.append(diff)
-        if _parameters(tool.input_schema) == _parameters(other.input_schema):
-            report.parameter_matches += 1
-        else:
-            differs.append(f"parameters {_parameters(tool.input_schema)} vs live {_parameters(other.input_schema)}")
-        if (tool.annotations or {}) == (other.annotations or {}):
-            report.annotation_matches += 1
-        else:
-            differs.append(f"annotations {tool.annotations} vs live {other.annotations}")
-        if differs:
-            report.field_diffs.append({"tool": tool.name, "differs": "; ".join(differs)})
+        if other is not None:
+            counts = _compare_fields(tool, other, report.field_diffs, "")
+            report.description_matches += counts[0]
+            report.description_matches_folded += counts[1]
+            report.parameter_matches += counts[2]
+            report.annotation_matches += counts[3]
+        elif tool.name in second_by and tool.name in report.conditional:
+            counts = _compare_fields(tool, second_by[tool.name], report.field_diffs, " (second configuration)")
+            report.second_field_matches = [
+                a + b for a, b in zip(report.second_field_matches, (1, *counts), strict=True)
+            ]
     for name in sorted(set(report.live_tools) - set(report.static_tools)):
         report.missed.append({"tool": name, "why": explain_miss(name, folders, report.unresolved)})
     for name in sorted(set(report.static_tools) - set(report.live_tools)):
@@ -536,6 +536,27 @@ def compare(report: PackageReport, static: list[Any], live: list[Any], folders: 
         report.missed.append(
             {"tool": name, "why": "listed only by the second configuration; " + explain_miss(name, folders, [])}
         )
+
+
+def _compare_fields(tool: Any, other: Any, diffs: list[dict[str, str]], where: str) -> tuple[int, int, int, int]:
+    """(description, description with white space folded, parameters, annotations) agreement, 1 or 0 each;
+    what differs is appended to `diffs`."""
+    differs = []
+    same_text = (tool.description or "").strip() == (other.description or "").strip()
+    folded = same_text
+    if not same_text:
+        diff = _description_diff(tool.description, other.description)
+        folded = diff.startswith(WHITESPACE_ONLY)
+        differs.append(diff)
+    same_params = _parameters(tool.input_schema) == _parameters(other.input_schema)
+    if not same_params:
+        differs.append(f"parameters {_parameters(tool.input_schema)} vs live {_parameters(other.input_schema)}")
+    same_annotations = (tool.annotations or {}) == (other.annotations or {})
+    if not same_annotations:
+        differs.append(f"annotations {tool.annotations} vs live {other.annotations}")
+    if differs:
+        diffs.append({"tool": tool.name + where, "differs": "; ".join(differs)})
+    return int(same_text), int(folded), int(same_params), int(same_annotations)
 
 
 def _description_diff(static: str | None, live: str | None) -> str:
@@ -585,6 +606,7 @@ def totals(reports: list[PackageReport]) -> dict[str, Any]:
         "recall": round(tp / live_n, 4) if live_n else None,
         "description_matches": sum(r.description_matches for r in compared),
         "description_matches_folded": sum(r.description_matches_folded for r in compared),
+        "second_run_fields": [sum(r.second_field_matches[i] for r in compared) for i in range(5)],
         "parameter_matches": sum(r.parameter_matches for r in compared),
         "annotation_matches": sum(r.annotation_matches for r in compared),
         "static_only_packages_tools": sum(len(r.static_tools) for r in reports if not r.compared),
@@ -615,7 +637,11 @@ def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
         f"{total['conditional_listed_by_default']} are listed by the default configuration and "
         f"{total['conditional_confirmed']} by the default or a second configuration (every client capability "
         f"advertised, optional tool groups switched on); counting those as correct, precision over all extracted "
-        f"tools is **{_fmt(total['precision_any_configuration'])}**.",
+        f"tools is **{_fmt(total['precision_any_configuration'])}**. Of the "
+        f"{total['second_run_fields'][0]} conditional tools compared with the second run's answer, "
+        f"{total['second_run_fields'][1]} have its description ({total['second_run_fields'][2]} folded), "
+        f"{total['second_run_fields'][3]} its parameter names and required list, "
+        f"{total['second_run_fields'][4]} its annotations.",
         "",
         "| package | static | conditional | live | found | precision | unconditional precision | recall "
         "| conditional confirmed | live status |",

@@ -145,8 +145,9 @@ def test_raw_client_advertises_the_capabilities_given(tmp_path: Path) -> None:
     server.write_text(GATED_SERVER)
     command = [sys.executable, str(server)]
     full = measure.raw_tools_list(command, capabilities=measure.FULL_CLIENT_CAPABILITIES, timeout=20)
-    assert full == ["always", "async_job", "ui_panel"]
-    assert measure.raw_tools_list(command, capabilities={}, timeout=20) == ["always"]
+    assert [t["name"] for t in full] == ["always", "async_job", "ui_panel"]
+    assert full[0]["inputSchema"] == {"type": "object"}
+    assert [t["name"] for t in measure.raw_tools_list(command, capabilities={}, timeout=20)] == ["always"]
 
 
 def test_raw_client_reports_a_server_that_exits(tmp_path: Path) -> None:
@@ -158,8 +159,17 @@ def test_conditional_tools_are_counted_apart_and_confirmed_by_the_second_run(tmp
     report = measure.PackageReport(seed="npm:gated@1", live_status="ok", static_status="ok")
     report.conditional = {"async_job": "clientSupportsTasks", "ghost": "flags.includes('x')"}
     report.second_live_tools = ["always", "async_job"]
+    report.second_live_raw = [
+        {"name": "always", "inputSchema": {"type": "object"}},
+        {"name": "async_job", "description": "Run later", "inputSchema": {"type": "object", "required": ["id"]}},
+    ]
     report.second_status = "ok: every client capability"
-    static = [ToolRecord("always"), ToolRecord("async_job"), ToolRecord("ghost"), ToolRecord("wrong")]
+    static = [
+        ToolRecord("always"),
+        ToolRecord("async_job", description="Run later", input_schema={"type": "object"}),
+        ToolRecord("ghost"),
+        ToolRecord("wrong"),
+    ]
     measure.compare(report, static, [ToolRecord("always")], [tmp_path])
     assert report.unconditional == {"always", "wrong"} and report.unconditional_precision() == 0.5
     assert report.confirmed_conditional == {"async_job"}
@@ -175,6 +185,8 @@ def test_conditional_tools_are_counted_apart_and_confirmed_by_the_second_run(tmp
     )
     assert total["precision_any_configuration"] == 0.5  # always + async_job of 4
     assert "On the 2 unconditional tools precision is **0.500**" in measure.markdown([report], total)
+    assert total["second_run_fields"] == [1, 1, 1, 0, 1]  # the second run's answer requires `id`
+    assert any(d["tool"] == "async_job (second configuration)" for d in report.field_diffs)
 
 
 def test_a_launcher_is_followed_to_its_pinned_dependency(tmp_path: Path) -> None:
