@@ -12,8 +12,8 @@ import pytest
 
 from crawler.extract.base import SourceFile
 from crawler.extract.js_bundle import MAX_KEPT_CHARS, cut_bundle, is_readable_bundle, statements_from_ranges
-from crawler.extract.treesitter import MAX_FILE_CHARS, parse, skip_reason
-from crawler.extract.typescript import extract_files
+from crawler.extract.treesitter import parse, skip_reason
+from crawler.extract.typescript import _cut_bundles, extract_files
 from tests.extract_helpers import FIXTURES, by_name, extract_fixture
 
 BUNDLE = FIXTURES / "javascript" / "esbuild-bundle" / "lib" / "bundle.js"
@@ -28,9 +28,9 @@ EXPECTED = {
 }
 
 
-def padded_bundle(modules: int = 4000) -> str:
-    """The fixture inside a bundle of unrelated modules and one long line of embedded data (> 3 MB unless
-    `modules` is small)."""
+def padded_bundle(modules: int = 1500) -> str:
+    """The fixture inside a bundle of unrelated modules and one long line of embedded data, which alone makes
+    the generic guard skip the file as minified (the same path as a bundle over the size limit)."""
     filler = "".join(
         f"\n// src/util/helper{i}.ts\nfunction helper{i}(value) {{\n  const doubled = value * {i};\n"
         f"  return `helper {i}: ${{doubled}}\n`;\n}}\nvar helperTable{i} = [{i}, {i + 1}, {i + 2}];\n"
@@ -39,8 +39,7 @@ def padded_bundle(modules: int = 4000) -> str:
     blob = 'var embeddedSource = "' + "x" * 20_000 + '";\n'
     text = BUNDLE.read_text(encoding="utf-8")
     head, tail = text.split("// src/mcp/server.ts", 1)
-    padding = filler * (3_100_000 // len(filler) + 1) if modules >= 1000 else filler
-    return head + blob + padding + "// src/mcp/server.ts" + tail
+    return head + blob + filler + "// src/mcp/server.ts" + tail
 
 
 def check_tools(tools: dict) -> None:
@@ -86,7 +85,7 @@ def test_definition_objects_through_the_driver() -> None:
 
 def test_large_bundle_is_cut_to_its_tool_statements_not_skipped() -> None:
     text = padded_bundle()
-    assert len(text) > MAX_FILE_CHARS and skip_reason(text) is not None  # the generic guard would skip it
+    assert "minified" in (skip_reason(text) or "")  # the generic guard would skip it
     assert is_readable_bundle(text)
     result = extract_files([SourceFile("lib/bundle.js", text)])
     check_tools(by_name(result))
@@ -97,7 +96,7 @@ def test_large_bundle_is_cut_to_its_tool_statements_not_skipped() -> None:
 
 def test_cut_keeps_tool_statements_and_what_they_use() -> None:
     text = padded_bundle(600)
-    tree, _ = parse(text, "javascript", 30)
+    tree, _ = parse(text, "javascript")
     cut = cut_bundle(text, [(c.start_point[0], c.end_point[0]) for c in tree.root_node.children])
     assert cut is not None
     assert cut.text.count("\n") == text.count("\n")
@@ -111,11 +110,14 @@ def test_cut_keeps_tool_statements_and_what_they_use() -> None:
 
 def test_a_bundle_made_of_tool_statements_is_not_parsed_whole() -> None:
     """Generated code where most statements mention a marker (an API client) stays bounded."""
-    chunk = "".join(f"var op{i} = {{ inputSchema: {{ type: 'object' }}, name: 'op{i}' }};\n" for i in range(2000))
-    text = chunk * (MAX_KEPT_CHARS // len(chunk) + 2)
-    result = extract_files([SourceFile("lib/api.js", text)])
-    assert result.tools == []
-    assert [p.reason.split(":")[0] for p in result.problems] == ["bundle"]
+    chunk = "".join(f"var op{i} = {{ inputSchema: {{ type: 'object' }}, name: 'op{i}' }};\n" for i in range(1500))
+    text = chunk + 'var blob = "' + "y" * 9000 + '";\n'
+    problems: list = []
+    files, cut = _cut_bundles([SourceFile("lib/api.js", text)], problems, max_kept=len(chunk) // 2)
+    assert (files, cut) == ([], set())
+    assert [p.reason.split(":")[0] for p in problems] == ["bundle"]
+    files, cut = _cut_bundles([SourceFile("lib/api.js", text)], [], max_kept=len(text))
+    assert cut == {"lib/api.js"} and "var blob" not in files[0].text
 
 
 def test_no_marker_means_no_cut() -> None:

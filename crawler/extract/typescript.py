@@ -137,8 +137,11 @@ def extract_files(files: list[SourceFile]) -> FileResult:
     return result
 
 
-def _cut_bundles(files: list[SourceFile], problems: list[ExtractionProblem]) -> tuple[list[SourceFile], set[str]]:
-    """Large non-minified bundles, cut to the statements that can declare tools (see ``js_bundle``)."""
+def _cut_bundles(
+    files: list[SourceFile], problems: list[ExtractionProblem], max_kept: int = MAX_KEPT_CHARS
+) -> tuple[list[SourceFile], set[str]]:
+    """Large non-minified bundles, cut to the statements that can declare tools (see ``js_bundle``); a cut
+    still over `max_kept` characters is generated code and skipped."""
     out: list[SourceFile] = []
     cut: set[str] = set()
     for f in files:
@@ -156,12 +159,12 @@ def _cut_bundles(files: list[SourceFile], problems: list[ExtractionProblem]) -> 
         if kept is None:
             problems.append(ExtractionProblem(f.path, "bundle without any MCP tool marker; skipped"))
             continue
-        if kept.kept_chars > MAX_KEPT_CHARS:
+        if kept.kept_chars > max_kept:
             problems.append(
                 ExtractionProblem(
                     f.path,
                     f"bundle: {kept.kept_chars} characters of statements mention tool markers "
-                    f"(> {MAX_KEPT_CHARS}); generated code is not scanned",
+                    f"(> {max_kept}); generated code is not scanned",
                 )
             )
             continue
@@ -234,10 +237,9 @@ class _Extractor:
         gates = find_gates(self.ev, self.infos, definitions)
         hints = self.ev.option_hints
         converter = pick_converter(found.converters)
-        if definitions:
-            for entry in self.result.unresolved:
-                if entry["reason"] in _LIST_UNKNOWN:
-                    entry["reason"] += "; the tools were read from their definition objects instead"
+        for entry in self.result.unresolved:
+            if entry["reason"] in _LIST_UNKNOWN:
+                entry["reason"] += "; the tools were read from their definition objects instead"
         for definition in definitions:
             listed = apply_gates(gates, definition, hints)
             if listed is False:
