@@ -305,3 +305,19 @@ def test_cut_keeps_the_callers_of_register_functions() -> None:
     assert cut is not None
     assert "function setup(server, config)" in cut.text  # calls a marker statement's function
     assert "function unrelatedHelper" not in cut.text
+
+
+def test_zod_partial_and_required_with_and_without_a_mask() -> None:
+    src = """
+import { z } from "zod";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+const server = new McpServer({ name: "x", version: "1" });
+const Base = z.object({ a: z.string(), b: z.string(), c: z.string().optional() });
+server.registerTool("p", { description: "p", inputSchema: Base.partial({ a: true }) }, async () => ({}));
+server.registerTool("q", { description: "q", inputSchema: Base.partial().required({ b: true }) }, async () => ({}));
+server.registerTool("r", { description: "r", inputSchema: Base.required() }, async () => ({}));
+"""
+    tools = by_name(extract_files([SourceFile("index.ts", src)]))
+    assert tools["p"].input_schema["required"] == ["b"]
+    assert tools["q"].input_schema["required"] == ["b"]
+    assert tools["r"].input_schema["required"] == ["a", "b", "c"]

@@ -104,7 +104,8 @@ def is_raw_shape(value: Any) -> bool:
 
 
 def object_shape(obj: ZodType) -> dict[str, Any]:
-    """The fields of a z.object after its .extend/.merge/.partial/.pick/.omit calls (what `.shape` returns)."""
+    """The fields of a z.object after its .extend/.merge/.partial/.required/.pick/.omit calls (what `.shape`
+    returns)."""
     first_arg = obj.args[0] if obj.args else None
     shape = fields(first_arg) if isinstance(first_arg, dict) else {}
     for method, args in obj.calls:
@@ -113,8 +114,11 @@ def object_shape(obj: ZodType) -> dict[str, Any]:
             shape.update(fields(first))
         elif method == "merge" and isinstance(first, ZodType) and first.kind == "object":
             shape.update(object_shape(first))
-        elif method == "partial":
-            shape = {k: v.then("optional", []) if isinstance(v, ZodType) else v for k, v in shape.items()}
+        elif method in ("partial", "required"):
+            # `.partial()` / `.required()` on every field, or only on the keys of a `{key: true}` mask
+            mask = set(fields(first)) if isinstance(first, dict) else set(shape)
+            step = "optional" if method == "partial" else "unwrap"
+            shape = {k: v.then(step, []) if isinstance(v, ZodType) and k in mask else v for k, v in shape.items()}
         elif method in ("pick", "omit") and isinstance(first, dict):
             keys = set(fields(first))
             shape = {k: v for k, v in shape.items() if (k in keys) == (method == "pick")}
@@ -240,7 +244,7 @@ def to_json_schema(t: ZodType) -> dict[str, Any]:
             schema = {"anyOf": [schema, to_json_schema(first)]}
         elif method in ("and",) and isinstance(first, ZodType):
             schema = {"allOf": [schema, to_json_schema(first)]}
-        elif method in ("extend", "merge", "partial", "pick", "omit") and t.kind == "object":
+        elif method in ("extend", "merge", "partial", "required", "pick", "omit") and t.kind == "object":
             continue  # already applied by object_shape
         elif method in ("nonempty",) and schema.get("type") == "array":
             schema["minItems"] = 1
