@@ -142,6 +142,8 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
     if not state.definitions:
         return server_digest, "pending"
     env = environment()  # only for servers that are (partly) re-rendered
+    if urls.server_api_path(server["slug"]) not in state.previous:
+        _make_folders(state.out_dir, server["slug"], tools)
     for target, signature, source in policy_files:
         writer.emit(target, signature, source.read_bytes)
     tool_keys = {
@@ -188,6 +190,22 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
             lambda tool=tool: to_json(tool_api(decode_lazy(tool), server)),
         )
     return server_digest, "built"
+
+
+def _make_folders(out_dir: Path, slug: str, tools: list[dict[str, Any]]) -> None:
+    """Create a new server's folders before its files are written.
+
+    A full build creates one folder per tool page (100,000 of them); made here, each costs one mkdir,
+    where the writer would first fail to open the file, then stat the parent and make the folder.
+    """
+    root = str(out_dir)
+    for folder in (urls.server_path(slug), urls.tool_path(slug, ""), os.path.dirname(urls.tool_api_path(slug, "x"))):
+        os.makedirs(os.path.join(root, folder), exist_ok=True)
+    for tool in tools:
+        try:
+            os.mkdir(os.path.join(root, urls.tool_path(slug, tool["slug"])))
+        except FileExistsError:
+            pass
 
 
 def _chunks(servers: list[dict[str, Any]], parts: int) -> list[list[int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from catalog.taxonomy import RISK_ORDER, STANDARD_HINTS, Capability, Category
 from publisher.site import urls
@@ -59,7 +59,8 @@ def link_markup(tool: dict[str, Any], link: dict[str, Any], root: str) -> Markup
     """
     cache = tool.get("_link_html")
     if cache is None or cache[0] != root:
-        html = Markup('{} <a href="{}{}">{}</a>').format(BADGES[link["risk"]], root, link["url"], link["name"])
+        # Concatenated rather than `Markup.format` (a Python-level string.Formatter): same escaped bytes.
+        html = Markup(f'{BADGES[link["risk"]]} <a href="{escape(root)}{escape(link["url"])}">{escape(link["name"])}</a>')
         cache = tool["_link_html"] = (root, html)
     return cache[1]
 
