@@ -42,12 +42,22 @@ def server_title(server: dict[str, Any]) -> str:
 
 
 def tool_link(tool: dict[str, Any], server_label: str | None = None, root: str | None = None) -> dict[str, Any]:
-    """A link to `tool`; with `root`, also its badge and anchor as ready markup (`html`)."""
+    """A link to `tool`; with `root`, also its badge and anchor as ready markup (`html`).
+
+    A same-server link (no label) is the same dict on every sibling page: kept on the tool and shared,
+    so callers must not change it.
+    """
+    if server_label is None and root is not None:
+        cached = tool.get("_link")
+        if cached is not None and cached[0] == root:
+            return cached[1]
     link = {"name": tool["name"], "url": urls.tool_path(tool["server_slug"], tool["slug"]), "risk": risk_of(tool)}
     if server_label is not None:
         link["server"] = server_label
     if root is not None:
         link["html"] = link_markup(tool, link, root)
+        if server_label is None:
+            tool["_link"] = (root, link)
     return link
 
 

@@ -52,7 +52,8 @@ def output_escape(value: Any) -> str:
         return _escape_inner(value)
     html = getattr(value, "__html__", None)
     if html is not None:
-        return str(html())
+        safe = html()
+        return safe if isinstance(safe, str) else str(safe)  # a Markup as it is: no copy of a whole page
     return _escape_inner(str(value))
 
 
