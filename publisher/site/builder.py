@@ -46,6 +46,7 @@ from publisher.site.writer import (
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 PARALLEL_MIN_TOOLS = 3000
+CHUNKS_PER_WORKER = 32
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -323,7 +324,10 @@ def build_site(
     global_writer = Writer(out_dir, previous, verify=verify)
     prepared = time.perf_counter()
     try:
-        stats = _run_chunks(_chunks(data.servers, n_workers * 8 if parallel else 1), parallel, n_workers, done, progress, global_writer)
+        # Small chunks (about 1,500 pages each at 100k tools): when one worker takes the last chunk, the
+        # other core idles for at most that long.
+        parts = n_workers * CHUNKS_PER_WORKER if parallel else 1
+        stats = _run_chunks(_chunks(data.servers, parts), parallel, n_workers, done, progress, global_writer)
         globals_done = time.perf_counter()
         if done.pending:
             # Second pass: the changed servers, now with their tools' definitions.
