@@ -141,3 +141,21 @@ def test_policy_snippets_with_libyaml_equal_the_pure_python_ones(tmp_path: Path)
             assert json.loads(texts["policy.json"]) == {
                 name: json.loads((tmp_path / "srv" / snippet["preset"] / "policy.json").read_text())["tools"][name]
             }
+
+
+def test_bench_with_policies_builds_pages_with_snippets_and_downloads(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from catalog.cli import app
+
+    site = tmp_path / "site"
+    args = ["bench", "site", "--servers", "6", "--workers", "1", "--policies", "--keep", str(site), "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output[result.output.index("{") :])
+    assert figures["policies"] is True
+    policy_files = [p for p in (site / "policies").rglob("*") if p.is_file()]
+    assert len(policy_files) == 6 * 3 * 5  # every server, preset and format is offered for download
+    page = next((site / "tools").glob("*/*/index.html")).read_text(encoding="utf-8")
+    assert 'class="copy" data-copy="snip-recommended-1"' in page and "Intercept YAML" in page
+    assert figures["no_change"]["written"] == 0
