@@ -14,7 +14,11 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, Template
 from markupsafe import Markup, escape
-from markupsafe._speedups import _escape_inner
+
+try:  # the function markupsafe.escape itself uses (C when built, else its pure-Python twin)
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover - a markupsafe without its C extension
+    from markupsafe._native import _escape_inner
 
 _CODE = re.compile(r"`([^`]+)`")
 STATIC_FILES = ("site.css", "site.js", "search.js", "favicon.svg")
