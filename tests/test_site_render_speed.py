@@ -159,3 +159,27 @@ def test_bench_with_policies_builds_pages_with_snippets_and_downloads(tmp_path: 
     page = next((site / "tools").glob("*/*/index.html")).read_text(encoding="utf-8")
     assert 'class="copy" data-copy="snip-recommended-1"' in page and "Intercept YAML" in page
     assert figures["no_change"]["written"] == 0
+
+
+def test_only_forked_workers_freeze_what_they_inherit() -> None:
+    """A serial build renders in this process: its objects must stay collectable after the build."""
+    import gc
+    import multiprocessing
+
+    from publisher.site import builder
+
+    before = gc.get_freeze_count()
+    builder._freeze_inherited()
+    assert gc.get_freeze_count() == before and not builder._FROZEN
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        frozen = pool.apply(_freeze_in_worker)
+    assert frozen > 0
+
+
+def _freeze_in_worker() -> int:
+    import gc
+
+    from publisher.site import builder
+
+    builder._freeze_inherited()
+    return gc.get_freeze_count() if builder._FROZEN else 0
