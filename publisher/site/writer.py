@@ -109,12 +109,10 @@ class Writer:
         # A direct write (no temporary file): the manifest is removed for the duration of a build, so a
         # crash half-way makes the next build re-check every file instead of trusting a partial one.
         try:
-            with open(target, "wb") as handle:
-                handle.write(data)
+            _write_file(target, data)
         except FileNotFoundError:
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as handle:
-                handle.write(data)
+            _write_file(target, data)
         self.written += 1
         return True
 
@@ -133,6 +131,17 @@ class Writer:
 
     def counts(self) -> dict[str, int]:
         return {"written": self.written, "unchanged": self.unchanged, "rendered": self.rendered}
+
+
+def _write_file(target: str, data: bytes) -> None:
+    """Raw descriptor writes: a buffered file object per file was a measurable share of writing 220k files."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def remove_stale(out_dir: Path, previous: dict[str, list[str]], current: dict[str, list[str]]) -> int:
