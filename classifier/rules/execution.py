@@ -48,10 +48,18 @@ MEDIA = plain(
     """image images picture pictures photo photos video videos audio speech music song songs voice tts
     avatar illustration artwork art sound sounds podcast animation"""
 )
-MEDIA_VERBS = plain("generate synthesize imagine draw paint animate upscale compose")
+MEDIA_VERBS = plain("generate synthesize imagine draw paint animate upscale compose design isolate remix dub")
+# "COST WARNING: this tool makes an API call ... which may incur costs": a paid compute job (taxonomy.md: Execute).
+PAID_JOB = re.compile(r"cost warning|may incur (?:costs?|charges)|incurs? (?:costs?|charges)|consumes? credits")
+PAID_TRIGGERS = plain("cost costs charges credits")
+# "build_swap", "build_context": building a value to return, not running a build.
+BUILDS = plain(
+    "project app application image images docker container target package site artifact solution workspace "
+    "pipeline job run module binary release bundle index"
+)
 PROCESS_VERBS = plain(
     """run execute exec invoke trigger start stop restart reboot launch deploy build dispatch rerun retry kill
-    spawn compile pause resume suspend unpause shutdown boot scale redeploy provision rebuild simulate"""
+    spawn compile pause resume suspend unpause shutdown boot scale redeploy provision rebuild"""
 )
 # Words without which CODE_PHRASE cannot match: a set test first spares most tools the regex.
 PHRASE_TRIGGERS = plain(
@@ -161,20 +169,21 @@ def detect(f: ToolFeatures) -> list[Signal]:
             out.append(Signal("execution.code_phrase", "Execute", match.group(0), strong=True))
             if (f.name_set | f.desc_set) & DATABASES:
                 out.append(Signal("execution.database_query", "private_data", match.group(0)))
-    if verb in MEDIA_VERBS and f.name_set & MEDIA:
-        out.append(Signal("execution.media_job", "Execute", f"{verb},{','.join(sorted(f.name_set & MEDIA))}"))
-    elif "to" in f.name_set and f.name_set & plain("speech image video audio music") and f.name_words[-1] in MEDIA:
+    media_verb = verb if verb in MEDIA_VERBS else next(iter(sorted(f.name_set & MEDIA_VERBS)), None)
+    made = _made_by_to(f.name_words)
+    if media_verb is not None and f.name_set & MEDIA:
+        out.append(Signal("execution.media_job", "Execute", f"{media_verb},{','.join(sorted(f.name_set & MEDIA))}"))
+    elif made:
         out.append(Signal("execution.media_job", "Execute", "_".join(f.name_words)))
+    elif not f.desc_set.isdisjoint(PAID_TRIGGERS) and verb not in NO_RUN_VERBS and verb != "list":
+        paid = PAID_JOB.search(f.description)
+        if paid and (f.name_set | f.desc_set) & MEDIA:
+            out.append(Signal("execution.paid_job", "Execute", paid.group(0)))
     if verb in LAUNCH_VERBS and f.name_set & LAUNCHES and not f.name_set & plain("template definition"):
         out.append(Signal("execution.launches_compute", "Execute", f"{verb},{','.join(sorted(f.name_set & LAUNCHES))}"))
-    if verb == "apply" and f.name_set & plain("manifest manifests terraform plan yaml kustomization chart config"):
-        out.append(
-            Signal(
-                "execution.applies_config",
-                "Execute",
-                "apply," + ",".join(sorted(f.name_set & plain("manifest terraform plan yaml chart"))),
-            )
-        )
+    applied = (f.name_set | f.desc_set) & plain("manifest manifests terraform plan yaml kustomization chart")
+    if verb == "apply" and (applied or "config" in f.name_set):
+        out.append(Signal("execution.applies_config", "Execute", "apply," + ",".join(sorted(applied or {"config"}))))
     if verb == "schedule" and f.name_set & plain("job jobs task tasks cron workflow run pipeline build"):
         out.append(Signal("execution.schedules_job", "Execute", "schedule,job"))
     if verb == "install" and f.name_set & INSTALL_OBJECTS:
@@ -183,6 +192,18 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "execution.installs_code", "code_execution", f"install,{','.join(sorted(f.name_set & INSTALL_OBJECTS))}"
             )
         )
-    if verb in PROCESS_VERBS and not any(s.supports == "Execute" for s in out):
+    builds_value = verb == "build" and len(f.name_words) > 1 and f.name_set.isdisjoint(BUILDS)
+    if verb in PROCESS_VERBS and not builds_value and not any(s.supports == "Execute" for s in out):
         out.append(Signal("execution.process_control", "Execute", verb))
     return out
+
+
+def _made_by_to(words: tuple[str, ...]) -> bool:
+    """``text_to_speech``, ``text_to_sound_effects``, ``image_to_video``: a conversion whose product is media.
+
+    ``speech_to_text`` (a transcription) returns text: a Read.
+    """
+    if "to" not in words:
+        return False
+    i = words.index("to")
+    return 0 < i < len(words) - 1 and words[i + 1] in MEDIA
