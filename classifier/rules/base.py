@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from classifier.features import ToolFeatures
+from classifier.rules.languages import LATIN_VERBS, foreign_lead_verb
 from classifier.text import plain
 
 
@@ -147,11 +148,17 @@ def clear_caches() -> None:
 def _name_actions(words: tuple[str, ...]) -> tuple[str, ...]:
     if len(_ACTIONS) > 200_000:
         _ACTIONS.clear()  # bounded, like split_identifier's cache
+    if not LATIN_VERBS.keys().isdisjoint(words):
+        words = tuple(LATIN_VERBS.get(w, w) for w in words)  # "eliminar_archivo" -> delete
     verbs = [w for w in words if w in VERB_CATEGORY]
     if not verbs:
         return ()
-    if len(verbs) == 1 and len(words) > 2 and words[0] != verbs[0] and words[-1] in DETAIL_TAILS:
-        return ()  # a noun in the middle of a name about something's details: the description says the action
+    if len(words) > 2 and words[-1] in DETAIL_TAILS:
+        inner = [v for v in verbs if v != words[-1]]
+        if len(inner) == 1 and words[0] != inner[0]:
+            # A noun in the middle of a name about something's details ("maps_place_details"): the tail is
+            # the action when it is a verb ("wallet_bridge_health"), else the description says it.
+            return tuple(v for v in verbs if v == words[-1])
     if (
         len(verbs) > 1
         and verbs[0] in NOUNISH_VERBS
@@ -181,7 +188,8 @@ def primary_action(f: ToolFeatures) -> tuple[str | None, str]:
             return w, "description"
         if w not in LEAD_FILLERS:
             break
-    return None, ""
+    foreign = foreign_lead_verb(f.description)  # "查询交易状态", "Elimina un archivo": other languages' verbs
+    return (foreign, "description") if foreign is not None else (None, "")
 
 
 def lead_base(word: str) -> str:

@@ -24,13 +24,13 @@ LANGUAGES = plain(
     """sql sqlite postgres postgresql mysql cypher promql graphql kql spl sparql gremlin hql hiveql athena
     bigquery snowflake clickhouse duckdb tsql plsql jq shell bash zsh powershell terminal python javascript
     js typescript ruby lua node nodejs code script command commands cmd repl kusto flux influxql n1ql cql
-    aql esql dsl painless applescript osascript jxa soql sosl insights jinja jinja2"""
+    aql esql dsl painless applescript osascript jxa soql sosl insights jinja jinja2 ddl dml"""
 )
 # Languages whose mere mention with a "query" parameter means the caller writes query text.
 QUERY_LANGUAGES = plain(
     """sql sqlite postgres postgresql mysql cypher promql graphql kql spl sparql gremlin hql hiveql athena
     bigquery snowflake clickhouse duckdb tsql plsql kusto flux influxql n1ql cql aql esql soql sosl insights jinja
-    jinja2 dsl"""
+    jinja2 dsl ddl dml"""
 )
 DATABASES = plain(
     """sql sqlite postgres postgresql mysql mariadb mongodb mongo cypher neo4j graph aql arangodb bigquery
@@ -64,14 +64,15 @@ PROCESS_VERBS = plain(
 # Words without which CODE_PHRASE cannot match: a set test first spares most tools the regex.
 PHRASE_TRIGGERS = plain(
     """execute executes executing executed execution run runs running arbitrary shell aggregation sql cypher
-    promql graphql kql sparql dsl soql sosl insights jinja jinja2 evaluate"""
+    promql graphql kql sparql dsl soql sosl insights jinja jinja2 evaluate language ddl dml"""
 )
 CODE_PHRASE = re.compile(
     r"(?:execut|run)\w* (?:an? |the |any |arbitrary |raw |custom |given |provided |your )*"
     r"(?:\w+ ){0,2}(?:sql|shell|bash|python|javascript|js|cypher|terminal|powershell|code|commands?|scripts?|"
     r"quer(?:y|ies)|statements?)|arbitrary (?:code|commands?|sql|quer(?:y|ies)|javascript|python)|"
     r"shell commands?|aggregation pipeline|query dsl|logs insights query|(?:soql|sosl) (?:query|search)|"
-    r"evaluate jinja2? templates?|(?:sql|cypher|promql|graphql|kql|sparql) (?:query|queries|statements?)"
+    r"evaluate jinja2? templates?|(?:sql|cypher|promql|graphql|kql|sparql) (?:query|queries|statements?)|"
+    r"query language|\b(?:ddl|dml)\b"
 )
 
 
@@ -98,6 +99,21 @@ SHELL_WORDS = plain(
 )
 
 
+# A ``code`` parameter next to these words is a token people type (an invite, a coupon), not a program.
+NON_PROGRAM_CODES = plain(
+    """invite invitation discount promo promotion coupon voucher verification otp country currency postal zip
+    area authorization auth oauth redeem referral gift activation pairing confirmation qr barcode mfa 2fa totp
+    sms"""
+)
+PROGRAM_LANGUAGES = LANGUAGES - plain("code script command commands cmd")
+
+
+def _token_code(f: ToolFeatures, param_description: str) -> bool:
+    """Whether a ``code`` parameter is a typed token (``redeem_invite(code)``, ``create_discount(code)``)."""
+    context = f.name_set | f.desc_set | set(param_description.split())
+    return bool(context & NON_PROGRAM_CODES) and not context & PROGRAM_LANGUAGES
+
+
 def _shell_context(f: ToolFeatures, param_description: str) -> bool:
     """Whether a ``command`` parameter is a shell command: the tool or the parameter says it runs things."""
     return bool((f.name_set | f.desc_set | f.param_desc_words) & SHELL_WORDS or "command line" in param_description)
@@ -118,6 +134,8 @@ def _code_params(f: ToolFeatures) -> list[str]:
         if name in CODE_PARAMS:
             if name in ("command", "cmd", "commands") and not _shell_context(f, p.description):
                 continue  # an API "command" (a target, a verb of a protocol) is not a shell
+            if name == "code" and _token_code(f, p.description):
+                continue
             found.append(name)
             continue
         ambiguous = name in AMBIGUOUS_CODE_PARAMS or not QUERYISH.isdisjoint(p.words)
@@ -163,7 +181,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if not out and f.description and verb not in ("get", "list", "explain", "describe", "validate", "format"):
         match = CODE_PHRASE.search(f.description) if not f.desc_set.isdisjoint(PHRASE_TRIGGERS) else None
         if match and (
-            params or runs or f.name_set & plain("query sql database db") or "query" in f.param_names or verb is None
+            params
+            or runs
+            or f.name_set & plain("query sql database db")
+            or "query" in f.param_names
+            or verb is None
+            or match.group(0) in ("query dsl", "query language")  # the caller writes the query, whatever the verb
         ):
             out.append(Signal("execution.code_phrase", "code_execution", match.group(0), strong=True))
             out.append(Signal("execution.code_phrase", "Execute", match.group(0), strong=True))

@@ -35,7 +35,7 @@ MONEY_CONTEXT = plain(
     wallet exchange broker market limit quantity qty symbol ticker shop store cart checkout product products
     purchase blockchain chain eth ethereum solana bitcoin evm web3 gas wei lamports usdc balance funds
     merchant stripe paypal square commerce ecommerce e-commerce kite zerodha binance coinbase alpaca charged card
-    fee fees billing prorating delivery"""
+    fee fees billing prorating delivery portfolio holdings fund"""
 )
 PRICE_ONLY = plain("quote quotes estimate estimates preview simulate simulation price prices fee fees gas_estimate")
 # Placing or cancelling an order commits or releases money (taxonomy.md: cancel_order of a paid order).
@@ -59,8 +59,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if not actions or actions[0] in NON_MONEY_VERBS:
         return []
     verb = actions[0]
-    if f.name_set & PRICE_ONLY and verb not in EXECUTES_QUOTE:
-        return []  # a quote, an estimate or a simulation commits nothing (accepting a quote does)
+    if f.name_set & PRICE_ONLY:
+        if verb in EXECUTES_QUOTE and f.name_set & plain("quote quotes"):
+            return [Signal("money.accepts_quote", "Financial", f"{verb},quote")]  # the quoted trade happens
+        return []  # a quote, an estimate or a simulation commits nothing
     if "paid" in f.name_set:
         return [Signal("money.paid_action", "Financial", f"{verb},paid")]
     objects = (f.name_set & MONEY_OBJECTS) - {verb}
