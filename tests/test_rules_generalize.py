@@ -74,6 +74,12 @@ CASES = [
     (tool("x", "创建一个新的任务", title="string"), "Write"),
     (tool("x", "タスクを削除します"), "Destructive"),  # Japanese puts the verb last: the head is searched
     (tool("crear_tarea", "Crea una tarea nueva.", titulo="string"), "Write"),
+    # Changing an IoT device's desired state makes it act; registering a device is a record.
+    (tool("update_device_twin", "Merge-update a device twin's desired properties.", server="iot-hub"), "Execute"),
+    (tool("register_device", "Register a new device in the IoT registry.", server="iot-hub"), "Write"),
+    # A manage tool whose operations start and stop things is Execute; one that edits settings is not.
+    (tool("manage_warehouse", "Manage a compute warehouse: suspend, resume, restart or resize."), "Execute"),
+    (tool("manage_labels", "Manage the labels of a project: rename or recolor them."), "Write"),
     # kubectl apply of a manifest is Execute.
     (tool("kubectl_apply", "Apply a Kubernetes YAML manifest.", manifest="string"), "Execute"),
     # Money: investing, rebalancing, accepting a conversion quote, transfers named by the description,
@@ -119,6 +125,14 @@ CAPABILITY_CASES = [
     (tool("redeem_invite", "Redeem an invite code for credits.", code="string"), "code_execution", False),
     (tool("create_discount", "Create a discount with a coupon code.", code="string"), "code_execution", False),
     (tool("run_snippet", "Run a Python snippet in a sandbox.", code="string"), "code_execution", True),
+    # The text of a page an automated browser shows was written by the site's owner.
+    (tool("playwright_get_visible_text", "Get the visible text of the current page."), "untrusted_content", True),
+    (
+        tool("stagehand_extract", "Extract data from the current page.", server="cloud-browser"),
+        "untrusted_content",
+        True,
+    ),
+    (tool("get_text_style", "Get the text style of a document paragraph."), "untrusted_content", False),
     # Credentials: certificates and minted tokens are secrets; passing a token to authenticate is not.
     (tool("set_certificate_status", "Change a device certificate's status.", status="string"), "secrets", True),
     (tool("list_certificates", "List device certificates.", limit="integer"), "secrets", False),

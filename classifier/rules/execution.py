@@ -52,6 +52,8 @@ MEDIA_VERBS = plain("generate synthesize imagine draw paint animate upscale comp
 # "COST WARNING: this tool makes an API call ... which may incur costs": a paid compute job (taxonomy.md: Execute).
 PAID_JOB = re.compile(r"cost warning|may incur (?:costs?|charges)|incurs? (?:costs?|charges)|consumes? credits")
 PAID_TRIGGERS = plain("cost costs charges credits")
+# "Manage a warehouse: suspend, resume, restart": a manage tool whose operations start and stop things.
+LIFECYCLE = plain("start stop restart suspend resume reboot scale resize cordon uncordon drain rollout pause")
 # "build_swap", "build_context": building a value to return, not running a build.
 BUILDS = plain(
     "project app application image images docker container target package site artifact solution workspace "
@@ -215,6 +217,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "execution.installs_code", "code_execution", f"install,{','.join(sorted(f.name_set & INSTALL_OBJECTS))}"
             )
         )
+    if verb == "manage" and not f.desc_set.isdisjoint(LIFECYCLE) and not any(s.supports == "Execute" for s in out):
+        out.append(Signal("execution.manages_process", "Execute", ",".join(sorted(f.desc_set & LIFECYCLE))))
     builds_value = verb == "build" and len(f.name_words) > 1 and f.name_set.isdisjoint(BUILDS)
     if verb in PROCESS_VERBS and not builds_value and not any(s.supports == "Execute" for s in out):
         out.append(Signal("execution.process_control", "Execute", verb))
