@@ -133,6 +133,19 @@ CAPABILITY_CASES = [
         True,
     ),
     (tool("get_text_style", "Get the text style of a document paragraph."), "untrusted_content", False),
+    # A user's brokerage, exchange or shop account: positions, orders and balances are private; market data is not.
+    (tool("get_positions", "Get all open positions for the brokerage account."), "private_data", True),
+    (tool("list_orders", "List orders placed by customers of the store.", status="string"), "private_data", True),
+    (
+        tool("get_order_book", "Get the order book of a trading pair on the exchange.", symbol="string"),
+        "private_data",
+        False,
+    ),
+    (
+        tool("get_token_balance", "Get the ERC20 token balance of an address on Ethereum.", address="string"),
+        "private_data",
+        False,
+    ),
     # Credentials: certificates and minted tokens are secrets; passing a token to authenticate is not.
     (tool("set_certificate_status", "Change a device certificate's status.", status="string"), "secrets", True),
     (tool("list_certificates", "List device certificates.", limit="integer"), "secrets", False),
