@@ -46,6 +46,8 @@ CASES = [
     # Replacing a whole thing is Destructive; find-and-replace in text is an edit.
     (tool("replace_login_page", "Replace the hosted login page.", html="string"), "Destructive"),
     (tool("replace_text", "Find and replace text in a document.", find="string"), "Write"),
+    (tool("replace_sign_in_page", "Replace the hosted sign-in page.", html="string"), "Destructive"),
+    (tool("remove_contact", "Remove a contact from Mailer.", server="mailer", id="string"), "Destructive"),
     (tool("restore_from_backup", "Restore the instance from a backup.", backup_id="string"), "Destructive"),
     (tool("restore_task", "Restore a task from the trash.", task_id="string"), "Write"),
     # Paid media generation is Execute, whatever the verb; transcription and cost reports are not.
@@ -59,7 +61,7 @@ CASES = [
         ),
         "Execute",
     ),
-    (tool("speech_to_text", "Transcribe an audio file to text.", file="string"), "Read"),
+    (tool("speech_to_text", "Transcribe an audio file to text. COST WARNING: may incur costs.", file="string"), "Read"),
     (tool("list_voices", "List voices. Listing never incurs costs.", limit="integer"), "Read"),
     # Simulating and building values only compute; building a project runs a build.
     (tool("simulate_swap", "Simulate a token swap without submitting a transaction.", amount="string"), "Read"),
@@ -96,6 +98,9 @@ CASES = [
         "Financial",
     ),
     (tool("fetch_url", "Fetch a URL and return its text.", url="string"), "Read"),
+    (tool("x402_post", "HTTP POST with automatic x402 payment on 402.", url="string"), "Financial"),
+    (tool("x402_get_config", "Show the x402 facilitator URL and network."), "Read"),
+    (tool("get_usdc_balance", "Get the USDC balance used for x402 micropayments."), "Read"),
 ]
 
 

@@ -36,7 +36,7 @@ OVERWRITE = re.compile(
 
 # "Removes a signer from a contract": the tool unlinks one thing from another; adding it back undoes it.
 UNLINKS = re.compile(
-    r"\s*(?:removes?|unlinks?|detach(?:es)?) (?:an? |the |one |this )?([\w-]+) from (?:an? |the |this )?\w"
+    r"\s*(?:removes?|unlinks?|detach(?:es)?) (?:an? |the |one |this )?([\w-]+) from (?:an? |the |this )?([\w-]+)"
 )
 # Unlinking these from their container loses the thing itself (a file from a repository, a row from a table).
 CONTENT_OBJECTS = FILE_OBJECTS | plain(
@@ -44,14 +44,15 @@ CONTENT_OBJECTS = FILE_OBJECTS | plain(
     "value values key keys object objects element elements message messages"
 )
 # "replace_device_twin", "replace_sign_in_page": the name's verb swaps a whole thing; find-and-replace edits text.
-TEXT_EDITS = plain("search find text string strings word words in occurrences all regex pattern")
+TEXT_EDITS = plain("search find text string strings word words occurrences all regex pattern")
 BACKUPS = plain("backup backups snapshot snapshots checkpoint")
 
 
 def unlinks(f: ToolFeatures) -> bool:
     """Whether the description says the tool removes a member-like thing from a container (a Write)."""
     match = UNLINKS.match(f.description) if f.description else None
-    return match is not None and match.group(1) not in CONTENT_OBJECTS
+    # "Remove a contact from Resend": removed from the service itself, not from a container in it.
+    return match is not None and match.group(1) not in CONTENT_OBJECTS and match.group(2) not in f.server_words
 
 
 def recoverable(f: ToolFeatures) -> bool:

@@ -200,7 +200,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
         out.append(Signal("execution.media_job", "Execute", f"{media_verb},{','.join(sorted(f.name_set & MEDIA))}"))
     elif made:
         out.append(Signal("execution.media_job", "Execute", "_".join(f.name_words)))
-    elif not f.desc_set.isdisjoint(PAID_TRIGGERS) and verb not in NO_RUN_VERBS and verb != "list":
+    elif (
+        not f.desc_set.isdisjoint(PAID_TRIGGERS) and verb not in NO_RUN_VERBS | {"list"} and not _to_text(f.name_words)
+    ):
         paid = PAID_JOB.search(f.description)
         if paid and (f.name_set | f.desc_set) & MEDIA:
             out.append(Signal("execution.paid_job", "Execute", paid.group(0)))
@@ -234,3 +236,10 @@ def _made_by_to(words: tuple[str, ...]) -> bool:
         return False
     i = words.index("to")
     return 0 < i < len(words) - 1 and words[i + 1] in MEDIA
+
+
+def _to_text(words: tuple[str, ...]) -> bool:
+    """``speech_to_text``, ``audio_to_transcript``: a transcription returns text (a Read), paid or not."""
+    return (
+        "to" in words and words.index("to") < len(words) - 1 and words[words.index("to") + 1] in ("text", "transcript")
+    )

@@ -41,10 +41,11 @@ PRICE_ONLY = plain("quote quotes estimate estimates preview simulate simulation 
 # Placing or cancelling an order commits or releases money (taxonomy.md: cancel_order of a paid order).
 ORDER_VERBS = plain("place cancel submit accept amend modify")
 # HTTP tools that pay for what they fetch (x402 and similar): each call can spend the user's money.
-REQUEST_NAMES = plain("fetch get post request requests http call x402")
-AUTO_PAY_TRIGGERS = plain("x402 payment payments pay pays automatic automatically")
+REQUEST_NAMES = plain("fetch get post put request requests http call x402")
+AUTO_PAY_TRIGGERS = plain("payment payments pay pays automatic automatically auto")
 AUTO_PAY = re.compile(
-    r"x402|automatic(?:ally)? (?:\w+ (?:and|&) )?pa(?:y|ys|ying|yment)|pays? (?:automatically|for (?:the|each) request)"
+    r"automatic(?:ally)? (?:\w+ (?:and|&) )?(?:x402 )?pa(?:y|ys|ying|yment)|(?:x402 )?auto-?pay|"
+    r"pays? (?:automatically|for (?:the|each) request)"
 )
 EXECUTES_QUOTE = plain("accept execute confirm")
 NON_MONEY_VERBS = plain("get list search find read fetch query describe show view check count lookup retrieve")
