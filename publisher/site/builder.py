@@ -32,7 +32,8 @@ from publisher.site.pages import (
     tool_context,
 )
 from publisher.site.policy_files import download_links, load_policy_index, tool_snippets
-from publisher.site.related import Neighbourhoods
+from publisher.site.build_cache import BuildCache, drop_cache, load_cache, save_cache
+from publisher.site.rebuild_plan import plan_rebuild, similar_by_slug
 from publisher.site.render import code_salt, environment
 from publisher.site.writer import (
     MANIFEST_NAME,
@@ -64,6 +65,7 @@ class ChunkResult:
     servers it left for later because their tool definitions are not loaded yet."""
 
     groups: ServerGroups = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)  # server slug -> its `links` digest, where computed
     counts: dict[str, int] = field(default_factory=dict)
     kept: int = 0
     pending: list[int] = field(default_factory=list)
@@ -83,19 +85,20 @@ def _render_servers(indices: list[int]) -> ChunkResult:
     for index in indices:
         writer = Writer(state.out_dir, state.previous, verify=state.verify)
         server = state.data.servers[index]
-        server_digest, outcome = _render_server(state, writer, server)
+        server_digest, links, outcome = _render_server(state, writer, server)
         if outcome == "pending":
             result.pending.append(index)
             continue
         result.kept += outcome == "kept"
         result.groups[server["slug"]] = [server_digest, writer.entries]
+        result.links[server["slug"]] = links
         totals.update(writer.counts())
     result.counts = dict(totals)
     return result
 
 
-def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> tuple[str, str]:
-    """Emit one server's files; returns (its digest, outcome): "kept" (the previous files, wholesale),
+def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> tuple[str, str, str]:
+    """Emit one server's files; returns (its digest, its links digest, outcome): "kept" (the previous files, wholesale),
     "built" (each file checked, changed ones rendered) or "pending" (changed, but the tool definitions
     are not loaded yet: nothing emitted)."""
     tools = [state.data.tools[i] for i in server["tool_ids"]]
@@ -117,31 +120,27 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
 
     changes = state.server_changes.get(server["id"], [])
     similar = [state.servers_by_id[i] for i in state.hood.similar.get(server["id"], [])]
+    links = state.known_links.get(server["id"])
+    if links is None:
+        links = digest("\x1e".join(keys.elsewhere_key(t, state.hood, state.servers_by_id) for t in tools).encode())
+    # Everything any file of this server shows: its own rows (`_raw`: fields, tools, classifications,
+    # changes), the policy files, similar servers, and the links to related tools of other servers.
+    # Per-file keys are built only if this digest changed.
+    server_digest = digest(
+        "\x1d".join((state.salt, server["_raw"], keys.similar_key(similar), policy_key, links)).encode("utf-8")
+    )
+    previous = state.previous_servers.get(server["slug"])
+    if previous is not None and previous[0] == server_digest:
+        writer.adopt(previous[1])
+        return server_digest, links, "kept"
+    if not state.definitions:
+        return server_digest, links, "pending"
+    env = environment()  # only for servers that are (partly) re-rendered
     # Every key is computed before anything of this server is rendered: rendering decodes the tools' JSON
     # fields, and keys must see the same raw text in every build.
     server_key = keys.server_page_key(server, tools, similar, changes, policy_key)
     # Hashed once per server: joined into every tool key as text, it made key hashing quadratic in tools.
     shared_key = digest((policy_key + "\x1d" + keys.server_links_key(tools)).encode("utf-8"))
-    # Everything every file of this server shows: the server key holds the server's fields, its tools'
-    # signatures and slugs and the policy files' signatures; the shared key the sibling links; the rest
-    # are each tool's links to other servers. The per-file keys are built only if this digest changed.
-    server_digest = digest(
-        "\x1d".join(
-            [
-                state.salt,
-                server_key,
-                shared_key,
-                *(keys.elsewhere_key(t, state.hood, state.servers_by_id) for t in tools),
-            ]
-        ).encode("utf-8")
-    )
-    previous = state.previous_servers.get(server["slug"])
-    if previous is not None and previous[0] == server_digest:
-        writer.adopt(previous[1])
-        return server_digest, "kept"
-    if not state.definitions:
-        return server_digest, "pending"
-    env = environment()  # only for servers that are (partly) re-rendered
     for target, signature, source in policy_files:
         writer.emit(target, signature, source.read_bytes)
     tool_keys = {
@@ -187,7 +186,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
             digest((state.salt + api_key).encode()),
             lambda tool=tool: to_json(tool_api(decode_lazy(tool), server)),
         )
-    return server_digest, "built"
+    return server_digest, links, "built"
 
 
 def _chunks(servers: list[dict[str, Any]], parts: int) -> list[list[int]]:
@@ -234,6 +233,7 @@ def _merge(done: ChunkResult, results: Iterable[ChunkResult], total: int, progre
     counts = Counter(done.counts)
     for n, result in enumerate(results, 1):
         done.groups.update(result.groups)
+        done.links.update(result.links)
         counts.update(result.counts)
         done.kept += result.kept
         done.pending += result.pending
@@ -275,9 +275,14 @@ def build_site(
         previous_servers = {}
     if verify:
         previous_servers = {}  # check every file, not just the servers' digests
+    cache = load_cache(out_dir, salt) if previous_servers else None
+    drop_cache(out_dir)
+    if cache is None:
+        previous_servers = {}  # without the cache, links to other servers' tools are not known to be the same
     # A rebuild (servers' digests to compare) loads tool definitions only for the servers it re-renders.
     data = load_site_data(session, definitions=not previous_servers)
     loaded = time.perf_counter()
+    plan = plan_rebuild(data, cache)
     servers_by_id = {s["id"]: s for s in data.servers}
     server_changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for change in data.changes:
@@ -286,7 +291,7 @@ def build_site(
             rows.append(change_row(change))
     _STATE = BuildState(
         data=data,
-        hood=Neighbourhoods(data.servers, data.tools),
+        hood=plan.hood,
         policies=load_policy_index(settings.policies_dir),
         previous=previous,
         previous_servers=previous_servers,
@@ -297,6 +302,7 @@ def build_site(
         server_changes=dict(server_changes),
         verify=verify,
         definitions=not previous_servers,
+        known_links=plan.known_links,
     )
     n_workers = workers if workers is not None else int(settings.extra.get("site_workers") or os.cpu_count() or 1)
     n_workers = max(1, min(n_workers, 8))
@@ -325,6 +331,9 @@ def build_site(
         entries.update(files)
     removed = remove_stale(out_dir, previous, entries)
     save_manifest(out_dir, global_writer.entries, salt, groups)
+    for slug, links in done.links.items():
+        plan.summaries[slug].links = links
+    save_cache(out_dir, BuildCache(salt, plan.summaries, similar_by_slug(data, plan.hood), {}))
     seconds = time.perf_counter() - started
     pages = sum(1 for rel in entries if rel.endswith(".html"))
     return {

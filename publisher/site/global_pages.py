@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,9 @@ class BuildState:
     server_changes: dict[int, list[dict[str, Any]]]
     verify: bool = False
     definitions: bool = True  # False: tools' schemas not loaded yet, changed servers wait for a second pass
+    # Server id -> digest of its links to other servers' tools, where the previous build's still holds
+    # (see `rebuild_plan`); the other servers compute theirs.
+    known_links: dict[int, str] = field(default_factory=dict)
 
 
 def change_row(change: dict[str, Any]) -> dict[str, Any]:

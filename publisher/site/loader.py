@@ -7,6 +7,7 @@ Bulk `select` of columns instead of ORM entities keeps loading a 100k-tool catal
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -125,6 +126,19 @@ def _small_json(value: Any) -> Any:
 
 
 DATE_COLUMNS = frozenset({"first_seen", "last_seen", "created_at", "at"})
+# Other JSON columns the site shows decoded (server facts, a change's field list) and boolean columns
+# (SQLite hands them out as 0/1).
+JSON_COLUMNS = frozenset({"packages", "remotes", "env_vars", "sources", "changed_fields"})
+BOOL_COLUMNS = frozenset({"archived"})
+
+
+def _json_value(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
 
 
 def _sqlite_iso(value: str | None) -> str | None:
@@ -134,27 +148,44 @@ def _sqlite_iso(value: str | None) -> str | None:
     return f"{value[:10]}T{value[11:19]}Z" if len(value) >= 19 else value
 
 
-def _rows(session: Session, model: Any, columns: tuple[str, ...], *where: Any) -> list[dict[str, Any]]:
+def _fetch(session: Session, model: Any, columns: tuple[str, ...], *where: Any) -> list[tuple[Any, ...]]:
+    """Rows as plain tuples straight from the DB-API cursor.
+
+    SQLAlchemy's per-row result processing costs several times the fetch itself over 100k rows, so the
+    columns that would need it (JSON, SQLite dates) are selected as text and converted by the caller.
+    """
     table = model.__table__
     raw_dates = session.get_bind().dialect.name == "sqlite"
     selected = []
     for c in columns:
-        if c in LAZY_JSON or c in SMALL_JSON or (raw_dates and c in DATE_COLUMNS):
+        if c in LAZY_JSON or c in SMALL_JSON or c in JSON_COLUMNS or (raw_dates and c in DATE_COLUMNS):
             selected.append(cast(table.c[c], Text))
         else:
             selected.append(table.c[c])
     query = select(*selected)
     for clause in where:
         query = query.where(clause)
-    rows = [dict(zip(columns, row, strict=True)) for row in session.connection().execute(query)]
-    for c in SMALL_JSON.intersection(columns):
-        for row in rows:
-            row[c] = _small_json(row[c])
-    if raw_dates:
-        dates = [c for c in columns if c in DATE_COLUMNS]
-        for row in rows:
-            for c in dates:
-                row[c] = _sqlite_iso(row[c])
+    result = session.connection().execute(query)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def _rows(session: Session, model: Any, columns: tuple[str, ...], *where: Any) -> list[dict[str, Any]]:
+    """`_fetch` as dicts, with dates as ISO strings and short JSON values decoded."""
+    rows = [dict(zip(columns, row, strict=True)) for row in _fetch(session, model, columns, *where)]
+    to_iso = _sqlite_iso if session.get_bind().dialect.name == "sqlite" else iso
+    dates = [c for c in columns if c in DATE_COLUMNS]
+    decoded = [c for c in columns if c in SMALL_JSON or c in JSON_COLUMNS]
+    flags = [c for c in columns if c in BOOL_COLUMNS]
+    for row in rows:
+        for c in dates:
+            row[c] = to_iso(row[c])
+        for c in decoded:
+            row[c] = _small_json(row[c]) if c in SMALL_JSON else _json_value(row[c])
+        for c in flags:
+            row[c] = None if row[c] is None else bool(row[c])
     return rows
 
 
@@ -177,7 +208,6 @@ def load_site_data(session: Session, definitions: bool = True) -> SiteData:
     newest: list[str] = []
     for server in servers:
         server["tool_ids"] = []
-        server["first_seen"], server["last_seen"] = iso(server["first_seen"]), iso(server["last_seen"])
         newest.append(server["last_seen"] or "")
     tools: dict[int, dict[str, Any]] = {}
     columns = TOOL_COLUMNS + DEFINITION_COLUMNS if definitions else TOOL_COLUMNS
@@ -187,25 +217,46 @@ def load_site_data(session: Session, definitions: bool = True) -> SiteData:
         server = by_id.get(tool["server_id"])
         if server is None:
             continue
-        tool["first_seen"], tool["last_seen"] = iso(tool["first_seen"]), iso(tool["last_seen"])
         tool["server_slug"] = server["slug"]
         tool["cls"] = None
         tool["changes"] = []
         tools[tool["id"]] = tool
         server["tool_ids"].append(tool["id"])
+    slugs: dict[str, str] = {}  # tool names repeat across servers: slugify each distinct name once
     for server in servers:
-        _assign_tool_slugs(server, tools)
+        _assign_tool_slugs(server, tools, slugs)
     for cls in _latest_classification_rows(session):
         tool = tools.get(cls.pop("tool_id"))
         if tool is not None:
-            cls["created_at"] = iso(cls["created_at"])
             cls["stale"] = cls["tool_fingerprint"] != tool["fingerprint"]
             tool["cls"] = cls
             newest.append(cls["created_at"] or "")
     changes = _load_changes(session, by_id, tools)
+    _raw_digests(servers, tools, changes)
     newest += [c["at"] for c in changes[:1]]
     generated = max([n for n in newest if n], default="1970-01-01T00:00:00Z")
     return SiteData(servers=servers, tools=tools, changes=changes, generated_at=generated)
+
+
+def _raw_digests(servers: list[dict[str, Any]], tools: dict[int, dict[str, Any]], changes: list[dict[str, Any]]) -> None:
+    """Set `server["_raw"]`: a digest of every row of the server as loaded (its own fields, its present
+    tools' columns, their classifications, the ids of its changes), taken before anything decodes them.
+
+    Every file of a server is made from these plus links to other servers' tools and servers, so a
+    rebuild compares this digest, not the files' inputs, to know which servers' rows changed. The
+    definition columns are left out: the tool's fingerprint stands for them.
+    """
+    change_ids: dict[int, list[int]] = defaultdict(list)
+    for change in changes:
+        change_ids[change["server_id"]].append(change["id"])
+    for server in servers:
+        parts = [repr([server[c] for c in SERVER_COLUMNS])]
+        for tool_id in server["tool_ids"]:
+            tool = tools[tool_id]
+            parts.append(repr([tool[c] for c in TOOL_COLUMNS]))
+            parts.append(repr(list(tool["cls"].values())) if tool["cls"] else "-")
+        parts.append(repr(change_ids.get(server["id"], [])))
+        server["_raw"] = hashlib.blake2b("\n".join(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
 def load_definitions(session: Session, tools: dict[int, dict[str, Any]], tool_ids: list[int]) -> None:
@@ -232,12 +283,15 @@ def decode_lazy(tool: dict[str, Any]) -> dict[str, Any]:
     return tool
 
 
-def _assign_tool_slugs(server: dict[str, Any], tools: dict[int, dict[str, Any]]) -> None:
+def _assign_tool_slugs(server: dict[str, Any], tools: dict[int, dict[str, Any]], memo: dict[str, str]) -> None:
     """Slugs unique within the server even when two hostile names reduce to the same slug."""
     used: set[str] = set()
     for tool_id in server["tool_ids"]:
         tool = tools[tool_id]
-        slug = base = tool_slug(tool["name"])
+        base = memo.get(tool["name"])
+        if base is None:
+            base = memo[tool["name"]] = tool_slug(tool["name"])
+        slug = base
         n = 2
         while slug in used:
             slug, n = f"{base}-{n}", n + 1
@@ -250,7 +304,7 @@ def _load_changes(
 ) -> list[dict[str, Any]]:
     """Every change of a published server, newest first; each present tool keeps its own recent ones."""
     rows = _rows(session, ToolChange, CHANGE_COLUMNS)
-    rows.sort(key=lambda c: (iso(c["at"]) or "", c["id"]), reverse=True)
+    rows.sort(key=lambda c: (c["at"] or "", c["id"]), reverse=True)
     by_name: dict[tuple[int, str], dict[str, Any]] = {}
     for server in servers.values():
         for tool_id in server["tool_ids"]:
@@ -261,7 +315,6 @@ def _load_changes(
         server = servers.get(change["server_id"])
         if server is None:
             continue
-        change["at"] = iso(change["at"])
         change["server_slug"] = server["slug"]
         tool = by_name.get((change["server_id"], change["tool_name"]))
         change["tool_slug"] = tool["slug"] if tool else None
