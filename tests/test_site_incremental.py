@@ -108,6 +108,12 @@ def test_incremental_rebuild_equals_a_full_build_on_a_synthetic_catalog(tmp_path
         # Many servers were kept wholesale: the comparison is a test of the skipping, not of a re-render.
         assert summary["servers_skipped"] > summary["servers"] / 5
         assert 0 < summary["written"] < summary["files"] / 4
+        # New descriptions only: the browse pages, search index and server index are kept whole.
+        change_fraction(session, 0.02, version="bench-4")
+        summary = build_site(session, settings, tmp_path / "inc", workers=1)
+        assert set(summary["artifacts_kept"]) == {"browse", "servers", "search"}  # the sitemap has the new date
+        build_site(session, settings, tmp_path / "full1", workers=1)
+        _assert_same_site(tmp_path / "inc", tmp_path / "full1")
         # A second round of edits on top of an incremental build (its cache and manifest) still matches.
         _synthetic_edits(session, random.Random(6))
         build_site(session, settings, tmp_path / "inc", workers=1)

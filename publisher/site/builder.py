@@ -23,7 +23,7 @@ from sqlmodel import Session
 from catalog.config import Settings
 from publisher.site import keys, urls
 from publisher.site.charts import risk_stack
-from publisher.site.global_pages import BuildState, GlobalPages, change_row, to_json
+from publisher.site.global_pages import BuildState, GlobalPages, artifact_keys, change_row, to_json
 from publisher.site.loader import decode_lazy, load_definitions, load_site_data
 from publisher.site.pages import (
     server_api,
@@ -211,22 +211,22 @@ def _run_chunks(
     done: ChunkResult,
     progress: ProgressCallback | None,
     global_writer: Writer | None,
-) -> dict[str, Any]:
+) -> GlobalPages | None:
     """Run `_render_servers` over the chunks (forked workers when `parallel`) and merge into `done`;
-    with `global_writer`, the parent writes the catalog-wide pages meanwhile and returns their stats."""
+    with `global_writer`, the parent writes the catalog-wide pages meanwhile (returned, with their stats)."""
     assert _STATE is not None
-    stats: dict[str, Any] = {}
+    pages = GlobalPages(_STATE, global_writer) if global_writer is not None else None
     if parallel:
         with multiprocessing.get_context("fork").Pool(n_workers) as pool:
             results = pool.imap_unordered(_render_servers, chunks)
-            if global_writer is not None:
-                stats = GlobalPages(_STATE, global_writer).write_all()
+            if pages is not None:
+                pages.stats = pages.write_all()
             _merge(done, results, len(chunks), progress)
     else:
-        if global_writer is not None:
-            stats = GlobalPages(_STATE, global_writer).write_all()
+        if pages is not None:
+            pages.stats = pages.write_all()
         _merge(done, map(_render_servers, chunks), len(chunks), progress)
-    return stats
+    return pages
 
 
 def _merge(done: ChunkResult, results: Iterable[ChunkResult], total: int, progress: ProgressCallback | None) -> None:
@@ -303,6 +303,8 @@ def build_site(
         verify=verify,
         definitions=not previous_servers,
         known_links=plan.known_links,
+        artifact_keys=artifact_keys(data.servers, {slug: s.contrib for slug, s in plan.summaries.items()}),
+        previous_artifacts=cache.artifacts if cache is not None else {},
     )
     n_workers = workers if workers is not None else int(settings.extra.get("site_workers") or os.cpu_count() or 1)
     n_workers = max(1, min(n_workers, 8))
@@ -311,7 +313,9 @@ def build_site(
     global_writer = Writer(out_dir, previous, verify=verify)
     prepared = time.perf_counter()
     try:
-        stats = _run_chunks(_chunks(data.servers, n_workers * 8 if parallel else 1), parallel, n_workers, done, progress, global_writer)
+        chunks = _chunks(data.servers, n_workers * 8 if parallel else 1)
+        global_pages = _run_chunks(chunks, parallel, n_workers, done, progress, global_writer)
+        assert global_pages is not None
         globals_done = time.perf_counter()
         if done.pending:
             # Second pass: the changed servers, now with their tools' definitions.
@@ -333,7 +337,8 @@ def build_site(
     save_manifest(out_dir, global_writer.entries, salt, groups)
     for slug, links in done.links.items():
         plan.summaries[slug].links = links
-    save_cache(out_dir, BuildCache(salt, plan.summaries, similar_by_slug(data, plan.hood), {}))
+    save_cache(out_dir, BuildCache(salt, plan.summaries, similar_by_slug(data, plan.hood), global_pages.artifacts))
+    stats = global_pages.stats
     seconds = time.perf_counter() - started
     pages = sum(1 for rel in entries if rel.endswith(".html"))
     return {
@@ -347,6 +352,8 @@ def build_site(
         "unchanged": totals["unchanged"],
         "removed": removed,
         "servers_skipped": skipped,  # unchanged servers whose files were kept without per-file checks
+        "servers_changed": len(plan.changed),  # servers whose own rows differ from the previous build's
+        "artifacts_kept": global_pages.kept,  # catalog-wide file sets kept because no server's part changed
         "workers": n_workers if parallel else 1,
         "load_seconds": round(loaded - started, 3),
         "prepare_seconds": round(prepared - loaded, 3),  # neighbourhoods, manifest

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from publisher.site.build_cache import BuildCache, ServerSummary
+from publisher.site.global_pages import contributions
 from publisher.site.keys import link_entries
 from publisher.site.loader import SiteData
 from publisher.site.related import Neighbourhoods, server_words
@@ -51,7 +52,8 @@ def plan_rebuild(data: SiteData, cache: BuildCache | None) -> RebuildPlan:
             summaries[slug] = old[slug]
             continue
         detail, entries, words = _detail(server, data)
-        summaries[slug] = ServerSummary(server["_raw"], detail)  # `links` set once the workers computed it
+        contrib = contributions(server, [data.tools[i] for i in server["tool_ids"]])
+        summaries[slug] = ServerSummary(server["_raw"], detail, contrib=contrib)  # `links`: set by the workers
         new_entries += entries
         previous = old[slug].decoded() if slug in old else {}
         old_entries += previous.get("entries", [])
