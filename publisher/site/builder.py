@@ -37,12 +37,15 @@ from publisher.site.rebuild_plan import plan_rebuild, similar_by_slug
 from publisher.site.render import code_salt, environment
 from publisher.site.writer import (
     MANIFEST_NAME,
+    Manifest,
     ServerGroups,
     Writer,
     digest,
+    group_files,
     load_manifest,
     remove_stale,
     save_manifest,
+    server_group,
 )
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
@@ -64,7 +67,8 @@ class ChunkResult:
     """What a worker returns: the servers' file groups, file counts, servers kept wholesale, and the
     servers it left for later because their tool definitions are not loaded yet."""
 
-    groups: ServerGroups = field(default_factory=dict)
+    groups: ServerGroups = field(default_factory=dict)  # servers (partly) re-examined
+    kept_slugs: list[str] = field(default_factory=list)  # servers whose previous group stands as it is
     links: dict[str, str] = field(default_factory=dict)  # server slug -> its `links` digest, where computed
     counts: dict[str, int] = field(default_factory=dict)
     kept: int = 0
@@ -83,18 +87,29 @@ def _render_servers(indices: list[int]) -> ChunkResult:
     result = ChunkResult()
     totals: Counter[str] = Counter()
     for index in indices:
-        writer = Writer(state.out_dir, state.previous, verify=state.verify)
         server = state.data.servers[index]
+        writer = Writer(state.out_dir, _previous_files(state, server["slug"]), verify=state.verify)
         server_digest, links, outcome = _render_server(state, writer, server)
         if outcome == "pending":
             result.pending.append(index)
             continue
-        result.kept += outcome == "kept"
-        result.groups[server["slug"]] = [server_digest, writer.entries]
-        result.links[server["slug"]] = links
+        if outcome == "kept":
+            result.kept += 1
+            result.kept_slugs.append(server["slug"])  # the parent has the group: nothing to send back
+        else:
+            result.groups[server["slug"]] = server_group(server_digest, writer.entries)
+            result.links[server["slug"]] = links
         totals.update(writer.counts())
     result.counts = dict(totals)
     return result
+
+
+def _previous_files(state: BuildState, slug: str) -> dict[str, list[str]]:
+    """The previous build's files of one server; after a code change only their output hashes count."""
+    files = state.manifest.server_files(slug)
+    if state.manifest.salt != state.salt:
+        return {rel: ["", hashes[1]] for rel, hashes in files.items()}
+    return files
 
 
 def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> tuple[str, str, str]:
@@ -131,7 +146,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
     )
     previous = state.previous_servers.get(server["slug"])
     if previous is not None and previous[0] == server_digest:
-        writer.adopt(previous[1])
+        writer.adopt_count(previous[2])
         return server_digest, links, "kept"
     if not state.definitions:
         return server_digest, links, "pending"
@@ -233,6 +248,7 @@ def _merge(done: ChunkResult, results: Iterable[ChunkResult], total: int, progre
     counts = Counter(done.counts)
     for n, result in enumerate(results, 1):
         done.groups.update(result.groups)
+        done.kept_slugs += result.kept_slugs
         done.links.update(result.links)
         counts.update(result.counts)
         done.kept += result.kept
@@ -240,6 +256,32 @@ def _merge(done: ChunkResult, results: Iterable[ChunkResult], total: int, progre
         if progress:
             progress(n, total)
     done.counts = dict(counts)
+
+
+def _finish_manifest(
+    out_dir: Path,
+    manifest: Manifest,
+    previous: dict[str, list[str]],
+    global_entries: dict[str, list[str]],
+    done: ChunkResult,
+    salt: str,
+) -> tuple[ServerGroups, int]:
+    """Delete what the previous build wrote and this one did not, save the new manifest; returns the
+    server groups and the number of files removed. Groups of servers kept whole are carried over as
+    they are (their entries still JSON text), so only re-examined servers' files are compared."""
+    groups = dict(done.groups)
+    old, new = dict(previous), dict(global_entries)
+    kept = set(done.kept_slugs)
+    for slug, group in manifest.servers.items():
+        if slug in kept:
+            groups[slug] = group
+        else:
+            old.update(group_files(group))
+    for group in done.groups.values():
+        new.update(group[1])
+    removed = remove_stale(out_dir, old, new)
+    save_manifest(out_dir, global_entries, salt, groups)
+    return groups, removed
 
 
 def build_site(
@@ -269,7 +311,7 @@ def build_site(
     # Until this build saves its own manifest, files on disk may be half-updated: a crash must not leave
     # a manifest that vouches for them.
     (out_dir / MANIFEST_NAME).unlink(missing_ok=True)
-    if previous and manifest.salt != salt:
+    if manifest.salt != salt:
         # Templates or code changed: re-render everything, but still skip writes of identical bytes.
         previous = {rel: ["", hashes[1]] for rel, hashes in previous.items()}
         previous_servers = {}
@@ -295,6 +337,7 @@ def build_site(
         policies=load_policy_index(settings.policies_dir),
         previous=previous,
         previous_servers=previous_servers,
+        manifest=manifest,
         out_dir=out_dir,
         base_url=base_url,
         salt=salt,
@@ -328,30 +371,27 @@ def build_site(
             _run_chunks([p for p in parts if p], again, n_workers, done, progress, None)
     finally:
         _STATE = None
-    groups, totals, skipped = done.groups, Counter(done.counts), done.kept
+    totals = Counter(done.counts)
     totals.update(global_writer.counts())
-    entries = dict(global_writer.entries)
-    for _, files in groups.values():
-        entries.update(files)
-    removed = remove_stale(out_dir, previous, entries)
-    save_manifest(out_dir, global_writer.entries, salt, groups)
+    groups, removed = _finish_manifest(out_dir, manifest, previous, global_writer.entries, done, salt)
     for slug, links in done.links.items():
         plan.summaries[slug].links = links
     save_cache(out_dir, BuildCache(salt, plan.summaries, similar_by_slug(data, plan.hood), global_pages.artifacts))
     stats = global_pages.stats
     seconds = time.perf_counter() - started
-    pages = sum(1 for rel in entries if rel.endswith(".html"))
+    pages = sum(1 for rel in global_writer.entries if rel.endswith(".html")) + sum(g[3] for g in groups.values())
+    files = len(global_writer.entries) + sum(g[2] for g in groups.values())
     return {
         "out_dir": str(out_dir),
         "servers": stats["servers"],
         "tools": stats["tools"],
         "pages": pages,
-        "files": len(entries),
+        "files": files,
         "written": totals["written"],
         "rendered": totals["rendered"],
         "unchanged": totals["unchanged"],
         "removed": removed,
-        "servers_skipped": skipped,  # unchanged servers whose files were kept without per-file checks
+        "servers_skipped": done.kept,  # unchanged servers whose files were kept without per-file checks
         "servers_changed": len(plan.changed),  # servers whose own rows differ from the previous build's
         "artifacts_kept": global_pages.kept,  # catalog-wide file sets kept because no server's part changed
         "workers": n_workers if parallel else 1,

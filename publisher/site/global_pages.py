@@ -30,7 +30,7 @@ from publisher.site.policy_files import PolicyIndex
 from publisher.site.related import Neighbourhoods
 from publisher.site.render import STATIC_FILES, environment, static_dir
 from publisher.site.search_index import build_search_files
-from publisher.site.writer import Writer, context_hash, digest
+from publisher.site.writer import Manifest, Writer, context_hash, digest
 
 PAGE_SIZE = 500
 
@@ -47,8 +47,9 @@ class BuildState:
     data: SiteData
     hood: Neighbourhoods
     policies: PolicyIndex
-    previous: dict[str, list[str]]
-    previous_servers: dict[str, list[Any]]
+    previous: dict[str, list[str]]  # the previous build's catalog-wide files
+    previous_servers: dict[str, list[Any]]  # its server groups, when their digests can be trusted
+    manifest: Manifest
     out_dir: Path
     base_url: str
     salt: str

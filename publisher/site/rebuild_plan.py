@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from publisher.site.build_cache import BuildCache, ServerSummary
-from publisher.site.global_pages import contributions
+from publisher.site.global_pages import ARTIFACTS, contributions
 from publisher.site.keys import link_entries
 from publisher.site.loader import SiteData
 from publisher.site.related import Neighbourhoods, server_words
@@ -50,6 +50,8 @@ def plan_rebuild(data: SiteData, cache: BuildCache | None) -> RebuildPlan:
         slug = server["slug"]
         if slug not in changed:
             summaries[slug] = old[slug]
+            if old[slug].contrib.keys() != set(ARTIFACTS):  # a cache from before an artifact was added
+                old[slug].contrib = contributions(server, [data.tools[i] for i in server["tool_ids"]])
             continue
         detail, entries, words = _detail(server, data)
         contrib = contributions(server, [data.tools[i] for i in server["tool_ids"]])
