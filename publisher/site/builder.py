@@ -148,7 +148,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
     if previous is not None and previous[0] == server_digest:
         writer.adopt_count(previous[2])
         return server_digest, links, "kept"
-    if not state.definitions:
+    if not state.definitions and server["id"] not in state.defined:
         return server_digest, links, "pending"
     env = environment()  # only for servers that are (partly) re-rendered
     # Every key is computed before anything of this server is rendered: rendering decodes the tools' JSON
@@ -325,6 +325,14 @@ def build_site(
     data = load_site_data(session, definitions=not previous_servers)
     loaded = time.perf_counter()
     plan = plan_rebuild(data, cache)
+    defined: set[int] = set()
+    if previous_servers and plan.changed:
+        # The servers whose rows changed are re-rendered for sure: their definitions are loaded now, so
+        # they render in the first pass, beside the catalog-wide pages. Servers re-examined for other
+        # reasons (links to other servers, policy files) wait for a second pass.
+        changed = [s for s in data.servers if s["slug"] in plan.changed]
+        load_definitions(session, data.tools, [t for s in changed for t in s["tool_ids"]])
+        defined = {s["id"] for s in changed}
     servers_by_id = {s["id"]: s for s in data.servers}
     server_changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for change in data.changes:
@@ -345,6 +353,7 @@ def build_site(
         server_changes=dict(server_changes),
         verify=verify,
         definitions=not previous_servers,
+        defined=defined,
         known_links=plan.known_links,
         artifact_keys=artifact_keys(data.servers, {slug: s.contrib for slug, s in plan.summaries.items()}),
         previous_artifacts=cache.artifacts if cache is not None else {},

@@ -57,6 +57,7 @@ class BuildState:
     server_changes: dict[int, list[dict[str, Any]]]
     verify: bool = False
     definitions: bool = True  # False: tools' schemas not loaded yet, changed servers wait for a second pass
+    defined: set[int] = field(default_factory=set)  # ids of servers whose tools' schemas are loaded anyway
     # Server id -> digest of its links to other servers' tools, where the previous build's still holds
     # (see `rebuild_plan`); the other servers compute theirs.
     known_links: dict[int, str] = field(default_factory=dict)
