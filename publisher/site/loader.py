@@ -141,11 +141,7 @@ def _json_value(value: Any) -> Any:
         return None
 
 
-def _sqlite_iso(value: str | None) -> str | None:
-    """SQLite keeps dates as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): slicing beats parsing 100k datetimes."""
-    if value is None:
-        return None
-    return f"{value[:10]}T{value[11:19]}Z" if len(value) >= 19 else value
+SQLITE_ISO = "%Y-%m-%dT%H:%M:%SZ"  # what `iso` makes of a date, in SQLite's strftime
 
 
 def _fetch(session: Session, model: Any, columns: tuple[str, ...], *where: Any) -> list[tuple[Any, ...]]:
@@ -155,10 +151,13 @@ def _fetch(session: Session, model: Any, columns: tuple[str, ...], *where: Any) 
     columns that would need it (JSON, SQLite dates) are selected as text and converted by the caller.
     """
     table = model.__table__
-    raw_dates = session.get_bind().dialect.name == "sqlite"
+    sqlite = session.get_bind().dialect.name == "sqlite"
     selected = []
     for c in columns:
-        if c in LAZY_JSON or c in SMALL_JSON or c in JSON_COLUMNS or (raw_dates and c in DATE_COLUMNS):
+        if sqlite and c in DATE_COLUMNS:
+            # SQLite keeps UTC dates as text; it formats them as ISO-8601 faster than Python parses them.
+            selected.append(func.strftime(SQLITE_ISO, table.c[c]))
+        elif c in LAZY_JSON or c in SMALL_JSON or c in JSON_COLUMNS:
             selected.append(cast(table.c[c], Text))
         else:
             selected.append(table.c[c])
@@ -172,16 +171,22 @@ def _fetch(session: Session, model: Any, columns: tuple[str, ...], *where: Any) 
         result.close()
 
 
-def _rows(session: Session, model: Any, columns: tuple[str, ...], *where: Any) -> list[dict[str, Any]]:
-    """`_fetch` as dicts, with dates as ISO strings and short JSON values decoded."""
-    rows = [dict(zip(columns, row, strict=True)) for row in _fetch(session, model, columns, *where)]
-    to_iso = _sqlite_iso if session.get_bind().dialect.name == "sqlite" else iso
-    dates = [c for c in columns if c in DATE_COLUMNS]
+def _rows(
+    session: Session, model: Any, columns: tuple[str, ...], *where: Any, raw: list[tuple[Any, ...]] | None = None
+) -> list[dict[str, Any]]:
+    """`_fetch` as dicts, with dates as ISO strings and short JSON values decoded; `raw` receives the
+    rows as fetched (for digests of what the database holds)."""
+    fetched = _fetch(session, model, columns, *where)
+    if raw is not None:
+        raw.extend(fetched)
+    rows = [dict(zip(columns, row, strict=True)) for row in fetched]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    dates = [] if sqlite else [c for c in columns if c in DATE_COLUMNS]
     decoded = [c for c in columns if c in SMALL_JSON or c in JSON_COLUMNS]
     flags = [c for c in columns if c in BOOL_COLUMNS]
     for row in rows:
         for c in dates:
-            row[c] = to_iso(row[c])
+            row[c] = iso(row[c])
         for c in decoded:
             row[c] = _small_json(row[c]) if c in SMALL_JSON else _json_value(row[c])
         for c in flags:
@@ -189,11 +194,11 @@ def _rows(session: Session, model: Any, columns: tuple[str, ...], *where: Any) -
     return rows
 
 
-def _latest_classification_rows(session: Session) -> list[dict[str, Any]]:
+def _latest_classification_rows(session: Session, raw: list[tuple[Any, ...]] | None = None) -> list[dict[str, Any]]:
     """Columns of the newest classification per tool (the same rule as catalog.queries)."""
     table = Classification.__table__
     latest = select(func.max(table.c.id)).group_by(table.c.tool_id)
-    return _rows(session, Classification, CLASSIFICATION_COLUMNS, table.c.id.in_(latest))
+    return _rows(session, Classification, CLASSIFICATION_COLUMNS, table.c.id.in_(latest), raw=raw)
 
 
 def load_site_data(session: Session, definitions: bool = True) -> SiteData:
@@ -202,7 +207,10 @@ def load_site_data(session: Session, definitions: bool = True) -> SiteData:
     `definitions=False` leaves out the tools' schemas and annotations (the heaviest columns); call
     `load_definitions` for the tools whose pages are rendered.
     """
-    servers = _rows(session, Server, SERVER_COLUMNS, Server.__table__.c.status != "deleted")
+    raw_servers: list[tuple[Any, ...]] = []
+    raw_tools: list[tuple[Any, ...]] = []
+    raw_cls: list[tuple[Any, ...]] = []
+    servers = _rows(session, Server, SERVER_COLUMNS, Server.__table__.c.status != "deleted", raw=raw_servers)
     servers.sort(key=lambda s: s["slug"])
     by_id = {s["id"]: s for s in servers}
     newest: list[str] = []
@@ -211,7 +219,7 @@ def load_site_data(session: Session, definitions: bool = True) -> SiteData:
         newest.append(server["last_seen"] or "")
     tools: dict[int, dict[str, Any]] = {}
     columns = TOOL_COLUMNS + DEFINITION_COLUMNS if definitions else TOOL_COLUMNS
-    tool_rows = _rows(session, Tool, columns, Tool.__table__.c.present.is_(True))
+    tool_rows = _rows(session, Tool, columns, Tool.__table__.c.present.is_(True), raw=raw_tools)
     tool_rows.sort(key=lambda t: (t["server_id"], t["name"]))
     for tool in tool_rows:
         server = by_id.get(tool["server_id"])
@@ -225,38 +233,52 @@ def load_site_data(session: Session, definitions: bool = True) -> SiteData:
     slugs: dict[str, str] = {}  # tool names repeat across servers: slugify each distinct name once
     for server in servers:
         _assign_tool_slugs(server, tools, slugs)
-    for cls in _latest_classification_rows(session):
+    for cls in _latest_classification_rows(session, raw_cls):
         tool = tools.get(cls.pop("tool_id"))
         if tool is not None:
             cls["stale"] = cls["tool_fingerprint"] != tool["fingerprint"]
             tool["cls"] = cls
             newest.append(cls["created_at"] or "")
     changes = _load_changes(session, by_id, tools)
-    _raw_digests(servers, tools, changes)
+    _raw_digests(servers, tools, changes, (raw_servers, raw_tools, raw_cls), len(TOOL_COLUMNS))
     newest += [c["at"] for c in changes[:1]]
     generated = max([n for n in newest if n], default="1970-01-01T00:00:00Z")
     return SiteData(servers=servers, tools=tools, changes=changes, generated_at=generated)
 
 
-def _raw_digests(servers: list[dict[str, Any]], tools: dict[int, dict[str, Any]], changes: list[dict[str, Any]]) -> None:
-    """Set `server["_raw"]`: a digest of every row of the server as loaded (its own fields, its present
-    tools' columns, their classifications, the ids of its changes), taken before anything decodes them.
+def _raw_digests(
+    servers: list[dict[str, Any]],
+    tools: dict[int, dict[str, Any]],
+    changes: list[dict[str, Any]],
+    raw: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]],
+    tool_width: int,
+) -> None:
+    """Set `server["_raw"]`: a digest of every row of the server as fetched (its own fields, its present
+    tools' columns, their classifications, the ids of its changes).
 
     Every file of a server is made from these plus links to other servers' tools and servers, so a
     rebuild compares this digest, not the files' inputs, to know which servers' rows changed. The
-    definition columns are left out: the tool's fingerprint stands for them.
+    definition columns are left out (`tool_width`): the tool's fingerprint stands for them.
     """
-    change_ids: dict[int, list[int]] = defaultdict(list)
+    raw_servers, raw_tools, raw_cls = raw
+    rows: dict[int, list[Any]] = {s["id"]: [[], [], []] for s in servers}
+    for row in raw_servers:  # SERVER_COLUMNS start with the id
+        if row[0] in rows:
+            rows[row[0]][0].append(row)
+    for row in raw_tools:  # TOOL_COLUMNS start with the id and the server id
+        if row[1] in rows and row[0] in tools:
+            rows[row[1]][1].append(row[:tool_width])
+    for row in raw_cls:  # CLASSIFICATION_COLUMNS start with the id and the tool id
+        tool = tools.get(row[1])
+        if tool is not None:
+            rows[tool["server_id"]][2].append(row)
     for change in changes:
-        change_ids[change["server_id"]].append(change["id"])
+        rows[change["server_id"]].append(change["id"])
     for server in servers:
-        parts = [repr([server[c] for c in SERVER_COLUMNS])]
-        for tool_id in server["tool_ids"]:
-            tool = tools[tool_id]
-            parts.append(repr([tool[c] for c in TOOL_COLUMNS]))
-            parts.append(repr(list(tool["cls"].values())) if tool["cls"] else "-")
-        parts.append(repr(change_ids.get(server["id"], [])))
-        server["_raw"] = hashlib.blake2b("\n".join(parts).encode("utf-8"), digest_size=12).hexdigest()
+        parts = rows[server["id"]]
+        parts[1].sort()
+        parts[2].sort()
+        server["_raw"] = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
 def load_definitions(session: Session, tools: dict[int, dict[str, Any]], tool_ids: list[int]) -> None:
