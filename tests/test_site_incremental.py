@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 from sqlmodel import select as model_select
@@ -19,6 +20,7 @@ from catalog.config import Settings
 from catalog.db import Catalog
 from catalog.models import Classification, Server, Tool, ToolChange, utcnow
 from catalog.synthetic import populate
+from publisher.site import machine
 from publisher.site.bench import change_fraction, classify_synthetic
 from publisher.site.builder import build_site
 from publisher.site.keys import link_entries
@@ -93,7 +95,10 @@ def _synthetic_edits(session: Session, rng: random.Random) -> None:
     session.commit()
 
 
-def test_incremental_rebuild_equals_a_full_build_on_a_synthetic_catalog(tmp_path: Path) -> None:
+def test_incremental_rebuild_equals_a_full_build_on_a_synthetic_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(machine, "SITEMAP_LIMIT", 300)  # a sitemap index over parts, as at 100k tools
     db = str(tmp_path / "c.db")
     settings = _settings(db, tmp_path / "no-policies")
     catalog = Catalog(db)
@@ -108,10 +113,11 @@ def test_incremental_rebuild_equals_a_full_build_on_a_synthetic_catalog(tmp_path
         # Many servers were kept wholesale: the comparison is a test of the skipping, not of a re-render.
         assert summary["servers_skipped"] > summary["servers"] / 5
         assert 0 < summary["written"] < summary["files"] / 4
-        # New descriptions only: the browse pages, search index and server index are kept whole.
+        # New descriptions only: the browse pages, search index, server index and sitemap parts are kept.
         change_fraction(session, 0.02, version="bench-4")
         summary = build_site(session, settings, tmp_path / "inc", workers=1)
-        assert set(summary["artifacts_kept"]) == {"browse", "servers", "search"}  # the sitemap has the new date
+        # Kept: all but llms-full.txt (it shows descriptions); the sitemap index alone gets the new date.
+        assert set(summary["artifacts_kept"]) == {"browse", "servers", "search", "sitemap"}
         build_site(session, settings, tmp_path / "full1", workers=1)
         _assert_same_site(tmp_path / "inc", tmp_path / "full1")
         # A second round of edits on top of an incremental build (its cache and manifest) still matches.

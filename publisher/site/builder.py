@@ -357,6 +357,7 @@ def build_site(
         known_links=plan.known_links,
         artifact_keys=artifact_keys(data.servers, {slug: s.contrib for slug, s in plan.summaries.items()}),
         previous_artifacts=cache.artifacts if cache is not None else {},
+        changed=plan.changed,
     )
     n_workers = workers if workers is not None else int(settings.extra.get("site_workers") or os.cpu_count() or 1)
     n_workers = max(1, min(n_workers, 8))

@@ -15,7 +15,7 @@ from catalog.taxonomy import CAPABILITY_DESCRIPTIONS, CATEGORY_DESCRIPTIONS, RIS
 from publisher.site import urls
 from publisher.site.charts import risk_bars, risk_stack
 from publisher.site.loader import SiteData
-from publisher.site.machine import atom_feed, llms_full_lines, llms_txt, sitemaps
+from publisher.site.machine import atom_feed, llms_full_lines, llms_txt, sitemap_index, sitemaps
 from publisher.site.pages import (
     CAPABILITY_FLAGS,
     CATEGORY_NAMES,
@@ -33,6 +33,11 @@ from publisher.site.search_index import build_search_files
 from publisher.site.writer import Manifest, Writer, context_hash, digest
 
 PAGE_SIZE = 500
+
+
+def _part_number(rel: str) -> int:
+    """sitemaps/12.xml -> 12: parts are listed in the index in the order they were cut."""
+    return int(rel.rsplit("/", 1)[1].split(".")[0])
 
 
 def to_json(data: Any) -> str:
@@ -63,6 +68,7 @@ class BuildState:
     known_links: dict[int, str] = field(default_factory=dict)
     artifact_keys: dict[str, str] = field(default_factory=dict)  # see `artifact_keys`
     previous_artifacts: dict[str, list[Any]] = field(default_factory=dict)  # the cache's, when trusted
+    changed: set[str] = field(default_factory=set)  # slugs of servers whose rows changed since the cache
 
 
 def change_row(change: dict[str, Any]) -> dict[str, Any]:
@@ -420,15 +426,25 @@ class GlobalPages:
         data, base = self.state.data, self.state.base_url
         self.writer.emit_text("llms.txt", llms_txt(base, stats, data.servers))
 
-        def full_text() -> str:
+        def llms_full() -> dict[str, Any]:
+            # Keyed by the raw values it shows (every server's part of the artifact key): cleaning every
+            # description of the catalog is the slow part, so unchanged servers' blocks are copied from
+            # the previous file.
+            key = self.state.artifact_keys.get("llms") or self._key([stats, base], self._llms_full_inputs())
+            old_blocks, old_text = self._previous_llms_blocks()
             full = [llms_txt(base, stats, [], max_servers=0)]
+            at, blocks = len(full[0]) + 1, []
             for server in data.servers:
-                full.append(llms_full_lines(base, server, [data.tools[i] for i in server["tool_ids"]]))
-            return "\n".join(full)
-
-        def llms_full() -> None:
-            # Keyed by the raw values it shows: cleaning every description of the catalog is the slow part.
-            self.writer.emit("llms-full.txt", self._key([stats, base], self._llms_full_inputs()), full_text)
+                span = old_blocks.get(server["slug"]) if server["slug"] not in self.state.changed else None
+                if span is not None:
+                    block = old_text[span[0] : span[1]]
+                else:
+                    block = llms_full_lines(base, server, [data.tools[i] for i in server["tool_ids"]])
+                full.append(block)
+                blocks.append([server["slug"], at, at + len(block)])
+                at += len(block) + 1
+            self.writer.emit("llms-full.txt", key, lambda: "\n".join(full))
+            return {"blocks": blocks}
 
         self._artifact("llms", context_hash([stats, base], ""), llms_full)
         own_paths = sorted(self.sitemap_paths)
@@ -445,7 +461,12 @@ class GlobalPages:
                 lambda rel: rel.startswith("sitemap"), sitemap_key, lambda: sitemaps(base, paths, data.generated_at)
             )
 
-        self._artifact("sitemap", "\x1e".join([data.generated_at, *own_paths]), sitemap)
+        # The parts list paths only; the index (with the data's date) is re-made when the parts are kept.
+        kept = len(self.kept)
+        self._artifact("sitemap", "\x1e".join(own_paths), sitemap)
+        parts = sorted((rel for rel in self.artifacts["sitemap"][1] if rel.startswith("sitemaps/")), key=_part_number)
+        if len(self.kept) > kept and parts:
+            self.writer.emit_text("sitemap.xml", sitemap_index(base, parts, data.generated_at))
         self.writer.emit_text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         self.writer.emit_text(
             "api/index.json",
@@ -461,6 +482,21 @@ class GlobalPages:
                 }
             ),
         )
+
+    def _previous_llms_blocks(self) -> tuple[dict[str, list[int]], str]:
+        """Each server's block in the previous llms-full.txt (slug -> [start, end]) and its text; empty
+        unless the file on disk is exactly the one the previous build wrote."""
+        cached = self.state.previous_artifacts.get("llms")
+        entry = self.state.previous.get("llms-full.txt")
+        if not cached or not entry or "blocks" not in cached[2]:
+            return {}, ""
+        try:
+            data = (self.state.out_dir / "llms-full.txt").read_bytes()
+        except OSError:
+            return {}, ""
+        if digest(data) != entry[1]:
+            return {}, ""
+        return {slug: [start, end] for slug, start, end in cached[2]["blocks"]}, data.decode("utf-8")
 
     def _file_set(self, member: Callable[[str], bool], key: str, build: Callable[[], dict[str, str]]) -> None:
         """A group of files made together (search shards, sitemaps): when the previous build wrote them
