@@ -22,6 +22,7 @@ from catalog.models import Classification, Server, Tool, ToolChange, utcnow
 from catalog.synthetic import populate
 from publisher.site import machine
 from publisher.site.bench import change_fraction, classify_synthetic
+from publisher.site.build_cache import CACHE_NAME
 from publisher.site.builder import build_site
 from publisher.site.keys import link_entries
 from publisher.site.related import Neighbourhoods
@@ -211,3 +212,29 @@ def _shown(hood: Neighbourhoods, tool_id: int, by_id: dict[int, dict]) -> list[t
         server = by_id[other["server_id"]]
         shown.append((via, other_id, other["name"], other["cls"]["risk"], server["title"] or server["name"]))
     return shown
+
+
+def test_a_missing_or_damaged_cache_falls_back_to_checking_every_file(tmp_path: Path) -> None:
+    """Without a usable cache the rebuild cannot know which links to other servers changed: it checks
+    every file's key (no server kept wholesale) and still writes only what changed."""
+    db = str(tmp_path / "c.db")
+    settings = _settings(db, write_policies(tmp_path / "policies"))
+    catalog = Catalog(db)
+    with catalog.session() as session:
+        make_catalog(session)
+        build_site(session, settings, tmp_path / "inc", workers=1)
+        (tmp_path / "inc" / CACHE_NAME).write_text('{"salt": "x"}\nnot json\t{', encoding="utf-8")
+        tool = session.exec(model_select(Tool).where(Tool.name == "list_tables")).one()
+        tool.description, tool.fingerprint = "Lists tables and views.", "f" * 64
+        session.add(tool)
+        session.commit()
+        damaged = build_site(session, settings, tmp_path / "inc", workers=1)
+        (tmp_path / "inc" / CACHE_NAME).unlink()
+        missing = build_site(session, settings, tmp_path / "inc", workers=1)
+        again = build_site(session, settings, tmp_path / "inc", workers=1)
+        build_site(session, settings, tmp_path / "full", workers=1)
+    catalog.dispose()
+    assert damaged["servers_skipped"] == 0 and 0 < damaged["written"] < 10
+    assert missing["servers_skipped"] == 0 and missing["written"] == 0
+    assert again["servers_skipped"] == again["servers"]  # the cache is back
+    _assert_same_site(tmp_path / "inc", tmp_path / "full")

@@ -14,10 +14,11 @@ removes it first and writes it last, like the manifest, so a crash leaves no cac
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from publisher.site.linefile import read_records, write_records
 
 CACHE_NAME = ".build-cache.json"
 
@@ -50,18 +51,15 @@ class BuildCache:
 
 def load_cache(out_dir: Path, salt: str) -> BuildCache | None:
     """The previous build's cache if it was made by the same code and settings; else None."""
-    try:
-        data = json.loads((out_dir / CACHE_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    loaded = read_records(out_dir / CACHE_NAME)
+    if loaded is None or loaded[0].get("salt") != salt:
         return None
-    if not isinstance(data, dict) or data.get("salt") != salt:
-        return None
+    header, records = loaded
     try:
         servers = {
-            slug: ServerSummary(str(rec[0]), str(rec[1]), str(rec[2]), dict(rec[3]))
-            for slug, rec in data["servers"].items()
+            str(head[0]): ServerSummary(str(head[1]), detail, str(head[2]), dict(head[3])) for head, detail in records
         }
-        return BuildCache(salt, servers, dict(data["similar"]), dict(data["artifacts"]))
+        return BuildCache(salt, servers, dict(header["similar"]), dict(header["artifacts"]))
     except (KeyError, IndexError, TypeError, ValueError):
         return None
 
@@ -71,12 +69,6 @@ def drop_cache(out_dir: Path) -> None:
 
 
 def save_cache(out_dir: Path, cache: BuildCache) -> None:
-    payload = {
-        "salt": cache.salt,
-        "servers": {slug: [s.raw, s.detail, s.links, s.contrib] for slug, s in sorted(cache.servers.items())},
-        "similar": cache.similar,
-        "artifacts": cache.artifacts,
-    }
-    tmp = out_dir / (CACHE_NAME + ".tmp")
-    tmp.write_text(json.dumps(payload, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, out_dir / CACHE_NAME)
+    records = [([slug, s.raw, s.links, s.contrib], s.detail) for slug, s in sorted(cache.servers.items())]
+    header = {"salt": cache.salt, "similar": cache.similar, "artifacts": cache.artifacts}
+    write_records(out_dir / CACHE_NAME, header, records)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from publisher.site.linefile import read_records, write_records
+
 MANIFEST_NAME = ".build-manifest.json"
 
 
@@ -81,38 +83,29 @@ class Manifest:
 
 def load_manifest(out_dir: Path) -> Manifest:
     """The previous build's manifest; an empty one when there is none or it is unreadable."""
-    try:
-        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    loaded = read_records(out_dir / MANIFEST_NAME)
+    if loaded is None or not isinstance(loaded[0].get("files"), dict):
         return Manifest()
-    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-        return Manifest()
-    servers = data.get("servers")
-    if not isinstance(servers, dict):
-        servers = {}
+    header, records = loaded
     groups: ServerGroups = {}
-    for slug, group in servers.items():
-        if isinstance(group, list) and len(group) == 4 and isinstance(group[1], str | dict):
-            groups[slug] = group
-        elif isinstance(group, list) and len(group) == 2 and isinstance(group[1], dict):  # an older manifest
-            groups[slug] = server_group(group[0], group[1])
-    servers = groups
-    return Manifest(data.get("salt"), dict(data["files"]), servers)
+    for head, entries in records:
+        if len(head) == 4 and isinstance(head[0], str):
+            slug, server_digest, n_files, n_pages = head
+            groups[slug] = [server_digest, entries, n_files, n_pages]
+    return Manifest(header.get("salt"), dict(header["files"]), groups)
 
 
 def save_manifest(out_dir: Path, files: Files, salt: str, servers: ServerGroups | None = None) -> None:
     """`files` holds the catalog-wide files; each server's own files are kept in its group of `servers`.
 
-    Grouped, a rebuild adopts an unchanged server's entries in one step, without listing its files.
+    Grouped, a rebuild adopts an unchanged server's entries in one step, without listing its files, and
+    copies their text into the new manifest as it is.
     """
-    groups = {}
+    records = []
     for slug, (server_digest, entries, n_files, n_pages) in sorted((servers or {}).items()):
         text = entries if isinstance(entries, str) else json.dumps(entries, sort_keys=True, separators=(",", ":"))
-        groups[slug] = [server_digest, text, n_files, n_pages]
-    payload = json.dumps({"salt": salt, "files": dict(sorted(files.items())), "servers": groups}, separators=(",", ":"))
-    tmp = out_dir / (MANIFEST_NAME + ".tmp")
-    tmp.write_text(payload, encoding="utf-8")
-    os.replace(tmp, out_dir / MANIFEST_NAME)
+        records.append(([slug, server_digest, n_files, n_pages], text))
+    write_records(out_dir / MANIFEST_NAME, {"salt": salt, "files": dict(sorted(files.items()))}, records)
 
 
 @dataclass
