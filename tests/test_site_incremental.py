@@ -129,15 +129,23 @@ def test_incremental_rebuild_equals_a_full_build_on_a_synthetic_catalog(
     _assert_same_site(tmp_path / "inc", tmp_path / "full2")
 
 
-def test_incremental_rebuild_equals_a_full_build_on_the_fixture_catalog(tmp_path: Path) -> None:
+def _fixture(tmp_path: Path) -> tuple[Catalog, Settings]:
     db = str(tmp_path / "c.db")
-    settings = _settings(db, write_policies(tmp_path / "policies"))
-    catalog = Catalog(db)
+    return Catalog(db), _settings(db, write_policies(tmp_path / "policies"))
+
+
+def _redescribe(session: Session) -> Tool:
+    tool = session.exec(model_select(Tool).where(Tool.name == "list_tables")).one()
+    tool.description, tool.fingerprint = "Lists tables and views.", "f" * 64
+    return tool
+
+
+def test_incremental_rebuild_equals_a_full_build_on_the_fixture_catalog(tmp_path: Path) -> None:
+    catalog, settings = _fixture(tmp_path)
     with catalog.session() as session:
         make_catalog(session)
         build_site(session, settings, tmp_path / "inc", workers=1)
-        tool = session.exec(model_select(Tool).where(Tool.name == "list_tables")).one()
-        tool.description, tool.fingerprint = "Lists tables and views.", "f" * 64
+        tool = _redescribe(session)
         server = session.exec(model_select(Server).where(Server.slug == "payments-mcp")).one()
         server.title = "Payments (renamed)"
         session.add_all([tool, server])
@@ -217,16 +225,12 @@ def _shown(hood: Neighbourhoods, tool_id: int, by_id: dict[int, dict]) -> list[t
 def test_a_missing_or_damaged_cache_falls_back_to_checking_every_file(tmp_path: Path) -> None:
     """Without a usable cache the rebuild cannot know which links to other servers changed: it checks
     every file's key (no server kept wholesale) and still writes only what changed."""
-    db = str(tmp_path / "c.db")
-    settings = _settings(db, write_policies(tmp_path / "policies"))
-    catalog = Catalog(db)
+    catalog, settings = _fixture(tmp_path)
     with catalog.session() as session:
         make_catalog(session)
         build_site(session, settings, tmp_path / "inc", workers=1)
         (tmp_path / "inc" / CACHE_NAME).write_text('{"salt": "x"}\nnot json\t{', encoding="utf-8")
-        tool = session.exec(model_select(Tool).where(Tool.name == "list_tables")).one()
-        tool.description, tool.fingerprint = "Lists tables and views.", "f" * 64
-        session.add(tool)
+        session.add(_redescribe(session))
         session.commit()
         damaged = build_site(session, settings, tmp_path / "inc", workers=1)
         (tmp_path / "inc" / CACHE_NAME).unlink()

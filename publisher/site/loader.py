@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -278,7 +279,17 @@ def _raw_digests(
         parts = rows[server["id"]]
         parts[1].sort()
         parts[2].sort()
-        server["_raw"] = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
+        server["_raw"] = hashlib.blake2b(_serialise(parts), digest_size=12).hexdigest()
+
+
+def _serialise(value: Any) -> bytes:
+    """Bytes that are equal exactly when the fetched values are: marshal's format 2 writes values, not
+    object identities (later formats share repeated objects), and is several times faster than repr.
+    Values marshal does not know (PostgreSQL's datetimes) fall back to repr."""
+    try:
+        return marshal.dumps(value, 2)
+    except ValueError:
+        return repr(value).encode("utf-8")
 
 
 def load_definitions(session: Session, tools: dict[int, dict[str, Any]], tool_ids: list[int]) -> None:
