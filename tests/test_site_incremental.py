@@ -104,7 +104,7 @@ def test_incremental_rebuild_equals_a_full_build_on_a_synthetic_catalog(
     settings = _settings(db, tmp_path / "no-policies")
     catalog = Catalog(db)
     with catalog.session() as session:
-        populate(session, 120, seed=3)
+        populate(session, 80, seed=3)
         classify_synthetic(session)
         build_site(session, settings, tmp_path / "inc", workers=1)
         _synthetic_edits(session, random.Random(5))
