@@ -257,9 +257,20 @@ def run_site_bench(
             "incremental": {"tools_changed": changed}
             | {
                 k: incremental[k]
-                for k in ("written", "rendered", "unchanged", "removed", "seconds", "load_seconds", "cpu_seconds")
+                for k in (
+                    "written",
+                    "rendered",
+                    "unchanged",
+                    "removed",
+                    "servers_changed",
+                    "servers_skipped",
+                    "artifacts_kept",
+                    "seconds",
+                    "load_seconds",
+                    "cpu_seconds",
+                )
             },
-            "no_change": {k: again[k] for k in ("written", "rendered", "seconds", "cpu_seconds")},
+            "no_change": {k: again[k] for k in ("written", "rendered", "servers_skipped", "seconds", "cpu_seconds")},
             "machine_load_average": round(os.getloadavg()[0], 2),
             "search_index": search,
             **_peak_mb(),
