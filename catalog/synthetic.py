@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session
@@ -64,6 +64,115 @@ PARAM_BY_KIND = {
     "execute": ["command", "sql", "id", "region"],
     "financial": ["amount", "currency", "id", "recipient"],
 }
+# Distinct mode: real catalogs rarely repeat a description word for word, so a benchmark that repeats them
+# measures its caches, not its classifier. A made-up product word per server (from syllables, never a real name)
+# and a per-tool clause keep every description, name and parameter set different while the text stays prose.
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ve",
+    "zu",
+    "no",
+    "ti",
+    "pa",
+    "sel",
+    "dor",
+    "fin",
+    "gal",
+    "hun",
+    "jor",
+    "kem",
+    "lux",
+    "mar",
+    "nix",
+    "oph",
+    "pel",
+    "quo",
+    "ris",
+    "tam",
+    "ub",
+    "vor",
+    "wen",
+    "xy",
+    "yar",
+    "zel",
+    "bri",
+    "cas",
+    "dun",
+    "eft",
+    "gor",
+    "hal",
+    "ist",
+    "jun",
+    "kor",
+    "lim",
+    "mon",
+    "nev",
+    "orb",
+    "pry",
+    "qua",
+    "rus",
+    "sto",
+    "tru",
+    "vex",
+    "wyl",
+    "zan",
+]
+CLAUSES = (
+    "Works with the {Product} {noun} set.",
+    "Part of the {Product} integration.",
+    "Requires a {Product} account with access to the {noun}.",
+    "Results come from the {Product} {noun} index.",
+    "Scoped to the {Product} workspace.",
+    "Uses the {Product} API for {noun} data.",
+)
+PARAM_SUFFIXES = ("id", "project", "workspace", "region", "page", "scope")
+
+
+def product_word(index: int) -> str:
+    """A made-up word for a non-negative integer, one to one: the integer in base len(SYLLABLES), offset so
+    that every word has at least two syllables (``0`` -> ``loka``)."""
+    parts: list[str] = []
+    index += len(SYLLABLES)
+    while index:
+        index, digit = divmod(index, len(SYLLABLES))
+        parts.append(SYLLABLES[digit])
+    return "".join(reversed(parts))
+
+
+def _styled(name: str, prefix: str) -> str:
+    """``prefix`` joined to ``name`` in the name's own case style (snake, kebab or camel)."""
+    if "-" in name and "_" not in name:
+        return f"{prefix}-{name}"
+    if "_" in name or name.islower() or not name:
+        return f"{prefix}_{name}" if name else prefix
+    return prefix + name[:1].upper() + name[1:]
+
+
+def vary_tool(tool: dict[str, Any], index: int, noun: str = "record") -> dict[str, Any]:
+    """A copy of a tools/list-shaped tool made distinct by product word ``index``: the name gets the product as a
+    server prefix, the description a clause naming it, the schema one more parameter. Deterministic."""
+    product = product_word(index)
+    out = dict(tool)
+    name = tool.get("name") if isinstance(tool.get("name"), str) else ""
+    out["name"] = _styled(name, product)
+    description = tool.get("description") if isinstance(tool.get("description"), str) else ""
+    clause = CLAUSES[index % len(CLAUSES)].format(Product=product.capitalize(), noun=noun)
+    out["description"] = f"{description.rstrip()} {clause}" if description.strip() else description
+    key = "inputSchema" if "inputSchema" in tool else "input_schema"
+    schema = tool.get(key)
+    if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
+        param = f"{product}_{PARAM_SUFFIXES[index % len(PARAM_SUFFIXES)]}"
+        props = {
+            **schema["properties"],
+            param: {"type": "string", "description": f"The {product.capitalize()} {noun}."},
+        }
+        out[key] = {**schema, "properties": props}
+    return out
+
+
 DESCRIPTIONS = {
     "read": "{Verb} {noun}s in {domain}. Returns the matching {noun} records with their metadata.",
     "write": "{Verb} a {noun} in {domain}. The change is saved immediately and can be edited later.",
@@ -122,14 +231,32 @@ def _tool(rng: random.Random, domain: str, used: set[str]) -> ToolRecord:
     )
 
 
-def generate(n_servers: int, seed: int = 0, tools_per_server: tuple[int, int] = (3, 17)) -> Iterator[SyntheticServer]:
-    """Yield servers one at a time so 100k-tool catalogs never sit in memory at once."""
+def _distinct(record: ToolRecord, index: int, noun: str) -> ToolRecord:
+    varied = vary_tool(
+        {"name": record.name, "description": record.description, "inputSchema": record.input_schema}, index, noun
+    )
+    return replace(record, name=varied["name"], description=varied["description"], input_schema=varied["inputSchema"])
+
+
+def generate(
+    n_servers: int, seed: int = 0, tools_per_server: tuple[int, int] = (3, 17), *, distinct: bool = False
+) -> Iterator[SyntheticServer]:
+    """Yield servers one at a time so 100k-tool catalogs never sit in memory at once.
+
+    ``distinct``: every tool's name, description and parameter set differ from every other's (``vary_tool``),
+    as in a real catalog; the default repeats the templates' descriptions, as earlier benchmarks measured.
+    The random stream is the same either way, so both modes have the same servers, verbs and parameters.
+    """
     rng = random.Random(seed)
     domains = sorted(DOMAINS)
+    counter = 0
     for i in range(n_servers):
         domain = rng.choice(domains)
         used: set[str] = set()
         tools = [_tool(rng, domain, used) for _ in range(rng.randint(*tools_per_server))]
+        if distinct:
+            tools = [_distinct(t, counter + j, domain) for j, t in enumerate(tools)]
+            counter += len(tools)
         yield SyntheticServer(
             slug=f"synthetic-{domain}-{i:06d}",
             name=f"synthetic/{domain}-mcp-{i}",
@@ -138,8 +265,12 @@ def generate(n_servers: int, seed: int = 0, tools_per_server: tuple[int, int] = 
         )
 
 
-def populate(session: Session, n_servers: int, seed: int = 0, batch: int = 500) -> dict[str, int]:
-    """Insert a synthetic catalog with bulk inserts (the crawler's per-tool change tracking is not needed)."""
+def populate(
+    session: Session, n_servers: int, seed: int = 0, batch: int = 500, *, distinct: bool = False
+) -> dict[str, int]:
+    """Insert a synthetic catalog with bulk inserts (the crawler's per-tool change tracking is not needed).
+
+    ``distinct``: every tool's name, description and parameters differ (see ``generate``)."""
     now = utcnow()
     n_tools = 0
     pending: list[tuple[Server, list[ToolRecord]]] = []
@@ -170,7 +301,7 @@ def populate(session: Session, n_servers: int, seed: int = 0, batch: int = 500) 
         n_tools += len(rows)
         pending.clear()
 
-    for synth in generate(n_servers, seed):
+    for synth in generate(n_servers, seed, distinct=distinct):
         server = Server(
             slug=synth.slug,
             name=synth.name,

@@ -8,15 +8,17 @@ and the same tool classified in the catalog always get the same answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import partial
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from catalog.config import Settings
 from catalog.models import Classification, Run, Server, Tool, ToolChange, utcnow
 from classifier.engine import classify_features, features_for, paused_gc
+from classifier.integrity import integrity_findings
 
 CLASSIFIER_VERSION = "rules+model-2"  # 2: learned capabilities
 RESULT_COLUMNS = (
@@ -36,16 +38,12 @@ BATCH = 2000
 def _integrity(
     tool: Mapping[str, Any],
     server_tool_names: Collection[str],
-    known_tool_names: Collection[str],
+    known_tool_names: Collection[str] | Callable[[], Collection[str]],
     previous_description: str | None,
 ) -> list[dict]:
     """Integrity findings from ``classifier.integrity`` (a separate axis from capability risk)."""
-    try:
-        from classifier.integrity import integrity_findings
-    except ImportError:  # pragma: no cover - the module ships with the package; older checkouts lack it
-        return []
     return integrity_findings(
-        dict(tool),
+        tool if tool.__class__ is dict else dict(tool),  # read only: a dict needs no copy
         server_tool_names=server_tool_names,
         known_tool_names=known_tool_names,
         previous_description=previous_description,
@@ -55,31 +53,60 @@ def _integrity(
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")
 
 
-def _strings(value: Any, depth: int = 0) -> Iterator[str]:
-    """Every string inside a JSON value (schema descriptions, enums, titles), a few levels deep."""
+def _joined_strings(value: Any, out: list[str], depth: int = 0) -> None:
+    """Every string inside a JSON value (schema descriptions, enums, titles, keys), a few levels deep, that
+    holds a ``_`` or ``-``: only those can contain a catalog tool name worth checking (see ``_mentioned``)."""
     if isinstance(value, str):
-        yield value
+        if "_" in value or "-" in value:
+            out.append(value)
     elif depth < 6 and isinstance(value, dict):
         for k, v in value.items():
-            yield str(k)
-            yield from _strings(v, depth + 1)
+            key = str(k)
+            if "_" in key or "-" in key:
+                out.append(key)
+            if v.__class__ is not bool and v is not None:
+                _joined_strings(v, out, depth + 1)
     elif depth < 6 and isinstance(value, list):
         for v in value[:200]:
-            yield from _strings(v, depth + 1)
+            _joined_strings(v, out, depth + 1)
 
 
 def _mentioned(tool: Mapping[str, Any], known_lower: frozenset[str]) -> set[str]:
     """The catalog's tool names this tool's text mentions.
 
     Handing integrity only these (not the whole catalog's names) keeps shadowing checks linear: the check
-    looks up the words of one description, so names that never occur in it cannot matter.
+    looks up the words of one description, so names that never occur in it cannot matter. Every name in
+    ``known_lower`` holds a ``_`` or ``-``, so a text without either cannot mention one.
     """
     if not known_lower:
         return set()
+    texts: list[str] = ["input_schema"]  # the keys looked at count as text too, as they always have
+    for key in ("title", "description", "inputSchema", "input_schema"):
+        value = tool.get(key)
+        if value is not None:
+            _joined_strings(value, texts, 1)
     words: set[str] = set()
-    for text in _strings({k: tool.get(k) for k in ("title", "description", "inputSchema", "input_schema")}):
-        words.update(w.lower() for w in _IDENTIFIER.findall(text[:20_000]))
+    for text in texts:
+        words.update(w.lower() for w in _IDENTIFIER.findall(text[:20_000]) if "_" in w or "-" in w)
     return words & known_lower
+
+
+# The lower-cased catalog names for shadowing checks, per frozenset of names: the catalog stage passes the same
+# (immutable) frozenset with every batch, and a million names must not be lower-cased once per batch.
+_KNOWN_LOWER: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _known_lower(known_tool_names: Collection[str]) -> frozenset[str]:
+    def build() -> frozenset[str]:
+        return frozenset(n.lower() for n in known_tool_names if "_" in n or "-" in n)
+
+    if not isinstance(known_tool_names, frozenset):
+        return build()
+    hit = _KNOWN_LOWER.get(id(known_tool_names))
+    if hit is None or hit[0] is not known_tool_names:
+        _KNOWN_LOWER.clear()  # one catalog at a time; holding the frozenset keeps its id from being reused
+        hit = _KNOWN_LOWER[id(known_tool_names)] = (known_tool_names, build())
+    return hit[1]
 
 
 def classify_tools(
@@ -107,7 +134,7 @@ def _classify_tools(
 ) -> list[dict]:
     features = features_for(tools, server_context)
     results = classify_features(features)
-    known_lower = frozenset(n.lower() for n in known_tool_names if "_" in n or "-" in n)
+    known_lower = _known_lower(known_tool_names)
     for i, (tool, result) in enumerate(zip(tools, results, strict=True)):
         if not isinstance(tool, Mapping):
             result["integrity"] = []
@@ -117,11 +144,27 @@ def _classify_tools(
         if server_context and isinstance(server, str) and server in server_context:
             siblings = server_context[server].get("tool_names") or ()
         previous = previous_descriptions[i] if previous_descriptions else None
-        result["integrity"] = _integrity(tool, siblings, _mentioned(tool, known_lower), previous)
+        mentioned = partial(_mentioned, tool, known_lower) if known_lower else ()
+        result["integrity"] = _integrity(tool, siblings, mentioned, previous)
     return results
 
 
-def _tool_dict(tool: Tool, server_slug: str) -> dict[str, Any]:
+# The columns a classification reads: loading these as plain rows, not Tool objects, skips building ORM
+# instances and decoding JSON columns the classifier never reads (output schemas).
+_TOOL_COLUMNS = (
+    Tool.id,
+    Tool.server_id,
+    Tool.name,
+    Tool.title,
+    Tool.description,
+    Tool.input_schema,
+    Tool.annotations,
+    Tool.fingerprint,
+)
+
+
+def _tool_dict(tool: Any, server_slug: str) -> dict[str, Any]:
+    """A tool row (``_TOOL_COLUMNS``) or ``Tool`` in the tools/list shape the classifier takes."""
     return {
         "name": tool.name,
         "title": tool.title,
@@ -130,6 +173,16 @@ def _tool_dict(tool: Tool, server_slug: str) -> dict[str, Any]:
         "annotations": tool.annotations or {},
         "server": server_slug,
     }
+
+
+_TABLE = Classification.__table__  # type: ignore[attr-defined]
+# Core statements, executed with many parameter sets: the ORM's bulk paths cost more per row than classifying.
+_INSERT = _TABLE.insert()
+_UPDATE = (
+    _TABLE.update()
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values({key: bindparam(key) for key in ("tool_fingerprint", "created_at", *RESULT_COLUMNS)})
+)
 
 
 def _previous_descriptions(session: Session, tool_ids: list[int]) -> dict[int, str | None]:
@@ -186,13 +239,13 @@ def classify_catalog(
     for _, server_id, name, _ in present:
         siblings.setdefault(server_id, []).append(name)
     todo_ids = [tid for tid, _, _, fp in present if force or done_fingerprints.get(tid) != fp]
-    known = {name for names in siblings.values() for name in names}
+    known = frozenset(name for names in siblings.values() for name in names)
     counts = {"Financial": 0, "Destructive": 0, "Execute": 0, "Write": 0, "Read": 0}
     risks = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
     flagged = mismatched = 0
     for start in range(0, len(todo_ids), batch_size):
         ids = todo_ids[start : start + batch_size]
-        batch = list(session.exec(select(Tool).where(Tool.id.in_(ids)).order_by(Tool.id)).all())  # type: ignore[union-attr]
+        batch = session.execute(select(*_TOOL_COLUMNS).where(Tool.id.in_(ids)).order_by(Tool.id)).all()  # type: ignore[union-attr]
         existing = dict(
             session.exec(
                 select(Classification.tool_id, Classification.id).where(
@@ -226,7 +279,7 @@ def classify_catalog(
                 **{key: result[key] for key in RESULT_COLUMNS},
             }
             if tool.id in existing:
-                updates.append({"id": existing[tool.id], **row})
+                updates.append({"row_id": existing[tool.id], **row})
             else:
                 inserts.append({"tool_id": tool.id, "classifier_version": CLASSIFIER_VERSION, **row})
             counts[result["category"]] += 1
@@ -235,9 +288,9 @@ def classify_catalog(
             mismatched += bool(result["hint_mismatches"])
         # Bulk statements: building thousands of ORM objects costs more than classifying them.
         if inserts:
-            session.execute(insert(Classification), inserts)
+            session.execute(_INSERT, inserts)
         if updates:
-            session.execute(update(Classification), updates)
+            session.execute(_UPDATE, updates)
         session.commit()
         session.expunge_all()  # keep memory flat across a million-tool catalog
         if progress:
@@ -252,6 +305,7 @@ def classify_catalog(
         "integrity_flagged": flagged,
         "hint_mismatches": mismatched,
     }
+    _KNOWN_LOWER.clear()  # the catalog's names are not needed after the stage; do not keep them alive
     run.finished_at = utcnow()
     run.status = "ok"
     run.summary = summary

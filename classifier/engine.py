@@ -24,7 +24,7 @@ from typing import Any
 
 from catalog.taxonomy import CATEGORY_PRECEDENCE, Capability, Category, inferred_hints, pick_category, risk_for
 from classifier.capability_model import RULE_ID as CAPABILITY_RULE
-from classifier.features import ToolFeatures, extract_features, model_tokens
+from classifier.features import ToolFeatures, extract_features, model_tokens, sibling_names
 from classifier.hints import hint_mismatches
 from classifier.model import CategoryModel, load_model
 from classifier.rules import Signal, run_rules
@@ -237,12 +237,18 @@ def features_for(
     tools: Sequence[Mapping[str, Any]], server_context: Mapping[str, Mapping] | None
 ) -> list[ToolFeatures]:
     out = []
+    siblings: dict[str, tuple[str, ...]] = {}  # per server: its context's tool names, read once per batch
     for tool in tools:
         if tool.__class__ is not dict and not isinstance(tool, Mapping):
             tool = {"name": str(tool)}
         context = None
+        names: tuple[str, ...] | None = None
         if server_context:
             server = tool.get("server")
             context = server_context.get(server) if isinstance(server, str) else None
-        out.append(extract_features(tool, context))
+            if context is not None:
+                names = siblings.get(server)  # type: ignore[arg-type]
+                if names is None:
+                    names = siblings[server] = sibling_names(context)  # type: ignore[index]
+        out.append(extract_features(tool, context, names))
     return out

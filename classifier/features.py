@@ -162,8 +162,24 @@ def _server_words(server: str, description: str | None) -> frozenset[str]:
     return hit
 
 
-def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> ToolFeatures:
-    """Features of one tools/list-shaped dict (``name``, ``description``, ``inputSchema``, ``annotations``)."""
+def sibling_names(context: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The names of a server's tools from its context (the same for every tool of the server)."""
+    if not context:
+        return ()
+    names = context.get("tool_names")
+    if isinstance(names, list | tuple):
+        return tuple(n for n in names if isinstance(n, str))
+    return ()
+
+
+def extract_features(
+    tool: Mapping[str, Any], context: Mapping[str, Any] | None = None, siblings: tuple[str, ...] | None = None
+) -> ToolFeatures:
+    """Features of one tools/list-shaped dict (``name``, ``description``, ``inputSchema``, ``annotations``).
+
+    ``siblings``: ``sibling_names(context)`` when the caller has it already (a batch computes it once per
+    server rather than once per tool).
+    """
     name = _text(tool.get("name")) or _text(tool.get("tool"))
     title = _text(tool.get("title"))
     name_words = split_identifier(name)
@@ -181,12 +197,9 @@ def extract_features(tool: Mapping[str, Any], context: Mapping[str, Any] | None 
     param_desc = _param_desc_words(" ".join([p.description for p in params if p.description])) if params else _EMPTY
     annotations = tool.get("annotations")
     server = _text(tool.get("server"))
-    siblings: tuple[str, ...] = ()
     server_words = _server_words(server, _text(context.get("description")) if context else None)
-    if context:
-        names = context.get("tool_names")
-        if isinstance(names, list | tuple):
-            siblings = tuple(n for n in names if isinstance(n, str))
+    if siblings is None:
+        siblings = sibling_names(context)
     return ToolFeatures(
         name=name,
         name_words=name_words,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 Finding = dict[str, Any]
@@ -28,13 +28,17 @@ _TAG_RANGE = range(0xE0000, 0xE0080)  # Unicode "tag" characters: invisible ASCI
 _VARIATION_SELECTORS = (range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0))
 
 
+# Every character the loop below counts (the joiner only sometimes): text without any of them has no finding.
+_SUSPECT = re.compile("[" + "".join(sorted(_BIDI | _ZERO_WIDTH)) + _ZWJ + "\U000e0000-\U000e007f\U000e0100-\U000e01ef]")
+
+
 def _is_emoji(ch: str) -> bool:
     return ch != "" and (unicodedata.category(ch) == "So" or 0x1F000 <= ord(ch) <= 0x1FAFF)
 
 
 def hidden_unicode(text: str) -> list[Finding]:
     """Invisible, bidirectional-override and tag characters (an emoji's own joiners are fine)."""
-    if text.isascii():  # the common case, checked in C: none of these characters is ASCII
+    if text.isascii() or _SUSPECT.search(text) is None:  # checked in C: most text holds none of them
         return []
     counts: dict[str, int] = {}
     smuggled: list[str] = []
@@ -224,6 +228,112 @@ _GATES: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "privilege": (frozenset({"allowed", "authorized", "permitted", "granted"}), ()),
     "manipulation": (frozenset({"increase", "decrease", "change", "modify", "alter", "double", "replace"}), ()),
 }
+# Necessary conditions, one tuple of groups per entry of _PHRASES: a pattern can match only if, for every group,
+# one of its literal strings occurs in the lower-cased text (each group is an alternation every match must
+# pass through). The group cheapest to rule out comes first (fewest strings, rarely present in real
+# descriptions). Exact for text without the four characters that Python's case-insensitive matching folds onto
+# ASCII letters (see ``_foldable``); such text skips this pre-filter. A substring test costs far less than a
+# case-insensitive pattern search, and most descriptions fail the first group of every pattern.
+_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (
+        ("ignore", "disregard", "forget", "override"),
+        ("instruction", "prompt", "rules", "description", "guideline", "message"),
+    ),
+    (
+        ("do not", "don", "never", "without"),
+        ("tell", "inform", "mention", "reveal", "notify", "alert", "show", "disclos"),
+        ("user", "human", "operator", "them"),
+    ),
+    (
+        ("silently", "secretly", "covertly", "quietly", "behind the scenes", "without"),
+        ("send", "read", "call", "forward", "upload", "include", "pass", "copy", "exfiltrate"),
+    ),
+    (
+        (
+            "~/.ssh",
+            "id_rsa",
+            "id_ed25519",
+            ".env",
+            "/etc/passwd",
+            "/etc/shadow",
+            ".aws/credentials",
+            ".npmrc",
+            ".pypirc",
+            "mcp.json",
+            "claude_desktop_config",
+            ".netrc",
+            ".git-credentials",
+        ),
+    ),
+    (
+        ("you must", "you should", "you need to", "always", "first", "sure to", "remember to", "please"),
+        (
+            "private key",
+            "ssh key",
+            "api_key",
+            "api key",
+            "access_token",
+            "access token",
+            "password",
+            "credentials",
+            "secret",
+            "cookies",
+            "session token",
+            "mnemonic",
+            "seed phrase",
+        ),
+    ),
+    (("@",), ("send", "forward", "email", "post", "upload", "transmit", "copy", "leak", "report")),
+    (
+        ("conversation", "chat history", "system prompt", "messages", "context window"),
+        ("include", "pass", "provide", "put", "add", "append", "send"),
+    ),
+    (
+        ("you",),
+        ("before", "after", "instead of", "prior to"),
+        ("must", "should", "need to", "have to", "are required to"),
+    ),
+    (("<|", "[inst", "[/inst", "system", "assistant"),),
+    (("you are", "you have been"), ("allowed", "authorized", "permitted", "granted")),
+    (
+        ("by",),
+        ("increase", "decrease", "change", "modify", "alter", "double", "replace"),
+        ("amount", "value", "recipient", "address", "account", "price", "quantity"),
+    ),
+)
+_FOLDABLE = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: they match i, i, s, k case-insensitively
+
+
+def _foldable(text: str) -> bool:
+    """Whether case-insensitive matching could read an ASCII letter from a non-ASCII character of ``text``."""
+    return not text.isascii() and _FOLDABLE.search(text) is not None
+
+
+def _possible(lower: str, groups: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether every group has one of its strings in ``lower`` (a pattern's necessary condition)."""
+    for options in groups:  # plain loops: no generator or call per group on this per-tool path
+        for option in options:
+            if option in lower:
+                break
+        else:
+            return False
+    return True
+
+
+class _Prepared:
+    """A text prepared once for every pre-filter: lower-cased, and whether the pre-filters may be used on it."""
+
+    __slots__ = ("lower", "active")
+
+    def __init__(self, text: str, lower: str | None = None) -> None:
+        self.lower = text.lower() if lower is None else lower
+        self.active = not _foldable(text)  # the pre-filters are exact only without case-folding characters
+
+    def may_match(self, needs: tuple[tuple[str, ...], ...]) -> bool:
+        """False only when the pattern behind ``needs`` cannot match the text."""
+        return not self.active or _possible(self.lower, needs)
+
+
 _WORDS = re.compile(r"[a-z']+")
 _SHOUTING = re.compile(r"\b(MUST|ALWAYS|NEVER|IMPORTANT|CRITICAL)\b")
 _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
@@ -232,14 +342,22 @@ _PADDING = re.compile(r"(\n\s*){15,}|[ \t]{200,}")
 
 def hidden_instructions(text: str) -> list[Finding]:
     """Text aimed at the model rather than describing the tool: tags, overrides, secrecy, secret access."""
+    return _hidden_instructions(text, _Prepared(text))
+
+
+def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
+    lower = prepared.lower
     findings: list[Finding] = []
     signals: list[dict[str, str]] = []
-    tags = sorted({m.group(1).lower() for m in _TAGS.finditer(text)})
+    tags = sorted({m.group(1).lower() for m in _TAGS.finditer(text)}) if "<" in text else ()
     if tags:
         signals.append({"signal": "instruction tags", "match": ", ".join(f"<{t}>" for t in tags), "severity": "high"})
-    lower = text.lower()
-    words = set(_WORDS.findall(lower))
-    for name, severity, pattern in _PHRASES:
+    words: set[str] | None = None
+    for (name, severity, pattern), needs in zip(_PHRASES, _NEEDS, strict=True):
+        if not prepared.may_match(needs):
+            continue  # the pattern cannot match: most descriptions end here for every pattern
+        if words is None:
+            words = set(_WORDS.findall(lower))
         gate_words, gate_substrings = _GATES[name]
         if words.isdisjoint(gate_words) and not any(sub in lower for sub in gate_substrings):
             continue
@@ -251,7 +369,9 @@ def hidden_instructions(text: str) -> list[Finding]:
         signals.append(
             {"signal": "instructions in an HTML comment", "match": comment.group(0)[:160], "severity": "high"}
         )
-    padding = _PADDING.search(text)
+    # (\n\s*){15,} needs fifteen line breaks, [ \t]{200,} two hundred blanks: counting is cheaper than searching.
+    could_pad = text.count("\n") >= 15 or text.count(" ") + text.count("\t") >= 200
+    padding = _PADDING.search(text) if could_pad else None
     if padding and text[padding.end() :].strip():
         signals.append(
             {"signal": "text hidden after padding", "match": text[padding.end() :].strip()[:160], "severity": "medium"}
@@ -289,22 +409,70 @@ _OTHER_SERVER = re.compile(
 _WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")
 
 
+_OTHER_SERVER_NEEDS = (
+    ("tool", "server"),
+    (
+        "must",
+        "should",
+        "need to",
+        "have to",
+        "always",
+        "never",
+        "instead",
+        "ignore",
+        "override",
+        "replace",
+        "before",
+        "after",
+        "using",
+        "calling",
+        "invoking",
+    ),
+)
+
+
 def shadowing(text: str, server_tool_names: Collection[str], known_tool_names: Collection[str]) -> list[Finding]:
     """Descriptions that try to change how tools of *other* servers behave."""
-    own = {n.lower() for n in server_tool_names}
-    known = {n.lower() for n in known_tool_names} - own
-    mentioned = sorted(
-        {tok for tok in (t.lower() for t in _WORD_TOKEN.findall(text)) if tok in known and ("_" in tok or "-" in tok)}
-    )
-    generic = _OTHER_SERVER.search(text)
-    if not mentioned and not generic:
-        return []
-    if (
-        mentioned
-        and not generic
-        and not re.search(r"\b(must|always|never|instead|ignore|override|before|after|do not|don't)\b", text, re.I)
+    return _shadowing(text, _Prepared(text), server_tool_names, known_tool_names)
+
+
+_IMPERATIVE = re.compile(r"\b(must|always|never|instead|ignore|override|before|after|do not|don't)\b", re.I)
+_IMPERATIVE_NEEDS = (("must", "always", "never", "instead", "ignore", "override", "before", "after", "do not", "don"),)
+
+
+def _shadowing(
+    text: str,
+    prepared: _Prepared,
+    server_tool_names: Collection[str],
+    known_tool_names: Collection[str] | Callable[[], Collection[str]],
+    name: str | None = None,
+) -> list[Finding]:
+    """``known_tool_names`` may be a function giving them: it is called only when a mention could matter."""
+    generic = _OTHER_SERVER.search(text) if prepared.may_match(_OTHER_SERVER_NEEDS) else None
+    # A mention matters only with the generic pattern or an imperative word beside it, and only a token with a
+    # "_" or "-" can be one: most descriptions need no name lookup at all.
+    could_mention = bool(known_tool_names) and ("_" in text or "-" in text)
+    if generic is None and not (
+        could_mention and prepared.may_match(_IMPERATIVE_NEEDS) and _IMPERATIVE.search(text) is not None
     ):
-        return []  # a neutral cross-reference ("works well with search_docs") is not an attack
+        return []
+    mentioned: list[str] = []
+    if could_mention:
+        known_names = known_tool_names() if callable(known_tool_names) else known_tool_names
+        if known_names:  # without names of other servers' tools, nothing can be mentioned
+            own = {n.lower() for n in server_tool_names}
+            if name is not None:
+                own.add(name.lower())
+            known = {n.lower() for n in known_names} - own
+            mentioned = sorted(
+                {
+                    tok
+                    for tok in (t.lower() for t in _WORD_TOKEN.findall(text))
+                    if tok in known and ("_" in tok or "-" in tok)
+                }
+            )
+    if not mentioned and not generic:
+        return []  # (with mentions but neither, a neutral cross-reference such as "works well with search_docs")
     evidence: dict[str, Any] = {}
     if mentioned:
         evidence["other_tools"] = mentioned[:10]
@@ -346,12 +514,37 @@ def _properties(schema: Any) -> Iterable[tuple[str, dict[str, Any]]]:
     return [(str(k), v if isinstance(v, dict) else {}) for k, v in props.items()]
 
 
+# Necessary for _EXFIL_PARAM_DESC (as _NEEDS is for _PHRASES): one string of each group in the lower-cased text.
+_EXFIL_DESC_NEEDS = (
+    (
+        "conversation",
+        "chat history",
+        "system prompt",
+        "messages",
+        "~/.ssh",
+        "id_rsa",
+        ".env",
+        "mcp.json",
+        ".aws/credentials",
+        "private key",
+        "password",
+        "credentials",
+    ),
+    ("include", "pass", "provide", "put", "paste", "copy", "send", "attach", "fill"),
+)
+
+
 def exfiltration_parameters(schema: Any, tool_text: str) -> list[Finding]:
     """Parameters whose name or description asks the model to hand over context, files or secrets."""
+    return _exfiltration_parameters(schema, tool_text, True)
+
+
+def _exfiltration_parameters(schema: Any, tool_text: str, descriptions_may_ask: bool) -> list[Finding]:
+    """``descriptions_may_ask`` False: the caller proved no parameter description can match the pattern."""
     hits: list[dict[str, str]] = []
     for name, spec in _properties(schema):
         desc = spec.get("description") if isinstance(spec.get("description"), str) else ""
-        by_desc = _EXFIL_PARAM_DESC.search(desc or "")
+        by_desc = _EXFIL_PARAM_DESC.search(desc or "") if descriptions_may_ask and desc else None
         if by_desc and not re.search(r"\b(authenticat|to access|used to|for auth|api key for)\w*", desc, re.I):
             hits.append({"parameter": name, "why": f"its description asks for: {by_desc.group(0)[:120]}"})
         elif _EXFIL_PARAM_NAMES.match(name) and not re.search(
@@ -395,30 +588,40 @@ def description_changed(previous: str | None, current: str | None) -> list[Findi
 
 def _schema_texts(schema: Any, depth: int = 0) -> list[str]:
     """Every description/title string inside a schema (nested objects and arrays included)."""
-    if depth > 6 or not isinstance(schema, dict):
-        return []
     out: list[str] = []
-    for key in ("description", "title"):
-        if isinstance(schema.get(key), str):
-            out.append(schema[key])
-    for _, spec in _properties(schema):
-        out += _schema_texts(spec, depth + 1)
-    if isinstance(schema.get("items"), dict):
-        out += _schema_texts(schema["items"], depth + 1)
+    _collect_schema_texts(schema, depth, out)
     return out
+
+
+def _collect_schema_texts(schema: Any, depth: int, out: list[str]) -> None:
+    if depth > 6 or schema.__class__ is not dict and not isinstance(schema, dict):
+        return
+    for key in ("description", "title"):
+        value = schema.get(key)
+        if isinstance(value, str):
+            out.append(value)
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        for spec in props.values():
+            if isinstance(spec, dict):
+                _collect_schema_texts(spec, depth + 1, out)
+    items = schema.get("items")
+    if isinstance(items, dict):
+        _collect_schema_texts(items, depth + 1, out)
 
 
 def integrity_findings(
     tool: dict[str, Any],
     *,
     server_tool_names: Collection[str] = (),
-    known_tool_names: Collection[str] = (),
+    known_tool_names: Collection[str] | Callable[[], Collection[str]] = (),
     previous_description: str | None = None,
 ) -> list[Finding]:
     """All integrity findings for one tool in tools/list shape (``inputSchema`` or ``input_schema``).
 
     ``server_tool_names``: the tool's own server's tools (mentioning those is normal);
-    ``known_tool_names``: tool names of other servers in the catalog or the scanned setup (for shadowing);
+    ``known_tool_names``: tool names of other servers in the catalog or the scanned setup (for shadowing), or a
+    function giving them (called only for a description that could mention one);
     ``previous_description``: the description at the last crawl (for rug pulls).
     """
     # A byte-order mark at the start of a field is an encoding artefact, not hidden text.
@@ -428,10 +631,13 @@ def integrity_findings(
     name = tool.get("name") if isinstance(tool.get("name"), str) else ""
     schema_text = "\n".join(_schema_texts(schema))
     all_text = "\n".join(t for t in (title, description, schema_text) if t)
+    # One lower-cased copy serves every pre-filter; each parameter description is part of ``all_text``.
+    prepared = _Prepared(all_text)
     findings: list[Finding] = []
     findings += hidden_unicode(name + "\n" + all_text)
-    findings += hidden_instructions(all_text)
-    findings += shadowing(all_text, {*server_tool_names, name}, known_tool_names)
-    findings += exfiltration_parameters(schema, f"{name} {description}")
+    findings += _hidden_instructions(all_text, prepared)
+    findings += _shadowing(all_text, prepared, server_tool_names, known_tool_names, name)
+    may_ask = prepared.may_match(_EXFIL_DESC_NEEDS)
+    findings += _exfiltration_parameters(schema, f"{name} {description}", may_ask)
     findings += description_changed(previous_description, description)
     return findings

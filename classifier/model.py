@@ -19,9 +19,11 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from classifier.capability_model import CapabilityModel, strongest_tokens
-from classifier.features import CACHE_LIMIT, STOPWORDS, ToolFeatures, model_tokens, name_tokens
+from classifier.features import CACHE_LIMIT, STOPWORDS, ToolFeatures, model_tokens
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
+MAX_SLICES = 256
+_SLICES = [slice(i, i + 4) for i in range(MAX_SLICES)]  # a name's character 4-grams, without a range per name
 
 
 @dataclass
@@ -97,8 +99,7 @@ class CategoryModel:
             cache.clear()
         name = cache.get(f.name_words)
         if name is None:
-            get = self.vocabulary.get
-            name = cache[f.name_words] = [j for j in map(get, name_tokens(f.name_words)) if j is not None]
+            name = cache[f.name_words] = self._name_columns(f.name_words)
         desc = cache.get(f.description)
         if desc is None:
             desc = cache[f.description] = self._description_columns(f)
@@ -107,6 +108,22 @@ class CategoryModel:
         if params is None:
             params = cache[key] = self._param_columns(f)
         return name + desc + params
+
+    def _name_columns(self, words: tuple[str, ...]) -> list[int]:
+        """The columns of ``name_tokens(words)``, looked up per prefix without building the prefixed strings."""
+        out = self._prefixed("n", words)
+        if words:
+            out += self._prefixed("v", words[:1]) + self._prefixed("l", words[-1:])
+            if len(words) > 1:
+                out += self._prefixed("nb", [a + "_" + b for a, b in zip(words, words[1:], strict=False)])
+        joined = "_" + "_".join(words) + "_"
+        if len(joined) > 3 and "c" in self.by_prefix:
+            get = self.by_prefix["c"].get
+            grams = map(joined.__getitem__, _SLICES[: len(joined) - 3]) if len(joined) <= MAX_SLICES + 3 else None
+            if grams is None:
+                grams = (joined[i : i + 4] for i in range(len(joined) - 3))
+            out += [j for j in map(get, grams) if j is not None]
+        return out
 
     def _prefixed(self, prefix: str, words: Iterable[str]) -> list[int]:
         get = self.by_prefix.get(prefix, {}).get

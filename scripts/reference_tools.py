@@ -28,8 +28,8 @@ def compare_with_reference(
     report: Any,
     static: list[Any],
     reference: ReferenceList,
-    unpacked: Path | None,
-    compare: Callable[[Any, list[Any], list[Any], Path | None], None],
+    folders: list[Path],
+    compare: Callable[[Any, list[Any], list[Any], list[Path]], None],
 ) -> None:
     """Compare static tools with a dump's list, as ``compare`` does with a live one, and explain each miss.
 
@@ -37,9 +37,13 @@ def compare_with_reference(
     another version) or a name built at run time; a name that does occur was missed by the extractor.
     """
     report.truth = f"reference: {reference.source} {reference.entry}"
-    compare(report, static, list(reference.tools), unpacked)
+    compare(report, static, list(reference.tools), folders)
     for miss in report.missed:
-        if miss["why"].startswith("name is in") and unpacked is not None and not _whole_word_in(miss["tool"], unpacked):
+        if (
+            miss["why"].startswith("name is in")
+            and folders
+            and not any(_whole_word_in(miss["tool"], f) for f in folders)
+        ):
             miss["why"] = (
                 f"name not in the artifact as a whole word, only inside longer names: renamed since the "
                 f"{reference.source} dump (version drift)"

@@ -89,7 +89,7 @@ def test_comparison_against_a_reference_explains_drift_and_renames(tmp_path: Pat
     )
     report = measure.PackageReport(seed="pypi:demo==1.0", static_status="ok", live_status="skipped: --no-live")
     static = [ToolRecord(name="ping"), ToolRecord(name="find_exceptions_in_file")]
-    ref.compare_with_reference(report, static, reference, artifact, measure.compare)
+    ref.compare_with_reference(report, static, reference, [artifact], measure.compare)
     assert report.compared and report.truth == "reference: mcpm demo"
     assert (report.true_positives, report.precision(), report.recall()) == (1, 0.5, 1 / 3)
     why = {m["tool"]: m["why"] for m in report.missed}

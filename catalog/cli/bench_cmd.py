@@ -26,6 +26,13 @@ def register(app: typer.Typer) -> None:
     def synth(
         servers: Annotated[int, typer.Option("--servers", "-n", help="Number of servers to generate.")] = 1000,
         seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same catalog.")] = 0,
+        distinct: Annotated[
+            bool,
+            typer.Option(
+                "--distinct/--repeated",
+                help="Every tool's description distinct, as in real catalogs (default: templates repeat).",
+            ),
+        ] = False,
         db: DbOption = None,
         json_out: JsonOption = False,
     ) -> None:
@@ -38,7 +45,7 @@ def register(app: typer.Typer) -> None:
         settings = settings_for(db)
         start = time.perf_counter()
         with catalog_for(settings) as cat, cat.session() as session:
-            counts = populate(session, servers, seed)
+            counts = populate(session, servers, seed, distinct=distinct)
         elapsed = time.perf_counter() - start
         result = {
             **counts,
