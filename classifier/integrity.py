@@ -301,6 +301,24 @@ _NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
         ("amount", "value", "recipient", "address", "account", "price", "quantity"),
     ),
 )
+# The literal words a match of each ``_PHRASES`` pattern starts with (lower-cased), or None when a match can
+# start elsewhere (``role_play``'s ``^\s*``) or the words are too common to help (``secret_files``). A match can
+# start only where one of them occurs, so a long text is matched at those places instead of searched through:
+# Python's case-insensitive search tries every character position, a substring search skips ahead in C.
+_STARTS: tuple[tuple[str, ...] | None, ...] = (
+    ("ignore", "disregard", "forget", "override"),
+    ("do not", "don", "never", "without"),
+    ("silently", "secretly", "covertly", "quietly", "behind the scenes", "without"),
+    None,
+    ("you must", "you should", "you need to", "always", "first", "make sure to", "be sure to", "remember to", "please"),
+    ("send", "forward", "email", "post", "upload", "transmit", "copy", "leak", "report"),
+    ("include", "pass", "provide", "put", "add", "append", "send"),
+    ("before", "after", "instead of", "prior to"),
+    None,
+    ("you are", "you have been"),
+    ("increase", "decrease", "change", "modify", "alter", "double", "replace"),
+)
+ANCHOR_MIN_CHARS = 600  # shorter texts: one search costs less than finding the start words first
 _FOLDABLE = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: they match i, i, s, k case-insensitively
 
 
@@ -320,18 +338,48 @@ def _possible(lower: str, groups: tuple[tuple[str, ...], ...]) -> bool:
     return True
 
 
+def anchored_search(pattern: re.Pattern[str], text: str, lower: str, starts: tuple[str, ...]) -> re.Match[str] | None:
+    """``pattern.search(text)``, tried only where one of ``starts`` occurs in ``lower``.
+
+    Exact when every match of ``pattern`` begins with one of ``starts`` (case-insensitively) and ``lower`` is
+    ``text.lower()`` position for position (same length, no character Python folds onto an ASCII letter): a
+    search is a match attempt at each position in turn, and only these positions can succeed.
+    """
+    find = lower.find
+    positions: set[int] = set()
+    for option in starts:
+        at = find(option)
+        while at >= 0:
+            positions.add(at)
+            at = find(option, at + 1)
+    match = pattern.match
+    for at in sorted(positions):
+        found = match(text, at)
+        if found is not None:
+            return found
+    return None
+
+
 class _Prepared:
     """A text prepared once for every pre-filter: lower-cased, and whether the pre-filters may be used on it."""
 
-    __slots__ = ("lower", "active")
+    __slots__ = ("lower", "active", "aligned")
 
     def __init__(self, text: str, lower: str | None = None) -> None:
         self.lower = text.lower() if lower is None else lower
         self.active = not _foldable(text)  # the pre-filters are exact only without case-folding characters
+        # Anchored searches also need ``lower`` to line up with ``text`` (lower-casing can lengthen a text).
+        self.aligned = self.active and len(self.lower) == len(text) >= ANCHOR_MIN_CHARS
 
     def may_match(self, needs: tuple[tuple[str, ...], ...]) -> bool:
         """False only when the pattern behind ``needs`` cannot match the text."""
         return not self.active or _possible(self.lower, needs)
+
+    def search(self, pattern: re.Pattern[str], text: str, starts: tuple[str, ...] | None) -> re.Match[str] | None:
+        """``pattern.search(text)``, anchored at ``starts`` when that is exact and pays (see ``anchored_search``)."""
+        if starts is None or not self.aligned:
+            return pattern.search(text)
+        return anchored_search(pattern, text, self.lower, starts)
 
 
 _WORDS = re.compile(r"[a-z']+")
@@ -353,7 +401,7 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
     if tags:
         signals.append({"signal": "instruction tags", "match": ", ".join(f"<{t}>" for t in tags), "severity": "high"})
     words: set[str] | None = None
-    for (name, severity, pattern), needs in zip(_PHRASES, _NEEDS, strict=True):
+    for (name, severity, pattern), needs, starts in zip(_PHRASES, _NEEDS, _STARTS, strict=True):
         if not prepared.may_match(needs):
             continue  # the pattern cannot match: most descriptions end here for every pattern
         if words is None:
@@ -361,7 +409,7 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
         gate_words, gate_substrings = _GATES[name]
         if words.isdisjoint(gate_words) and not any(sub in lower for sub in gate_substrings):
             continue
-        match = pattern.search(text)
+        match = prepared.search(pattern, text, starts)
         if match:
             signals.append({"signal": name, "match": match.group(0)[:160], "severity": severity})
     comment = _HTML_COMMENT.search(text) if "<!--" in text else None
@@ -406,6 +454,7 @@ _OTHER_SERVER = re.compile(
     r"\b(any|another|other|the)\s+(\w+\s+)?(server|mcp server|tool from)\b",
     re.I,
 )
+_OTHER_SERVER_STARTS = ("all", "any", "every", "other", "another", "when", "whenever", "before", "after", "instead of")
 _WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")
 
 
@@ -448,12 +497,16 @@ def _shadowing(
     name: str | None = None,
 ) -> list[Finding]:
     """``known_tool_names`` may be a function giving them: it is called only when a mention could matter."""
-    generic = _OTHER_SERVER.search(text) if prepared.may_match(_OTHER_SERVER_NEEDS) else None
+    generic = (
+        prepared.search(_OTHER_SERVER, text, _OTHER_SERVER_STARTS) if prepared.may_match(_OTHER_SERVER_NEEDS) else None
+    )
     # A mention matters only with the generic pattern or an imperative word beside it, and only a token with a
     # "_" or "-" can be one: most descriptions need no name lookup at all.
     could_mention = bool(known_tool_names) and ("_" in text or "-" in text)
     if generic is None and not (
-        could_mention and prepared.may_match(_IMPERATIVE_NEEDS) and _IMPERATIVE.search(text) is not None
+        could_mention
+        and prepared.may_match(_IMPERATIVE_NEEDS)
+        and prepared.search(_IMPERATIVE, text, _IMPERATIVE_NEEDS[0]) is not None
     ):
         return []
     mentioned: list[str] = []
