@@ -15,7 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable
+from functools import reduce
+from operator import itemgetter, or_
 from typing import Any
+
+import ahocorasick
 
 Finding = dict[str, Any]
 
@@ -363,17 +367,26 @@ def anchored_search(pattern: re.Pattern[str], text: str, lower: str, starts: tup
 class _Prepared:
     """A text prepared once for every pre-filter: lower-cased, and whether the pre-filters may be used on it."""
 
-    __slots__ = ("lower", "active", "aligned")
+    __slots__ = ("lower", "active", "aligned", "mask")
 
     def __init__(self, text: str, lower: str | None = None) -> None:
         self.lower = text.lower() if lower is None else lower
         self.active = not _foldable(text)  # the pre-filters are exact only without case-folding characters
         # Anchored searches also need ``lower`` to line up with ``text`` (lower-casing can lengthen a text).
         self.aligned = self.active and len(self.lower) == len(text) >= ANCHOR_MIN_CHARS
+        self.mask: int | None = None  # the pre-filter groups that have a string in the text (``_present_mask``)
 
     def may_match(self, needs: tuple[tuple[str, ...], ...]) -> bool:
         """False only when the pattern behind ``needs`` cannot match the text."""
-        return not self.active or _possible(self.lower, needs)
+        if not self.active:
+            return True
+        need = _NEED_MASKS.get(id(needs))
+        if need is None:  # not one of this module's pre-filters: test its strings one by one
+            return _possible(self.lower, needs)
+        mask = self.mask
+        if mask is None:
+            mask = self.mask = _present_mask(self.lower)
+        return mask & need == need
 
     def search(self, pattern: re.Pattern[str], text: str, starts: tuple[str, ...] | None) -> re.Match[str] | None:
         """``pattern.search(text)``, anchored at ``starts`` when that is exact and pays (see ``anchored_search``)."""
@@ -694,3 +707,43 @@ def integrity_findings(
     findings += _exfiltration_parameters(schema, f"{name} {description}", may_ask)
     findings += description_changed(previous_description, description)
     return findings
+
+
+# --- every pre-filter string in one pass --------------------------------------------------------------------
+
+
+def _option_index(
+    registered: tuple[tuple[tuple[str, ...], ...], ...],
+) -> tuple[ahocorasick.Automaton, dict[int, int]]:
+    """An Aho-Corasick automaton over every string of every pre-filter, and each pre-filter's bit mask.
+
+    Each group of each pre-filter gets one bit; a string's value is the bits of the groups it belongs to. One
+    pass over a text ORs the values of every string occurring in it (overlaps included), so a pre-filter
+    passes exactly when all its groups' bits are set: the same answer as ``_possible``, from one scan of the
+    text instead of one substring search per string and pre-filter.
+    """
+    values: dict[str, int] = {}
+    masks: dict[int, int] = {}
+    bit = 0
+    for needs in registered:
+        mask = 0
+        for group in needs:
+            for option in group:
+                values[option] = values.get(option, 0) | 1 << bit
+            mask |= 1 << bit
+            bit += 1
+        masks[id(needs)] = mask  # by identity: these module-level tuples live as long as the module
+    automaton = ahocorasick.Automaton()
+    for option, value in values.items():
+        automaton.add_word(option, value)
+    automaton.make_automaton()
+    return automaton, masks
+
+
+_OPTIONS, _NEED_MASKS = _option_index((*_NEEDS, _OTHER_SERVER_NEEDS, _IMPERATIVE_NEEDS, _EXFIL_DESC_NEEDS))
+_VALUE = 1  # the value in the (end index, value) pairs ``Automaton.iter`` yields
+
+
+def _present_mask(lower: str) -> int:
+    """The bits of every pre-filter group with a string in ``lower``."""
+    return reduce(or_, map(itemgetter(_VALUE), _OPTIONS.iter(lower)), 0) if lower else 0

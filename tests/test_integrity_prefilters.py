@@ -211,3 +211,22 @@ def test_long_texts_are_anchored_and_short_or_folding_ones_are_not() -> None:
     assert I._Prepared(long).aligned and not I._Prepared(long[-40:]).aligned
     assert not I._Prepared("\u0130" + long).aligned  # lower-casing İ lengthens the text
     assert I.hidden_instructions(long)[0]["evidence"]["signals"][0]["match"] == "Do not tell the user"
+
+
+def test_one_pass_mask_agrees_with_each_substring_test(texts: list[str]) -> None:
+    """The automaton's bit masks give exactly ``_possible``'s answer for every registered pre-filter, on random
+    soups, the written cases, non-ASCII text and the empty string."""
+    registered = (*I._NEEDS, I._OTHER_SERVER_NEEDS, I._IMPERATIVE_NEEDS, I._EXFIL_DESC_NEEDS)
+    assert all(id(needs) in I._NEED_MASKS for needs in registered)
+    extra = ["", "caf\u00e9 \U0001f389 \U000e0041 you must", "\u4e2d\u6587 do not tell the user", "by" * 3]
+    passed = 0
+    for text in (*texts, *extra):
+        lower = text.lower()
+        prepared = I._Prepared(text)
+        for needs in registered:
+            expected = I._possible(lower, needs)
+            assert (not prepared.active or prepared.may_match(needs)) is (not prepared.active or expected), text
+            passed += expected
+    assert passed > 1000  # the soups do pass the pre-filters often, so the agreement is tested both ways
+    assert I._Prepared("").may_match(I._NEEDS[0]) is False
+    assert I._Prepared("x").may_match((("x",),))  # an unregistered pre-filter is still answered, one by one
