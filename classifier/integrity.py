@@ -383,10 +383,14 @@ class _Prepared:
         need = _NEED_MASKS.get(id(needs))
         if need is None:  # not one of this module's pre-filters: test its strings one by one
             return _possible(self.lower, needs)
+        return self.present() & need == need
+
+    def present(self) -> int:
+        """The bits of every pre-filter group with a string in the text (one automaton pass, then kept)."""
         mask = self.mask
         if mask is None:
             mask = self.mask = _present_mask(self.lower)
-        return mask & need == need
+        return mask
 
     def search(self, pattern: re.Pattern[str], text: str, starts: tuple[str, ...] | None) -> re.Match[str] | None:
         """``pattern.search(text)``, anchored at ``starts`` when that is exact and pays (see ``anchored_search``)."""
@@ -398,7 +402,25 @@ class _Prepared:
 _WORDS = re.compile(r"[a-z']+")
 _SHOUTING = re.compile(r"\b(MUST|ALWAYS|NEVER|IMPORTANT|CRITICAL)\b")
 _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-_PADDING = re.compile(r"(\n\s*){15,}|[ \t]{200,}")
+_PADDING = re.compile(r"(\n\s*){15,}|[ \t]{200,}")  # the definition; ``after_padding`` finds its first match
+_WHITESPACE_RUN = re.compile(r"\s{15,}")
+_BLANKS = re.compile(r"[ \t]{200,}")
+
+
+def after_padding(text: str) -> str:
+    """The text after the first match of ``_PADDING`` ("" without one), up to leading whitespace.
+
+    Searching ``_PADDING`` itself backtracks through every way of splitting a run of blank lines into
+    ``\\n\\s*`` pieces, at every line break of a long text. Every match lies inside one run of whitespace, and a
+    run holds a match exactly when it holds fifteen line breaks (start at its first) or two hundred blanks in a
+    row; wherever the match ends inside the run, only whitespace separates it from the run's end. So the first
+    such run gives the same text once stripped.
+    """
+    for run in _WHITESPACE_RUN.finditer(text):
+        chunk = run.group(0)
+        if chunk.count("\n") >= 15 or (len(chunk) >= 200 and _BLANKS.search(chunk) is not None):
+            return text[run.end() :]
+    return ""
 
 
 def hidden_instructions(text: str) -> list[Finding]:
@@ -414,8 +436,9 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
     if tags:
         signals.append({"signal": "instruction tags", "match": ", ".join(f"<{t}>" for t in tags), "severity": "high"})
     words: set[str] | None = None
-    for (name, severity, pattern), needs, starts in zip(_PHRASES, _NEEDS, _STARTS, strict=True):
-        if not prepared.may_match(needs):
+    present = prepared.present() if prepared.active else -1  # -1: every bit set, the pre-filters are off
+    for (name, severity, pattern), need, starts in zip(_PHRASES, _PHRASE_MASKS, _STARTS, strict=True):
+        if present & need != need:
             continue  # the pattern cannot match: most descriptions end here for every pattern
         if words is None:
             words = set(_WORDS.findall(lower))
@@ -432,11 +455,9 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
         )
     # (\n\s*){15,} needs fifteen line breaks, [ \t]{200,} two hundred blanks: counting is cheaper than searching.
     could_pad = text.count("\n") >= 15 or text.count(" ") + text.count("\t") >= 200
-    padding = _PADDING.search(text) if could_pad else None
-    if padding and text[padding.end() :].strip():
-        signals.append(
-            {"signal": "text hidden after padding", "match": text[padding.end() :].strip()[:160], "severity": "medium"}
-        )
+    hidden = after_padding(text).strip() if could_pad else ""
+    if hidden:
+        signals.append({"signal": "text hidden after padding", "match": hidden[:160], "severity": "medium"})
     if not signals:
         return []
     # Benign descriptions use one medium-strength phrase now and then ("before calling X you must call Y" is a
@@ -747,3 +768,6 @@ _VALUE = 1  # the value in the (end index, value) pairs ``Automaton.iter`` yield
 def _present_mask(lower: str) -> int:
     """The bits of every pre-filter group with a string in ``lower``."""
     return reduce(or_, map(itemgetter(_VALUE), _OPTIONS.iter(lower)), 0) if lower else 0
+
+
+_PHRASE_MASKS = tuple(_NEED_MASKS[id(needs)] for needs in _NEEDS)  # in ``_PHRASES`` order
