@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from classifier.batch_tokens import _SLICES, MAX_SLICES, batch_counts
 from classifier.capability_model import CapabilityModel, strongest_tokens
 from classifier.features import CACHE_LIMIT, STOPWORDS, ToolFeatures, model_tokens
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
+MAX_SLICES = 256
+_SLICES = [slice(i, i + 4) for i in range(MAX_SLICES)]  # a name's character 4-grams, without a range per name
 
 
 @dataclass
@@ -69,11 +70,17 @@ class CategoryModel:
 
     def matrix(self, features: list[ToolFeatures]) -> csr_matrix:
         """The TF-IDF matrix of a batch: sublinear tf, idf, l2-normalised rows."""
-        return self.weighted(batch_counts(self.by_prefix, features, len(self.vocabulary)))
-
-    def weighted(self, counts: csr_matrix) -> csr_matrix:
-        """Token counts (canonical CSR: sorted, duplicates summed) to TF-IDF, in place."""
-        counts.sum_duplicates()  # a no-op on canonical input
+        indptr = [0]
+        indices: list[int] = []
+        columns = self.columns
+        for f in features:
+            indices.extend(columns(f))
+            indptr.append(len(indices))
+        counts = csr_matrix(
+            (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+            shape=(len(features), len(self.vocabulary)),
+        )
+        counts.sum_duplicates()
         counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
         norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
