@@ -43,7 +43,9 @@ class Settings:
     fetch_repo_metadata: bool = False
     max_archive_bytes: int = 200 * 1024 * 1024
     max_archive_files: int = 50_000
-    max_file_bytes: int = 2 * 1024 * 1024
+    max_file_bytes: int = (
+        8 * 1024 * 1024
+    )  # one-file bundles of real servers reach 3-4 MB (JS is cut to its tool statements)
     site_dir: Path = Path("site")
     policies_dir: Path = Path("recommended_policies")
     extra: dict[str, Any] = field(default_factory=dict)

@@ -18,13 +18,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from catalog.taxonomy import pick_category
+from catalog.taxonomy import TAXONOMY_VERSION, pick_category
 from classifier.capability_train import CAPABILITY_CLASSES, cross_validate, fit_capabilities, label_matrix
 from classifier.engine import CAPABILITIES, CATEGORIES
 from classifier.features import extract_features, model_tokens
 from classifier.model import MODEL_PATH, CategoryModel
 from classifier.rules import run_rules
-from classifier.training import load_training, training_digest
+from classifier.training import Example, load_training, training_digest
 
 MODEL_VERSION = "1"
 C = 8.0
@@ -66,13 +66,12 @@ def _rule_accuracy(features: list, gold: list[str]) -> dict[str, float]:
     return {rule: round((right + 1) / (total + 2), 3) for rule, (right, total) in sorted(counts.items())}
 
 
-def train(training_path: Path | None = None, out_path: Path = MODEL_PATH, *, capabilities: bool = True) -> dict:
-    """Train, calibrate, write the model JSON; return a summary.
+def fit_model(examples: list[Example], *, capability_cv: bool = True, capabilities: bool = True) -> dict:
+    """The model JSON (as a dict) fitted to ``examples``: category model, calibrations, capability model.
 
-    ``capabilities`` also fits the capability model (and measures it against the rules by 5-fold
-    cross-validation) and ships it in the same JSON; without it the rules alone name capabilities.
+    ``capability_cv`` also measures the capability model against the rules by nested cross-validation (slow;
+    cross-validation by server, ``classifier.crossval``, calls this once per fold and leaves it out).
     """
-    version, examples = load_training(training_path)
     features = [extract_features(e.tool) for e in examples]
     docs = [model_tokens(f) for f in features]
     y = np.array([e.category for e in examples])
@@ -100,14 +99,13 @@ def train(training_path: Path | None = None, out_path: Path = MODEL_PATH, *, cap
         [{s.supports for s in run_rules(f) if s.supports in CAPABILITIES} for f in features], CAPABILITY_CLASSES
     )
     caps_model = fit_capabilities(X, rule_caps, gold_caps, CAPABILITY_CLASSES) if capabilities else None
-    if caps_model is not None:
+    if caps_model is not None and capability_cv:
         caps_model["meta"]["cross_validation"] = cross_validate(X, rule_caps, gold_caps, CAPABILITY_CLASSES)
     vocab = vectorizer.vocabulary_
     ordered = sorted(vocab, key=vocab.__getitem__)
-    digest = training_digest((training_path,) if training_path is not None else None)
-    data = {
+    return {
         "version": MODEL_VERSION,
-        "rubric_version": version,
+        "rubric_version": TAXONOMY_VERSION,
         "classes": classes,
         "features": ordered,
         "idf": [round(float(v), 6) for v in vectorizer.idf_],
@@ -118,21 +116,33 @@ def train(training_path: Path | None = None, out_path: Path = MODEL_PATH, *, cap
         **({"capabilities": caps_model} if caps_model is not None else {}),
         "meta": {
             "examples": len(examples),
-            "training_sha256": digest,
             "held_out_accuracy": round(float(np.mean(np.array(model_pred) == y)), 4),
             "C": C,
         },
     }
+
+
+def train(training_path: Path | None = None, out_path: Path = MODEL_PATH, *, capabilities: bool = True) -> dict:
+    """Train, calibrate, write the model JSON; return a summary.
+
+    ``capabilities`` also fits the capability model (and measures it against the rules by 5-fold
+    cross-validation) and ships it in the same JSON; without it the rules alone name capabilities.
+    """
+    version, examples = load_training(training_path)
+    data = fit_model(examples, capabilities=capabilities)
+    data["rubric_version"] = version
+    data["meta"]["training_sha256"] = training_digest((training_path,) if training_path is not None else None)
+    caps_model = data.get("capabilities")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
     CategoryModel.from_json(data)  # fail here, not at classification time, if the file is unusable
     return {
         "path": str(out_path),
         "bytes": out_path.stat().st_size,
-        "features": len(ordered),
+        "features": len(data["features"]),
         **data["meta"],
         "temperature": data["temperature"],
-        "rule_accuracy": rule_accuracy,
+        "rule_accuracy": data["rule_accuracy"],
         **(
             {
                 "capabilities": {

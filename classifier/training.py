@@ -1,7 +1,10 @@
 """The committed training examples: parsing the hand-labelled file into tools/list-shaped dicts.
 
 The file is plain text (one example a line, ``category | capabilities | name | description | params``) so a
-reviewer can read and diff labels; its header records the rubric version the labels follow.
+reviewer can read and diff labels; its header records the rubric version the labels follow. A comment line
+``# server: NAME`` names the server (package) of the examples below it: the classifier sees it as the tool's
+server (as it does in the catalog), and cross-validation keeps each server's tools in one fold, so the figures
+measure unseen servers rather than unseen siblings of seen tools.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class Example:
     tool: dict[str, Any]
     category: str
     capabilities: tuple[str, ...]
+    server: str = ""  # from the latest ``# server:`` line; written examples have none
+    source: str = ""  # the file it came from
 
 
 def parse_params(text: str) -> dict[str, Any]:
@@ -44,6 +49,7 @@ def parse_params(text: str) -> dict[str, Any]:
 def parse_training(text: str, source: str = "training") -> tuple[str, list[Example]]:
     """The rubric version and the examples of a training file's text."""
     version = None
+    server = ""
     examples: list[Example] = []
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
@@ -52,6 +58,8 @@ def parse_training(text: str, source: str = "training") -> tuple[str, list[Examp
         if line.startswith("#"):
             if line.lstrip("# ").startswith("rubric_version:"):
                 version = line.split(":", 1)[1].strip()
+            elif line.lstrip("# ").startswith("server:"):
+                server = line.split(":", 1)[1].strip()
             continue
         parts = [p.strip() for p in line.split("|")]
         if len(parts) not in (4, 5):
@@ -68,7 +76,9 @@ def parse_training(text: str, source: str = "training") -> tuple[str, list[Examp
             "description": description,
             "inputSchema": parse_params(parts[4] if len(parts) == 5 else ""),
         }
-        examples.append(Example(tool=tool, category=category, capabilities=caps))
+        if server:
+            tool["server"] = server_name(server)
+        examples.append(Example(tool=tool, category=category, capabilities=caps, server=server, source=source))
     if version is None:
         raise TrainingDataError(f"{source}: missing the '# rubric_version: N' header")
     if version != TAXONOMY_VERSION:
@@ -76,6 +86,15 @@ def parse_training(text: str, source: str = "training") -> tuple[str, list[Examp
             f"{source}: labelled with rubric version {version}, the code implements {TAXONOMY_VERSION}"
         )
     return version, examples
+
+
+def server_name(package: str) -> str:
+    """The server name a package header gives the classifier: ``npm:@scope/name`` -> ``@scope/name``.
+
+    The registry prefix is a grouping key, not part of the server's name as a catalog records it.
+    """
+    _, colon, rest = package.partition(":")
+    return rest if colon and rest else package
 
 
 def load_training(path: Path | None = None) -> tuple[str, list[Example]]:

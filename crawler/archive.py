@@ -36,7 +36,7 @@ class ArchiveError(Exception):
 class ArchiveLimits:
     max_archive_bytes: int = 200 * 1024 * 1024  # total unpacked bytes
     max_archive_files: int = 50_000
-    max_file_bytes: int = 2 * 1024 * 1024  # larger members are skipped (reported), not unpacked
+    max_file_bytes: int = 8 * 1024 * 1024  # larger members are skipped (reported), not unpacked
 
     @classmethod
     def from_settings(cls, settings: object) -> ArchiveLimits:

@@ -498,6 +498,7 @@ HEADER = """\
 # Format: category | capabilities (comma-separated or -) | tool name | description | parameters (name:type, comma-separated)
 # Real tools crawled from npm and PyPI packages (scripts/collect_training_tools.py) and labelled by hand.
 # Tools of the dev gold set are excluded (by name and server, and by identical description): it is for measuring only.
+# A line "# server: REGISTRY:PACKAGE" names the package (the server) that the tools below it come from.
 """
 
 
@@ -505,11 +506,16 @@ def render(tools: list[dict[str, Any]], labels: dict[str, tuple[str, tuple[str, 
     """The training file's text: labelled tools only, in package order, one deduplicated line each."""
     lines = [HEADER.format(version=TAXONOMY_VERSION)]
     seen: set[tuple[str, str]] = set()
+    server = None
     for row in tools:
         label = labels.get(row["key"])
         if label is None or (row["name"], row["description"]) in seen:
             continue
         seen.add((row["name"], row["description"]))
+        package = f"{row['registry']}:{row['package']}"
+        if package != server:  # the training loader groups the lines below by this header
+            lines.append(f"# server: {package}\n")
+            server = package
         category, caps = label
         fields = [category, ",".join(caps) or "-", row["name"], row["description"], row["params"]]
         lines.append(" | ".join(fields).rstrip() + "\n")

@@ -19,11 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +37,7 @@ if str(ROOT) not in sys.path:  # usable as `python scripts/measure_extraction.py
     sys.path.insert(0, str(ROOT))
 
 from crawler.archive import ArchiveError, package_root, unpack  # noqa: E402
+from crawler.extract.tools_json import records_from_json  # noqa: E402
 from crawler.live import IntrospectionError, introspect_stdio  # noqa: E402
 from crawler.seeds import Seed, parse_seeds, quickstart  # noqa: E402
 
@@ -48,7 +52,32 @@ START_ARGS: dict[str, list[str]] = {
 # Dependencies some packages leave unbounded and that broke them; used on the retry after a failed start.
 COMPAT_CONSTRAINTS: dict[str, list[str]] = {"mcp-scholarly": ["bibtexparser<2"]}
 # Which console script or bin starts the MCP server, where the package ships several.
-ENTRY_POINTS: dict[str, str] = {"llm-context": "lc-mcp", "@wonderwhy-er/desktop-commander": "desktop-commander"}
+ENTRY_POINTS: dict[str, str] = {
+    "llm-context": "lc-mcp",
+    "@wonderwhy-er/desktop-commander": "desktop-commander",
+    "jinni": "jinni-server",  # `jinni` is its command-line tool
+}
+# The second live configuration, run where static extraction recorded conditional tools the default run did
+# not list: extra arguments that switch optional tool groups on (none is a credential) ...
+SECOND_CONFIG_ARGS: dict[str, list[str]] = {
+    "@playwright/mcp": ["--caps=vision,pdf,devtools,network,storage,testing,config"],
+}
+# ... or environment variables that do (`{conditional}`: the conditional tool names, comma-separated) ...
+SECOND_CONFIG_ENV: dict[str, dict[str, str]] = {
+    "exa-mcp-server": {"ENABLED_TOOLS": "{conditional}"},
+}
+# ... and a client that advertises every capability a server may gate tools on: roots, sampling, form and URL
+# elicitation, task-augmented sampling/elicitation, and the MCP Apps UI extension.
+FULL_CLIENT_CAPABILITIES: dict[str, Any] = {
+    "roots": {"listChanged": True},
+    "sampling": {"tools": {}},
+    "elicitation": {"form": {}, "url": {}},
+    "tasks": {"list": {}, "cancel": {}, "requests": {"sampling": {"createMessage": {}}, "elicitation": {"create": {}}}},
+    "extensions": {"io.modelcontextprotocol/ui": {"mimeTypes": ["text/html;profile=mcp-app"]}},
+}
+RAW_PROTOCOL_VERSION = "2025-11-25"
+DELEGATION = "no tools: package delegates to dependency "
+WHITESPACE_ONLY = "description differs in whitespace only"
 
 
 @dataclass
@@ -63,11 +92,20 @@ class PackageReport:
     extra: list[dict[str, str]] = field(default_factory=list)  # static tools the server does not list
     unresolved: list[dict[str, Any]] = field(default_factory=list)
     description_matches: int = 0
+    description_matches_folded: int = 0  # equal once white space is folded (docstring indentation)
     parameter_matches: int = 0  # same property names and required list
     annotation_matches: int = 0
     field_diffs: list[dict[str, str]] = field(default_factory=list)  # found tools whose fields differ
     live_problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    delegated_to: str | None = None  # the dependency the static tools were read from (a launcher package)
+    conditional: dict[str, str] = field(default_factory=dict)  # static tool -> the condition it is listed under
+    second_live_tools: list[str] = field(default_factory=list)  # listed by the second configuration
+    second_live_raw: list[dict[str, Any]] = field(default_factory=list)  # its tools/list entries
+    # conditional tools seen only in the second run: (compared, description, folded, parameters, annotations)
+    second_field_matches: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])
+    second_status: str = "not run"
+    command: list[str] = field(default_factory=list)  # how the server was started (for the second run)
 
     @property
     def compared(self) -> bool:
@@ -79,6 +117,19 @@ class PackageReport:
 
     def precision(self) -> float | None:
         return self.true_positives / len(set(self.static_tools)) if self.static_tools else None
+
+    @property
+    def unconditional(self) -> set[str]:
+        return set(self.static_tools) - set(self.conditional)
+
+    @property
+    def confirmed_conditional(self) -> set[str]:
+        """Conditional tools some live configuration listed (the default one or the second one)."""
+        return set(self.conditional) & (set(self.live_tools) | set(self.second_live_tools))
+
+    def unconditional_precision(self) -> float | None:
+        tools = self.unconditional
+        return len(tools & set(self.live_tools)) / len(tools) if tools else None
 
     def recall(self) -> float | None:
         return self.true_positives / len(set(self.live_tools)) if self.live_tools else None
@@ -146,7 +197,37 @@ def static_tools(unpacked: Path, report: PackageReport) -> list[Any]:
         return []
     report.static_status = "ok"
     report.unresolved = [u for s in result.servers for u in s.unresolved]
+    report.conditional = {t.name: t.conditional for t in result.tools if t.conditional}
     return result.tools
+
+
+def delegated_seed(seed: Seed, unpacked: Path, unresolved: list[dict[str, Any]]) -> Seed | None:
+    """The dependency a tool-less launcher package hands its server to (as the crawler follows it), pinned to
+    the version the package declares when it declares an exact one."""
+    for entry in unresolved:
+        reason = entry.get("reason") if isinstance(entry, dict) else None
+        if isinstance(reason, str) and reason.startswith(DELEGATION):
+            name = reason[len(DELEGATION) :].strip()
+            if name and name != seed.name:
+                return Seed(seed.ecosystem, name, declared_version(unpacked, name))
+    return None
+
+
+def declared_version(unpacked: Path, name: str) -> str | None:
+    """An exact version the package pins its dependency to (`"dep": "1.2.3"`, `dep==1.2.3`), else None."""
+    manifest = unpacked / "package.json"
+    if manifest.is_file():
+        try:
+            spec = (json.loads(manifest.read_text(encoding="utf-8")).get("dependencies") or {}).get(name)
+        except (OSError, ValueError):
+            return None
+        return spec if isinstance(spec, str) and re.fullmatch(r"\d+\.\d+\.\d+[\w.+-]*", spec) else None
+    for metadata in unpacked.glob("*.dist-info/METADATA"):
+        text = metadata.read_text(encoding="utf-8", errors="replace")
+        match = re.search(rf"^Requires-Dist:\s*{re.escape(name)}\s*\(?==\s*([\w.+-]+)", text, re.M | re.I)
+        if match:
+            return match.group(1)
+    return None
 
 
 # ------------------------------------------------------------------------------------------------ live
@@ -221,13 +302,14 @@ def pypi_command(seed: Seed, prefix: Path) -> list[str]:
     return [str(venv / "bin" / pick)]
 
 
-def _start(seed: Seed, cache: Path, timeout: float, constraints: list[str] | None) -> Any:
+def _start(seed: Seed, cache: Path, timeout: float, constraints: list[str] | None, report: PackageReport) -> Any:
     """Install and introspect once; raises RuntimeError (install) or IntrospectionError (start)."""
     try:
         prefix = install(seed, cache, constraints)
         command = npm_command(seed, prefix) if seed.ecosystem == "npm" else pypi_command(seed, prefix)
     except (OSError, json.JSONDecodeError, subprocess.TimeoutExpired) as exc:
         raise RuntimeError(str(exc)) from exc
+    report.command = command
     with tempfile.TemporaryDirectory(prefix="measure-") as tmp:
         args = [a.replace("{tmp}", tmp) for a in START_ARGS.get(seed.name, [])]
         return introspect_stdio([*command, *args], timeout=timeout)
@@ -241,7 +323,7 @@ def live_tools(seed: Seed, cache: Path, timeout: float, report: PackageReport) -
     failures: list[str] = []
     for constraints in attempts:
         try:
-            result = _start(seed, cache, timeout, constraints)
+            result = _start(seed, cache, timeout, constraints, report)
         except RuntimeError as exc:
             failures.append(f"install{' with ' + ', '.join(constraints) if constraints else ''}: {exc}")
             continue
@@ -261,30 +343,137 @@ def live_tools(seed: Seed, cache: Path, timeout: float, report: PackageReport) -
     return []
 
 
+class RawClientError(Exception):
+    pass
+
+
+def raw_tools_list(
+    command: list[str], *, capabilities: dict[str, Any], timeout: float, env: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The `tools/list` entries of a stdio server, asked by a minimal JSON-RPC client that advertises
+    `capabilities`.
+
+    The SDK client cannot advertise task-augmented requests or arbitrary extensions, which some servers gate
+    tools on; this client sends exactly the capability object given. Same sandbox as `introspect`: a scrubbed
+    environment (PATH and a temporary HOME only), a temporary working folder, a deadline, the process killed
+    at the end. Server requests (roots, sampling, elicitation) are answered empty or declined.
+    """
+    with tempfile.TemporaryDirectory(prefix="measure-raw-") as tmp:
+        child_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "LANG": "C.UTF-8", **(env or {})}
+        args = [a.replace("{tmp}", tmp) for a in command]
+        proc = subprocess.Popen(
+            args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp, env=child_env
+        )
+        lines: queue.Queue[bytes] = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()  # type: ignore[union-attr]
+        deadline = time.monotonic() + timeout
+
+        def send(message: dict[str, Any]) -> None:
+            proc.stdin.write((json.dumps(message) + "\n").encode())  # type: ignore[union-attr]
+            proc.stdin.flush()  # type: ignore[union-attr]
+
+        def answer(request_id: int) -> dict[str, Any]:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or proc.poll() is not None and lines.empty():
+                    raise RawClientError("no answer before the deadline (or the server exited)")
+                try:
+                    message = json.loads(lines.get(timeout=min(remaining, 1.0)))
+                except queue.Empty:
+                    continue
+                except ValueError:
+                    continue  # a log line on stdout
+                if not isinstance(message, dict):
+                    continue
+                if "method" in message and "id" in message:  # a request from the server
+                    result = {"roots": []} if message["method"] == "roots/list" else None
+                    reply = {"jsonrpc": "2.0", "id": message["id"]}
+                    send(
+                        {**reply, "result": result}
+                        if result
+                        else {**reply, "error": {"code": -32600, "message": "declined"}}
+                    )
+                elif message.get("id") == request_id:
+                    if "error" in message:
+                        raise RawClientError(f"{message['error'].get('message', message['error'])}")
+                    return message.get("result") or {}
+
+        try:
+            send({
+                "jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"protocolVersion": RAW_PROTOCOL_VERSION, "capabilities": capabilities,
+                           "clientInfo": {"name": "mcp-catalog-measure", "version": "1"}},
+            })  # fmt: skip
+            answer(1)
+            send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+            tools: list[dict[str, Any]] = []
+            cursor: str | None = None
+            for page in range(2, 52):
+                send(
+                    {
+                        "jsonrpc": "2.0",
+                        "id": page,
+                        "method": "tools/list",
+                        "params": {"cursor": cursor} if cursor else {},
+                    }
+                )
+                result = answer(page)
+                tools += [
+                    t for t in result.get("tools") or [] if isinstance(t, dict) and isinstance(t.get("name"), str)
+                ]
+                cursor = result.get("nextCursor")
+                if not cursor:
+                    break
+            return tools
+        except (OSError, BrokenPipeError) as exc:
+            raise RawClientError(f"the server closed its input: {exc}") from exc
+        finally:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def second_configuration(seed: Seed, report: PackageReport, timeout: float) -> None:
+    """Run the server again with every optional group and client capability on, to confirm conditional tools."""
+    pending = set(report.conditional) - set(report.live_tools)
+    if not pending or not report.command:
+        report.second_status = "not needed" if not pending else "not run: the server did not start"
+        return
+    command = [*report.command, *START_ARGS.get(seed.name, []), *SECOND_CONFIG_ARGS.get(seed.name, [])]
+    names = ",".join(sorted(report.conditional))
+    env = {k: v.replace("{conditional}", names) for k, v in SECOND_CONFIG_ENV.get(seed.name, {}).items()}
+    try:
+        report.second_live_raw = raw_tools_list(
+            command, capabilities=FULL_CLIENT_CAPABILITIES, timeout=timeout, env=env
+        )
+        report.second_live_tools = sorted({t["name"] for t in report.second_live_raw})
+        extra = " ".join([*SECOND_CONFIG_ARGS.get(seed.name, []), *(f"{k}=(the conditional tools)" for k in env)])
+        report.second_status = "ok: every client capability" + (f", {extra}" if extra else "")
+    except (RawClientError, OSError, subprocess.SubprocessError) as exc:
+        report.second_status = f"failed: {exc}"
+
+
 # ------------------------------------------------------------------------------------------------ comparing
 
 
-def explain_miss(name: str, unpacked: Path | None, unresolved: list[dict[str, Any]]) -> str:
+def explain_miss(name: str, folders: list[Path], unresolved: list[dict[str, Any]]) -> str:
     """A first explanation of a tool static extraction missed: is its name in the shipped code at all?"""
-    if unpacked is None:
+    if not folders:
         return "no artifact"
     hits: list[str] = []
     needle = name.encode()
-    for path in unpacked.rglob("*"):
-        if (
-            path.is_file()
-            and path.suffix in (".js", ".mjs", ".cjs", ".ts", ".py", ".json")
-            and path.stat().st_size < 5e6
-        ):
-            try:
-                if needle in path.read_bytes():
-                    hits.append(str(path.relative_to(unpacked)))
-            except OSError:
-                continue
-        if len(hits) >= 3:
-            break
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if len(hits) >= 3:
+                break
+            if path.is_file() and path.suffix in (".js", ".mjs", ".cjs", ".ts", ".py", ".json"):
+                try:
+                    if path.stat().st_size < 1e7 and needle in path.read_bytes():
+                        where = str(path.relative_to(folder))
+                        hits.append(where if folder == folders[0] else f"the dependency's {where}")
+                except OSError:
+                    continue
     if not hits:
-        deps = declared_dependencies(unpacked)
+        deps = declared_dependencies(folders[0])
         reason = "name not in the artifact: built at run time or declared in a dependency"
         if deps:
             reason += f" (the package depends on {', '.join(deps[:4])})"
@@ -312,42 +501,69 @@ def declared_dependencies(unpacked: Path) -> list[str]:
     return names
 
 
-def compare(report: PackageReport, static: list[Any], live: list[Any], unpacked: Path | None) -> None:
+def compare(report: PackageReport, static: list[Any], live: list[Any], folders: list[Path]) -> None:
     report.static_tools = sorted({t.name for t in static})
     report.live_tools = sorted({t.name for t in live})
     if not report.compared:
         return
     live_by = {t.name: t for t in live}
+    second_by = {t.name: t for t in records_from_json(report.second_live_raw, origin="live")}
     for tool in static:
         other = live_by.get(tool.name)
-        if other is None:
-            continue
-        differs = []
-        if (tool.description or "").strip() == (other.description or "").strip():
-            report.description_matches += 1
-        else:
-            differs.append(_description_diff(tool.description, other.description))
-        if _parameters(tool.input_schema) == _parameters(other.input_schema):
-            report.parameter_matches += 1
-        else:
-            differs.append(f"parameters {_parameters(tool.input_schema)} vs live {_parameters(other.input_schema)}")
-        if (tool.annotations or {}) == (other.annotations or {}):
-            report.annotation_matches += 1
-        else:
-            differs.append(f"annotations {tool.annotations} vs live {other.annotations}")
-        if differs:
-            report.field_diffs.append({"tool": tool.name, "differs": "; ".join(differs)})
+        if other is not None:
+            counts = _compare_fields(tool, other, report.field_diffs, "")
+            report.description_matches += counts[0]
+            report.description_matches_folded += counts[1]
+            report.parameter_matches += counts[2]
+            report.annotation_matches += counts[3]
+        elif tool.name in second_by and tool.name in report.conditional:
+            counts = _compare_fields(tool, second_by[tool.name], report.field_diffs, " (second configuration)")
+            report.second_field_matches = [
+                a + b for a, b in zip(report.second_field_matches, (1, *counts), strict=True)
+            ]
     for name in sorted(set(report.live_tools) - set(report.static_tools)):
-        report.missed.append({"tool": name, "why": explain_miss(name, unpacked, report.unresolved)})
+        report.missed.append({"tool": name, "why": explain_miss(name, folders, report.unresolved)})
     for name in sorted(set(report.static_tools) - set(report.live_tools)):
-        report.extra.append({"tool": name, "why": "extracted but not listed by the running server"})
+        condition = report.conditional.get(name)
+        if condition is None:
+            why = "extracted as unconditional but not listed by the running server"
+        elif name in report.second_live_tools:
+            why = f"conditional ({condition}); confirmed: listed by the second configuration"
+        else:
+            why = f"conditional ({condition}); not listed by the second configuration ({report.second_status})"
+        report.extra.append({"tool": name, "why": why, "conditional": "yes" if condition else "no"})
+    for name in sorted(set(report.second_live_tools) - set(report.live_tools) - set(report.static_tools)):
+        report.missed.append(
+            {"tool": name, "why": "listed only by the second configuration; " + explain_miss(name, folders, [])}
+        )
+
+
+def _compare_fields(tool: Any, other: Any, diffs: list[dict[str, str]], where: str) -> tuple[int, int, int, int]:
+    """(description, description with white space folded, parameters, annotations) agreement, 1 or 0 each;
+    what differs is appended to `diffs`."""
+    differs = []
+    same_text = (tool.description or "").strip() == (other.description or "").strip()
+    folded = same_text
+    if not same_text:
+        diff = _description_diff(tool.description, other.description)
+        folded = diff.startswith(WHITESPACE_ONLY)
+        differs.append(diff)
+    same_params = _parameters(tool.input_schema) == _parameters(other.input_schema)
+    if not same_params:
+        differs.append(f"parameters {_parameters(tool.input_schema)} vs live {_parameters(other.input_schema)}")
+    same_annotations = (tool.annotations or {}) == (other.annotations or {})
+    if not same_annotations:
+        differs.append(f"annotations {tool.annotations} vs live {other.annotations}")
+    if differs:
+        diffs.append({"tool": tool.name + where, "differs": "; ".join(differs)})
+    return int(same_text), int(folded), int(same_params), int(same_annotations)
 
 
 def _description_diff(static: str | None, live: str | None) -> str:
     """Say how two descriptions differ: whitespace only (docstring indentation), or where the text parts."""
     a, b = " ".join((static or "").split()), " ".join((live or "").split())
     if a == b:
-        return "description differs in whitespace only (indentation or line breaks)"
+        return WHITESPACE_ONLY + " (indentation or line breaks)"
     at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     return (
         f"description differs from char {at}: {a[max(0, at - 20) : at + 40]!r} vs live {b[max(0, at - 20) : at + 40]!r}"
@@ -367,7 +583,20 @@ def totals(reports: list[PackageReport]) -> dict[str, Any]:
     tp = sum(r.true_positives for r in compared)
     static_n = sum(len(r.static_tools) for r in compared)
     live_n = sum(len(r.live_tools) for r in compared)
+    uncond = sum(len(r.unconditional) for r in compared)
+    uncond_tp = sum(len(r.unconditional & set(r.live_tools)) for r in compared)
+    cond = sum(len(r.conditional) for r in compared)
+    cond_default = sum(len(set(r.conditional) & set(r.live_tools)) for r in compared)
+    cond_confirmed = sum(len(r.confirmed_conditional) for r in compared)
+    listed_somewhere = uncond_tp + cond_confirmed
     return {
+        "unconditional_tools": uncond,
+        "unconditional_true_positives": uncond_tp,
+        "unconditional_precision": round(uncond_tp / uncond, 4) if uncond else None,
+        "conditional_tools": cond,
+        "conditional_listed_by_default": cond_default,
+        "conditional_confirmed": cond_confirmed,
+        "precision_any_configuration": round(listed_somewhere / static_n, 4) if static_n else None,
         "packages": len(reports),
         "compared": len(compared),
         "static_tools": static_n,
@@ -376,6 +605,8 @@ def totals(reports: list[PackageReport]) -> dict[str, Any]:
         "precision": round(tp / static_n, 4) if static_n else None,
         "recall": round(tp / live_n, 4) if live_n else None,
         "description_matches": sum(r.description_matches for r in compared),
+        "description_matches_folded": sum(r.description_matches_folded for r in compared),
+        "second_run_fields": [sum(r.second_field_matches[i] for r in compared) for i in range(5)],
         "parameter_matches": sum(r.parameter_matches for r in compared),
         "annotation_matches": sum(r.annotation_matches for r in compared),
         "static_only_packages_tools": sum(len(r.static_tools) for r in reports if not r.compared),
@@ -393,19 +624,41 @@ def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
         f"Compared {total['compared']} of {total['packages']} packages: precision **{_fmt(total['precision'])}**, "
         f"recall **{_fmt(total['recall'])}** over {total['live_tools']} live tools "
         f"({total['true_positives']} found, {total['static_tools']} extracted). "
-        f"Of the found tools, {total['description_matches']} have the live description, "
+        f"Of the found tools, {total['description_matches']} have the live description "
+        f"({total['description_matches_folded']} once white space is folded: Python before 3.13 keeps a "
+        f"docstring's indentation, which the extractor removes as Python 3.13 and `inspect.cleandoc` do), "
         f"{total['parameter_matches']} the live parameter names and required list, "
         f"{total['annotation_matches']} the live annotations.",
         "",
-        "| package | static | live | found | precision | recall | live status |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        f"Conditional registration is recorded, not dropped: {total['conditional_tools']} extracted tools carry a "
+        f"condition (a capability flag, a client capability, a filter). On the "
+        f"{total['unconditional_tools']} unconditional tools precision is "
+        f"**{_fmt(total['unconditional_precision'])}**. Of the conditional ones, "
+        f"{total['conditional_listed_by_default']} are listed by the default configuration and "
+        f"{total['conditional_confirmed']} by the default or a second configuration (every client capability "
+        f"advertised, optional tool groups switched on); counting those as correct, precision over all extracted "
+        f"tools is **{_fmt(total['precision_any_configuration'])}**. Of the "
+        f"{total['second_run_fields'][0]} conditional tools compared with the second run's answer, "
+        f"{total['second_run_fields'][1]} have its description ({total['second_run_fields'][2]} folded), "
+        f"{total['second_run_fields'][3]} its parameter names and required list, "
+        f"{total['second_run_fields'][4]} its annotations.",
+        "",
+        "| package | static | conditional | live | found | precision | unconditional precision | recall "
+        "| conditional confirmed | live status |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in reports:
         status = r.live_status if r.static_status == "ok" else f"static {r.static_status}; live {r.live_status}"
+        if r.delegated_to:
+            status = f"tools read from dependency {r.delegated_to}; {status}"
+        confirmed = f"{len(r.confirmed_conditional)}/{len(r.conditional)}" if r.compared and r.conditional else "-"
         lines.append(
-            f"| {r.seed} | {len(r.static_tools)} | {len(r.live_tools)} | {r.true_positives if r.compared else '-'} "
-            f"| {_fmt(r.precision()) if r.compared else '-'} | {_fmt(r.recall()) if r.compared else '-'} "
-            f"| {status.replace('|', '/')[:160]} |"
+            f"| {r.seed} | {len(r.static_tools)} | {len(r.conditional)} | {len(r.live_tools)} "
+            f"| {r.true_positives if r.compared else '-'} "
+            f"| {_fmt(r.precision()) if r.compared else '-'} "
+            f"| {_fmt(r.unconditional_precision()) if r.compared else '-'} "
+            f"| {_fmt(r.recall()) if r.compared else '-'} | {confirmed} "
+            f"| {status.replace('|', '/')[:200]} |"
         )
     lines += ["", "## Misses", ""]
     for r in reports:
@@ -417,6 +670,8 @@ def markdown(reports: list[PackageReport], total: dict[str, Any]) -> str:
     for r in reports:
         for note in r.live_problems[:5]:
             lines.append(f"- {r.seed}: {note[:300]}")
+        if r.second_status not in ("not run", "not needed"):
+            lines.append(f"- {r.seed}: second configuration {r.second_status[:300]}")
     lines += ["", "## Field differences on found tools", ""]
     for r in reports:
         for diff in r.field_diffs:
@@ -434,17 +689,27 @@ def measure(seeds: list[Seed], *, cache: Path, timeout: float, live: bool, progr
         report = PackageReport(seed=str(seed))
         unpacked: Path | None = None
         static: list[Any] = []
+        folders: list[Path] = []
         try:
             archive = fetch_artifact(seed, cache)
             report.artifact = str(archive)
             unpacked = unpack_artifact(archive)
+            folders.append(unpacked)
             static = static_tools(unpacked, report)
+            dependency = delegated_seed(seed, unpacked, report.unresolved) if not static else None
+            if dependency is not None:  # follow a launcher to its dependency, one level, as the crawler does
+                report.delegated_to = str(dependency)
+                folders.append(unpack_artifact(fetch_artifact(dependency, cache)))
+                static = static_tools(folders[-1], report)
         except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
             report.static_status = f"failed: fetch: {exc}"
         live_list = live_tools(seed, cache, timeout, report) if live else []
         if not live:
             report.live_status = "skipped: --no-live"
-        compare(report, static, live_list, unpacked)
+        elif report.compared:
+            report.live_tools = sorted({t.name for t in live_list})
+            second_configuration(seed, report, timeout)
+        compare(report, static, live_list, folders)
         report.seconds = round(time.monotonic() - started, 1)
         reports.append(report)
         if progress:

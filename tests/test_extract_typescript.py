@@ -211,8 +211,9 @@ def test_compiled_low_level_server_with_factories_enums_and_branches() -> None:
         "required": ["node"],
     }
     assert drain.annotations == {"destructiveHint": True}
-    # listed in the default branch and, filtered, in the read-only branch: on by default
-    assert drain.conditional.startswith("on by default; other configurations: readOnly and filtered")
+    # listed in the default branch; the read-only branch's filter on `annotations?.readOnlyHint` drops it
+    assert drain.conditional == "not (readOnly)"
+    assert tools["list_nodes"].conditional is None  # read-only: kept by the filter, so listed in both branches
     assert tools["ping"].conditional is None
     assert (tools["ping"].file, tools["ping"].line) == ("dist/tools.js", 24)
     assert result.unresolved == []

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from catalog.config import Settings
 from catalog.db import Catalog
 from catalog.models import Classification, Tool
+from publisher.site.build_cache import CACHE_NAME
 from publisher.site.builder import build_site
 from publisher.site.writer import MANIFEST_NAME
 from tests.test_site_catalog import T1, make_catalog, write_policies
@@ -332,7 +333,7 @@ def test_incremental_rebuild_rewrites_only_what_changed(catalog: Catalog, tmp_pa
     assert "tools/payments-mcp/create_refund/index.html" not in rewritten
     assert "tools/hostile-mcp/get-data/index.html" not in after  # a tool gone from the crawl loses its page
     assert summary["removed"] == 2
-    assert summary["written"] == len(rewritten - {MANIFEST_NAME})
+    assert summary["written"] == len(rewritten - {MANIFEST_NAME, CACHE_NAME})
     # Tool pages are rewritten only on the two servers whose tool lists changed (related-tool links).
     touched_tools = {rel.split("/")[1] for rel in rewritten if rel.startswith("tools/")}
     assert touched_tools == {"postgres-mcp", "hostile-mcp"}
@@ -399,7 +400,7 @@ def test_changing_one_tool_rewrites_exactly_its_pages_and_the_pages_listing_it(t
     """A new description (same name and rating): the tool's page and JSON, its server's page (which shows
     the description) and llms-full.txt; no browse page, search shard, sibling page or server JSON."""
     out, before, after, summary = _rebuild_after(tmp_path, _describe)
-    rewritten = {rel for rel in after if after[rel] != before.get(rel)} - {MANIFEST_NAME}
+    rewritten = {rel for rel in after if after[rel] != before.get(rel)} - {MANIFEST_NAME, CACHE_NAME}
     assert rewritten == {
         "tools/postgres-mcp/list_tables/index.html",
         "api/tools/postgres-mcp/list_tables.json",

@@ -130,17 +130,35 @@ def register(app: typer.Typer) -> None:
     @app.command("eval")
     @friendly_errors
     def eval_(
-        gold: Annotated[Path, typer.Option("--gold", help="Gold JSON Lines file (taxonomy.md format).")],
+        gold: Annotated[Path | None, typer.Option("--gold", help="Gold JSON Lines file (taxonomy.md format).")] = None,
+        cv: Annotated[
+            bool,
+            typer.Option(
+                "--cv",
+                help="Instead of a gold file: cross-validate on the committed training data, folds grouped by "
+                "server, models refitted per fold; reports rules+model, rules alone and model alone (minutes).",
+            ),
+        ] = False,
+        folds: Annotated[int, typer.Option("--folds", help="Number of folds for --cv.", min=2)] = 5,
+        training: Annotated[
+            Path | None,
+            typer.Option("--training", help="With --cv: one training file (default: the committed ones)."),
+        ] = None,
         worst: Annotated[int, typer.Option("--worst", help="How many of the worst errors to show.")] = 15,
         json_out: JsonOption = False,
     ) -> None:
         """Measure the classifier on a labelled gold file: accuracy, macro-F1, Critical recall, capability F1.
 
-        Example: mcp-catalog eval --gold gold/dev.jsonl --json
+        Example: mcp-catalog eval --gold gold/dev.jsonl --json   (or: mcp-catalog eval --cv --folds 5)
         """
         from classifier import classify_tools
         from classifier.evaluate import GoldFileError, evaluate, gold_to_tool, load_gold
 
+        if cv:
+            _eval_cv(folds, worst, json_out, training)
+            return
+        if gold is None:
+            raise UserError("eval needs --gold FILE (a gold JSON Lines file) or --cv (cross-validation by server)")
         try:
             rows = load_gold(gold)
         except GoldFileError as exc:
@@ -218,6 +236,53 @@ def register(app: typer.Typer) -> None:
             for row in result["profile"]:
                 table.add_row(row["function"], str(row["calls"]), f"{row['own_s']:.3f}", f"{row['cumulative_s']:.3f}")
             out.print(table)
+
+
+def _eval_cv(folds: int, worst: int, json_out: bool, training: Path | None) -> None:
+    """``eval --cv``: out-of-fold figures by server for rules+model, rules alone and model alone."""
+    from classifier.crossval import VIEWS, cross_validate_by_server, summary_line
+    from classifier.training import TrainingDataError, load_training
+
+    if training is not None and not training.is_file():
+        raise UserError(f"{training}: no such training file")
+    try:
+        examples = load_training(training)[1]
+    except TrainingDataError as exc:
+        raise UserError(str(exc)) from exc
+    try:
+        if json_out:
+            report = cross_validate_by_server(examples, folds=folds, worst=worst)
+        else:
+            with Progress(
+                TextColumn("cross-validating by server"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as bar:
+                task = bar.add_task("cv", total=folds)
+                report = cross_validate_by_server(
+                    examples, folds=folds, worst=worst, progress=lambda done, total: bar.update(task, completed=done)
+                )
+    except ValueError as exc:
+        raise UserError(f"cross-validation failed: {exc}") from exc
+    if json_out:
+        print_json(report)
+        return
+    out.print(
+        f"[bold]{report['tools']} crawled tools from {report['servers']} servers, {report['folds']} folds by server[/] "
+        f"({report['training_only']} written examples always train)",
+        highlight=False,
+    )
+    table = Table(title="out-of-fold (servers never seen in training)")
+    table.add_column("view")
+    figures = {view: summary_line(report[view]) for view in VIEWS}
+    for col in next(iter(figures.values())):
+        table.add_column(col.replace("_", " "))
+    for view, row in figures.items():
+        table.add_row(view, *[f"{v:.3f}" for v in row.values()])
+    out.print(table)
+    _print_report(report["combined"])
 
 
 def _print_report(report: dict) -> None:

@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--servers", help="With --json: group by server, with unresolved names and problems.")
         ] = False,
         max_file_bytes: Annotated[
-            int | None, typer.Option(help="Skip source files larger than this (default from settings: 2 MB).")
+            int | None, typer.Option(help="Skip source files larger than this (default from settings: 8 MiB).")
         ] = None,
     ) -> None:
         """Extract tool definitions statically (the code is parsed, never imported or run).

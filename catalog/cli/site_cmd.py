@@ -52,17 +52,25 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Random seed of the synthetic catalog.")] = 0,
         workers: Annotated[int | None, typer.Option(help="Worker processes (default: one per CPU).")] = None,
         keep: Annotated[Path | None, typer.Option("--keep", help="Write the site here and keep it.")] = None,
+        policies: Annotated[
+            bool,
+            typer.Option(
+                help="Generate the recommended policies first (untimed), so pages carry snippets and downloads."
+            ),
+        ] = False,
         json_out: JsonOption = False,
     ) -> None:
         """Build the site of a synthetic catalog: full build, then an incremental one after 1% of tools change.
 
-        Example: mcp-catalog bench site --servers 10000
+        Example: mcp-catalog bench site --servers 10000 --policies
         """
         from publisher.site.bench import run_site_bench
 
         if servers < 1:
             raise UserError("--servers must be at least 1")
-        result = run_site_bench(servers, seed, workers, keep, log=lambda m: console.print(m, highlight=False))
+        result = run_site_bench(
+            servers, seed, workers, keep, log=lambda m: console.print(m, highlight=False), policies=policies
+        )
         if json_out:
             print_json(result)
         else:

@@ -8,8 +8,8 @@ when the name has none.
 from __future__ import annotations
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import VERB_CATEGORY, Signal, lead_base, primary_action
-from classifier.rules.deletion import REVERSIBLE_REMOVALS, recoverable
+from classifier.rules.base import VERB_CATEGORY, Signal, lead_base, primary_action, stoppable
+from classifier.rules.deletion import REVERSIBLE_REMOVALS, recoverable, unlinks
 from classifier.text import plain
 
 # Interaction verbs that are an Execute only on a browser, a device or a UI; elsewhere they mean little.
@@ -26,6 +26,13 @@ BUILD_OBJECTS = plain(
     "pipeline job run module binary release bundle index"
 )
 ARITHMETIC = plain("add subtract multiply divide sum")
+# Where setting, closing or going back is an action on a browser or a device (taxonomy.md: Execute), not an edit.
+AUTOMATION_CONTEXT = plain(
+    """browser browsers puppeteer playwright selenium webdriver browserbase hyperbrowser simulator emulator
+    mobile ios android iphone ipad adb simctl"""
+)
+AUTOMATION_VERBS = plain("set close forward back go reload allocate release record end")
+SESSION_OBJECTS = plain("session sessions browser browsers tab tabs context window")
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
 
 
@@ -38,6 +45,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if category is None:
         return []
     strong = True  # the name's verb, or the description's first verb when the name has none, states the action
+    if base in AUTOMATION_VERBS or (base in ("create", "new", "open") and f.name_set & SESSION_OBJECTS):
+        context = (f.name_set | f.server_words | f.desc_set) & AUTOMATION_CONTEXT
+        if context:
+            return [Signal("actions.automation", "Execute", f"{base},{','.join(sorted(context))}", strong)]
+    if base == "terminate" and stoppable(f):
+        return [Signal("actions.stops_process", "Execute", f"terminate,{','.join(sorted(stoppable(f)))}", strong)]
     if base in UI_VERBS:
         context = f.name_set | f.param_words | f.desc_set
         if context & UI_CONTEXT:
@@ -52,6 +65,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return [Signal("actions.arithmetic", "Read", base, strong)]
     if category == "Destructive" and recoverable(f):
         return [Signal("actions.recoverable_removal", "Write", f"{base},recoverable", strong)]
+    if category == "Destructive" and unlinks(f):
+        return [Signal("actions.unlinks", "Write", f"{base},from", strong)]
     if base == "remove" and f.name_set & REVERSIBLE_REMOVALS:
         return [
             Signal(

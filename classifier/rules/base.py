@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from classifier.features import ToolFeatures
+from classifier.rules.languages import LATIN_VERBS, foreign_lead_verb
 from classifier.text import plain
 
 
@@ -44,7 +45,7 @@ READ_VERBS = plain(
     ls cat head peek poll wait sample score measure plan lookup obtain collect gather review audit evaluate render
     transcribe ocr capture screenshot snapshot tell ask answer research crawl scrape visit test debug trace
     locate geocode route reverse decode encode hash diagnose examine study understand recall retrieve see print
-    current latest top trending batch_get batchget generate introspect quote"""
+    current latest top trending batch_get batchget generate introspect quote simulate"""
 )
 WRITE_VERBS = plain(
     """create add update edit modify set put post insert upsert upload move rename label tag assign unassign append
@@ -66,12 +67,12 @@ DESTRUCTIVE_VERBS = plain(
 EXECUTE_VERBS = plain(
     """run execute exec eval invoke trigger start stop restart reboot launch deploy build dispatch rerun retry kill
     spawn click hover scroll navigate press drag compile call cancel pause resume suspend unpause shutdown boot
-    scale redeploy provision rebuild play simulate automate tap swipe type install connect disconnect
+    scale redeploy provision rebuild play automate tap swipe type install connect disconnect
     login logout authenticate signin signout upgrade migrate promote"""
 )
 MONEY_VERBS = plain(
     """pay charge refund payout purchase buy sell trade swap withdraw deposit bridge stake unstake tip donate
-    checkout invoice bill transfer send mint borrow lend repay liquidate"""
+    checkout invoice bill transfer send mint borrow lend repay liquidate invest divest rebalance"""
 )
 
 VERB_CATEGORY: dict[str, str] = {}
@@ -94,6 +95,21 @@ NOUNISH_VERBS = plain(
     import call job file memo history invoice payment trade bill charge sample snapshot screenshot plan stage
     trace score watch monitor tree status head stat book swap stake unstake buy sell trade"""
 )
+
+# Nounish verbs that, as the first word of a name, are nearly always its action ("update_view", "change_owner").
+FIRST_WORD_VERBS = plain("update change transfer share lock merge push commit release import export backup")
+# Last words that make a lone mid-name verb a noun: "maps_place_details", "bridge_health", "order_status".
+DETAIL_TAILS = plain("details detail info information status health summary units url urls")
+
+# Things that are stopped, not destroyed, by "terminate": they can be started again (taxonomy.md).
+STOPPABLE = plain("app apps application applications process processes session sessions terminal task run job")
+
+
+def stoppable(f: ToolFeatures) -> frozenset[str]:
+    """What a ``terminate`` stops, when it is a process-like thing: the name's object, else the description's."""
+    objects = f.name_set - {"terminate", "force"}
+    return (objects or f.desc_set) & STOPPABLE
+
 
 LEAD_VERBS: dict[str, str] = {}
 for _w, _cat in VERB_CATEGORY.items():
@@ -132,9 +148,17 @@ def clear_caches() -> None:
 def _name_actions(words: tuple[str, ...]) -> tuple[str, ...]:
     if len(_ACTIONS) > 200_000:
         _ACTIONS.clear()  # bounded, like split_identifier's cache
+    if not LATIN_VERBS.keys().isdisjoint(words):
+        words = tuple(LATIN_VERBS.get(w, w) for w in words)  # "eliminar_archivo" -> delete
     verbs = [w for w in words if w in VERB_CATEGORY]
     if not verbs:
         return ()
+    if len(words) > 2 and words[-1] in DETAIL_TAILS:
+        inner = [v for v in verbs if v != words[-1]]
+        if len(inner) == 1 and words[0] != inner[0]:
+            # A noun in the middle of a name about something's details ("maps_place_details"): the tail is
+            # the action when it is a verb ("wallet_bridge_health"), else the description says it.
+            return tuple(v for v in verbs if v == words[-1])
     if (
         len(verbs) > 1
         and verbs[0] in NOUNISH_VERBS
@@ -142,6 +166,7 @@ def _name_actions(words: tuple[str, ...]) -> tuple[str, ...]:
         or len(verbs) > 1
         and verbs[0] in NOUNISH_VERBS
         and verbs[1] not in NOUNISH_VERBS
+        and not (words[0] == verbs[0] and verbs[0] in FIRST_WORD_VERBS)
     ):
         verbs = verbs[1:] + verbs[:1]
     first = verbs[0]
@@ -163,7 +188,8 @@ def primary_action(f: ToolFeatures) -> tuple[str | None, str]:
             return w, "description"
         if w not in LEAD_FILLERS:
             break
-    return None, ""
+    foreign = foreign_lead_verb(f.description)  # "查询交易状态", "Elimina un archivo": other languages' verbs
+    return (foreign, "description") if foreign is not None else (None, "")
 
 
 def lead_base(word: str) -> str:

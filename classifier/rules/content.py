@@ -29,6 +29,18 @@ STRONG_PRIVATE = plain(
     portfolio holdings crm lead leads note notes journal diary memory memories prospect prospects"""
 )
 
+# What a user holds or did in a financial account (a broker, an exchange, a budgeting app, a shop's orders).
+ACCOUNT_HOLDINGS = plain(
+    """position positions order orders trade trades fills pnl ledger allocation balance balances holdings
+    portfolio wallet wallets payment payments billing budget earn"""
+)
+ACCOUNT_CONTEXT = plain(
+    """account accounts user user's caller's your brokerage broker trading exchange signed binance ibkr alpaca
+    kraken coinbase robinhood schwab bybit okx budget lunchmoney ynab shop store merchant woocommerce shopify
+    customer customers"""
+)
+# Public market data about an instrument, not anyone's account.
+MARKET_DATA = plain("book orderbook depth ticker tickers market markets quote quotes price prices candles klines")
 PUBLIC_CHAIN = plain("blockchain erc20 erc721 onchain evm ethereum solana etherscan")
 DATABASE = plain(
     "sql database db table tables postgres postgresql mysql sqlite mongodb collection bigquery snowflake clickhouse "
@@ -98,6 +110,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []  # statistics and reference lists are not anyone's personal data
     if f.name_set & plain("my me mine own"):
         return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & plain("my me mine own"))))]
+    held = f.name_set & ACCOUNT_HOLDINGS
+    if held and not f.name_set & MARKET_DATA and (f.name_set | f.desc_set | f.server_words) & ACCOUNT_CONTEXT:
+        # A brokerage, exchange or budgeting account's positions, orders and balances are the holder's finances.
+        return [Signal("content.account_finances", "private_data", ",".join(sorted(held)))]
     lead = LEAD_OBJECT.match(f.description) if not LEAD_NOUNS.isdisjoint(f.desc_words[1:8]) else None
     named = f.name_set & STRONG_PRIVATE if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
     hits = named or ({lead.group(1)} if lead else set())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import DESTRUCTIVE_VERBS, READ_VERBS, VERB_CATEGORY, Signal, name_actions
+from classifier.rules.base import DESTRUCTIVE_VERBS, READ_VERBS, VERB_CATEGORY, Signal, name_actions, stoppable
 from classifier.text import plain
 
 REVERSIBLE_REMOVALS = plain(
@@ -34,6 +34,27 @@ OVERWRITE = re.compile(
 )
 
 
+# "Removes a signer from a contract": the tool unlinks one thing from another; adding it back undoes it.
+UNLINKS = re.compile(
+    r"\s*(?:removes?|unlinks?|detach(?:es)?) (?:an? |the |one |this )?([\w-]+) from (?:an? |the |this )?([\w-]+)"
+)
+# Unlinking these from their container loses the thing itself (a file from a repository, a row from a table).
+CONTENT_OBJECTS = FILE_OBJECTS | plain(
+    "directory folder repository repo database table data record records row rows branch item items entry entries "
+    "value values key keys object objects element elements message messages"
+)
+# "replace_device_twin", "replace_sign_in_page": the name's verb swaps a whole thing; find-and-replace edits text.
+TEXT_EDITS = plain("search find text string strings word words occurrences all regex pattern")
+BACKUPS = plain("backup backups snapshot snapshots checkpoint")
+
+
+def unlinks(f: ToolFeatures) -> bool:
+    """Whether the description says the tool removes a member-like thing from a container (a Write)."""
+    match = UNLINKS.match(f.description) if f.description else None
+    # "Remove a contact from Resend": removed from the service itself, not from a container in it.
+    return match is not None and match.group(1) not in CONTENT_OBJECTS and match.group(2) not in f.server_words
+
+
 def recoverable(f: ToolFeatures) -> bool:
     return bool(f.description) and RECOVERABLE.search(f.description) is not None
 
@@ -44,6 +65,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     out: list[Signal] = []
     if verb in DESTRUCTIVE_VERBS and recoverable(f):
         return out  # actions.py calls it a Write
+    if verb in DESTRUCTIVE_VERBS and (unlinks(f) or (verb == "terminate" and stoppable(f))):
+        return out  # actions.py calls it a Write (an unlink) or an Execute (a stop)
     for v in actions[:2] if verb not in READ_VERBS else ():
         if v not in DESTRUCTIVE_VERBS:
             continue
@@ -65,6 +88,16 @@ def detect(f: ToolFeatures) -> list[Signal]:
             break
     if verb == "manage" and not f.desc_set.isdisjoint(ENUM_DESTROY):
         out.append(Signal("deletion.manages_deletion", "Destructive", ",".join(sorted(f.desc_set & ENUM_DESTROY))))
+    if verb == "replace" and f.name_words and f.name_words[0] == "replace" and not f.name_set & TEXT_EDITS:
+        out.append(Signal("deletion.replaces_whole", "Destructive", "replace," + "_".join(f.name_words[1:3])))
+    if verb == "restore" and (f.name_set | f.desc_set) & BACKUPS:
+        out.append(
+            Signal(
+                "deletion.restores_backup",
+                "Destructive",
+                "restore," + ",".join(sorted((f.name_set | f.desc_set) & BACKUPS)),
+            )
+        )
     if "force" in f.name_set and f.name_set & plain("push reset"):
         out.append(Signal("deletion.force", "Destructive", "force"))
     match = OVERWRITE.search(f.description) if not f.desc_set.isdisjoint(OVERWRITE_TRIGGERS) else None

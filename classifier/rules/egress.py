@@ -35,6 +35,9 @@ SEARCH_WEB = plain("web internet news google bing brave duckduckgo serp tavily e
 
 WEB_WORDS = plain("url http https web website webpage page fetch download request")
 NO_CONTENT = plain("ping check whois dns lookup status resolve measure test")
+# Reading what an automated browser shows: the page's text was written by whoever runs the site.
+BROWSERS = plain("browser browsers playwright puppeteer selenium webdriver browserbase hyperbrowser stagehand chrome")
+PAGE_TEXT = plain("text html content dom markdown snapshot extract observe accessibility")
 FROM_URL = re.compile(
     r"from (?:a |the |an )?(?:public )?url|by providing a url|download(?:s|ing)? (?:it |the \w+ )?from"
 )
@@ -79,4 +82,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
             out.append(Signal("egress.third_party_text", "untrusted_content", ",".join(sorted(name_third))))
         elif url_params and fetches and verb not in NO_CONTENT:
             out.append(Signal("egress.fetched_page", "untrusted_content", "param:" + ",".join(url_params)))
+        elif f.name_set & PAGE_TEXT and verb not in NO_CONTENT and (f.name_set | f.server_words) & BROWSERS:
+            words = ",".join(sorted(f.name_set & PAGE_TEXT))
+            out.append(Signal("egress.browser_page", "untrusted_content", words))
     return out

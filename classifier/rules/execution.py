@@ -24,13 +24,13 @@ LANGUAGES = plain(
     """sql sqlite postgres postgresql mysql cypher promql graphql kql spl sparql gremlin hql hiveql athena
     bigquery snowflake clickhouse duckdb tsql plsql jq shell bash zsh powershell terminal python javascript
     js typescript ruby lua node nodejs code script command commands cmd repl kusto flux influxql n1ql cql
-    aql esql dsl painless applescript osascript jxa soql sosl insights jinja jinja2"""
+    aql esql dsl painless applescript osascript jxa soql sosl insights jinja jinja2 ddl dml"""
 )
 # Languages whose mere mention with a "query" parameter means the caller writes query text.
 QUERY_LANGUAGES = plain(
     """sql sqlite postgres postgresql mysql cypher promql graphql kql spl sparql gremlin hql hiveql athena
     bigquery snowflake clickhouse duckdb tsql plsql kusto flux influxql n1ql cql aql esql soql sosl insights jinja
-    jinja2 dsl"""
+    jinja2 dsl ddl dml"""
 )
 DATABASES = plain(
     """sql sqlite postgres postgresql mysql mariadb mongodb mongo cypher neo4j graph aql arangodb bigquery
@@ -48,22 +48,33 @@ MEDIA = plain(
     """image images picture pictures photo photos video videos audio speech music song songs voice tts
     avatar illustration artwork art sound sounds podcast animation"""
 )
-MEDIA_VERBS = plain("generate synthesize imagine draw paint animate upscale compose")
+MEDIA_VERBS = plain("generate synthesize imagine draw paint animate upscale compose design isolate remix dub")
+# "COST WARNING: this tool makes an API call ... which may incur costs": a paid compute job (taxonomy.md: Execute).
+PAID_JOB = re.compile(r"cost warning|may incur (?:costs?|charges)|incurs? (?:costs?|charges)|consumes? credits")
+PAID_TRIGGERS = plain("cost costs charges credits")
+# "Manage a warehouse: suspend, resume, restart": a manage tool whose operations start and stop things.
+LIFECYCLE = plain("start stop restart suspend resume reboot scale resize cordon uncordon drain rollout pause")
+# "build_swap", "build_context": building a value to return, not running a build.
+BUILDS = plain(
+    "project app application image images docker container target package site artifact solution workspace "
+    "pipeline job run module binary release bundle index"
+)
 PROCESS_VERBS = plain(
     """run execute exec invoke trigger start stop restart reboot launch deploy build dispatch rerun retry kill
-    spawn compile pause resume suspend unpause shutdown boot scale redeploy provision rebuild simulate"""
+    spawn compile pause resume suspend unpause shutdown boot scale redeploy provision rebuild"""
 )
 # Words without which CODE_PHRASE cannot match: a set test first spares most tools the regex.
 PHRASE_TRIGGERS = plain(
     """execute executes executing executed execution run runs running arbitrary shell aggregation sql cypher
-    promql graphql kql sparql dsl soql sosl insights jinja jinja2 evaluate"""
+    promql graphql kql sparql dsl soql sosl insights jinja jinja2 evaluate language ddl dml"""
 )
 CODE_PHRASE = re.compile(
     r"(?:execut|run)\w* (?:an? |the |any |arbitrary |raw |custom |given |provided |your )*"
     r"(?:\w+ ){0,2}(?:sql|shell|bash|python|javascript|js|cypher|terminal|powershell|code|commands?|scripts?|"
     r"quer(?:y|ies)|statements?)|arbitrary (?:code|commands?|sql|quer(?:y|ies)|javascript|python)|"
     r"shell commands?|aggregation pipeline|query dsl|logs insights query|(?:soql|sosl) (?:query|search)|"
-    r"evaluate jinja2? templates?|(?:sql|cypher|promql|graphql|kql|sparql) (?:query|queries|statements?)"
+    r"evaluate jinja2? templates?|(?:sql|cypher|promql|graphql|kql|sparql) (?:query|queries|statements?)|"
+    r"query language|\b(?:ddl|dml)\b"
 )
 
 
@@ -90,6 +101,21 @@ SHELL_WORDS = plain(
 )
 
 
+# A ``code`` parameter next to these words is a token people type (an invite, a coupon), not a program.
+NON_PROGRAM_CODES = plain(
+    """invite invitation discount promo promotion coupon voucher verification otp country currency postal zip
+    area authorization auth oauth redeem referral gift activation pairing confirmation qr barcode mfa 2fa totp
+    sms"""
+)
+PROGRAM_LANGUAGES = LANGUAGES - plain("code script command commands cmd")
+
+
+def _token_code(f: ToolFeatures, param_description: str) -> bool:
+    """Whether a ``code`` parameter is a typed token (``redeem_invite(code)``, ``create_discount(code)``)."""
+    context = f.name_set | f.desc_set | set(param_description.split())
+    return bool(context & NON_PROGRAM_CODES) and not context & PROGRAM_LANGUAGES
+
+
 def _shell_context(f: ToolFeatures, param_description: str) -> bool:
     """Whether a ``command`` parameter is a shell command: the tool or the parameter says it runs things."""
     return bool((f.name_set | f.desc_set | f.param_desc_words) & SHELL_WORDS or "command line" in param_description)
@@ -110,6 +136,8 @@ def _code_params(f: ToolFeatures) -> list[str]:
         if name in CODE_PARAMS:
             if name in ("command", "cmd", "commands") and not _shell_context(f, p.description):
                 continue  # an API "command" (a target, a verb of a protocol) is not a shell
+            if name == "code" and _token_code(f, p.description):
+                continue
             found.append(name)
             continue
         ambiguous = name in AMBIGUOUS_CODE_PARAMS or not QUERYISH.isdisjoint(p.words)
@@ -155,26 +183,34 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if not out and f.description and verb not in ("get", "list", "explain", "describe", "validate", "format"):
         match = CODE_PHRASE.search(f.description) if not f.desc_set.isdisjoint(PHRASE_TRIGGERS) else None
         if match and (
-            params or runs or f.name_set & plain("query sql database db") or "query" in f.param_names or verb is None
+            params
+            or runs
+            or f.name_set & plain("query sql database db")
+            or "query" in f.param_names
+            or verb is None
+            or match.group(0) in ("query dsl", "query language")  # the caller writes the query, whatever the verb
         ):
             out.append(Signal("execution.code_phrase", "code_execution", match.group(0), strong=True))
             out.append(Signal("execution.code_phrase", "Execute", match.group(0), strong=True))
             if (f.name_set | f.desc_set) & DATABASES:
                 out.append(Signal("execution.database_query", "private_data", match.group(0)))
-    if verb in MEDIA_VERBS and f.name_set & MEDIA:
-        out.append(Signal("execution.media_job", "Execute", f"{verb},{','.join(sorted(f.name_set & MEDIA))}"))
-    elif "to" in f.name_set and f.name_set & plain("speech image video audio music") and f.name_words[-1] in MEDIA:
+    media_verb = verb if verb in MEDIA_VERBS else next(iter(sorted(f.name_set & MEDIA_VERBS)), None)
+    made = _made_by_to(f.name_words)
+    if media_verb is not None and f.name_set & MEDIA:
+        out.append(Signal("execution.media_job", "Execute", f"{media_verb},{','.join(sorted(f.name_set & MEDIA))}"))
+    elif made:
         out.append(Signal("execution.media_job", "Execute", "_".join(f.name_words)))
+    elif (
+        not f.desc_set.isdisjoint(PAID_TRIGGERS) and verb not in NO_RUN_VERBS | {"list"} and not _to_text(f.name_words)
+    ):
+        paid = PAID_JOB.search(f.description)
+        if paid and (f.name_set | f.desc_set) & MEDIA:
+            out.append(Signal("execution.paid_job", "Execute", paid.group(0)))
     if verb in LAUNCH_VERBS and f.name_set & LAUNCHES and not f.name_set & plain("template definition"):
         out.append(Signal("execution.launches_compute", "Execute", f"{verb},{','.join(sorted(f.name_set & LAUNCHES))}"))
-    if verb == "apply" and f.name_set & plain("manifest manifests terraform plan yaml kustomization chart config"):
-        out.append(
-            Signal(
-                "execution.applies_config",
-                "Execute",
-                "apply," + ",".join(sorted(f.name_set & plain("manifest terraform plan yaml chart"))),
-            )
-        )
+    applied = (f.name_set | f.desc_set) & plain("manifest manifests terraform plan yaml kustomization chart")
+    if verb == "apply" and (applied or "config" in f.name_set):
+        out.append(Signal("execution.applies_config", "Execute", "apply," + ",".join(sorted(applied or {"config"}))))
     if verb == "schedule" and f.name_set & plain("job jobs task tasks cron workflow run pipeline build"):
         out.append(Signal("execution.schedules_job", "Execute", "schedule,job"))
     if verb == "install" and f.name_set & INSTALL_OBJECTS:
@@ -183,6 +219,27 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "execution.installs_code", "code_execution", f"install,{','.join(sorted(f.name_set & INSTALL_OBJECTS))}"
             )
         )
-    if verb in PROCESS_VERBS and not any(s.supports == "Execute" for s in out):
+    if verb == "manage" and not f.desc_set.isdisjoint(LIFECYCLE) and not any(s.supports == "Execute" for s in out):
+        out.append(Signal("execution.manages_process", "Execute", ",".join(sorted(f.desc_set & LIFECYCLE))))
+    builds_value = verb == "build" and len(f.name_words) > 1 and f.name_set.isdisjoint(BUILDS)
+    if verb in PROCESS_VERBS and not builds_value and not any(s.supports == "Execute" for s in out):
         out.append(Signal("execution.process_control", "Execute", verb))
     return out
+
+
+def _made_by_to(words: tuple[str, ...]) -> bool:
+    """``text_to_speech``, ``text_to_sound_effects``, ``image_to_video``: a conversion whose product is media.
+
+    ``speech_to_text`` (a transcription) returns text: a Read.
+    """
+    if "to" not in words:
+        return False
+    i = words.index("to")
+    return 0 < i < len(words) - 1 and words[i + 1] in MEDIA
+
+
+def _to_text(words: tuple[str, ...]) -> bool:
+    """``speech_to_text``, ``audio_to_transcript``: a transcription returns text (a Read), paid or not."""
+    return (
+        "to" in words and words.index("to") < len(words) - 1 and words[words.index("to") + 1] in ("text", "transcript")
+    )

@@ -6,6 +6,8 @@ Judged by the action, not the domain: ``list_charges`` stays Read (its verb read
 
 from __future__ import annotations
 
+import re
+
 from classifier.features import ToolFeatures
 from classifier.rules.base import Signal, name_actions
 from classifier.text import plain
@@ -13,11 +15,11 @@ from classifier.text import plain
 # Verbs that move value whatever their object.
 MONEY_ACTIONS = plain(
     """pay charge refund payout purchase buy sell trade swap withdraw deposit bridge stake unstake tip donate
-    checkout borrow lend repay liquidate order"""
+    checkout borrow lend repay liquidate order invest divest rebalance"""
 )
 # Verbs that move value when their object is a payment, an order, a transfer...
 COMMIT_VERBS = plain(
-    """create send place submit execute make process initiate cancel issue finalize void capture confirm sign
+    """create send place submit execute make process initiate cancel issue finalize void capture confirm sign accept
     transfer open close modify amend replace mint approve broadcast new add start update"""
 )
 MONEY_OBJECTS = plain(
@@ -33,26 +35,45 @@ MONEY_CONTEXT = plain(
     wallet exchange broker market limit quantity qty symbol ticker shop store cart checkout product products
     purchase blockchain chain eth ethereum solana bitcoin evm web3 gas wei lamports usdc balance funds
     merchant stripe paypal square commerce ecommerce e-commerce kite zerodha binance coinbase alpaca charged card
-    fee fees billing prorating delivery"""
+    fee fees billing prorating delivery portfolio holdings fund"""
 )
 PRICE_ONLY = plain("quote quotes estimate estimates preview simulate simulation price prices fee fees gas_estimate")
 # Placing or cancelling an order commits or releases money (taxonomy.md: cancel_order of a paid order).
 ORDER_VERBS = plain("place cancel submit accept amend modify")
+# HTTP tools that pay for what they fetch (x402 and similar): each call can spend the user's money.
+REQUEST_NAMES = plain("fetch get post put request requests http call x402")
+AUTO_PAY_TRIGGERS = plain("payment payments pay pays automatic automatically auto")
+AUTO_PAY = re.compile(
+    r"automatic(?:ally)? (?:\w+ (?:and|&) )?(?:x402 )?pa(?:y|ys|ying|yment)|(?:x402 )?auto-?pay|"
+    r"pays? (?:automatically|for (?:the|each) request)"
+)
+EXECUTES_QUOTE = plain("accept execute confirm")
 NON_MONEY_VERBS = plain("get list search find read fetch query describe show view check count lookup retrieve")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
+    if f.name_set & REQUEST_NAMES and not f.desc_set.isdisjoint(AUTO_PAY_TRIGGERS) and f.description:
+        paid = AUTO_PAY.search(f.description)
+        if paid:
+            return [Signal("money.pays_per_request", "Financial", paid.group(0))]
     if not actions or actions[0] in NON_MONEY_VERBS:
         return []
     verb = actions[0]
     if f.name_set & PRICE_ONLY:
+        if verb in EXECUTES_QUOTE and f.name_set & plain("quote quotes"):
+            return [Signal("money.accepts_quote", "Financial", f"{verb},quote")]  # the quoted trade happens
         return []  # a quote, an estimate or a simulation commits nothing
     if "paid" in f.name_set:
         return [Signal("money.paid_action", "Financial", f"{verb},paid")]
     objects = (f.name_set & MONEY_OBJECTS) - {verb}
+    if verb == "transfer" and not objects:
+        # "ai_transfer: Transfer SOL from the wallet to a recipient": the description names what moves.
+        objects = f.desc_set & (MONEY_OBJECTS - AMBIGUOUS_OBJECTS - {"transfer"})
+        if not objects:
+            return []
     if verb in MONEY_ACTIONS:
-        if verb in ("charge", "bridge", "checkout", "tip", "order", "withdraw", "deposit") and not (
+        if verb in ("charge", "bridge", "checkout", "tip", "order", "withdraw", "deposit", "rebalance") and not (
             objects or (f.desc_set | f.param_words) & MONEY_CONTEXT
         ):
             return []
@@ -72,7 +93,5 @@ def detect(f: ToolFeatures) -> list[Signal]:
         and not objects & plain("order orders position positions trade")
         and not paid_plan
     ):
-        return []
-    if verb == "transfer" and not objects:
         return []
     return [Signal("money.commits_payment", "Financial", f"{verb},{','.join(sorted(objects))}")]

@@ -27,6 +27,15 @@ ACCESS_PHRASE = re.compile(
 )
 
 
+# Identity providers: their applications, clients and identity sources decide who can sign in to what.
+IDENTITY = plain("okta auth0 keycloak entra azuread cognito sso saml oidc scim idp fusionauth authentik")
+IDENTITY_OBJECTS = plain(
+    "application applications app apps client clients idp provider providers realm realms factor factors "
+    "authenticator authenticators"
+)
+ATTACH = plain("attach detach attachment attachments")
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
     if not actions or actions[0] in READ_VERBS:
@@ -47,6 +56,11 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return [Signal("permissions.iam", "permissions", f"{verb},iam")]
     if objects & plain("policy policies") and f.name_set & plain("iam bucket access role user group inline"):
         return [Signal("permissions.access_policy", "permissions", f"{verb},policy")]
+    if objects & plain("policy policies") and (f.name_set | f.desc_set) & ATTACH:
+        return [Signal("permissions.access_policy", "permissions", f"{verb},policy,attach")]
+    identity = (f.name_set | f.server_words) & IDENTITY
+    if identity and f.name_set & IDENTITY_OBJECTS:
+        return [Signal("permissions.identity_provider", "permissions", f"{verb},{','.join(sorted(identity))}")]
     users = f.name_set & USER_OBJECTS
     if verb in MEMBERSHIP_VERBS and users and (f.name_set & plain("to from member members") or "user" in users):
         return [Signal("permissions.user_admin", "permissions", f"{verb},{','.join(sorted(users))}")]

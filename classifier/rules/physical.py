@@ -15,6 +15,9 @@ DEVICES = plain(
 DEVICE_CONTEXT = plain(
     "device devices home smart physical robot hardware homeassistant iot sensor sensors printer gpio serial"
 )
+# A device's desired state (an IoT twin or shadow): changing it makes the device act.
+DEVICE_STATE = plain("twin twins shadow shadows")
+STATE_VERBS = plain("set update send publish invoke reboot restart toggle turn control command replace patch")
 ACTION_WORDS = plain("turn on off toggle set open close lock unlock move drive fly start stop activate dim arm disarm")
 
 
@@ -22,7 +25,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
     verb = actions[0] if actions else None
     devices = f.name_set & DEVICES
-    if not devices and "device" not in f.name_set:
+    device_named = "device" in f.name_set or not f.name_set.isdisjoint(DEVICE_STATE)
+    if not devices and not device_named:
         return []  # neither branch below can fire
     context = (f.desc_set | f.param_words | f.server_words) & DEVICE_CONTEXT
     if devices and (context or f.name_set & ACTION_WORDS):
@@ -32,6 +36,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
         if verb is not None and verb not in READ_VERBS:
             out.append(Signal("physical.device_action", "Execute", f"{verb},{','.join(sorted(devices))}"))
         return out
-    if "device" in f.name_set and verb not in READ_VERBS and context & plain("home smart iot robot hardware"):
-        return [Signal("physical.device", "physical", "device")]
+    if device_named and verb not in READ_VERBS and context & plain("home smart iot robot hardware"):
+        out = [Signal("physical.device", "physical", "device")]
+        if verb in STATE_VERBS:
+            out.append(Signal("physical.device_state", "Execute", f"{verb},device"))
+        return out
     return []

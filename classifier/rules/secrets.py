@@ -25,7 +25,26 @@ KEY_MATERIAL_TRIGGERS = plain("private mnemonic seed secret keypair")
 KEY_MATERIAL = re.compile(r"private keys?|mnemonic|seed phrase|secret keys?|keypair|私钥")
 
 
+# Certificates are credentials; a tool that issues, revokes or changes one changes who can authenticate.
+CERTIFICATES = plain("certificate certificates cert certs")
+CERT_READS = plain("get list describe show view search find read fetch count")
+# "Mints a scoped access token": the tool creates a credential whatever its name says.
+MINTS = re.compile(
+    r"\b(?:mints?|issues?|generates?|creates?) (?:a |an |new |the )?(?:[\w-]+ ){0,2}(?:access |api |auth )tokens?\b"
+)
+MINT_TRIGGERS = plain("mint mints issue issues generate generates create creates")
+CREATES = plain("generate create issue mint new")
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
+    found = _detect(f)
+    if found and f.name_words and f.name_words[0] in CREATES | {"generate"} and found[0].rule != "secrets.login":
+        # "generate_agent_key": making a credential is a Write, whatever "generate" means elsewhere.
+        found.append(Signal("secrets.creates_credential", "Write", f"{f.name_words[0]},{found[0].signal}"))
+    return found
+
+
+def _detect(f: ToolFeatures) -> list[Signal]:
     words = f.name_set
     triggered = not f.desc_set.isdisjoint(KEY_MATERIAL_TRIGGERS) or "私钥" in f.description
     if f.description and triggered and words.isdisjoint(plain("get list")):
@@ -34,6 +53,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
             return [Signal("secrets.key_material", "secrets", match.group(0))]
     if words & plain("login signin authenticate") and words & plain("create account register") | {"login"}:
         return [Signal("secrets.login", "secrets", ",".join(sorted(words & plain("login signin authenticate"))))]
+    if words & CERTIFICATES and f.name_words and f.name_words[0] not in CERT_READS:
+        return [Signal("secrets.certificate", "secrets", ",".join(sorted(words & CERTIFICATES)))]
+    if f.description and not f.desc_set.isdisjoint(MINT_TRIGGERS) and not words & CERT_READS:
+        minted = MINTS.search(f.description)
+        if minted:
+            return [Signal("secrets.mints_token", "secrets", minted.group(0))]
     hit = words & SECRET_WORDS
     if (
         not hit

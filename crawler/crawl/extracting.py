@@ -94,6 +94,42 @@ def manifest_tools(path: Path) -> ExtractionResult:
     return result
 
 
+_EXACT_NPM = re.compile(r"^=?v?(\d+\.\d+\.\d+(?:[-+][\w.+-]*)?)$")
+_REQUIRES_PIN = re.compile(
+    r"^Requires-Dist:\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*\(?\s*===?\s*([\w.+!-]+)\s*\)?\s*$"
+)
+
+
+def pinned_versions(path: Path) -> dict[str, str]:
+    """Dependencies the package pins to one exact version (npm `"dep": "1.2.3"`, `Requires-Dist: dep (==1.2.3)`).
+
+    Read from the archive's own manifest (package.json, METADATA, PKG-INFO) in memory; PyPI names are keyed
+    normalised (lower case, `-`). Anything unreadable yields no pins, never an error.
+    """
+    pins: dict[str, str] = {}
+    try:
+        for name, read, size in _members(path):
+            parts = name.split("/")
+            base = parts[-1]
+            if size > MAX_MANIFEST_BYTES or "node_modules" in parts or len(parts) > 3:
+                continue
+            if base == "package.json" and len(parts) <= 2:
+                data = json.loads(read().decode("utf-8-sig"))
+                deps = data.get("dependencies") if isinstance(data, dict) else None
+                for dep, spec in (deps or {}).items() if isinstance(deps, dict) else []:
+                    match = _EXACT_NPM.match(spec.strip()) if isinstance(spec, str) else None
+                    if match:
+                        pins[dep] = match.group(1)
+            elif base in ("METADATA", "PKG-INFO"):
+                for line in read().decode("utf-8", "replace").splitlines():
+                    match = _REQUIRES_PIN.match(line.split(";", 1)[0].strip())
+                    if match:
+                        pins[match.group(1).lower().replace("_", "-").replace(".", "-")] = match.group(2)
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError, TooManyFiles):
+        return pins
+    return pins
+
+
 @functools.cache
 def source_extractor_available() -> bool:
     return importlib.util.find_spec("crawler.extract.dispatch") is not None

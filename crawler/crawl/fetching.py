@@ -21,7 +21,7 @@ from catalog.config import Settings
 from catalog.models import Fetch, Server, WorkItem, utcnow
 from crawler.crawl import queue
 from crawler.crawl.artifacts import Artifact, ArtifactError, Unchanged, fetch_plan
-from crawler.crawl.extracting import Extractor, run_extractor, select_servers
+from crawler.crawl.extracting import Extractor, pinned_versions, run_extractor, select_servers
 from crawler.http import HttpError, PoliteClient, RateLimited
 from crawler.merge import parse_github_url
 from crawler.registries import RegistryNotConfigured, RegistryUrls
@@ -153,7 +153,7 @@ async def process_item(
         stats.from_cache += int(art.from_cache)
         if not found:
             errors.append(f"{art.origin}: no tools found")
-            dependency = delegated_dependency(result, plan)
+            dependency = delegated_dependency(result, plan, pinned_versions(art.path))
             if dependency is not None and len(plans) < 8:
                 # A launcher or renamed package: its tools are declared in the dependency it hands over to.
                 _note_delegation(session, server, art.origin, dependency)
@@ -170,8 +170,18 @@ async def process_item(
 DELEGATION = "no tools: package delegates to dependency "
 
 
-def delegated_dependency(result: Any, plan: dict[str, Any]) -> dict[str, Any] | None:
-    """The plan to fetch the dependency a tool-less npm/PyPI package delegates to (one level only)."""
+def _pypi_key(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def delegated_dependency(
+    result: Any, plan: dict[str, Any], pins: dict[str, str] | None = None
+) -> dict[str, Any] | None:
+    """The plan to fetch the dependency a tool-less npm/PyPI package delegates to (one level only).
+
+    `pins` (dependency name -> the exact version the package declares) fetches what the launcher really runs:
+    a launcher pinned to a pre-release of its core must not be read from the core's latest release.
+    """
     if plan.get("kind") not in ("npm", "pypi") or plan.get("delegated_from"):
         return None
     for server in getattr(result, "servers", []):
@@ -180,7 +190,9 @@ def delegated_dependency(result: Any, plan: dict[str, Any]) -> dict[str, Any] | 
             if isinstance(reason, str) and reason.startswith(DELEGATION):
                 name = reason[len(DELEGATION) :].strip()
                 if name and name != plan.get("name"):
-                    return {"kind": plan["kind"], "name": name, "delegated_from": plan.get("name")}
+                    dependency = {"kind": plan["kind"], "name": name, "delegated_from": plan.get("name")}
+                    version = (pins or {}).get(name) or (pins or {}).get(_pypi_key(name))
+                    return {**dependency, "version": version} if version else dependency
     return None
 
 

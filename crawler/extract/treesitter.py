@@ -230,14 +230,21 @@ class ParsedFile:
 
 
 def parse_files(
-    files: list[Any], lang_for: Callable[[str], str | None], problems: list[ExtractionProblem]
+    files: list[Any],
+    lang_for: Callable[[str], str | None],
+    problems: list[ExtractionProblem],
+    reason_for: Callable[[Any], str | None] | None = None,
 ) -> Iterator[ParsedFile]:
-    """Parse each file once, skipping (and recording) the ones that must not or cannot be parsed."""
+    """Parse each file once, skipping (and recording) the ones that must not or cannot be parsed.
+
+    `reason_for` replaces the generic `skip_reason` check for languages that vet some files themselves
+    (a JavaScript bundle already cut down to its tool statements may keep a long line of embedded data).
+    """
     for f in files:
         lang = lang_for(f.path)
         if lang is None:
             continue
-        reason = skip_reason(f.text)
+        reason = reason_for(f) if reason_for is not None else skip_reason(f.text)
         if reason:
             problems.append(ExtractionProblem(f.path, reason))
             continue
@@ -318,6 +325,12 @@ def _covering_condition(conditions: list[str]) -> str | None:
         head, _, last = a.rpartition(CONDITION_JOIN)
         if (head + CONDITION_JOIN if head else "") + negated(last) in conditions:
             return head or None
+    for a in conditions:  # `X and C` with `not (X) and C` (a branch, then a filter applied to both): C
+        parts = a.split(CONDITION_JOIN)
+        for i, part in enumerate(parts):
+            other = CONDITION_JOIN.join([*parts[:i], negated(part), *parts[i + 1 :]])
+            if other in conditions:
+                return CONDITION_JOIN.join(parts[:i] + parts[i + 1 :]) or None
     if len(conditions) > 1:
         # a variant in the branch taken when every tested flag is off: the tool is there by default
         defaults = [c for c in conditions if all(p.startswith("not (") for p in c.split(CONDITION_JOIN))]

@@ -25,7 +25,8 @@ from crawler.extract.treesitter import (
     strip_parens,
     typed,
 )
-from crawler.extract.zod_schema import ZodType, object_shape, shape_to_schema, to_json_schema
+from crawler.extract.ts_predicates import fields_tested, predicate_truth
+from crawler.extract.zod_schema import ZodType, object_shape, output_mode, shape_to_schema, to_json_schema
 
 MAX_DEPTH = 60
 MAX_ITEMS = 2000
@@ -128,6 +129,9 @@ def index_file(path: str, grammar: str, root: Node) -> FileInfo:
     """One query pass collecting every declaration the evaluator may need later."""
     info = FileInfo(path, grammar, root)
     caps = captures(grammar, _DECLS if grammar == "javascript" else _DECLS + _TS_DECLS, root)
+    # Document order, always: the first declaration of a name wins below, and tree-sitter may hand back the
+    # captures of nested matches out of order (minified code reuses one-letter names at every level).
+    caps = {name: sorted(nodes, key=lambda n: n.start_byte) for name, nodes in caps.items()}
     for decl in typed(caps, "decl", "variable_declarator"):
         name, value = decl.child_by_field_name("name"), decl.child_by_field_name("value")
         if name is None or value is None:
@@ -266,6 +270,22 @@ def _awaiter_body(node: Node) -> Node | None:
     return None
 
 
+def function_name(fn: Node) -> str | None:
+    """The name a function is called by: declared, bound to a variable, an object key or an assignment."""
+    name = fn.child_by_field_name("name")
+    if name is not None:
+        return node_text(name)
+    parent = fn.parent
+    if parent is not None and parent.type == "variable_declarator":
+        return node_text(parent.child_by_field_name("name"))
+    if parent is not None and parent.type == "pair":
+        return node_text(parent.child_by_field_name("key"))
+    if parent is not None and parent.type == "assignment_expression":
+        left = parent.child_by_field_name("left")
+        return node_text(left).rsplit(".", 1)[-1] if left is not None else None
+    return None
+
+
 def function_result_nodes(fn: Node) -> list[Node]:
     """The expressions a function can return (its expression body, or its top-level return statements)."""
     body = fn.child_by_field_name("body")
@@ -311,6 +331,7 @@ class Evaluator:
         self._cache: dict[tuple[str, int], Any] = {}  # values of env-free expressions: each evaluated once
         self._truncations = 0
         self.steps = 0  # reset by the caller for each registration it evaluates
+        self.option_hints: dict[str, str] = {}  # config key -> command-line flag, for condition texts
 
     # -- modules -----------------------------------------------------------------------------------------
     def resolve_module(self, from_file: str, spec: str) -> str | None:
@@ -569,13 +590,12 @@ class Evaluator:
         if isinstance(obj, ZodRoot):
             return ZodRoot() if prop in ("coerce", "z") else _ZodCtor(prop)
         if isinstance(obj, Module):
-            if prop == "z" and obj.file is None and (obj.spec in _ZOD_MODULES or obj.spec.startswith("zod")):
+            if prop == "z":
+                # zod's namespace export; bundles re-export it from their own vendored chunk (`require("./deps").z`)
                 return ZodRoot()
             if obj.file is None:
                 return Unknown(short(node_text(node)))
-            return (
-                self.export_of(obj.file, prop, env) if prop != "default" else self.export_of(obj.file, "default", env)
-            )
+            return self.export_of(obj.file, prop, env)
         if isinstance(obj, Cond):
             obj = obj.value
         if isinstance(obj, dict):
@@ -596,6 +616,9 @@ class Evaluator:
                 return self.eval(node.child_by_field_name("right"), file, env)
             return left
         right = self.eval(node.child_by_field_name("right"), file, env)
+        if op in _EQUALITY and _is_primitive(left) and _is_primitive(right):
+            same = _strict_equal(left, right) if op in ("===", "!==") else left == right
+            return same if op in ("===", "==") else not same
         if op == "+":
             if isinstance(left, int | float) and isinstance(right, int | float):
                 return left + right
@@ -639,7 +662,7 @@ class Evaluator:
             if node_text(obj_node) == "Object" and method in _OBJECT_STATICS:
                 return self._object_static(method, [self.eval(a, file, env) for a in arg_nodes])
             if method in _JSON_SCHEMA_CONVERTERS:
-                return _as_json_schema(self.eval(arg_nodes[0], file, env)) if arg_nodes else Unknown("")
+                return self._json_schema_call(method, arg_nodes, file, env)
             obj = self.eval(obj_node, file, env)
             if isinstance(obj, ZodRoot):
                 return ZodType(method, [self.eval(a, file, env) for a in arg_nodes])
@@ -654,15 +677,29 @@ class Evaluator:
             if isinstance(obj, dict) and method in obj and isinstance(obj[method], Func):
                 return self.call_function(obj[method], arg_nodes, file, env)
             return Unknown(short(node_text(node)))
-        callee = self.eval(fn_node, file, env)
         name = node_text(fn_node)
+        if name == "require" and len(arg_nodes) == 1 and arg_nodes[0].type == "string":
+            spec = string_value(arg_nodes[0])  # an inline require, as bundles write it: `z = require("./x").z`
+            return Module(self.resolve_module(file, spec), spec)
+        callee = self.eval(fn_node, file, env)
         if name in _JSON_SCHEMA_CONVERTERS:
-            return _as_json_schema(self.eval(arg_nodes[0], file, env)) if arg_nodes else Unknown("")
+            return self._json_schema_call(name, arg_nodes, file, env)
         if isinstance(callee, Func):
             return self.call_function(callee, arg_nodes, file, env)
         if isinstance(callee, _ZodCtor):
             return ZodType(callee.kind, [self.eval(a, file, env) for a in arg_nodes])
         return Unknown(short(node_text(node)))
+
+    def _json_schema_call(self, name: str, arg_nodes: list[Node], file: str, env: dict[str, Any]) -> Any:
+        """`zodToJsonSchema(s)` (input view: defaulted fields optional) or zod 4's own `z.toJSONSchema(s)`,
+        whose default output view makes them required unless `{io: "input"}` is passed."""
+        if not arg_nodes:
+            return Unknown("")
+        value = self.eval(arg_nodes[0], file, env)
+        options = self.eval(arg_nodes[1], file, env) if len(arg_nodes) > 1 else {}
+        output = name == "toJSONSchema" and not (isinstance(options, dict) and options.get("io") == "input")
+        with output_mode(output):
+            return _as_json_schema(value)
 
     def call_function(self, fn: Func, arg_nodes: list[Node], file: str, env: dict[str, Any]) -> Any:
         """Inline a factory: bind parameters to the call's arguments (or defaults) and evaluate its return."""
@@ -678,10 +715,25 @@ class Evaluator:
                 inner[pname] = self.eval(default, fn.file, {})
             else:
                 inner[pname] = None
+        self.bind_locals(fn.node, fn.file, inner)
         results = [self.eval(r, fn.file, inner) for r in function_result_nodes(fn.node)]
         if not results:
             return Unknown(short(node_text(fn.node), 80))
         return results[-1] if len(results) > 1 and all(isinstance(r, list) for r in results) else results[0]
+
+    def bind_locals(self, fn: Node, file: str, env: dict[str, Any]) -> None:
+        """The function body's top-level `const x = ...` in order, so a returned object sees its locals
+        (`const readOnly = tool.type === "readOnly"; return {annotations: {readOnlyHint: readOnly}}`)."""
+        body = fn.child_by_field_name("body")
+        if body is None or body.type != "statement_block":
+            return
+        for stmt in body.named_children:
+            if stmt.type not in ("lexical_declaration", "variable_declaration"):
+                continue
+            for decl in stmt.named_children:
+                name, value = decl.child_by_field_name("name"), decl.child_by_field_name("value")
+                if name is not None and value is not None and name.type == "identifier" and node_text(name) not in env:
+                    env[node_text(name)] = self.eval(value, file, env)
 
     def _object_static(self, method: str, args: list[Any]) -> Any:
         first = args[0] if args else None
@@ -720,10 +772,39 @@ class Evaluator:
             out[name] = self.lookup(name, file, {})
         return out
 
+    def _filter_by_fields(self, arr: list[Any], arg: Node, file: str, env: dict[str, Any]) -> list[Any] | None:
+        """`list.filter(t => t.kind === "core" || flags.includes(t.kind))` over objects whose fields are known:
+        each element is kept, dropped or kept under the run-time part of the test. None: not such a filter."""
+        fn = self.eval(arg, file, env)
+        if not isinstance(fn, Func) or fn.node.type not in _FUNCTION_TYPES:
+            return None
+        params = params_of(fn.node)
+        results = function_result_nodes(fn.node)
+        if len(params) != 1 or not params[0][0] or len(results) != 1 or not fields_tested(results[0], params[0][0]):
+            return None
+        if not all(isinstance(v.value if isinstance(v, Cond) else v, dict) for v in arr):
+            return None
+        out: list[Any] = []
+        undecided = strip_parens(short(node_text(results[0]), 120))  # the predicate's own text: nothing known
+        for item in arr:
+            cond = item.condition if isinstance(item, Cond) else None
+            raw = item.value if isinstance(item, Cond) else item
+            verdict = predicate_truth(results[0], params[0][0], plain(raw), self.option_hints)
+            if verdict is False:
+                continue
+            if verdict == undecided:
+                verdict = "filtered at run time: " + short(node_text(arg), 100)
+            joined = join_conditions(cond, verdict if isinstance(verdict, str) else None)
+            out.append(Cond(raw, joined) if joined else raw)
+        return out
+
     def _array_method(
         self, arr: list[Any], method: str, arg_nodes: list[Node], file: str, env: dict[str, Any], node: Node
     ) -> Any:
         if method == "filter":
+            decided = self._filter_by_fields(arr, arg_nodes[0], file, env) if arg_nodes else None
+            if decided is not None:
+                return decided
             cond = "filtered at run time: " + short(node_text(arg_nodes[0]) if arg_nodes else "", 100)
             return [v if isinstance(v, Cond) else Cond(v, cond) for v in arr]
         if method in ("concat",):
@@ -752,6 +833,19 @@ class Evaluator:
                         out.append(Cond(mapped, cond) if cond else mapped)
                     return out
         return Unknown(short(node_text(node)))
+
+
+_EQUALITY = frozenset({"===", "!==", "==", "!="})
+
+
+def _is_primitive(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _strict_equal(left: Any, right: Any) -> bool:
+    """JavaScript `===` on primitives: same value and same kind (numbers are one kind, booleans another)."""
+    kinds = {type(v) if isinstance(v, bool | str) or v is None else float for v in (left, right)}
+    return len(kinds) == 1 and left == right
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ run time are reported as unresolved, never invented.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -16,7 +17,9 @@ from tree_sitter import Node
 
 from catalog.records import ExtractionProblem, ToolRecord
 from crawler.extract.base import FileResult, SourceFile
+from crawler.extract.js_bundle import MAX_KEPT_CHARS, cut_bundle, is_readable_bundle
 from crawler.extract.treesitter import (
+    ParseBudgetExceeded,
     captures,
     is_test_path,
     join_conditions,
@@ -24,9 +27,23 @@ from crawler.extract.treesitter import (
     merge_duplicates,
     node_text,
     object_schema,
+    parse,
     parse_files,
+    skip_reason,
     typed,
     unresolved_entry,
+)
+from crawler.extract.ts_tool_objects import (
+    Definition,
+    ToolObject,
+    apply_gates,
+    converted_tool,
+    evaluate,
+    find_gates,
+    find_tool_objects,
+    literal_name,
+    option_hints,
+    pick_converter,
 )
 from crawler.extract.ts_values import (
     LOCATION,
@@ -37,6 +54,7 @@ from crawler.extract.ts_values import (
     Partial,
     Unknown,
     enclosing_condition,
+    function_name,
     function_result_nodes,
     index_file,
     params_of,
@@ -77,10 +95,13 @@ _TYPED_TOOLS = """
 
 _SERVER_RECEIVER = re.compile(r"(?i)(server|mcp|srv)")
 _NOT_SERVER = re.compile(r"(?i)(client|agent|^ai$|transport|session)")
+_NEW_SERVER = re.compile(r"new\s+(?:[\w$]+\.)?(?:Mcp|MCP)Server\s*\(|new\s+FastMCP\s*\(")
 _SERVER_CLASS = re.compile(r"(Mcp|MCP|^)Server\b|FastMCP")
 _TOOL_TYPE = re.compile(r"^:\s*(readonly\s+)?(Array<\s*)?(Mcp)?Tool(\[\]|>)?\s*$")
 _HINT_KEYS = frozenset({"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint", "title"})
 MAX_CONTEXTS = 400
+_LIST_UNKNOWN = ("tools/list returns a list only known at run time", "tool definition only known at run time")
+BUNDLE_PARSE_BUDGET = 10.0  # seconds for the first, whole-file parse of a bundle (linear: ~0.5 s for 3.5 MB)
 
 
 def _grammar(path: str) -> str | None:
@@ -101,20 +122,64 @@ def _source_first(f: SourceFile) -> tuple[int, str]:
 def extract_files(files: list[SourceFile]) -> FileResult:
     result = FileResult()
     infos: dict[str, FileInfo] = {}
-    parsed_files = list(parse_files(sorted(files, key=_source_first), _grammar, result.problems))
+    originals = {f.path: f.text for f in files}
+    files, cut = _cut_bundles(files, result.problems)
+
+    def reason_for(f: SourceFile) -> str | None:
+        return None if f.path in cut else skip_reason(f.text)
+
+    parsed_files = list(parse_files(sorted(files, key=_source_first), _grammar, result.problems, reason_for))
     for parsed in parsed_files:  # the list keeps every tree alive while its nodes are in use
         infos[parsed.path] = index_file(parsed.path, _grammar(parsed.path) or "typescript", parsed.tree.root_node)
-    _Extractor(infos, result).run()
+    _Extractor(infos, result, originals).run()
     result.tools = merge_duplicates(result.tools)
     result.unresolved = list({(u["file"], u["line"], u["expression"]): u for u in result.unresolved}.values())
     return result
 
 
+def _cut_bundles(
+    files: list[SourceFile], problems: list[ExtractionProblem], max_kept: int = MAX_KEPT_CHARS
+) -> tuple[list[SourceFile], set[str]]:
+    """Large non-minified bundles, cut to the statements that can declare tools (see ``js_bundle``); a cut
+    still over `max_kept` characters is generated code and skipped."""
+    out: list[SourceFile] = []
+    cut: set[str] = set()
+    for f in files:
+        if _grammar(f.path) is None or skip_reason(f.text) is None or not is_readable_bundle(f.text):
+            out.append(f)
+            continue
+        try:
+            tree, _ = parse(f.text, _grammar(f.path) or "javascript", BUNDLE_PARSE_BUDGET)
+        except ParseBudgetExceeded as exc:
+            problems.append(ExtractionProblem(f.path, f"bundle: {exc}"))
+            continue
+        ranges = [(c.start_point[0], c.end_point[0]) for c in tree.root_node.children]
+        del tree
+        kept = cut_bundle(f.text, ranges)
+        if kept is None:
+            problems.append(ExtractionProblem(f.path, "bundle without any MCP tool marker; skipped"))
+            continue
+        if kept.kept_chars > max_kept:
+            problems.append(
+                ExtractionProblem(
+                    f.path,
+                    f"bundle: {kept.kept_chars} characters of statements mention tool markers "
+                    f"(> {max_kept}); generated code is not scanned",
+                )
+            )
+            continue
+        cut.add(f.path)
+        out.append(SourceFile(f.path, kept.text))
+    return out, cut
+
+
 class _Extractor:
-    def __init__(self, infos: dict[str, FileInfo], result: FileResult) -> None:
+    def __init__(self, infos: dict[str, FileInfo], result: FileResult, texts: dict[str, str] | None = None) -> None:
         self.infos = infos
         self.result = result
+        self.texts = texts or {}
         self.ev = Evaluator(infos)
+        self.ev.option_hints = option_hints(self.texts)
         self._call_index: dict[str, list[tuple[str, Node]]] | None = None
 
     def run(self) -> None:
@@ -131,6 +196,66 @@ class _Extractor:
                     self.result.problems.append(
                         ExtractionProblem(path, f"line {line_of(call)}: expression nested too deeply")
                     )
+        self._definition_objects()
+
+    # -- tool-definition objects outside registration calls -------------------------------------------------
+    def _point_at_definitions(self, objects: list[ToolObject]) -> None:
+        """Records built by a converter (`tools.map(toMcpTool)`) all sit on the converter's line; point each
+        at its own definition object instead, which is what a reader wants to open."""
+        shared: dict[tuple[str | None, int | None], int] = {}
+        for tool in self.result.tools:
+            shared[(tool.file, tool.line)] = shared.get((tool.file, tool.line), 0) + 1
+        where = {n: (o.path, line_of(o.node)) for o in objects if (n := literal_name(o.node)) is not None}
+        for tool in self.result.tools:
+            if shared[(tool.file, tool.line)] > 1 and tool.name in where:
+                tool.file, tool.line = where[tool.name]
+
+    def _definition_objects(self) -> None:
+        """`defineTool({schema: {name, description, inputSchema}})` and tool-shaped objects in lists.
+
+        Objects passed to a *tool* helper count always; other tool-shaped objects only when no registration
+        call yielded anything (then they are the only statement of the server's tools). A name already found
+        through a registration keeps that record, with its conditions.
+        """
+        found = find_tool_objects(self.infos)
+        self._point_at_definitions(found.objects)
+        had_tools = bool(self.result.tools)
+        known = {t.name for t in self.result.tools}
+        definitions: list[Definition] = []
+        for obj in found.objects:
+            if had_tools and not obj.explicit:
+                continue
+            self.ev.steps = 0
+            try:
+                definition = evaluate(self.ev, obj)
+            except RecursionError:
+                continue
+            if definition is not None and definition.tool["name"] not in known:
+                definitions.append(definition)
+        if not definitions:
+            return
+        gates = find_gates(self.ev, self.infos, definitions)
+        hints = self.ev.option_hints
+        converter = pick_converter(found.converters)
+        for entry in self.result.unresolved:
+            if entry["reason"] in _LIST_UNKNOWN:
+                entry["reason"] += "; the tools were read from their definition objects instead"
+        for definition in definitions:
+            listed = apply_gates(gates, definition, hints)
+            if listed is False:
+                continue  # filtered out of every tools/list answer (e.g. only offered to another client kind)
+            # What the server sends is the converter's output (annotations derived from a `type` field, the
+            # JSON Schema as its own converter writes it); the definition itself when there is no converter.
+            converted = converted_tool(self.ev, converter, definition.tool) if converter is not None else None
+            source = {**definition.tool, **converted} if converted is not None else definition.tool
+            record = self._record_from_object(source, definition.obj.path, line_of(definition.obj.node))
+            if isinstance(definition.tool.get("title"), str):
+                record.title = definition.tool["title"]
+            record.annotations = {k: v for k, v in record.annotations.items() if v is not None}
+            record.conditional = join_conditions(
+                enclosing_condition(definition.obj.top), listed if isinstance(listed, str) else None
+            )
+            self.result.tools.append(record)
 
     # -- one registration call ------------------------------------------------------------------------------
     def _registration(self, call: Node, path: str, info: FileInfo) -> None:
@@ -221,20 +346,28 @@ class _Extractor:
             return True
         recv = unwrap(recv)
         if recv.type == "identifier":
-            bound = info.bindings.get(text)
+            bound = _scoped_binding(recv, text) or info.bindings.get(text)
             if bound is not None:
                 bound = unwrap(bound)
                 if bound.type == "new_expression":
                     return bool(_SERVER_CLASS.search(node_text(bound.child_by_field_name("constructor"))))
             fn = _enclosing_function(recv)
             if fn is not None:
-                params = fn.child_by_field_name("parameters")
-                for p in params.named_children if params is not None else []:
-                    pattern = p.child_by_field_name("pattern")
+                params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+                for p in params.named_children if params is not None and params.type != "identifier" else [params]:
+                    pattern = p.child_by_field_name("pattern") or p
                     ptype = p.child_by_field_name("type")
                     if node_text(pattern) == text and ptype is not None:
                         return bool(_SERVER_CLASS.search(node_text(ptype).lstrip(": ")))
+                    if node_text(pattern) == text:
+                        # An untyped parameter (compiled or minified register functions: `t => { t.tool(...) }`):
+                        # a server when these sources create one.
+                        return self._creates_server
         return False
+
+    @functools.cached_property
+    def _creates_server(self) -> bool:
+        return any(_NEW_SERVER.search(text) for text in self.texts.values())
 
     def _from_call(
         self, method: str, values: list[Any], arg_nodes: list[Node], call: Node, path: str
@@ -376,7 +509,12 @@ class _Extractor:
         outer: list[tuple[dict[str, Any], str | None]] = [({}, None)]
         if fn is not None and depth < 3:
             params = [p for p, _ in params_of(fn) if p]
-            if params and _uses_any(node, params, loops):
+            fn_node = node.child_by_field_name("function")
+            recv = fn_node.child_by_field_name("object") if fn_node is not None else None
+            # A register function's call sites matter when the registration uses a parameter, and also when
+            # only the server is one: `registerSearch(server, cfg)` called under `if (canRegister("search"))`.
+            on_param_server = recv is not None and node_text(recv) in params
+            if params and (_uses_any(node, params, loops) or on_param_server):
                 outer = self._param_contexts(fn, path, depth) or outer
         contexts = outer
         for loop in reversed(loops):  # outermost first
@@ -420,7 +558,7 @@ class _Extractor:
     def _param_contexts(self, fn: Node, path: str, depth: int) -> list[tuple[dict[str, Any], str | None]]:
         """Register functions: evaluate each call site's arguments (aliases, `name || "default"`)."""
         params = params_of(fn)
-        name = _function_name(fn)
+        name = function_name(fn)
         out: list[tuple[dict[str, Any], str | None]] = []
         for call_path, call in self._calls_to(name) if name else []:
             args_node = call.child_by_field_name("arguments")
@@ -456,6 +594,29 @@ class _Extractor:
                     )
                     self._call_index.setdefault(node_text(callee), []).append((path, call))
         return self._call_index.get(name, [])
+
+
+def _scoped_binding(node: Node, name: str) -> Node | None:
+    """The value of the nearest `const name = ...` declared before `node` in an enclosing block.
+
+    Minified code declares one-letter names in every function; the file-wide first declaration is then
+    another variable altogether.
+    """
+    child, parent = node, node.parent
+    while parent is not None:
+        if parent.type in ("statement_block", "program"):
+            found: Node | None = None
+            for stmt in parent.named_children:
+                if stmt.start_byte > child.start_byte:
+                    break
+                if stmt.type in ("lexical_declaration", "variable_declaration"):
+                    for decl in stmt.named_children:
+                        if decl.type == "variable_declarator" and node_text(decl.child_by_field_name("name")) == name:
+                            found = decl.child_by_field_name("value") or found
+            if found is not None:
+                return found
+        child, parent = parent, parent.parent
+    return None
 
 
 def _first_function(node: Node) -> Node | None:
@@ -589,21 +750,6 @@ def _enclosing_function(node: Node) -> Node | None:
         if parent.type == "arrow_function" and not inline_callback:
             return parent
         parent = parent.parent
-    return None
-
-
-def _function_name(fn: Node) -> str | None:
-    name = fn.child_by_field_name("name")
-    if name is not None:
-        return node_text(name)
-    parent = fn.parent
-    if parent is not None and parent.type == "variable_declarator":
-        return node_text(parent.child_by_field_name("name"))
-    if parent is not None and parent.type == "pair":
-        return node_text(parent.child_by_field_name("key"))
-    if parent is not None and parent.type == "assignment_expression":
-        left = parent.child_by_field_name("left")
-        return node_text(left).rsplit(".", 1)[-1] if left is not None else None
     return None
 
 

@@ -7,6 +7,9 @@ what those calls mean. Pure data in, JSON Schema out, so it is tested without an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,14 +57,32 @@ class ZodType:
 
     @property
     def optional(self) -> bool:
-        """Not required in the object that holds it: .optional(), .nullish() or a .default()."""
+        """Not required in the object that holds it: .optional(), .nullish() or a .default().
+
+        In zod 4's own `z.toJSONSchema(schema)` (output mode, the default) a field with a default is always
+        present in the parsed value, so it is required there; see `output_mode`.
+        """
         opt = False
+        optional_calls = ("optional", "nullish") if _OUTPUT_MODE.get() else ("optional", "nullish", "default")
         for method, _ in self.calls:
-            if method in ("optional", "nullish", "default"):
+            if method in optional_calls:
                 opt = True
             elif method == "unwrap":
                 opt = False
         return opt or self.kind in ("optional", "undefined", "any", "unknown") or _inner_optional(self)
+
+
+_OUTPUT_MODE: ContextVar[bool] = ContextVar("zod_output_mode", default=False)
+
+
+@contextmanager
+def output_mode(enabled: bool = True) -> Iterator[None]:
+    """Convert as `z.toJSONSchema(schema)` does by default (io: "output"): `.default()` fields are required."""
+    token = _OUTPUT_MODE.set(enabled)
+    try:
+        yield
+    finally:
+        _OUTPUT_MODE.reset(token)
 
 
 def _inner_optional(t: ZodType) -> bool:
@@ -83,7 +104,8 @@ def is_raw_shape(value: Any) -> bool:
 
 
 def object_shape(obj: ZodType) -> dict[str, Any]:
-    """The fields of a z.object after its .extend/.merge/.partial/.pick/.omit calls (what `.shape` returns)."""
+    """The fields of a z.object after its .extend/.merge/.partial/.required/.pick/.omit calls (what `.shape`
+    returns)."""
     first_arg = obj.args[0] if obj.args else None
     shape = fields(first_arg) if isinstance(first_arg, dict) else {}
     for method, args in obj.calls:
@@ -92,8 +114,11 @@ def object_shape(obj: ZodType) -> dict[str, Any]:
             shape.update(fields(first))
         elif method == "merge" and isinstance(first, ZodType) and first.kind == "object":
             shape.update(object_shape(first))
-        elif method == "partial":
-            shape = {k: v.then("optional", []) if isinstance(v, ZodType) else v for k, v in shape.items()}
+        elif method in ("partial", "required"):
+            # `.partial()` / `.required()` on every field, or only on the keys of a `{key: true}` mask
+            mask = set(fields(first)) if isinstance(first, dict) else set(shape)
+            step = "optional" if method == "partial" else "unwrap"
+            shape = {k: v.then(step, []) if isinstance(v, ZodType) and k in mask else v for k, v in shape.items()}
         elif method in ("pick", "omit") and isinstance(first, dict):
             keys = set(fields(first))
             shape = {k: v for k, v in shape.items() if (k in keys) == (method == "pick")}
@@ -219,7 +244,7 @@ def to_json_schema(t: ZodType) -> dict[str, Any]:
             schema = {"anyOf": [schema, to_json_schema(first)]}
         elif method in ("and",) and isinstance(first, ZodType):
             schema = {"allOf": [schema, to_json_schema(first)]}
-        elif method in ("extend", "merge", "partial", "pick", "omit") and t.kind == "object":
+        elif method in ("extend", "merge", "partial", "required", "pick", "omit") and t.kind == "object":
             continue  # already applied by object_shape
         elif method in ("nonempty",) and schema.get("type") == "array":
             schema["minItems"] = 1

@@ -185,19 +185,35 @@ def _peak_mb() -> dict[str, float]:
     return {"peak_rss_parent_mb": round(me, 1), "peak_rss_worker_mb": round(children, 1)}
 
 
+def _write_policies(session: Session, settings: Settings, log: Callable[[str], None]) -> dict[str, Any]:
+    """The policies stage on the synthetic catalog (untimed), as `mcp-catalog build` runs it before the site."""
+    from publisher.policy.writer import write_all_policies
+
+    t = time.perf_counter()
+    summary = write_all_policies(session, settings, settings.policies_dir)
+    log(f"policies: {summary['files_written']} files written ({time.perf_counter() - t:.1f}s, not part of the figures)")
+    return summary
+
+
 def run_site_bench(
     servers: int,
     seed: int = 0,
     workers: int | None = None,
     keep: Path | None = None,
     log: Callable[[str], None] = print,
+    policies: bool = False,
 ) -> dict[str, Any]:
-    """Populate, classify, full build, 1% change, incremental build, no-change build; returns the figures."""
+    """Populate, classify, full build, 1% change, incremental build, no-change build; returns the figures.
+
+    `policies`: generate the recommended policies first, as a real build does, so tool pages carry their
+    snippets in every format and server pages their downloads (the site copies 15 files per server).
+    """
     tmp = Path(tempfile.mkdtemp(prefix="mcp-site-bench-"))
     try:
         catalog = Catalog(str(tmp / "bench.db"))
         out = keep or tmp / "site"
-        settings = Settings(db=str(tmp / "bench.db"), policies_dir=tmp / "no-policies")
+        policies_dir = tmp / ("policies" if policies else "no-policies")
+        settings = Settings(db=str(tmp / "bench.db"), policies_dir=policies_dir)
         with catalog.session() as session:
             t = time.perf_counter()
             counts = populate(session, servers, seed)
@@ -205,10 +221,14 @@ def run_site_bench(
             log(
                 f"synthetic catalog: {counts['servers']} servers, {counts['tools']} tools ({time.perf_counter() - t:.1f}s)"
             )
+            if policies:
+                _write_policies(session, settings, log)
             full = _timed_build(session, settings, out, workers)
             log(f"full build: {full['pages']} pages in {full['seconds']}s ({full['pages_per_second']} pages/s)")
             search = _search_index_size(out)
             changed = change_fraction(session, 0.01)
+            if policies:
+                _write_policies(session, settings, log)
             incremental = _timed_build(session, settings, out, workers)
             log(
                 f"incremental build after {changed} tool changes: {incremental['seconds']}s, {incremental['written']} files written"
@@ -219,6 +239,7 @@ def run_site_bench(
             "servers": counts["servers"],
             "tools": counts["tools"],
             "classified": classified,
+            "policies": policies,
             "full": {
                 k: full[k]
                 for k in (
@@ -236,9 +257,20 @@ def run_site_bench(
             "incremental": {"tools_changed": changed}
             | {
                 k: incremental[k]
-                for k in ("written", "rendered", "unchanged", "removed", "seconds", "load_seconds", "cpu_seconds")
+                for k in (
+                    "written",
+                    "rendered",
+                    "unchanged",
+                    "removed",
+                    "servers_changed",
+                    "servers_skipped",
+                    "artifacts_kept",
+                    "seconds",
+                    "load_seconds",
+                    "cpu_seconds",
+                )
             },
-            "no_change": {k: again[k] for k in ("written", "rendered", "seconds", "cpu_seconds")},
+            "no_change": {k: again[k] for k in ("written", "rendered", "servers_skipped", "seconds", "cpu_seconds")},
             "machine_load_average": round(os.getloadavg()[0], 2),
             "search_index": search,
             **_peak_mb(),

@@ -9,6 +9,7 @@ inputs changed and writes only files whose bytes changed.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -23,7 +24,7 @@ from sqlmodel import Session
 from catalog.config import Settings
 from publisher.site import keys, urls
 from publisher.site.charts import risk_stack
-from publisher.site.global_pages import BuildState, GlobalPages, change_row, to_json
+from publisher.site.global_pages import BuildState, GlobalPages, artifact_keys, change_row, to_json
 from publisher.site.loader import decode_lazy, load_definitions, load_site_data
 from publisher.site.pages import (
     server_api,
@@ -32,20 +33,25 @@ from publisher.site.pages import (
     tool_context,
 )
 from publisher.site.policy_files import download_links, load_policy_index, tool_snippets
-from publisher.site.related import Neighbourhoods
+from publisher.site.build_cache import BuildCache, drop_cache, load_cache, save_cache
+from publisher.site.rebuild_plan import plan_rebuild, similar_by_slug
 from publisher.site.render import code_salt, environment
 from publisher.site.writer import (
     MANIFEST_NAME,
+    Manifest,
     ServerGroups,
     Writer,
     digest,
+    group_files,
     load_manifest,
     remove_stale,
     save_manifest,
+    server_group,
 )
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 PARALLEL_MIN_TOOLS = 3000
+CHUNKS_PER_WORKER = 32
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -63,10 +69,29 @@ class ChunkResult:
     """What a worker returns: the servers' file groups, file counts, servers kept wholesale, and the
     servers it left for later because their tool definitions are not loaded yet."""
 
-    groups: ServerGroups = field(default_factory=dict)
+    groups: ServerGroups = field(default_factory=dict)  # servers (partly) re-examined
+    kept_slugs: list[str] = field(default_factory=list)  # servers whose previous group stands as it is
+    links: dict[str, str] = field(default_factory=dict)  # server slug -> its `links` digest, where computed
     counts: dict[str, int] = field(default_factory=dict)
     kept: int = 0
     pending: list[int] = field(default_factory=list)
+
+
+def _freeze_inherited() -> None:
+    """In a forked worker, move everything inherited from the parent (the loaded catalog: millions of
+    objects it only reads) out of the cyclic collector's reach.
+
+    Otherwise each full collection re-scans all of them (a tenth of a worker's time at 100k tools) and
+    writes to their headers, copying their shared pages. Never in the parent: a serial build runs there,
+    and frozen objects would outlive the build.
+    """
+    global _FROZEN
+    if not _FROZEN and multiprocessing.parent_process() is not None:
+        gc.freeze()
+        _FROZEN = True
+
+
+_FROZEN = False
 
 
 def _render_servers(indices: list[int]) -> ChunkResult:
@@ -78,24 +103,37 @@ def _render_servers(indices: list[int]) -> ChunkResult:
     """
     state = _STATE
     assert state is not None, "build state is set before the workers start"
+    _freeze_inherited()
     result = ChunkResult()
     totals: Counter[str] = Counter()
     for index in indices:
-        writer = Writer(state.out_dir, state.previous, verify=state.verify)
         server = state.data.servers[index]
-        server_digest, outcome = _render_server(state, writer, server)
+        writer = Writer(state.out_dir, _previous_files(state, server["slug"]), verify=state.verify)
+        server_digest, links, outcome = _render_server(state, writer, server)
         if outcome == "pending":
             result.pending.append(index)
             continue
-        result.kept += outcome == "kept"
-        result.groups[server["slug"]] = [server_digest, writer.entries]
+        if outcome == "kept":
+            result.kept += 1
+            result.kept_slugs.append(server["slug"])  # the parent has the group: nothing to send back
+        else:
+            result.groups[server["slug"]] = server_group(server_digest, writer.entries)
+            result.links[server["slug"]] = links
         totals.update(writer.counts())
     result.counts = dict(totals)
     return result
 
 
-def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> tuple[str, str]:
-    """Emit one server's files; returns (its digest, outcome): "kept" (the previous files, wholesale),
+def _previous_files(state: BuildState, slug: str) -> dict[str, list[str]]:
+    """The previous build's files of one server; after a code change only their output hashes count."""
+    files = state.manifest.server_files(slug)
+    if state.manifest.salt != state.salt:
+        return {rel: ["", hashes[1]] for rel, hashes in files.items()}
+    return files
+
+
+def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) -> tuple[str, str, str]:
+    """Emit one server's files; returns (its digest, its links digest, outcome): "kept" (the previous files, wholesale),
     "built" (each file checked, changed ones rendered) or "pending" (changed, but the tool definitions
     are not loaded yet: nothing emitted)."""
     tools = [state.data.tools[i] for i in server["tool_ids"]]
@@ -117,31 +155,29 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
 
     changes = state.server_changes.get(server["id"], [])
     similar = [state.servers_by_id[i] for i in state.hood.similar.get(server["id"], [])]
+    links = state.known_links.get(server["id"])
+    if links is None:
+        links = digest("\x1e".join(keys.elsewhere_key(t, state.hood, state.servers_by_id) for t in tools).encode())
+    # Everything any file of this server shows: its own rows (`_raw`: fields, tools, classifications,
+    # changes), the policy files, similar servers, and the links to related tools of other servers.
+    # Per-file keys are built only if this digest changed.
+    server_digest = digest(
+        "\x1d".join((state.salt, server["_raw"], keys.similar_key(similar), policy_key, links)).encode("utf-8")
+    )
+    previous = state.previous_servers.get(server["slug"])
+    if previous is not None and previous[0] == server_digest:
+        writer.adopt_count(previous[2])
+        return server_digest, links, "kept"
+    if not state.definitions and server["id"] not in state.defined:
+        return server_digest, links, "pending"
+    env = environment()  # only for servers that are (partly) re-rendered
+    if not os.path.exists(os.path.join(state.out_dir, urls.server_api_path(server["slug"]))):
+        _make_folders(state.out_dir, server["slug"], tools)  # a new server: one mkdir per folder
     # Every key is computed before anything of this server is rendered: rendering decodes the tools' JSON
     # fields, and keys must see the same raw text in every build.
     server_key = keys.server_page_key(server, tools, similar, changes, policy_key)
     # Hashed once per server: joined into every tool key as text, it made key hashing quadratic in tools.
     shared_key = digest((policy_key + "\x1d" + keys.server_links_key(tools)).encode("utf-8"))
-    # Everything every file of this server shows: the server key holds the server's fields, its tools'
-    # signatures and slugs and the policy files' signatures; the shared key the sibling links; the rest
-    # are each tool's links to other servers. The per-file keys are built only if this digest changed.
-    server_digest = digest(
-        "\x1d".join(
-            [
-                state.salt,
-                server_key,
-                shared_key,
-                *(keys.elsewhere_key(t, state.hood, state.servers_by_id) for t in tools),
-            ]
-        ).encode("utf-8")
-    )
-    previous = state.previous_servers.get(server["slug"])
-    if previous is not None and previous[0] == server_digest:
-        writer.adopt(previous[1])
-        return server_digest, "kept"
-    if not state.definitions:
-        return server_digest, "pending"
-    env = environment()  # only for servers that are (partly) re-rendered
     for target, signature, source in policy_files:
         writer.emit(target, signature, source.read_bytes)
     tool_keys = {
@@ -187,7 +223,23 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
             digest((state.salt + api_key).encode()),
             lambda tool=tool: to_json(tool_api(decode_lazy(tool), server)),
         )
-    return server_digest, "built"
+    return server_digest, links, "built"
+
+
+def _make_folders(out_dir: Path, slug: str, tools: list[dict[str, Any]]) -> None:
+    """Create a new server's folders before its files are written.
+
+    A full build creates one folder per tool page (100,000 of them); made here, each costs one mkdir,
+    where the writer would first fail to open the file, then stat the parent and make the folder.
+    """
+    root = str(out_dir)
+    for folder in (urls.server_path(slug), urls.tool_path(slug, ""), os.path.dirname(urls.tool_api_path(slug, "x"))):
+        os.makedirs(os.path.join(root, folder), exist_ok=True)
+    for tool in tools:
+        try:
+            os.mkdir(os.path.join(root, urls.tool_path(slug, tool["slug"])))
+        except FileExistsError:
+            pass
 
 
 def _chunks(servers: list[dict[str, Any]], parts: int) -> list[list[int]]:
@@ -212,34 +264,62 @@ def _run_chunks(
     done: ChunkResult,
     progress: ProgressCallback | None,
     global_writer: Writer | None,
-) -> dict[str, Any]:
+) -> GlobalPages | None:
     """Run `_render_servers` over the chunks (forked workers when `parallel`) and merge into `done`;
-    with `global_writer`, the parent writes the catalog-wide pages meanwhile and returns their stats."""
+    with `global_writer`, the parent writes the catalog-wide pages meanwhile (returned, with their stats)."""
     assert _STATE is not None
-    stats: dict[str, Any] = {}
+    pages = GlobalPages(_STATE, global_writer) if global_writer is not None else None
     if parallel:
         with multiprocessing.get_context("fork").Pool(n_workers) as pool:
             results = pool.imap_unordered(_render_servers, chunks)
-            if global_writer is not None:
-                stats = GlobalPages(_STATE, global_writer).write_all()
+            if pages is not None:
+                pages.stats = pages.write_all()
             _merge(done, results, len(chunks), progress)
     else:
-        if global_writer is not None:
-            stats = GlobalPages(_STATE, global_writer).write_all()
+        if pages is not None:
+            pages.stats = pages.write_all()
         _merge(done, map(_render_servers, chunks), len(chunks), progress)
-    return stats
+    return pages
 
 
 def _merge(done: ChunkResult, results: Iterable[ChunkResult], total: int, progress: ProgressCallback | None) -> None:
     counts = Counter(done.counts)
     for n, result in enumerate(results, 1):
         done.groups.update(result.groups)
+        done.kept_slugs += result.kept_slugs
+        done.links.update(result.links)
         counts.update(result.counts)
         done.kept += result.kept
         done.pending += result.pending
         if progress:
             progress(n, total)
     done.counts = dict(counts)
+
+
+def _finish_manifest(
+    out_dir: Path,
+    manifest: Manifest,
+    previous: dict[str, list[str]],
+    global_entries: dict[str, list[str]],
+    done: ChunkResult,
+    salt: str,
+) -> tuple[ServerGroups, int]:
+    """Delete what the previous build wrote and this one did not, save the new manifest; returns the
+    server groups and the number of files removed. Groups of servers kept whole are carried over as
+    they are (their entries still JSON text), so only re-examined servers' files are compared."""
+    groups = dict(done.groups)
+    old, new = dict(previous), dict(global_entries)
+    kept = set(done.kept_slugs)
+    for slug, group in manifest.servers.items():
+        if slug in kept:
+            groups[slug] = group
+        else:
+            old.update(group_files(group))
+    for group in done.groups.values():
+        new.update(group[1])
+    removed = remove_stale(out_dir, old, new)
+    save_manifest(out_dir, global_entries, salt, groups)
+    return groups, removed
 
 
 def build_site(
@@ -269,15 +349,28 @@ def build_site(
     # Until this build saves its own manifest, files on disk may be half-updated: a crash must not leave
     # a manifest that vouches for them.
     (out_dir / MANIFEST_NAME).unlink(missing_ok=True)
-    if previous and manifest.salt != salt:
+    if manifest.salt != salt:
         # Templates or code changed: re-render everything, but still skip writes of identical bytes.
         previous = {rel: ["", hashes[1]] for rel, hashes in previous.items()}
         previous_servers = {}
     if verify:
         previous_servers = {}  # check every file, not just the servers' digests
+    cache = load_cache(out_dir, salt) if previous_servers else None
+    drop_cache(out_dir)
+    if cache is None:
+        previous_servers = {}  # without the cache, links to other servers' tools are not known to be the same
     # A rebuild (servers' digests to compare) loads tool definitions only for the servers it re-renders.
     data = load_site_data(session, definitions=not previous_servers)
     loaded = time.perf_counter()
+    plan = plan_rebuild(data, cache)
+    defined: set[int] = set()
+    if previous_servers and plan.changed:
+        # The servers whose rows changed are re-rendered for sure: their definitions are loaded now, so
+        # they render in the first pass, beside the catalog-wide pages. Servers re-examined for other
+        # reasons (links to other servers, policy files) wait for a second pass.
+        changed = [s for s in data.servers if s["slug"] in plan.changed]
+        load_definitions(session, data.tools, [t for s in changed for t in s["tool_ids"]])
+        defined = {s["id"] for s in changed}
     servers_by_id = {s["id"]: s for s in data.servers}
     server_changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for change in data.changes:
@@ -286,10 +379,11 @@ def build_site(
             rows.append(change_row(change))
     _STATE = BuildState(
         data=data,
-        hood=Neighbourhoods(data.servers, data.tools),
+        hood=plan.hood,
         policies=load_policy_index(settings.policies_dir),
         previous=previous,
         previous_servers=previous_servers,
+        manifest=manifest,
         out_dir=out_dir,
         base_url=base_url,
         salt=salt,
@@ -297,6 +391,11 @@ def build_site(
         server_changes=dict(server_changes),
         verify=verify,
         definitions=not previous_servers,
+        defined=defined,
+        known_links=plan.known_links,
+        artifact_keys=artifact_keys(data.servers, {slug: s.contrib for slug, s in plan.summaries.items()}),
+        previous_artifacts=cache.artifacts if cache is not None else {},
+        changed=plan.changed,
     )
     n_workers = workers if workers is not None else int(settings.extra.get("site_workers") or os.cpu_count() or 1)
     n_workers = max(1, min(n_workers, 8))
@@ -305,7 +404,11 @@ def build_site(
     global_writer = Writer(out_dir, previous, verify=verify)
     prepared = time.perf_counter()
     try:
-        stats = _run_chunks(_chunks(data.servers, n_workers * 8 if parallel else 1), parallel, n_workers, done, progress, global_writer)
+        # Small chunks (about 1,500 pages each at 100k tools): when one worker takes the last chunk, the
+        # other core idles for at most that long.
+        chunks = _chunks(data.servers, n_workers * CHUNKS_PER_WORKER if parallel else 1)
+        global_pages = _run_chunks(chunks, parallel, n_workers, done, progress, global_writer)
+        assert global_pages is not None
         globals_done = time.perf_counter()
         if done.pending:
             # Second pass: the changed servers, now with their tools' definitions.
@@ -318,26 +421,29 @@ def build_site(
             _run_chunks([p for p in parts if p], again, n_workers, done, progress, None)
     finally:
         _STATE = None
-    groups, totals, skipped = done.groups, Counter(done.counts), done.kept
+    totals = Counter(done.counts)
     totals.update(global_writer.counts())
-    entries = dict(global_writer.entries)
-    for _, files in groups.values():
-        entries.update(files)
-    removed = remove_stale(out_dir, previous, entries)
-    save_manifest(out_dir, global_writer.entries, salt, groups)
+    groups, removed = _finish_manifest(out_dir, manifest, previous, global_writer.entries, done, salt)
+    for slug, links in done.links.items():
+        plan.summaries[slug].links = links
+    save_cache(out_dir, BuildCache(salt, plan.summaries, similar_by_slug(data, plan.hood), global_pages.artifacts))
+    stats = global_pages.stats
     seconds = time.perf_counter() - started
-    pages = sum(1 for rel in entries if rel.endswith(".html"))
+    pages = sum(1 for rel in global_writer.entries if rel.endswith(".html")) + sum(g[3] for g in groups.values())
+    files = len(global_writer.entries) + sum(g[2] for g in groups.values())
     return {
         "out_dir": str(out_dir),
         "servers": stats["servers"],
         "tools": stats["tools"],
         "pages": pages,
-        "files": len(entries),
+        "files": files,
         "written": totals["written"],
         "rendered": totals["rendered"],
         "unchanged": totals["unchanged"],
         "removed": removed,
-        "servers_skipped": skipped,  # unchanged servers whose files were kept without per-file checks
+        "servers_skipped": done.kept,  # unchanged servers whose files were kept without per-file checks
+        "servers_changed": len(plan.changed),  # servers whose own rows differ from the previous build's
+        "artifacts_kept": global_pages.kept,  # catalog-wide file sets kept because no server's part changed
         "workers": n_workers if parallel else 1,
         "load_seconds": round(loaded - started, 3),
         "prepare_seconds": round(prepared - loaded, 3),  # neighbourhoods, manifest

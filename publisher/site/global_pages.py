@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from catalog.taxonomy import CAPABILITY_DESCRIPTIONS, CATEGORY_DESCRIPTIONS, RIS
 from publisher.site import urls
 from publisher.site.charts import risk_bars, risk_stack
 from publisher.site.loader import SiteData
-from publisher.site.machine import atom_feed, llms_full_lines, llms_txt, sitemaps
+from publisher.site.machine import atom_feed, llms_full_lines, llms_txt, sitemap_index, sitemaps
 from publisher.site.pages import (
     CAPABILITY_FLAGS,
     CATEGORY_NAMES,
@@ -30,9 +30,14 @@ from publisher.site.policy_files import PolicyIndex
 from publisher.site.related import Neighbourhoods
 from publisher.site.render import STATIC_FILES, environment, static_dir
 from publisher.site.search_index import build_search_files
-from publisher.site.writer import Writer, context_hash, digest
+from publisher.site.writer import Manifest, Writer, context_hash, digest
 
 PAGE_SIZE = 500
+
+
+def _part_number(rel: str) -> int:
+    """sitemaps/12.xml -> 12: parts are listed in the index in the order they were cut."""
+    return int(rel.rsplit("/", 1)[1].split(".")[0])
 
 
 def to_json(data: Any) -> str:
@@ -47,8 +52,9 @@ class BuildState:
     data: SiteData
     hood: Neighbourhoods
     policies: PolicyIndex
-    previous: dict[str, list[str]]
-    previous_servers: dict[str, list[Any]]
+    previous: dict[str, list[str]]  # the previous build's catalog-wide files
+    previous_servers: dict[str, list[Any]]  # its server groups, when their digests can be trusted
+    manifest: Manifest
     out_dir: Path
     base_url: str
     salt: str
@@ -56,6 +62,13 @@ class BuildState:
     server_changes: dict[int, list[dict[str, Any]]]
     verify: bool = False
     definitions: bool = True  # False: tools' schemas not loaded yet, changed servers wait for a second pass
+    defined: set[int] = field(default_factory=set)  # ids of servers whose tools' schemas are loaded anyway
+    # Server id -> digest of its links to other servers' tools, where the previous build's still holds
+    # (see `rebuild_plan`); the other servers compute theirs.
+    known_links: dict[int, str] = field(default_factory=dict)
+    artifact_keys: dict[str, str] = field(default_factory=dict)  # see `artifact_keys`
+    previous_artifacts: dict[str, list[Any]] = field(default_factory=dict)  # the cache's, when trusted
+    changed: set[str] = field(default_factory=set)  # slugs of servers whose rows changed since the cache
 
 
 def change_row(change: dict[str, Any]) -> dict[str, Any]:
@@ -115,6 +128,40 @@ def _pages(base: str, rows: list[Any]) -> Iterator[tuple[int, str, list[Any], di
         yield n, urls.paged_path(base, n), rows[(n - 1) * PAGE_SIZE : n * PAGE_SIZE], {"pages": pages, "current": n}
 
 
+ARTIFACTS = ("browse", "servers", "search", "llms", "sitemap")
+
+
+def contributions(server: dict[str, Any], tools: list[dict[str, Any]]) -> dict[str, str]:
+    """What one server puts into each catalog-wide artifact, as a digest per artifact.
+
+    Computed only for servers whose rows changed (the cache keeps the others'); an artifact whose every
+    server's part is unchanged is not rebuilt (see `GlobalPages._artifact`).
+    """
+    title = server_title(server)
+    rows = [listing_row_key(t, server) for t in tools]
+    caps = [",".join((t.get("cls") or {}).get("capabilities") or []) for t in tools]
+    parts = {
+        "browse": [f"{row}\x1f{cap}\x1f{t['id']}" for row, cap, t in zip(rows, caps, tools, strict=True)],
+        "servers": [title, server["slug"], server.get("description") or "", *(risk_of(t) for t in tools)],
+        "search": [title, server["name"], *(f"{row}\x1f{t.get('title') or ''}" for row, t in zip(rows, tools, strict=True))],
+        "llms": [
+            title,
+            server.get("description") or "",
+            *(f"{row}\x1f{cap}\x1f{t.get('description') or ''}" for row, cap, t in zip(rows, caps, tools, strict=True)),
+        ],
+        "sitemap": [t["slug"] for t in tools],
+    }
+    return {name: digest("\x1e".join(values).encode("utf-8")) for name, values in parts.items()}
+
+
+def artifact_keys(servers: list[dict[str, Any]], contrib: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Per artifact, one key over every server's part (in slug order, with the slug)."""
+    return {
+        name: digest("\x1e".join(f"{s['slug']}\x1f{contrib[s['slug']][name]}" for s in servers).encode("utf-8"))
+        for name in ARTIFACTS
+    }
+
+
 class GlobalPages:
     """The catalog-wide files, written by the parent while the workers render servers and tools."""
 
@@ -123,6 +170,9 @@ class GlobalPages:
         self.writer = writer
         self.env = environment()
         self.sitemap_paths: list[str] = []
+        self.artifacts: dict[str, list[Any]] = {}  # for the cache: what `_artifact` built or kept
+        self.stats: dict[str, Any] = {}
+        self.kept: list[str] = []  # artifacts whose files were kept without building them
 
     def page(self, template: str, ctx: dict[str, Any], **markup: Any) -> None:
         path = ctx["page"]["path"]
@@ -134,7 +184,44 @@ class GlobalPages:
         )
 
     def write_all(self) -> dict[str, Any]:
-        data, _by_id = self.state.data, self.state.servers_by_id
+        data = self.state.data
+        stats = self._artifact("browse", "", self._browse)["stats"]
+        stats = dict(stats, servers=len(data.servers), tools=len(data.tools))
+        self._home(stats)
+        self._artifact("servers", "", self._servers_index)
+        self._changes()
+        self._search()
+        self._machine(stats)
+        self._static()
+        return stats
+
+    def _artifact(self, name: str, head: str, build: Callable[[], dict[str, Any] | None]) -> dict[str, Any]:
+        """Files made together from every server's part (browse pages, search index...): when each
+        server's part and `head` are as in the previous build, keep its files without building them.
+
+        Returns the artifact's shared data (`build`'s result, e.g. counts), kept in the cache with the
+        files and the sitemap paths of its pages.
+        """
+        key = self.state.artifact_keys.get(name)
+        if key is not None:
+            key = digest((self.state.salt + head + key).encode("utf-8"))
+        cached = self.state.previous_artifacts.get(name)
+        if key is not None and cached is not None and cached[0] == key and not self.state.verify:
+            files, extra = cached[1], cached[2]
+            self.kept.append(name)
+            self.writer.adopt(files)
+            self.sitemap_paths += extra.get("paths", [])
+        else:
+            before, paths_before = set(self.writer.entries), len(self.sitemap_paths)
+            extra = dict(build() or {}, paths=self.sitemap_paths[paths_before:])
+            files = {rel: self.writer.entries[rel] for rel in self.writer.entries.keys() - before}
+        if key is not None:
+            self.artifacts[name] = [key, files, extra]
+        return extra
+
+    def _browse(self) -> dict[str, Any]:
+        """Home counts and the pages by risk, category and capability."""
+        data = self.state.data
         ordered = sorted(
             data.tools,
             key=lambda i: (-RISK_RANK.get(risk_of(data.tools[i]), -1), data.tools[i]["name"].lower(), i),
@@ -149,22 +236,14 @@ class GlobalPages:
                     if cap in CAPABILITY_FLAGS:
                         groups[("capability", cap)].append(tool_id)
         stats = {
-            "servers": len(data.servers),
-            "tools": len(data.tools),
             "by_risk": {
                 r: len(groups[("risk", r)]) for r in [*reversed(list(RISK_RANK)), UNCLASSIFIED] if groups[("risk", r)]
             },
             "by_category": {c: len(groups[("category", c)]) for c in CATEGORY_NAMES if groups[("category", c)]},
             "by_capability": {c: len(groups[("capability", c)]) for c in CAPABILITY_FLAGS if groups[("capability", c)]},
         }
-        self._home(stats)
         self._listings(groups, stats)
-        self._servers_index()
-        self._changes()
-        self._search()
-        self._machine(stats)
-        self._static()
-        return stats
+        return {"stats": stats}
 
     def _home(self, stats: dict[str, Any]) -> None:
         recent = [change_row(c) for c in self.state.data.changes[:10]]
@@ -307,6 +386,9 @@ class GlobalPages:
 
     def _search(self) -> None:
         self.page("search.j2", {"page": page_meta("search/", "Search", "Search MCP tools and servers by name.")})
+        self._artifact("search", "", self._search_index)
+
+    def _search_index(self) -> None:
         data = self.state.data
         docs = []
         for server in data.servers:
@@ -344,24 +426,47 @@ class GlobalPages:
         data, base = self.state.data, self.state.base_url
         self.writer.emit_text("llms.txt", llms_txt(base, stats, data.servers))
 
-        def full_text() -> str:
+        def llms_full() -> dict[str, Any]:
+            # Keyed by the raw values it shows (every server's part of the artifact key): cleaning every
+            # description of the catalog is the slow part, so unchanged servers' blocks are copied from
+            # the previous file.
+            key = self.state.artifact_keys.get("llms") or self._key([stats, base], self._llms_full_inputs())
+            old_blocks, old_text = self._previous_llms_blocks()
             full = [llms_txt(base, stats, [], max_servers=0)]
+            at, blocks = len(full[0]) + 1, []
             for server in data.servers:
-                full.append(llms_full_lines(base, server, [data.tools[i] for i in server["tool_ids"]]))
-            return "\n".join(full)
+                span = old_blocks.get(server["slug"]) if server["slug"] not in self.state.changed else None
+                if span is not None:
+                    block = old_text[span[0] : span[1]]
+                else:
+                    block = llms_full_lines(base, server, [data.tools[i] for i in server["tool_ids"]])
+                full.append(block)
+                blocks.append([server["slug"], at, at + len(block)])
+                at += len(block) + 1
+            self.writer.emit("llms-full.txt", key, lambda: "\n".join(full))
+            return {"blocks": blocks}
 
-        # Keyed by the raw values it shows: cleaning every description of the catalog is the slow part.
-        self.writer.emit("llms-full.txt", self._key([stats, base], self._llms_full_inputs()), full_text)
-        paths = list(self.sitemap_paths)
-        for server in data.servers:
-            paths.append(urls.server_path(server["slug"]))
-            paths += [urls.tool_path(server["slug"], data.tools[i]["slug"]) for i in server["tool_ids"]]
-        paths.sort()
-        sitemap_key = self._key([base, data.generated_at], paths)
-        # Escaping 100k URLs is skipped when no path changed.
-        self._file_set(
-            lambda rel: rel.startswith("sitemap"), sitemap_key, lambda: sitemaps(base, paths, data.generated_at)
-        )
+        self._artifact("llms", context_hash([stats, base], ""), llms_full)
+        own_paths = sorted(self.sitemap_paths)
+
+        def sitemap() -> None:
+            paths = list(own_paths)
+            for server in data.servers:
+                paths.append(urls.server_path(server["slug"]))
+                paths += [urls.tool_path(server["slug"], data.tools[i]["slug"]) for i in server["tool_ids"]]
+            paths.sort()
+            sitemap_key = self._key([base, data.generated_at], paths)
+            # Escaping 100k URLs is skipped when no path changed.
+            self._file_set(
+                lambda rel: rel.startswith("sitemap"), sitemap_key, lambda: sitemaps(base, paths, data.generated_at)
+            )
+
+        # The parts list paths only; the index (with the data's date) is re-made when the parts are kept.
+        kept = len(self.kept)
+        self._artifact("sitemap", "\x1e".join(own_paths), sitemap)
+        parts = sorted((rel for rel in self.artifacts["sitemap"][1] if rel.startswith("sitemaps/")), key=_part_number)
+        if len(self.kept) > kept and parts:
+            self.writer.emit_text("sitemap.xml", sitemap_index(base, parts, data.generated_at))
         self.writer.emit_text("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         self.writer.emit_text(
             "api/index.json",
@@ -377,6 +482,21 @@ class GlobalPages:
                 }
             ),
         )
+
+    def _previous_llms_blocks(self) -> tuple[dict[str, list[int]], str]:
+        """Each server's block in the previous llms-full.txt (slug -> [start, end]) and its text; empty
+        unless the file on disk is exactly the one the previous build wrote."""
+        cached = self.state.previous_artifacts.get("llms")
+        entry = self.state.previous.get("llms-full.txt")
+        if not cached or not entry or "blocks" not in cached[2]:
+            return {}, ""
+        try:
+            data = (self.state.out_dir / "llms-full.txt").read_bytes()
+        except OSError:
+            return {}, ""
+        if digest(data) != entry[1]:
+            return {}, ""
+        return {slug: [start, end] for slug, start, end in cached[2]["blocks"]}, data.decode("utf-8")
 
     def _file_set(self, member: Callable[[str], bool], key: str, build: Callable[[], dict[str, str]]) -> None:
         """A group of files made together (search shards, sitemaps): when the previous build wrote them

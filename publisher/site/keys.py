@@ -120,6 +120,23 @@ def tool_page_key(
     )
 
 
+def link_entries(server: dict[str, Any], tools: list[dict[str, Any]]) -> list[list[Any]]:
+    """A server's tools as they stand in the "same capability elsewhere" lists: (list, sort key, server
+    id, what a link to the tool shows). Kept between builds for `Neighbourhoods.dirty`."""
+    entries: list[list[Any]] = []
+    title = server_title(server)
+    for tool in tools:
+        shown = SEP.join((tool["name"], tool["slug"], risk_of(tool), title))
+        for group in Neighbourhoods.groups_of(tool):
+            entries.append([group, tool["name"].lower(), tool["server_slug"], tool["id"], tool["server_id"], shown])
+    return entries
+
+
+def similar_key(similar: list[dict[str, Any]]) -> str:
+    """What a server page shows of its similar servers."""
+    return "\x1e".join(SEP.join((s["slug"], server_title(s), str(len(s["tool_ids"])))) for s in similar)
+
+
 SERVER_FIELDS = tuple(c for c in SERVER_COLUMNS if c not in ("id", "slug"))
 
 
@@ -132,6 +149,6 @@ def server_page_key(
 ) -> str:
     parts = [server["slug"], policy_key] + [repr(server.get(f)) for f in SERVER_FIELDS]
     parts += [tool_signature(t) for t in tools]  # the fingerprint covers the definition and annotations
-    parts += [SEP.join((s["slug"], server_title(s), str(len(s["tool_ids"])))) for s in similar]
+    parts.append(similar_key(similar))
     parts += [str(c["id"]) for c in changes]
     return "\x1e".join(parts)

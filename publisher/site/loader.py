@@ -7,7 +7,9 @@ Bulk `select` of columns instead of ORM entities keeps loading a 100k-tool catal
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -125,44 +127,79 @@ def _small_json(value: Any) -> Any:
 
 
 DATE_COLUMNS = frozenset({"first_seen", "last_seen", "created_at", "at"})
+# Other JSON columns the site shows decoded (server facts, a change's field list) and boolean columns
+# (SQLite hands them out as 0/1).
+JSON_COLUMNS = frozenset({"packages", "remotes", "env_vars", "sources", "changed_fields"})
+BOOL_COLUMNS = frozenset({"archived"})
 
 
-def _sqlite_iso(value: str | None) -> str | None:
-    """SQLite keeps dates as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): slicing beats parsing 100k datetimes."""
-    if value is None:
+def _json_value(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
         return None
-    return f"{value[:10]}T{value[11:19]}Z" if len(value) >= 19 else value
 
 
-def _rows(session: Session, model: Any, columns: tuple[str, ...], *where: Any) -> list[dict[str, Any]]:
+SQLITE_ISO = "%Y-%m-%dT%H:%M:%SZ"  # what `iso` makes of a date, in SQLite's strftime
+
+
+def _fetch(session: Session, model: Any, columns: tuple[str, ...], *where: Any) -> list[tuple[Any, ...]]:
+    """Rows as plain tuples straight from the DB-API cursor.
+
+    SQLAlchemy's per-row result processing costs several times the fetch itself over 100k rows, so the
+    columns that would need it (JSON, SQLite dates) are selected as text and converted by the caller.
+    """
     table = model.__table__
-    raw_dates = session.get_bind().dialect.name == "sqlite"
+    sqlite = session.get_bind().dialect.name == "sqlite"
     selected = []
     for c in columns:
-        if c in LAZY_JSON or c in SMALL_JSON or (raw_dates and c in DATE_COLUMNS):
+        if sqlite and c in DATE_COLUMNS:
+            # SQLite keeps UTC dates as text; it formats them as ISO-8601 faster than Python parses them.
+            selected.append(func.strftime(SQLITE_ISO, table.c[c]))
+        elif c in LAZY_JSON or c in SMALL_JSON or c in JSON_COLUMNS:
             selected.append(cast(table.c[c], Text))
         else:
             selected.append(table.c[c])
     query = select(*selected)
     for clause in where:
         query = query.where(clause)
-    rows = [dict(zip(columns, row, strict=True)) for row in session.connection().execute(query)]
-    for c in SMALL_JSON.intersection(columns):
-        for row in rows:
-            row[c] = _small_json(row[c])
-    if raw_dates:
-        dates = [c for c in columns if c in DATE_COLUMNS]
-        for row in rows:
-            for c in dates:
-                row[c] = _sqlite_iso(row[c])
+    result = session.connection().execute(query)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def _rows(
+    session: Session, model: Any, columns: tuple[str, ...], *where: Any, raw: list[tuple[Any, ...]] | None = None
+) -> list[dict[str, Any]]:
+    """`_fetch` as dicts, with dates as ISO strings and short JSON values decoded; `raw` receives the
+    rows as fetched (for digests of what the database holds)."""
+    fetched = _fetch(session, model, columns, *where)
+    if raw is not None:
+        raw.extend(fetched)
+    rows = [dict(zip(columns, row, strict=True)) for row in fetched]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    dates = [] if sqlite else [c for c in columns if c in DATE_COLUMNS]
+    decoded = [c for c in columns if c in SMALL_JSON or c in JSON_COLUMNS]
+    flags = [c for c in columns if c in BOOL_COLUMNS]
+    for row in rows:
+        for c in dates:
+            row[c] = iso(row[c])
+        for c in decoded:
+            row[c] = _small_json(row[c]) if c in SMALL_JSON else _json_value(row[c])
+        for c in flags:
+            row[c] = None if row[c] is None else bool(row[c])
     return rows
 
 
-def _latest_classification_rows(session: Session) -> list[dict[str, Any]]:
+def _latest_classification_rows(session: Session, raw: list[tuple[Any, ...]] | None = None) -> list[dict[str, Any]]:
     """Columns of the newest classification per tool (the same rule as catalog.queries)."""
     table = Classification.__table__
     latest = select(func.max(table.c.id)).group_by(table.c.tool_id)
-    return _rows(session, Classification, CLASSIFICATION_COLUMNS, table.c.id.in_(latest))
+    return _rows(session, Classification, CLASSIFICATION_COLUMNS, table.c.id.in_(latest), raw=raw)
 
 
 def load_site_data(session: Session, definitions: bool = True) -> SiteData:
@@ -171,41 +208,88 @@ def load_site_data(session: Session, definitions: bool = True) -> SiteData:
     `definitions=False` leaves out the tools' schemas and annotations (the heaviest columns); call
     `load_definitions` for the tools whose pages are rendered.
     """
-    servers = _rows(session, Server, SERVER_COLUMNS, Server.__table__.c.status != "deleted")
+    raw_servers: list[tuple[Any, ...]] = []
+    raw_tools: list[tuple[Any, ...]] = []
+    raw_cls: list[tuple[Any, ...]] = []
+    servers = _rows(session, Server, SERVER_COLUMNS, Server.__table__.c.status != "deleted", raw=raw_servers)
     servers.sort(key=lambda s: s["slug"])
     by_id = {s["id"]: s for s in servers}
     newest: list[str] = []
     for server in servers:
         server["tool_ids"] = []
-        server["first_seen"], server["last_seen"] = iso(server["first_seen"]), iso(server["last_seen"])
         newest.append(server["last_seen"] or "")
     tools: dict[int, dict[str, Any]] = {}
     columns = TOOL_COLUMNS + DEFINITION_COLUMNS if definitions else TOOL_COLUMNS
-    tool_rows = _rows(session, Tool, columns, Tool.__table__.c.present.is_(True))
+    tool_rows = _rows(session, Tool, columns, Tool.__table__.c.present.is_(True), raw=raw_tools)
     tool_rows.sort(key=lambda t: (t["server_id"], t["name"]))
     for tool in tool_rows:
         server = by_id.get(tool["server_id"])
         if server is None:
             continue
-        tool["first_seen"], tool["last_seen"] = iso(tool["first_seen"]), iso(tool["last_seen"])
         tool["server_slug"] = server["slug"]
         tool["cls"] = None
         tool["changes"] = []
         tools[tool["id"]] = tool
         server["tool_ids"].append(tool["id"])
+    slugs: dict[str, str] = {}  # tool names repeat across servers: slugify each distinct name once
     for server in servers:
-        _assign_tool_slugs(server, tools)
-    for cls in _latest_classification_rows(session):
+        _assign_tool_slugs(server, tools, slugs)
+    for cls in _latest_classification_rows(session, raw_cls):
         tool = tools.get(cls.pop("tool_id"))
         if tool is not None:
-            cls["created_at"] = iso(cls["created_at"])
             cls["stale"] = cls["tool_fingerprint"] != tool["fingerprint"]
             tool["cls"] = cls
             newest.append(cls["created_at"] or "")
     changes = _load_changes(session, by_id, tools)
+    _raw_digests(servers, tools, changes, (raw_servers, raw_tools, raw_cls), len(TOOL_COLUMNS))
     newest += [c["at"] for c in changes[:1]]
     generated = max([n for n in newest if n], default="1970-01-01T00:00:00Z")
     return SiteData(servers=servers, tools=tools, changes=changes, generated_at=generated)
+
+
+def _raw_digests(
+    servers: list[dict[str, Any]],
+    tools: dict[int, dict[str, Any]],
+    changes: list[dict[str, Any]],
+    raw: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]],
+    tool_width: int,
+) -> None:
+    """Set `server["_raw"]`: a digest of every row of the server as fetched (its own fields, its present
+    tools' columns, their classifications, the ids of its changes).
+
+    Every file of a server is made from these plus links to other servers' tools and servers, so a
+    rebuild compares this digest, not the files' inputs, to know which servers' rows changed. The
+    definition columns are left out (`tool_width`): the tool's fingerprint stands for them.
+    """
+    raw_servers, raw_tools, raw_cls = raw
+    rows: dict[int, list[Any]] = {s["id"]: [[], [], []] for s in servers}
+    for row in raw_servers:  # SERVER_COLUMNS start with the id
+        if row[0] in rows:
+            rows[row[0]][0].append(row)
+    for row in raw_tools:  # TOOL_COLUMNS start with the id and the server id
+        if row[1] in rows and row[0] in tools:
+            rows[row[1]][1].append(row[:tool_width])
+    for row in raw_cls:  # CLASSIFICATION_COLUMNS start with the id and the tool id
+        tool = tools.get(row[1])
+        if tool is not None:
+            rows[tool["server_id"]][2].append(row)
+    for change in changes:
+        rows[change["server_id"]].append(change["id"])
+    for server in servers:
+        parts = rows[server["id"]]
+        parts[1].sort()
+        parts[2].sort()
+        server["_raw"] = hashlib.blake2b(_serialise(parts), digest_size=12).hexdigest()
+
+
+def _serialise(value: Any) -> bytes:
+    """Bytes that are equal exactly when the fetched values are: marshal's format 2 writes values, not
+    object identities (later formats share repeated objects), and is several times faster than repr.
+    Values marshal does not know (PostgreSQL's datetimes) fall back to repr."""
+    try:
+        return marshal.dumps(value, 2)
+    except ValueError:
+        return repr(value).encode("utf-8")
 
 
 def load_definitions(session: Session, tools: dict[int, dict[str, Any]], tool_ids: list[int]) -> None:
@@ -232,12 +316,15 @@ def decode_lazy(tool: dict[str, Any]) -> dict[str, Any]:
     return tool
 
 
-def _assign_tool_slugs(server: dict[str, Any], tools: dict[int, dict[str, Any]]) -> None:
+def _assign_tool_slugs(server: dict[str, Any], tools: dict[int, dict[str, Any]], memo: dict[str, str]) -> None:
     """Slugs unique within the server even when two hostile names reduce to the same slug."""
     used: set[str] = set()
     for tool_id in server["tool_ids"]:
         tool = tools[tool_id]
-        slug = base = tool_slug(tool["name"])
+        base = memo.get(tool["name"])
+        if base is None:
+            base = memo[tool["name"]] = tool_slug(tool["name"])
+        slug = base
         n = 2
         while slug in used:
             slug, n = f"{base}-{n}", n + 1
@@ -250,7 +337,7 @@ def _load_changes(
 ) -> list[dict[str, Any]]:
     """Every change of a published server, newest first; each present tool keeps its own recent ones."""
     rows = _rows(session, ToolChange, CHANGE_COLUMNS)
-    rows.sort(key=lambda c: (iso(c["at"]) or "", c["id"]), reverse=True)
+    rows.sort(key=lambda c: (c["at"] or "", c["id"]), reverse=True)
     by_name: dict[tuple[int, str], dict[str, Any]] = {}
     for server in servers.values():
         for tool_id in server["tool_ids"]:
@@ -261,7 +348,6 @@ def _load_changes(
         server = servers.get(change["server_id"])
         if server is None:
             continue
-        change["at"] = iso(change["at"])
         change["server_slug"] = server["slug"]
         tool = by_name.get((change["server_id"], change["tool_name"]))
         change["tool_slug"] = tool["slug"] if tool else None

@@ -38,16 +38,19 @@ def sitemaps(base_url: str, paths: list[str], lastmod: str) -> dict[str, str]:
     if len(paths) <= SITEMAP_LIMIT:
         return {"sitemap.xml": urlset(paths)}
     files = {}
-    entries = []
     for n in range(0, len(paths), SITEMAP_LIMIT):
-        name = f"sitemaps/{n // SITEMAP_LIMIT}.xml"
-        files[name] = urlset(paths[n : n + SITEMAP_LIMIT])
-        entries.append(f"<sitemap><loc>{xml_text(base_url + name)}</loc><lastmod>{lastmod}</lastmod></sitemap>\n")
-    files["sitemap.xml"] = (
+        files[f"sitemaps/{n // SITEMAP_LIMIT}.xml"] = urlset(paths[n : n + SITEMAP_LIMIT])
+    files["sitemap.xml"] = sitemap_index(base_url, list(files), lastmod)
+    return files
+
+
+def sitemap_index(base_url: str, parts: list[str], lastmod: str) -> str:
+    """The sitemap index over its parts: the only sitemap file that shows the date of the data."""
+    entries = [f"<sitemap><loc>{xml_text(base_url + name)}</loc><lastmod>{lastmod}</lastmod></sitemap>\n" for name in parts]
+    return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{"".join(entries)}</sitemapindex>\n'
     )
-    return files
 
 
 def atom_feed(base_url: str, changes: list[dict[str, Any]], updated: str, limit: int = 100) -> str:

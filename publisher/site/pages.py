@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from catalog.taxonomy import RISK_ORDER, STANDARD_HINTS, Capability, Category
 from publisher.site import urls
@@ -42,12 +42,22 @@ def server_title(server: dict[str, Any]) -> str:
 
 
 def tool_link(tool: dict[str, Any], server_label: str | None = None, root: str | None = None) -> dict[str, Any]:
-    """A link to `tool`; with `root`, also its badge and anchor as ready markup (`html`)."""
+    """A link to `tool`; with `root`, also its badge and anchor as ready markup (`html`).
+
+    A same-server link (no label) is the same dict on every sibling page: kept on the tool and shared,
+    so callers must not change it.
+    """
+    if server_label is None and root is not None:
+        cached = tool.get("_link")
+        if cached is not None and cached[0] == root:
+            return cached[1]
     link = {"name": tool["name"], "url": urls.tool_path(tool["server_slug"], tool["slug"]), "risk": risk_of(tool)}
     if server_label is not None:
         link["server"] = server_label
     if root is not None:
         link["html"] = link_markup(tool, link, root)
+        if server_label is None:
+            tool["_link"] = (root, link)
     return link
 
 
@@ -59,7 +69,8 @@ def link_markup(tool: dict[str, Any], link: dict[str, Any], root: str) -> Markup
     """
     cache = tool.get("_link_html")
     if cache is None or cache[0] != root:
-        html = Markup('{} <a href="{}{}">{}</a>').format(BADGES[link["risk"]], root, link["url"], link["name"])
+        # Concatenated rather than `Markup.format` (a Python-level string.Formatter): same escaped bytes.
+        html = Markup(f'{BADGES[link["risk"]]} <a href="{escape(root)}{escape(link["url"])}">{escape(link["name"])}</a>')
         cache = tool["_link_html"] = (root, html)
     return cache[1]
 

@@ -9,6 +9,7 @@ The rubric itself is never restated here: the risk explanation asks `catalog.tax
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from catalog.taxonomy import CAPABILITY_DESCRIPTIONS, CATEGORY_DESCRIPTIONS, Capability, Category, Risk, risk_for
@@ -94,6 +95,12 @@ def _params_overview(name: str, params: list[dict[str, Any]]) -> str:
 
 def risk_reason(category: str, capabilities: list[str], risk: str) -> str:
     """Why the rubric gives this risk: the category alone, or the capability that raised it."""
+    return _risk_reason(category, tuple(capabilities), risk)
+
+
+@lru_cache(maxsize=4096)
+def _risk_reason(category: str, capabilities: tuple[str, ...], risk: str) -> str:
+    # Asked twice per tool page (prose and FAQ) with a few hundred distinct arguments per catalog.
     try:
         base = risk_for(category, [])
         caps = [Capability(c) for c in capabilities if c in Capability._value2member_map_]

@@ -72,9 +72,16 @@ def name_words(name: str) -> set[str]:
 class Neighbourhoods:
     """Indexes over the whole catalog, built once per build in the parent and shared with the workers."""
 
-    def __init__(self, servers: list[dict[str, Any]], tools: dict[int, dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        servers: list[dict[str, Any]],
+        tools: dict[int, dict[str, Any]],
+        similar: dict[int, list[int]] | None = None,
+    ) -> None:
+        """`similar`: the similar-servers map of a previous build, when no server's tool names changed."""
         self.tools = tools
         self._elsewhere: dict[tuple[int, int, int], list[tuple[str, int]]] = {}
+        self._sort_keys: dict[str, list[tuple[str, str, int]]] = {}
         self.by_group: dict[str, list[int]] = defaultdict(list)
         for tool in tools.values():
             for group in self._groups(tool):
@@ -84,7 +91,12 @@ class Neighbourhoods:
             ids.sort(key=lambda i: (tools[i]["name"].lower(), tools[i]["server_slug"], i))
             for pos, tool_id in enumerate(ids):
                 self.position[(group, tool_id)] = pos
-        self.similar = _similar_servers(servers, tools)
+        self.similar = similar if similar is not None else _similar_servers(servers, tools)
+
+    @staticmethod
+    def groups_of(tool: dict[str, Any]) -> list[str]:
+        """The "same capability elsewhere" lists a tool is in: its capabilities, else its category."""
+        return Neighbourhoods._groups(tool)
 
     @staticmethod
     def _groups(tool: dict[str, Any]) -> list[str]:
@@ -132,6 +144,48 @@ class Neighbourhoods:
                 if picked >= per_group:
                     break
         return found[:limit]
+
+
+    def _keys(self, group: str) -> list[tuple[str, str, int]]:
+        """The sort keys of a group's list, built only for the groups a rebuild looks into."""
+        keys = self._sort_keys.get(group)
+        if keys is None:
+            tools = self.tools
+            keys = [(tools[i]["name"].lower(), tools[i]["server_slug"], i) for i in self.by_group[group]]
+            self._sort_keys[group] = keys
+        return keys
+
+    def dirty(self, old: list[list[Any]], new: list[list[Any]], radius: int = 7) -> set[int]:
+        """Tools whose "elsewhere" links may differ from the previous build's.
+
+        `old` and `new` are the link entries (see `keys.link_entries`) of the servers that changed, as
+        the previous build saw them and as they are now; every other server's entries are the same in
+        both builds. A tool's links are taken from the six places either side of it in each of its
+        lists, so they can differ only if an entry was added within that distance of it or removed
+        from between its neighbours: marking `radius` (> 6) places around each added entry and each
+        removed entry's place finds them all without comparing the lists.
+        """
+        old_set, new_set = set(map(tuple, old)), set(map(tuple, new))
+        marks: list[tuple[str, int]] = []
+        for entry in new_set - old_set:
+            at = self.position.get((entry[0], entry[3]))
+            if at is not None:
+                marks.append((entry[0], at))
+        for entry in old_set - new_set:
+            if self.by_group.get(entry[0]):
+                marks.append((entry[0], bisect_left(self._keys(entry[0]), (entry[1], entry[2], entry[3]))))
+        found: set[int] = set()
+        for group, at in marks:
+            found.update(self.by_group[group][max(0, at - radius) : at + radius + 1])
+        return found
+
+
+def server_words(server: dict[str, Any], tools: dict[int, dict[str, Any]]) -> list[str]:
+    """The words of a server's tool names that "similar servers" compares, sorted."""
+    bag: set[str] = set()
+    for tool_id in server["tool_ids"]:
+        bag |= name_words(tools[tool_id]["name"])
+    return sorted(bag)
 
 
 def _similar_servers(

@@ -15,6 +15,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any
 
 from catalog.taxonomy import CATEGORY_PRECEDENCE, RISK_ORDER
@@ -28,11 +29,15 @@ _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 
 def tokens(text: str) -> list[str]:
     """Words of a name or title: camelCase and snake_case split, accents folded, at least 2 characters."""
-    if not text:
-        return []
+    return list(_tokens(text)) if text else []
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens(text: str) -> tuple[str, ...]:
+    # Tool names repeat across servers (`search`, `get_file`): each distinct one is split once per build.
     spaced = _CAMEL.sub(r"\1 \2", text)
     folded = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii").lower()
-    return [t for t in _TOKEN.findall(folded) if len(t) >= 2]
+    return tuple(t for t in _TOKEN.findall(folded) if len(t) >= 2)
 
 
 def _js(call: str, *args: Any) -> str:
@@ -57,7 +62,7 @@ def build_search_files(docs: list[dict[str, Any]]) -> dict[str, str]:
                 doc["url"],
             ]
         )
-        for word in sorted(set(tokens(doc["name"]) + tokens(doc.get("words", "")))):
+        for word in sorted({*_tokens(doc["name"] or ""), *_tokens(doc.get("words") or "")}):
             postings[word].append(doc_id)
     files: dict[str, str] = {}
     for n in range(0, len(rows), DOC_SHARD):
