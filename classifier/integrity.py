@@ -15,7 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable
+from functools import reduce
+from operator import itemgetter, or_
 from typing import Any
+
+import ahocorasick
 
 Finding = dict[str, Any]
 
@@ -301,6 +305,24 @@ _NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
         ("amount", "value", "recipient", "address", "account", "price", "quantity"),
     ),
 )
+# The literal words a match of each ``_PHRASES`` pattern starts with (lower-cased), or None when a match can
+# start elsewhere (``role_play``'s ``^\s*``) or the words are too common to help (``secret_files``). A match can
+# start only where one of them occurs, so a long text is matched at those places instead of searched through:
+# Python's case-insensitive search tries every character position, a substring search skips ahead in C.
+_STARTS: tuple[tuple[str, ...] | None, ...] = (
+    ("ignore", "disregard", "forget", "override"),
+    ("do not", "don", "never", "without"),
+    ("silently", "secretly", "covertly", "quietly", "behind the scenes", "without"),
+    None,
+    ("you must", "you should", "you need to", "always", "first", "make sure to", "be sure to", "remember to", "please"),
+    ("send", "forward", "email", "post", "upload", "transmit", "copy", "leak", "report"),
+    ("include", "pass", "provide", "put", "add", "append", "send"),
+    ("before", "after", "instead of", "prior to"),
+    None,
+    ("you are", "you have been"),
+    ("increase", "decrease", "change", "modify", "alter", "double", "replace"),
+)
+ANCHOR_MIN_CHARS = 600  # shorter texts: one search costs less than finding the start words first
 _FOLDABLE = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: they match i, i, s, k case-insensitively
 
 
@@ -320,24 +342,85 @@ def _possible(lower: str, groups: tuple[tuple[str, ...], ...]) -> bool:
     return True
 
 
+def anchored_search(pattern: re.Pattern[str], text: str, lower: str, starts: tuple[str, ...]) -> re.Match[str] | None:
+    """``pattern.search(text)``, tried only where one of ``starts`` occurs in ``lower``.
+
+    Exact when every match of ``pattern`` begins with one of ``starts`` (case-insensitively) and ``lower`` is
+    ``text.lower()`` position for position (same length, no character Python folds onto an ASCII letter): a
+    search is a match attempt at each position in turn, and only these positions can succeed.
+    """
+    find = lower.find
+    positions: set[int] = set()
+    for option in starts:
+        at = find(option)
+        while at >= 0:
+            positions.add(at)
+            at = find(option, at + 1)
+    match = pattern.match
+    for at in sorted(positions):
+        found = match(text, at)
+        if found is not None:
+            return found
+    return None
+
+
 class _Prepared:
     """A text prepared once for every pre-filter: lower-cased, and whether the pre-filters may be used on it."""
 
-    __slots__ = ("lower", "active")
+    __slots__ = ("lower", "active", "aligned", "mask")
 
     def __init__(self, text: str, lower: str | None = None) -> None:
         self.lower = text.lower() if lower is None else lower
         self.active = not _foldable(text)  # the pre-filters are exact only without case-folding characters
+        # Anchored searches also need ``lower`` to line up with ``text`` (lower-casing can lengthen a text).
+        self.aligned = self.active and len(self.lower) == len(text) >= ANCHOR_MIN_CHARS
+        self.mask: int | None = None  # the pre-filter groups that have a string in the text (``_present_mask``)
 
     def may_match(self, needs: tuple[tuple[str, ...], ...]) -> bool:
         """False only when the pattern behind ``needs`` cannot match the text."""
-        return not self.active or _possible(self.lower, needs)
+        if not self.active:
+            return True
+        need = _NEED_MASKS.get(id(needs))
+        if need is None:  # not one of this module's pre-filters: test its strings one by one
+            return _possible(self.lower, needs)
+        return self.present() & need == need
+
+    def present(self) -> int:
+        """The bits of every pre-filter group with a string in the text (one automaton pass, then kept)."""
+        mask = self.mask
+        if mask is None:
+            mask = self.mask = _present_mask(self.lower)
+        return mask
+
+    def search(self, pattern: re.Pattern[str], text: str, starts: tuple[str, ...] | None) -> re.Match[str] | None:
+        """``pattern.search(text)``, anchored at ``starts`` when that is exact and pays (see ``anchored_search``)."""
+        if starts is None or not self.aligned:
+            return pattern.search(text)
+        return anchored_search(pattern, text, self.lower, starts)
 
 
 _WORDS = re.compile(r"[a-z']+")
 _SHOUTING = re.compile(r"\b(MUST|ALWAYS|NEVER|IMPORTANT|CRITICAL)\b")
 _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-_PADDING = re.compile(r"(\n\s*){15,}|[ \t]{200,}")
+_PADDING = re.compile(r"(\n\s*){15,}|[ \t]{200,}")  # the definition; ``after_padding`` finds its first match
+_WHITESPACE_RUN = re.compile(r"\s{15,}")
+_BLANKS = re.compile(r"[ \t]{200,}")
+
+
+def after_padding(text: str) -> str:
+    """The text after the first match of ``_PADDING`` ("" without one), up to leading whitespace.
+
+    Searching ``_PADDING`` itself backtracks through every way of splitting a run of blank lines into
+    ``\\n\\s*`` pieces, at every line break of a long text. Every match lies inside one run of whitespace, and a
+    run holds a match exactly when it holds fifteen line breaks (start at its first) or two hundred blanks in a
+    row; wherever the match ends inside the run, only whitespace separates it from the run's end. So the first
+    such run gives the same text once stripped.
+    """
+    for run in _WHITESPACE_RUN.finditer(text):
+        chunk = run.group(0)
+        if chunk.count("\n") >= 15 or (len(chunk) >= 200 and _BLANKS.search(chunk) is not None):
+            return text[run.end() :]
+    return ""
 
 
 def hidden_instructions(text: str) -> list[Finding]:
@@ -353,15 +436,16 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
     if tags:
         signals.append({"signal": "instruction tags", "match": ", ".join(f"<{t}>" for t in tags), "severity": "high"})
     words: set[str] | None = None
-    for (name, severity, pattern), needs in zip(_PHRASES, _NEEDS, strict=True):
-        if not prepared.may_match(needs):
+    present = prepared.present() if prepared.active else -1  # -1: every bit set, the pre-filters are off
+    for (name, severity, pattern), need, starts in zip(_PHRASES, _PHRASE_MASKS, _STARTS, strict=True):
+        if present & need != need:
             continue  # the pattern cannot match: most descriptions end here for every pattern
         if words is None:
             words = set(_WORDS.findall(lower))
         gate_words, gate_substrings = _GATES[name]
         if words.isdisjoint(gate_words) and not any(sub in lower for sub in gate_substrings):
             continue
-        match = pattern.search(text)
+        match = prepared.search(pattern, text, starts)
         if match:
             signals.append({"signal": name, "match": match.group(0)[:160], "severity": severity})
     comment = _HTML_COMMENT.search(text) if "<!--" in text else None
@@ -371,11 +455,9 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
         )
     # (\n\s*){15,} needs fifteen line breaks, [ \t]{200,} two hundred blanks: counting is cheaper than searching.
     could_pad = text.count("\n") >= 15 or text.count(" ") + text.count("\t") >= 200
-    padding = _PADDING.search(text) if could_pad else None
-    if padding and text[padding.end() :].strip():
-        signals.append(
-            {"signal": "text hidden after padding", "match": text[padding.end() :].strip()[:160], "severity": "medium"}
-        )
+    hidden = after_padding(text).strip() if could_pad else ""
+    if hidden:
+        signals.append({"signal": "text hidden after padding", "match": hidden[:160], "severity": "medium"})
     if not signals:
         return []
     # Benign descriptions use one medium-strength phrase now and then ("before calling X you must call Y" is a
@@ -406,6 +488,7 @@ _OTHER_SERVER = re.compile(
     r"\b(any|another|other|the)\s+(\w+\s+)?(server|mcp server|tool from)\b",
     re.I,
 )
+_OTHER_SERVER_STARTS = ("all", "any", "every", "other", "another", "when", "whenever", "before", "after", "instead of")
 _WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")
 
 
@@ -448,12 +531,16 @@ def _shadowing(
     name: str | None = None,
 ) -> list[Finding]:
     """``known_tool_names`` may be a function giving them: it is called only when a mention could matter."""
-    generic = _OTHER_SERVER.search(text) if prepared.may_match(_OTHER_SERVER_NEEDS) else None
+    generic = (
+        prepared.search(_OTHER_SERVER, text, _OTHER_SERVER_STARTS) if prepared.may_match(_OTHER_SERVER_NEEDS) else None
+    )
     # A mention matters only with the generic pattern or an imperative word beside it, and only a token with a
     # "_" or "-" can be one: most descriptions need no name lookup at all.
     could_mention = bool(known_tool_names) and ("_" in text or "-" in text)
     if generic is None and not (
-        could_mention and prepared.may_match(_IMPERATIVE_NEEDS) and _IMPERATIVE.search(text) is not None
+        could_mention
+        and prepared.may_match(_IMPERATIVE_NEEDS)
+        and prepared.search(_IMPERATIVE, text, _IMPERATIVE_NEEDS[0]) is not None
     ):
         return []
     mentioned: list[str] = []
@@ -641,3 +728,46 @@ def integrity_findings(
     findings += _exfiltration_parameters(schema, f"{name} {description}", may_ask)
     findings += description_changed(previous_description, description)
     return findings
+
+
+# --- every pre-filter string in one pass --------------------------------------------------------------------
+
+
+def _option_index(
+    registered: tuple[tuple[tuple[str, ...], ...], ...],
+) -> tuple[ahocorasick.Automaton, dict[int, int]]:
+    """An Aho-Corasick automaton over every string of every pre-filter, and each pre-filter's bit mask.
+
+    Each group of each pre-filter gets one bit; a string's value is the bits of the groups it belongs to. One
+    pass over a text ORs the values of every string occurring in it (overlaps included), so a pre-filter
+    passes exactly when all its groups' bits are set: the same answer as ``_possible``, from one scan of the
+    text instead of one substring search per string and pre-filter.
+    """
+    values: dict[str, int] = {}
+    masks: dict[int, int] = {}
+    bit = 0
+    for needs in registered:
+        mask = 0
+        for group in needs:
+            for option in group:
+                values[option] = values.get(option, 0) | 1 << bit
+            mask |= 1 << bit
+            bit += 1
+        masks[id(needs)] = mask  # by identity: these module-level tuples live as long as the module
+    automaton = ahocorasick.Automaton()
+    for option, value in values.items():
+        automaton.add_word(option, value)
+    automaton.make_automaton()
+    return automaton, masks
+
+
+_OPTIONS, _NEED_MASKS = _option_index((*_NEEDS, _OTHER_SERVER_NEEDS, _IMPERATIVE_NEEDS, _EXFIL_DESC_NEEDS))
+_VALUE = 1  # the value in the (end index, value) pairs ``Automaton.iter`` yields
+
+
+def _present_mask(lower: str) -> int:
+    """The bits of every pre-filter group with a string in ``lower``."""
+    return reduce(or_, map(itemgetter(_VALUE), _OPTIONS.iter(lower)), 0) if lower else 0
+
+
+_PHRASE_MASKS = tuple(_NEED_MASKS[id(needs)] for needs in _NEEDS)  # in ``_PHRASES`` order
