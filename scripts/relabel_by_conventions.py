@@ -119,6 +119,10 @@ DECISIONS: list[Decision] = [
     *_many("pypi:azure-iot-hub-mcp-server", "get_device_statistics get_service_statistics", INF, IN),
     # -- categories: explain/plan of caller-written SQL is code_execution (categories, explain)
     Decision(TRAINING_PATH, "", "explain_query", ("code_execution",), category="Execute", why="category"),
+    # restoring a backup over the current state replaces it wholesale (categories, restore)
+    Decision(CRAWLED_PATH, "pypi:hass-mcp", "restore_dashboard", category="Destructive", why="category"),
+    # re-creating the server's own API clients changes nothing beyond the call (categories, connect)
+    Decision(CRAWLED_PATH, "npm:mcp-server-kubernetes", "kubectl_reconnect", category="Read", why="category"),
 ]
 
 
