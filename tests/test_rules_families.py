@@ -184,3 +184,36 @@ def test_private_data_for_mail_but_not_public_chain() -> None:
 def test_soft_delete_is_a_write() -> None:
     t = tool("delete_client", "Soft-delete a client; it can be restored later.", client_id="string")
     assert supports("actions", t) == {"Write"}
+
+
+@pytest.mark.parametrize(
+    "t",
+    [
+        tool("list_deals", "List deals from Pipedrive with their value and owner.", status="string"),
+        tool("hl_get_fills", "Get your recent trade history (fills) on the exchange.", limit="integer"),
+        tool("get_deposit_history", "Get the deposit history for the user's Binance account.", coin="string"),
+        tool("list_emails", "List emails in your account's inbox.", folder="string"),
+    ],
+)
+def test_private_data_for_organisation_records_and_personal_accounts(t: dict) -> None:
+    """LABELLING.md private_data 1 and 3: business records and a person's own account are private."""
+    assert "private_data" in supports("content", t)
+
+
+@pytest.mark.parametrize(
+    "t",
+    [
+        tool("worker_list", "List all Workers in your account"),
+        tool("list_glossaries", "Lists all glossaries in your Lara Translate account."),
+        tool("get_stock_trades", "Retrieve historical trade data for one or more stocks.", symbols="string"),
+        tool("binance_get_recent_trades", "Fetch the most recent public trades for a symbol.", symbol="string"),
+        tool("get_market_calendar", "Get market calendar events (earnings, IPOs, splits).", calendar_type="string"),
+        tool("analyze_transaction", "Decode and analyze a Bitcoin transaction: inputs, outputs.", txid="string"),
+        tool("list_email_labels", "Retrieves all available Gmail labels"),
+        tool("list_stages", "List all stages of a sales pipeline in Pipedrive.", pipeline_id="integer"),
+    ],
+)
+def test_no_private_data_for_public_data_resource_lists_or_settings(t: dict) -> None:
+    """LABELLING.md private_data 2 and 4: where resources live, public market and chain data, and a service's
+    settings are not private records."""
+    assert "private_data" not in supports("content", t)

@@ -41,7 +41,13 @@ ACCOUNT_CONTEXT = plain(
 )
 # Public market data about an instrument, not anyone's account.
 MARKET_DATA = plain("book orderbook depth ticker tickers market markets quote quotes price prices candles klines")
-PUBLIC_CHAIN = plain("blockchain erc20 erc721 onchain evm ethereum solana etherscan")
+PUBLIC_CHAIN = plain(
+    "blockchain erc20 erc721 onchain evm ethereum solana etherscan bitcoin sats satoshis wei txid tx_hash mempool"
+)
+# Names of public schedules: an economic or market calendar is nobody's diary.
+PUBLIC_SCHEDULE = plain("economic market earnings ticker ipo ipos")
+# Trades of an instrument or the whole market, not of one account ("get_stock_trades", "get_agg_trades").
+PUBLIC_TRADES = plain("stock stocks agg aggregate crypto")
 DATABASE = plain(
     "sql database db table tables postgres postgresql mysql sqlite mongodb collection bigquery snowflake clickhouse "
     "athena mariadb redshift records rows"
@@ -67,7 +73,8 @@ WORKSPACE_PRODUCTS = plain(
 # Last name words that make the tool about the settings of a thing, not its content ("verify_email_domain").
 NOT_CONTENT = plain(
     "domain domains settings setting config configuration customization customizations template templates "
-    "signature signatures schema types provider providers integration integrations webhook webhooks"
+    "signature signatures schema types provider providers integration integrations webhook webhooks "
+    "label labels filter filters tag tags property properties pipeline pipelines stage stages channels"
 )
 AGGREGATES = plain(
     "statistics stats count counts analytics rates rate types categories currencies schema schemas fields codes "
@@ -90,6 +97,8 @@ OWNED = re.compile(
     r"portfolios?|holdings|knowledge|memories|vault|workspaces?|inbox|captures?|photos?|transactions?|"
     r"balances?|records|conversations?|chats?|history|drive|mailbox|data)\b"
 )
+# "Lists all Workers in your account": where resources live, not the account's own data.
+ACCOUNT_LOCATION = re.compile(r"\b(?:in|within|across|under)\s+your\s+(?:[\w-]+\s+){0,2}accounts?\b")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -108,10 +117,18 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []  # balances and transactions on a public blockchain are public
     if f.name_set & AGGREGATES:
         return []  # statistics and reference lists are not anyone's personal data
+    if f.name_set & PUBLIC_SCHEDULE and f.name_set & plain("calendar calendars event events"):
+        return []  # an economic or earnings calendar is public
     if f.name_set & plain("my me mine own"):
         return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & plain("my me mine own"))))]
     held = f.name_set & ACCOUNT_HOLDINGS
-    if held and not f.name_set & MARKET_DATA and (f.name_set | f.desc_set | f.server_words) & ACCOUNT_CONTEXT:
+    public_trades = bool(f.name_set & PUBLIC_TRADES) or "public" in f.desc_set
+    if (
+        held
+        and not public_trades
+        and not f.name_set & MARKET_DATA
+        and (f.name_set | f.desc_set | f.server_words) & ACCOUNT_CONTEXT
+    ):
         # A brokerage, exchange or budgeting account's positions, orders and balances are the holder's finances.
         return [Signal("content.account_finances", "private_data", ",".join(sorted(held)))]
     lead = LEAD_OBJECT.match(f.description) if not LEAD_NOUNS.isdisjoint(f.desc_words[1:8]) else None
@@ -121,7 +138,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return [Signal("content.private_records", "private_data", ",".join(sorted(hits)))]
     if verb in (None, "search", "get", "list", "find", "fetch", "read", "query", "retrieve", "load", "lookup"):
         products = (f.name_set | f.server_words | f.desc_set) & WORKSPACE_PRODUCTS
-        if products and not f.name_set & PUBLIC_REFERENCE:
+        settings = bool(f.name_words) and f.name_words[-1] in NOT_CONTENT
+        if products and not settings and not f.name_set & PUBLIC_REFERENCE:
             return [Signal("content.workspace_service", "private_data", ",".join(sorted(products)))]
     if f.name_set & PUBLIC_REFERENCE:
         return []
@@ -133,6 +151,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
             )
         ]
     match = OWNED.search(f.description) if f.description else None
+    if match and match.group(0).split()[-1].startswith("account") and ACCOUNT_LOCATION.search(f.description):
+        match = None  # "in your account" says where the resources are, not that they are the account's data
     if match:
         return [Signal("content.account_data", "private_data", match.group(0))]
     return []
