@@ -108,7 +108,9 @@ def _render_servers(indices: list[int]) -> ChunkResult:
     totals: Counter[str] = Counter()
     for index in indices:
         server = state.data.servers[index]
-        writer = Writer(state.out_dir, _previous_files(state, server["slug"]), verify=state.verify)
+        # The previous files are looked up only for a server that is re-examined (`_render_server`):
+        # decoding every kept server's manifest entries was a share of a rebuild's fixed cost.
+        writer = Writer(state.out_dir, {}, verify=state.verify)
         server_digest, links, outcome = _render_server(state, writer, server)
         if outcome == "pending":
             result.pending.append(index)
@@ -170,6 +172,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
         return server_digest, links, "kept"
     if not state.definitions and server["id"] not in state.defined:
         return server_digest, links, "pending"
+    writer.previous = _previous_files(state, server["slug"])
     env = environment()  # only for servers that are (partly) re-rendered
     if not os.path.exists(os.path.join(state.out_dir, urls.server_api_path(server["slug"]))):
         _make_folders(state.out_dir, server["slug"], tools)  # a new server: one mkdir per folder
