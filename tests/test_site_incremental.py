@@ -25,6 +25,7 @@ from publisher.site.bench import change_fraction, classify_synthetic
 from publisher.site.build_cache import CACHE_NAME
 from publisher.site.builder import build_site
 from publisher.site.keys import link_entries
+from publisher.site.loader import load_definitions, load_site_data
 from publisher.site.related import Neighbourhoods
 from tests.test_site_catalog import make_catalog, write_policies
 
@@ -241,4 +242,43 @@ def test_a_missing_or_damaged_cache_falls_back_to_checking_every_file(tmp_path: 
     assert damaged["servers_skipped"] == 0 and 0 < damaged["written"] < 10
     assert missing["servers_skipped"] == 0 and missing["written"] == 0
     assert again["servers_skipped"] == again["servers"]  # the cache is back
+    _assert_same_site(tmp_path / "inc", tmp_path / "full")
+
+
+def test_a_rebuild_reads_descriptions_only_for_servers_it_re_renders(tmp_path: Path) -> None:
+    """The light load leaves out every tool's description, and both loads agree on every server's digest
+    (a build with and one without the heavy columns must see the same servers as changed)."""
+    catalog, _settings = _fixture(tmp_path)
+    with catalog.session() as session:
+        make_catalog(session)
+        full, light = load_site_data(session), load_site_data(session, definitions=False)
+        assert any(t.get("description") for t in full.tools.values())
+        assert not any("description" in t or "input_schema" in t for t in light.tools.values())
+        assert [s["_raw"] for s in full.servers] == [s["_raw"] for s in light.servers]
+        tool = _redescribe(session)
+        session.add(tool)
+        session.commit()
+        changed = load_site_data(session, definitions=False)
+        differ = [a["slug"] for a, b in zip(light.servers, changed.servers, strict=True) if a["_raw"] != b["_raw"]]
+        assert differ == [changed.tools[tool.id]["server_slug"]]
+        load_definitions(session, changed.tools, [tool.id])
+        assert changed.tools[tool.id]["description"] == "Lists tables and views."
+    catalog.dispose()
+
+
+def test_llms_full_without_the_previous_file_is_rebuilt_from_every_description(tmp_path: Path) -> None:
+    """When the previous llms-full.txt cannot be reused, the rebuild loads the descriptions of unchanged
+    servers too, and the file is the one a full build writes."""
+    catalog, settings = _fixture(tmp_path)
+    with catalog.session() as session:
+        make_catalog(session)
+        build_site(session, settings, tmp_path / "inc", workers=1)
+        (tmp_path / "inc" / "llms-full.txt").write_text("edited by hand\n", encoding="utf-8")
+        tool = _redescribe(session)
+        session.add(tool)
+        session.commit()
+        summary = build_site(session, settings, tmp_path / "inc", workers=1)
+        build_site(session, settings, tmp_path / "full", workers=1)
+    catalog.dispose()
+    assert summary["servers_skipped"] > 0
     _assert_same_site(tmp_path / "inc", tmp_path / "full")

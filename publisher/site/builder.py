@@ -108,7 +108,9 @@ def _render_servers(indices: list[int]) -> ChunkResult:
     totals: Counter[str] = Counter()
     for index in indices:
         server = state.data.servers[index]
-        writer = Writer(state.out_dir, _previous_files(state, server["slug"]), verify=state.verify)
+        # The previous files are looked up only for a server that is re-examined (`_render_server`):
+        # decoding every kept server's manifest entries was a share of a rebuild's fixed cost.
+        writer = Writer(state.out_dir, {}, verify=state.verify)
         server_digest, links, outcome = _render_server(state, writer, server)
         if outcome == "pending":
             result.pending.append(index)
@@ -170,6 +172,7 @@ def _render_server(state: BuildState, writer: Writer, server: dict[str, Any]) ->
         return server_digest, links, "kept"
     if not state.definitions and server["id"] not in state.defined:
         return server_digest, links, "pending"
+    writer.previous = _previous_files(state, server["slug"])
     env = environment()  # only for servers that are (partly) re-rendered
     if not os.path.exists(os.path.join(state.out_dir, urls.server_api_path(server["slug"]))):
         _make_folders(state.out_dir, server["slug"], tools)  # a new server: one mkdir per folder
@@ -362,15 +365,20 @@ def build_site(
     # A rebuild (servers' digests to compare) loads tool definitions only for the servers it re-renders.
     data = load_site_data(session, definitions=not previous_servers)
     loaded = time.perf_counter()
-    plan = plan_rebuild(data, cache)
     defined: set[int] = set()
-    if previous_servers and plan.changed:
-        # The servers whose rows changed are re-rendered for sure: their definitions are loaded now, so
-        # they render in the first pass, beside the catalog-wide pages. Servers re-examined for other
-        # reasons (links to other servers, policy files) wait for a second pass.
-        changed = [s for s in data.servers if s["slug"] in plan.changed]
-        load_definitions(session, data.tools, [t for s in changed for t in s["tool_ids"]])
-        defined = {s["id"] for s in changed}
+
+    def load_servers(servers: list[dict[str, Any]]) -> None:
+        """Tool definitions and classification texts of these servers, unless loaded already."""
+        todo = [s for s in servers if s["id"] not in defined]
+        if todo:
+            load_definitions(session, data.tools, [t for s in todo for t in s["tool_ids"]])
+            defined.update(s["id"] for s in todo)
+
+    # The servers whose rows changed are re-rendered for sure: their definitions are loaded before their
+    # contributions to the catalog-wide files are computed, so they render in the first pass, beside
+    # the catalog-wide pages. Servers re-examined for other reasons (links to other servers, policy
+    # files) wait for a second pass.
+    plan = plan_rebuild(data, cache, load_servers if previous_servers else None)
     servers_by_id = {s["id"]: s for s in data.servers}
     server_changes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for change in data.changes:
@@ -392,6 +400,7 @@ def build_site(
         verify=verify,
         definitions=not previous_servers,
         defined=defined,
+        load_servers=load_servers if previous_servers else None,
         known_links=plan.known_links,
         artifact_keys=artifact_keys(data.servers, {slug: s.contrib for slug, s in plan.summaries.items()}),
         previous_artifacts=cache.artifacts if cache is not None else {},

@@ -69,6 +69,9 @@ class BuildState:
     artifact_keys: dict[str, str] = field(default_factory=dict)  # see `artifact_keys`
     previous_artifacts: dict[str, list[Any]] = field(default_factory=dict)  # the cache's, when trusted
     changed: set[str] = field(default_factory=set)  # slugs of servers whose rows changed since the cache
+    # Adds the heavy text columns (descriptions...) to these servers' tools, when they were loaded without
+    # them (a rebuild); for catalog-wide files that cannot reuse an unchanged server's previous part.
+    load_servers: Callable[[list[dict[str, Any]]], None] | None = None
 
 
 def change_row(change: dict[str, Any]) -> dict[str, Any]:
@@ -432,6 +435,8 @@ class GlobalPages:
             # the previous file.
             key = self.state.artifact_keys.get("llms") or self._key([stats, base], self._llms_full_inputs())
             old_blocks, old_text = self._previous_llms_blocks()
+            if self.state.load_servers is not None:
+                self.state.load_servers([s for s in data.servers if s["slug"] not in old_blocks])
             full = [llms_txt(base, stats, [], max_servers=0)]
             at, blocks = len(full[0]) + 1, []
             for server in data.servers:

@@ -48,7 +48,6 @@ TOOL_COLUMNS = (
     "server_id",
     "name",
     "title",
-    "description",
     "origin",
     "origin_detail",
     "conditional",
@@ -56,9 +55,11 @@ TOOL_COLUMNS = (
     "first_seen",
     "last_seen",
 )
-# A tool's definition, shown only on its own pages and its server's: the fingerprint stands for it in
-# every key, so a rebuild loads these only for the servers it re-renders (see `load_definitions`).
-DEFINITION_COLUMNS = ("input_schema", "output_schema", "annotations")
+# A tool's definition, shown only on its own pages and its server's (and, cleaned, in llms-full.txt):
+# the fingerprint covers all of it (description included) in every key, so a rebuild loads these only
+# for the servers it re-renders (see `load_definitions`). The description is the heaviest text of a
+# tool; reading it for 100k unchanged tools was a large part of a rebuild's fixed cost.
+DEFINITION_COLUMNS = ("description", "input_schema", "output_schema", "annotations")
 CLASSIFICATION_COLUMNS = (
     "id",
     "tool_id",
@@ -196,7 +197,10 @@ def _rows(
 
 
 def _latest_classification_rows(session: Session, raw: list[tuple[Any, ...]] | None = None) -> list[dict[str, Any]]:
-    """Columns of the newest classification per tool (the same rule as catalog.queries)."""
+    """Columns of the newest classification per tool (the same rule as catalog.queries).
+
+    All of them, the explanation too: a classifier may rewrite a row in place, so only its whole text
+    tells whether it changed (as JSON text: decoded only for pages that are rendered)."""
     table = Classification.__table__
     latest = select(func.max(table.c.id)).group_by(table.c.tool_id)
     return _rows(session, Classification, CLASSIFICATION_COLUMNS, table.c.id.in_(latest), raw=raw)
@@ -205,8 +209,8 @@ def _latest_classification_rows(session: Session, raw: list[tuple[Any, ...]] | N
 def load_site_data(session: Session, definitions: bool = True) -> SiteData:
     """Published servers, their present tools with the latest classification, and the change history.
 
-    `definitions=False` leaves out the tools' schemas and annotations (the heaviest columns); call
-    `load_definitions` for the tools whose pages are rendered.
+    `definitions=False` leaves out the tools' descriptions, schemas and annotations (the heaviest
+    columns); call `load_definitions` for the tools whose pages are rendered.
     """
     raw_servers: list[tuple[Any, ...]] = []
     raw_tools: list[tuple[Any, ...]] = []
@@ -241,7 +245,7 @@ def load_site_data(session: Session, definitions: bool = True) -> SiteData:
             tool["cls"] = cls
             newest.append(cls["created_at"] or "")
     changes = _load_changes(session, by_id, tools)
-    _raw_digests(servers, tools, changes, (raw_servers, raw_tools, raw_cls), len(TOOL_COLUMNS))
+    _raw_digests(servers, tools, changes, (raw_servers, raw_tools, raw_cls))
     newest += [c["at"] for c in changes[:1]]
     generated = max([n for n in newest if n], default="1970-01-01T00:00:00Z")
     return SiteData(servers=servers, tools=tools, changes=changes, generated_at=generated)
@@ -252,15 +256,16 @@ def _raw_digests(
     tools: dict[int, dict[str, Any]],
     changes: list[dict[str, Any]],
     raw: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]],
-    tool_width: int,
 ) -> None:
     """Set `server["_raw"]`: a digest of every row of the server as fetched (its own fields, its present
     tools' columns, their classifications, the ids of its changes).
 
     Every file of a server is made from these plus links to other servers' tools and servers, so a
-    rebuild compares this digest, not the files' inputs, to know which servers' rows changed. The
-    definition columns are left out (`tool_width`): the tool's fingerprint stands for them.
+    rebuild compares this digest, not the files' inputs, to know which servers' rows changed. Only the
+    light columns of a tool count, so that a build with and one without its definition agree: the
+    tool's fingerprint stands for it.
     """
+    tool_width = len(TOOL_COLUMNS)
     raw_servers, raw_tools, raw_cls = raw
     rows: dict[int, list[Any]] = {s["id"]: [[], [], []] for s in servers}
     for row in raw_servers:  # SERVER_COLUMNS start with the id
@@ -293,7 +298,7 @@ def _serialise(value: Any) -> bytes:
 
 
 def load_definitions(session: Session, tools: dict[int, dict[str, Any]], tool_ids: list[int]) -> None:
-    """Add the definition columns (as JSON text, decoded by `decode_lazy`) to the given loaded tools."""
+    """Add the definition columns (JSON as text, decoded by `decode_lazy`) to the given loaded tools."""
     table = Tool.__table__
     for start in range(0, len(tool_ids), 5000):
         chunk = tool_ids[start : start + 5000]

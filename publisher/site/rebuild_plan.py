@@ -10,6 +10,7 @@ unchanged servers is in the cache, so its cost grows with the size of the change
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,10 +37,19 @@ def _detail(server: dict[str, Any], data: SiteData) -> tuple[str, list[list[Any]
     return json.dumps({"entries": entries, "words": words}, separators=(",", ":")), entries, words
 
 
-def plan_rebuild(data: SiteData, cache: BuildCache | None) -> RebuildPlan:
-    """Neighbourhoods for this build plus what changed since the cached one (everything, without cache)."""
+def plan_rebuild(
+    data: SiteData, cache: BuildCache | None, load: Callable[[list[dict[str, Any]]], None] | None = None
+) -> RebuildPlan:
+    """Neighbourhoods for this build plus what changed since the cached one (everything, without cache).
+
+    `load` is given the servers whose catalog-wide contributions are computed again (those that changed,
+    or whose cached summary lacks an artifact) before they are: when the data was loaded without the
+    heavy text columns, it adds them (a contribution includes the tools' descriptions).
+    """
     old = cache.servers if cache is not None else {}
     changed = {s["slug"] for s in data.servers if (rec := old.get(s["slug"])) is None or rec.raw != s["_raw"]}
+    if load is not None:
+        load([s for s in data.servers if s["slug"] in changed or old[s["slug"]].contrib.keys() != set(ARTIFACTS)])
     current = {s["slug"] for s in data.servers}
     gone = old.keys() - current
     summaries: dict[str, ServerSummary] = {}
