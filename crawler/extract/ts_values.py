@@ -640,7 +640,11 @@ class Evaluator:
         return Unknown(short(node_text(node)))
 
     def _ternary(self, node: Node, file: str, env: dict[str, Any]) -> Any:
-        cond_text = strip_parens(short(node_text(node.child_by_field_name("condition")), 120))
+        cond_node = node.child_by_field_name("condition")
+        cond_text = strip_parens(short(node_text(cond_node), 120))
+        test = self.eval(cond_node, file, env)
+        if isinstance(test, dict | ZodType | Func):  # an object is always truthy: `config.schema ? f(...) : g()`
+            return self.eval(node.child_by_field_name("consequence"), file, env)
         yes = self.eval(node.child_by_field_name("consequence"), file, env)
         no = self.eval(node.child_by_field_name("alternative"), file, env)
         if yes == no:

@@ -276,7 +276,7 @@ class _Extractor:
         for env, ctx_condition in self._contexts(call, path, depth=0):
             condition = join_conditions(ctx_condition, base_condition)
             values = [self.ev.eval(a, path, env) for a in arg_nodes]
-            if method in ("addTool", "addTools"):
+            if method in ("addTool", "addTools") or _registers_whole_object(method, values):
                 items = values[0] if method == "addTools" and isinstance(values[0], list) else [values[0]]
                 for item in items:
                     self._tool_object(item, arg_nodes[0], path, condition)
@@ -418,7 +418,7 @@ class _Extractor:
         title = obj.get("title")
         if isinstance(title, str):
             record.title = title
-        schema = obj.get("inputSchema", obj.get("parameters", obj.get("input_schema")))
+        schema = _schema_handler_json(obj.get("inputSchema", obj.get("parameters", obj.get("input_schema"))))
         if schema is None or isinstance(schema, Unknown):
             record.input_schema = {"type": "object", "properties": {}} if schema is None else None
             if isinstance(schema, Unknown):
@@ -644,6 +644,23 @@ def _framework_schema(schema: dict[str, Any]) -> dict[str, Any]:
         if not (isinstance(ztype, ZodType) and ztype.optional):
             required.append(key)
     return object_schema(properties, required)
+
+
+def _schema_handler_json(schema: Any) -> Any:
+    """A schema handler `{jsonSchema, parse}` (a zod schema paired with its JSON form): the JSON form is what
+    tools/list sends."""
+    if isinstance(schema, dict) and "type" not in schema and "jsonSchema" in schema:
+        return schema["jsonSchema"]
+    return schema
+
+
+def _registers_whole_object(method: str, values: list[Any]) -> bool:
+    """`server.registerTool(tool)` with one tool object: a server class's own register method (often filling a
+    `Map` that the tools/list handler lists); the SDK's `registerTool` always takes a name first."""
+    if method != "registerTool" or len(values) != 1:
+        return False
+    item = values[0].value if isinstance(values[0], Cond) else values[0]
+    return isinstance(item, dict) and "name" in item
 
 
 def _is_list_tools_schema(node: Node) -> bool:
