@@ -92,3 +92,33 @@ def test_a_module_level_map_listed_through_its_values() -> None:
     assert tools["purge"].conditional == "process.env.ADMIN"
     assert tools["search"].conditional is None and tools["fetch"].conditional is None
     assert result.unresolved == []
+
+
+_ESM_INDEX = """
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import * as charts from "./charts/index.js";
+const server = new Server({ name: "x", version: "1" }, { capabilities: { tools: {} } });
+server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: Object.values(charts).map((c) => c.tool) }));
+"""
+_ESM_CHARTS = """
+export { bar } from "./bar.js";
+export * from "./pie.js";
+import { line as lineChart } from "./line.js";
+export { lineChart as line };
+"""
+
+
+def _chart_module(name: str) -> str:
+    return (
+        f'export const {name} = {{ tool: {{ name: "plot_{name}", description: "Plot {name}.", '
+        'inputSchema: { type: "object", properties: {} } } };'
+    )
+
+
+def test_typescript_namespace_of_re_exported_chart_modules() -> None:
+    files = [SourceFile("src/index.ts", _ESM_INDEX), SourceFile("src/charts/index.ts", _ESM_CHARTS)]
+    files += [SourceFile(f"src/charts/{n}.ts", _chart_module(n)) for n in ("bar", "pie", "line")]
+    result = extract_files(files)
+    assert set(by_name(result)) == {"plot_bar", "plot_pie", "plot_line"}
+    assert result.unresolved == []  # through the handler's Object.values(namespace), not the fallback

@@ -858,11 +858,28 @@ class Evaluator:
             return list(first.keys())
         return [[k, v] for k, v in first.items()]
 
-    def _module_exports(self, file: str) -> dict[str, Any]:
+    def _module_exports(self, file: str, seen: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """A namespace's members: `export const`, `export { a as b } [from "./x"]`, `export * from "./x"`
+        (an index file re-exporting one module per tool) and CommonJS `exports.X` / tsc re-export getters."""
         info = self.files[file]
         out: dict[str, Any] = {}
         for node in info.root.named_children:
             if node.type == "export_statement":
+                source = node.child_by_field_name("source")
+                target = self.resolve_module(file, string_value(source)) if source is not None else None
+                clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+                if source is not None and clause is None and target is not None and target not in seen:
+                    out.update(self._module_exports(target, seen | {file}))  # `export * from "./x"`
+                for spec in clause.named_children if clause is not None else []:
+                    name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+                    if spec.type != "export_specifier" or name is None:
+                        continue
+                    exported = string_value(alias) if alias is not None and alias.type == "string" else None
+                    exported = exported or node_text(alias or name)
+                    if source is None:
+                        out[exported] = self.lookup(node_text(name), file, {})
+                    elif target is not None:
+                        out[exported] = self.export_of(target, node_text(name), {})
                 decl = node.child_by_field_name("declaration")
                 for d in decl.named_children if decl is not None else []:
                     name = d.child_by_field_name("name")
