@@ -69,6 +69,16 @@ class ZodRoot:
 
 
 @dataclass
+class MapOf:
+    """A `Map` whose entries are known: `new Map([[k, v], ...])` and `m.set(k, v)` calls at file scope."""
+
+    entries: list[tuple[Any, Any]]
+
+    def values(self) -> list[Any]:
+        return [v for _, v in self.entries]
+
+
+@dataclass
 class Cond:
     """A list element present only under a condition (spread from a ternary, pushed in an if, filtered)."""
 
@@ -86,6 +96,7 @@ class FileInfo:
     enums: dict[str, Node] = field(default_factory=dict)
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (module spec, imported | * | default)
     pushes: dict[str, list[Node]] = field(default_factory=dict)  # array name -> `.push(...)` call nodes
+    map_sets: dict[str, list[Node]] = field(default_factory=dict)  # map name -> `.set(k, v)` call nodes
     exports: dict[str, Node] = field(default_factory=dict)  # `exports.X = value` / `module.exports = {...}`
     assigned: dict[str, list[Node]] = field(default_factory=dict)  # `x = value` after a bare `let x;`
     compiled_enums: dict[str, dict[str, Node]] = field(default_factory=dict)  # tsc: `(function (E) {E["A"] = "a"})`
@@ -100,8 +111,12 @@ _DECLS = """
 (assignment_expression left: (member_expression) @target right: (_) @assigned)
 (assignment_expression left: (identifier) @var right: (_) @varvalue)
 (assignment_expression left: (subscript_expression object: (identifier) @eobj index: (string) @ekey) right: (_) @evalue)
-(call_expression function: (member_expression object: (identifier) @pusharr
-  property: (property_identifier) @pushm (#eq? @pushm "push")) @push)
+((call_expression function: (member_expression object: (identifier) @pusharr
+  property: (property_identifier) @pushm)) @push (#any-of? @pushm "push" "set"))
+(call_expression
+  function: (member_expression object: (identifier) @dpobj property: (property_identifier) @dpm
+    (#eq? @dpobj "Object") (#eq? @dpm "defineProperty"))
+  arguments: (arguments . (identifier) @dptarget (#eq? @dptarget "exports") . (string) @dpname . (object) @dpdesc))
 """
 
 _TS_DECLS = "(enum_declaration name: (identifier) @ename) @enum"
@@ -113,6 +128,7 @@ _FUNCTION_TYPES = frozenset(
     {"arrow_function", "function_expression", "function", "function_declaration", "method_definition"}
 )
 _ZOD_MODULES = ("zod", "zod/v4", "zod/v3", "zod/mini", "zod/v4-mini")
+_EMPTY_INITIALS = frozenset({"null", "undefined"})
 _OBJECT_STATICS = frozenset({"values", "keys", "entries", "assign", "freeze", "fromEntries"})
 _JSON_SCHEMA_CONVERTERS = frozenset({"zodToJsonSchema", "toJSONSchema", "toJsonSchema", "zodToJSONSchema"})
 
@@ -169,6 +185,8 @@ def index_file(path: str, grammar: str, root: Node) -> FileInfo:
         for n in typed(caps, "bare", "identifier")
         if n.parent is not None and n.parent.child_by_field_name("value") is None
     }
+    # `let cache = null;` filled later (`cache = all.filter(...)`): a memo, read through its assignments
+    bare |= {name for name, value in info.bindings.items() if value.type in _EMPTY_INITIALS}
     for var in typed(caps, "var", "identifier"):
         value = var.parent.child_by_field_name("right") if var.parent is not None else None
         name = node_text(var)
@@ -182,12 +200,35 @@ def index_file(path: str, grammar: str, root: Node) -> FileInfo:
         obj, value = sub.child_by_field_name("object"), assignment.child_by_field_name("right")  # type: ignore[union-attr]
         if obj is not None and value is not None:
             info.compiled_enums.setdefault(node_text(obj), {})[string_value(key)] = value
+    for name_node, desc in zip(typed(caps, "dpname", "string"), typed(caps, "dpdesc", "object"), strict=False):
+        exported = _defined_property(desc)
+        if exported is not None and string_value(name_node) != "__esModule":
+            info.exports.setdefault(string_value(name_node), exported)
     for call in typed(caps, "push", "call_expression"):
         fn = call.child_by_field_name("function") if call.type == "call_expression" else None
         arr = fn.child_by_field_name("object") if fn is not None else None
-        if arr is not None:
+        method = node_text(fn.child_by_field_name("property")) if fn is not None else ""
+        if arr is not None and method == "push":
             info.pushes.setdefault(node_text(arr), []).append(call)
+        elif arr is not None and method == "set":
+            info.map_sets.setdefault(node_text(arr), []).append(call)
     return info
+
+
+def _defined_property(desc: Node) -> Node | None:
+    """tsc's re-export `Object.defineProperty(exports, "bar", { get: function () { return bar_1.bar; } })`:
+    the getter's returned expression (or the descriptor's `value:`)."""
+    for pair in desc.named_children:
+        key = pair.child_by_field_name("key") if pair.type == "pair" else None
+        value = pair.child_by_field_name("value") if pair.type == "pair" else None
+        if key is None or value is None:
+            continue
+        if node_text(key) == "value":
+            return value
+        if node_text(key) == "get" and value.type in _FUNCTION_TYPES:
+            results = function_result_nodes(value)
+            return results[0] if len(results) == 1 else None
+    return None
 
 
 def _record_require(info: FileInfo, local: str, value: Node, imported: str) -> None:
@@ -391,7 +432,7 @@ class Evaluator:
                 if target is None:
                     return Module(None, spec) if imported == "*" else Unknown(name)
                 return self.export_of(target, imported, env)
-            if name in info.bindings:
+            if name in info.bindings and not (info.bindings[name].type in _EMPTY_INITIALS and name in info.assigned):
                 value = self.eval(info.bindings[name], file, {})
                 return self._with_pushes(value, info, name)
             if name in info.compiled_enums:
@@ -428,6 +469,8 @@ class Evaluator:
         return out
 
     def _with_pushes(self, value: Any, info: FileInfo, name: str) -> Any:
+        if isinstance(value, MapOf) and name in info.map_sets:
+            return self._with_sets(value, info, name)
         if not isinstance(value, list) or name not in info.pushes:
             return value
         out = list(value)
@@ -442,6 +485,44 @@ class Evaluator:
                 )
                 out.extend(Cond(i, cond) if cond else i for i in items)
         return out
+
+    def _with_sets(self, value: MapOf, info: FileInfo, name: str) -> MapOf:
+        """`tools.set(name, tool)` calls on a file-level Map; a key set again replaces its entry."""
+        entries = dict(enumerate(value.entries))
+        keys = {k: i for i, (k, _) in entries.items() if _is_primitive(k)}
+        for call in info.map_sets[name][:MAX_ITEMS]:
+            args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]  # type: ignore[union-attr]
+            if len(args) != 2:
+                continue
+            key, item = self.eval(args[0], info.path, {}), self.eval(args[1], info.path, {})
+            cond = enclosing_condition(call)
+            item = Cond(item, cond) if cond else item
+            slot = keys.get(key, len(entries)) if _is_primitive(key) else len(entries)
+            entries[slot] = (key, item)
+            if _is_primitive(key):
+                keys[key] = slot
+        return MapOf([entries[i] for i in sorted(entries)])
+
+    def _new(self, node: Node, file: str, env: dict[str, Any]) -> Any:
+        """`new Map([[k, v], ...])` (or `new Map()`): a Map with those entries."""
+        ctor = node.child_by_field_name("constructor")
+        if ctor is None or node_text(ctor) != "Map":
+            return Unknown(short(node_text(node)))
+        args_node = node.child_by_field_name("arguments")
+        args = [a for a in (args_node.named_children if args_node is not None else []) if a.type != "comment"]
+        if not args:
+            return MapOf([])
+        pairs = self.eval(args[0], file, env)
+        if not isinstance(pairs, list):
+            return Unknown(short(node_text(node)))
+        entries: list[tuple[Any, Any]] = []
+        for pair in pairs[:MAX_ITEMS]:
+            cond = pair.condition if isinstance(pair, Cond) else None
+            pair = pair.value if isinstance(pair, Cond) else pair
+            if not isinstance(pair, list) or len(pair) != 2:
+                return Unknown(short(node_text(node)))
+            entries.append((pair[0], Cond(pair[1], cond) if cond else pair[1]))
+        return MapOf(entries)
 
     def _enum(self, node: Node, file: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -526,6 +607,8 @@ class Evaluator:
             return self._call(node, file, env)
         if t in _FUNCTION_TYPES:
             return Func(node, file)
+        if t == "new_expression":
+            return self._new(node, file, env)
         return Unknown(short(node_text(node)))
 
     def _template(self, node: Node, file: str, env: dict[str, Any]) -> str | Partial:
@@ -640,7 +723,11 @@ class Evaluator:
         return Unknown(short(node_text(node)))
 
     def _ternary(self, node: Node, file: str, env: dict[str, Any]) -> Any:
-        cond_text = strip_parens(short(node_text(node.child_by_field_name("condition")), 120))
+        cond_node = node.child_by_field_name("condition")
+        cond_text = strip_parens(short(node_text(cond_node), 120))
+        test = self.eval(cond_node, file, env)
+        if isinstance(test, dict | ZodType | Func):  # an object is always truthy: `config.schema ? f(...) : g()`
+            return self.eval(node.child_by_field_name("consequence"), file, env)
         yes = self.eval(node.child_by_field_name("consequence"), file, env)
         no = self.eval(node.child_by_field_name("alternative"), file, env)
         if yes == no:
@@ -661,6 +748,9 @@ class Evaluator:
             obj_node = fn_node.child_by_field_name("object")
             if node_text(obj_node) == "Object" and method in _OBJECT_STATICS:
                 return self._object_static(method, [self.eval(a, file, env) for a in arg_nodes])
+            if node_text(obj_node) == "Array" and method == "from" and len(arg_nodes) == 1:
+                items = self.eval(arg_nodes[0], file, env)  # `Array.from(map.values())`; a Map gives its pairs
+                return [[k, v] for k, v in items.entries] if isinstance(items, MapOf) else items
             if method in _JSON_SCHEMA_CONVERTERS:
                 return self._json_schema_call(method, arg_nodes, file, env)
             obj = self.eval(obj_node, file, env)
@@ -670,6 +760,14 @@ class Evaluator:
                 return ZodType(obj.kind, [self.eval(a, file, env) for a in arg_nodes])
             if isinstance(obj, ZodType):
                 return obj.then(method, [self.eval(a, file, env) for a in arg_nodes])
+            if isinstance(obj, MapOf):
+                if method == "values":
+                    return obj.values()
+                if method == "keys":
+                    return [k for k, _ in obj.entries]
+                if method == "entries":
+                    return [[k, v] for k, v in obj.entries]
+                return Unknown(short(node_text(node)))
             if isinstance(obj, list):
                 return self._array_method(obj, method, arg_nodes, file, env, node)
             if isinstance(obj, Func):
@@ -749,6 +847,8 @@ class Evaluator:
             return {k: v for k, v in (e for e in first if isinstance(e, list) and len(e) == 2) if isinstance(k, str)}
         if isinstance(first, Module) and first.file is not None:
             first = self._module_exports(first.file)
+            if not first:  # exports this reader does not see are not "no exports"
+                return Unknown(f"Object.{method}(...)")
         if not isinstance(first, dict):
             return Unknown(f"Object.{method}(...)")
         first = plain(first)
@@ -758,11 +858,28 @@ class Evaluator:
             return list(first.keys())
         return [[k, v] for k, v in first.items()]
 
-    def _module_exports(self, file: str) -> dict[str, Any]:
+    def _module_exports(self, file: str, seen: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """A namespace's members: `export const`, `export { a as b } [from "./x"]`, `export * from "./x"`
+        (an index file re-exporting one module per tool) and CommonJS `exports.X` / tsc re-export getters."""
         info = self.files[file]
         out: dict[str, Any] = {}
         for node in info.root.named_children:
             if node.type == "export_statement":
+                source = node.child_by_field_name("source")
+                target = self.resolve_module(file, string_value(source)) if source is not None else None
+                clause = next((c for c in node.named_children if c.type == "export_clause"), None)
+                if source is not None and clause is None and target is not None and target not in seen:
+                    out.update(self._module_exports(target, seen | {file}))  # `export * from "./x"`
+                for spec in clause.named_children if clause is not None else []:
+                    name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+                    if spec.type != "export_specifier" or name is None:
+                        continue
+                    exported = string_value(alias) if alias is not None and alias.type == "string" else None
+                    exported = exported or node_text(alias or name)
+                    if source is None:
+                        out[exported] = self.lookup(node_text(name), file, {})
+                    elif target is not None:
+                        out[exported] = self.export_of(target, node_text(name), {})
                 decl = node.child_by_field_name("declaration")
                 for d in decl.named_children if decl is not None else []:
                     name = d.child_by_field_name("name")
@@ -805,6 +922,8 @@ class Evaluator:
             decided = self._filter_by_fields(arr, arg_nodes[0], file, env) if arg_nodes else None
             if decided is not None:
                 return decided
+            if arg_nodes and _is_exclusion_filter(self.eval(arg_nodes[0], file, env)):
+                return list(arr)  # a deny list (`DISABLED_TOOLS`) removes nothing by default
             cond = "filtered at run time: " + short(node_text(arg_nodes[0]) if arg_nodes else "", 100)
             return [v if isinstance(v, Cond) else Cond(v, cond) for v in arr]
         if method in ("concat",):
@@ -836,6 +955,29 @@ class Evaluator:
 
 
 _EQUALITY = frozenset({"===", "!==", "==", "!="})
+
+
+_MEMBERSHIP = frozenset({"includes", "has", "some"})
+
+
+def _is_exclusion_filter(fn: Any) -> bool:
+    """`t => !disabled.includes(t.name)`: keeps what a run-time deny list does not name. Deny lists come from
+    options or env vars that are empty unless set, so the filter removes nothing by default."""
+    if not isinstance(fn, Func) or fn.node.type not in _FUNCTION_TYPES:
+        return False
+    results = function_result_nodes(fn.node)
+    if len(results) != 1:
+        return False
+    test = unwrap(results[0])
+    if test.type != "unary_expression" or node_text(test.child_by_field_name("operator")) != "!":
+        return False
+    call = unwrap(test.child_by_field_name("argument"))  # type: ignore[arg-type]
+    callee = call.child_by_field_name("function") if call.type == "call_expression" else None
+    return (
+        callee is not None
+        and callee.type == "member_expression"
+        and node_text(callee.child_by_field_name("property")) in _MEMBERSHIP
+    )
 
 
 def _is_primitive(value: Any) -> bool:

@@ -51,6 +51,7 @@ from crawler.extract.ts_values import (
     Evaluator,
     FileInfo,
     Func,
+    MapOf,
     Partial,
     Unknown,
     enclosing_condition,
@@ -181,6 +182,7 @@ class _Extractor:
         self.ev = Evaluator(infos)
         self.ev.option_hints = option_hints(self.texts)
         self._call_index: dict[str, list[tuple[str, Node]]] | None = None
+        self._object_registrations = 0  # `server.registerTool(toolObject)` calls that yielded tools
 
     def run(self) -> None:
         for path, info in self.infos.items():
@@ -196,6 +198,12 @@ class _Extractor:
                     self.result.problems.append(
                         ExtractionProblem(path, f"line {line_of(call)}: expression nested too deeply")
                     )
+        if self._object_registrations:
+            # A tools/list handler listing a registry (`Array.from(this.tools.values())`) filled by the server's
+            # own `registerTool(tool)`: the register calls above are where the tools were read.
+            for entry in self.result.unresolved:
+                if entry["reason"] == _LIST_UNKNOWN[0] and ".values()" in entry["expression"]:
+                    entry["reason"] += "; the tools were read from the registerTool(tool) calls that fill it"
         self._definition_objects()
 
     # -- tool-definition objects outside registration calls -------------------------------------------------
@@ -276,7 +284,8 @@ class _Extractor:
         for env, ctx_condition in self._contexts(call, path, depth=0):
             condition = join_conditions(ctx_condition, base_condition)
             values = [self.ev.eval(a, path, env) for a in arg_nodes]
-            if method in ("addTool", "addTools"):
+            if method in ("addTool", "addTools") or _registers_whole_object(method, values):
+                self._object_registrations += method == "registerTool"
                 items = values[0] if method == "addTools" and isinstance(values[0], list) else [values[0]]
                 for item in items:
                     self._tool_object(item, arg_nodes[0], path, condition)
@@ -418,7 +427,7 @@ class _Extractor:
         title = obj.get("title")
         if isinstance(title, str):
             record.title = title
-        schema = obj.get("inputSchema", obj.get("parameters", obj.get("input_schema")))
+        schema = _schema_handler_json(obj.get("inputSchema", obj.get("parameters", obj.get("input_schema"))))
         if schema is None or isinstance(schema, Unknown):
             record.input_schema = {"type": "object", "properties": {}} if schema is None else None
             if isinstance(schema, Unknown):
@@ -542,6 +551,8 @@ class _Extractor:
                 pattern = pattern or first
             is_of = True
         value = self.ev.eval(iterable, path, env)
+        if isinstance(value, MapOf):  # `for (const [k, v] of map)` gets pairs; `map.forEach(v => ...)` values
+            value = [[k, v] for k, v in value.entries] if loop.type == "for_in_statement" else value.values()
         if not is_of and isinstance(value, dict):
             value = list(plain(value).keys())
         elif isinstance(value, dict):
@@ -644,6 +655,23 @@ def _framework_schema(schema: dict[str, Any]) -> dict[str, Any]:
         if not (isinstance(ztype, ZodType) and ztype.optional):
             required.append(key)
     return object_schema(properties, required)
+
+
+def _schema_handler_json(schema: Any) -> Any:
+    """A schema handler `{jsonSchema, parse}` (a zod schema paired with its JSON form): the JSON form is what
+    tools/list sends."""
+    if isinstance(schema, dict) and "type" not in schema and "jsonSchema" in schema:
+        return schema["jsonSchema"]
+    return schema
+
+
+def _registers_whole_object(method: str, values: list[Any]) -> bool:
+    """`server.registerTool(tool)` with one tool object: a server class's own register method (often filling a
+    `Map` that the tools/list handler lists); the SDK's `registerTool` always takes a name first."""
+    if method != "registerTool" or len(values) != 1:
+        return False
+    item = values[0].value if isinstance(values[0], Cond) else values[0]
+    return isinstance(item, dict) and "name" in item
 
 
 def _is_list_tools_schema(node: Node) -> bool:
