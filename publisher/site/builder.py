@@ -342,25 +342,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@_collector_paused()  # a fresh pause per call (contextmanager objects are reusable decorators)
 def build_site(
-    session: Session,
-    settings: Settings,
-    out_dir: Path,
-    *,
-    workers: int | None = None,
-    progress: ProgressCallback | None = None,
-    verify: bool | None = None,
-) -> dict[str, Any]:
-    """Write the site into `out_dir`; returns counts (pages written/unchanged, removed, seconds...).
-
-    `verify` (default: settings.extra["site_verify"]): check every file the previous manifest lists is
-    still on disk instead of trusting it, and re-create missing ones.
-    """
-    with _collector_paused():
-        return _build_site(session, settings, out_dir, workers=workers, progress=progress, verify=verify)
-
-
-def _build_site(
     session: Session,
     settings: Settings,
     out_dir: Path,
