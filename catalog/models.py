@@ -137,6 +137,21 @@ class Classification(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+# The classification columns the classifier produces (the rest say which tool, definition and version):
+# the classify stage writes exactly these and the site reads them, so they are named once, here.
+CLASSIFICATION_RESULT_FIELDS = (
+    "category",
+    "risk",
+    "capabilities",
+    "confidence",
+    "evidence",
+    "rationale",
+    "inferred_hints",
+    "hint_mismatches",
+    "integrity",
+)
+
+
 class Run(SQLModel, table=True):
     __tablename__ = "run"
     id: int | None = Field(default=None, primary_key=True)

@@ -16,22 +16,13 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from catalog.config import Settings
-from catalog.models import Classification, Run, Server, Tool, ToolChange, utcnow
-from classifier.engine import classify_features, features_for, paused_gc
+from catalog.gc_pause import paused_gc
+from catalog.models import CLASSIFICATION_RESULT_FIELDS, Classification, Run, Server, Tool, ToolChange, utcnow
+from classifier.engine import classify_features, features_for
 from classifier.integrity import integrity_findings
 
 CLASSIFIER_VERSION = "rules+model-2"  # 2: learned capabilities
-RESULT_COLUMNS = (
-    "category",
-    "risk",
-    "capabilities",
-    "confidence",
-    "evidence",
-    "rationale",
-    "inferred_hints",
-    "hint_mismatches",
-    "integrity",
-)
+RESULT_COLUMNS = CLASSIFICATION_RESULT_FIELDS
 BATCH = 2000
 
 

@@ -26,9 +26,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from catalog.gc_pause import paused_gc
 from catalog.synthetic import generate, vary_tool
 from classifier.api import classify_tools
-from classifier.engine import classify_features, features_for, paused_gc
+from classifier.engine import classify_features, features_for
 from classifier.features import clear_caches as feature_caches_clear
 from classifier.model import load_model
 from classifier.rules.base import clear_caches as name_actions_cache_clear

@@ -16,12 +16,11 @@ lower when the tool has no description. The model scores only the tools no stron
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from catalog.gc_pause import paused_gc
 from catalog.taxonomy import CATEGORY_PRECEDENCE, Capability, Category, inferred_hints, pick_category, risk_for
 from classifier.capability_model import RULE_ID as CAPABILITY_RULE
 from classifier.features import ToolFeatures, extract_features, model_tokens, sibling_names
@@ -215,28 +214,6 @@ def classify_features(
         for i, row in zip(undecided, proba if undecided else [], strict=True):
             rows[i] = row
         return [decide(f, s, row, model, c) for f, s, row, c in zip(features, signals, rows, caps, strict=True)]
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a batch.
-
-    Features, signals and results hold no reference cycles, so collecting while thousands of them pile up
-    only rescans live objects again and again; pausing it halves the time of a batch.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            # Everything the batch allocated sits in the youngest generation; re-enabling as is would make the
-            # next allocation scan all of it at once. Moving it to the oldest generation (freeze, then unfreeze)
-            # costs a list splice: what survives is collected with the old objects, what dies is freed by
-            # reference counting as usual.
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def features_for(

@@ -12,7 +12,7 @@ import weakref
 import numpy as np
 import pytest
 
-from classifier.engine import paused_gc
+from catalog.gc_pause import paused_gc
 from classifier.features import extract_features
 from classifier.model import load_model
 from tests.test_classifier_speed import TOOLS

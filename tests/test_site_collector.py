@@ -6,14 +6,14 @@ import gc
 
 import pytest
 
-from publisher.site.builder import _collector_paused
+from catalog.gc_pause import paused_gc
 
 
 @pytest.mark.parametrize("enabled_before", [True, False])
 def test_the_collector_is_paused_inside_and_restored_after(enabled_before: bool) -> None:
     (gc.enable if enabled_before else gc.disable)()
     try:
-        with _collector_paused():
+        with paused_gc():
             assert not gc.isenabled()
         assert gc.isenabled() is enabled_before
     finally:
@@ -23,7 +23,7 @@ def test_the_collector_is_paused_inside_and_restored_after(enabled_before: bool)
 def test_the_collector_is_restored_when_the_build_fails() -> None:
     gc.enable()
 
-    @_collector_paused()
+    @paused_gc()
     def failing_build() -> None:
         assert not gc.isenabled()
         raise RuntimeError("disk full")

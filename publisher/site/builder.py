@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session
 
 from catalog.config import Settings
+from catalog.gc_pause import paused_gc
 from publisher.site import keys, urls
 from publisher.site.build_cache import BuildCache, drop_cache, load_cache, save_cache
 from publisher.site.charts import risk_stack
@@ -325,24 +326,9 @@ def _finish_manifest(
     return groups, removed
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector in the parent for the build, restoring its state after.
-
-    Loading the catalog creates millions of long-lived objects, almost none in cycles; every
-    collection the allocations trigger re-scans all of them, which cost about a fifth of a rebuild at
-    100k tools. The few cycles a build creates are collected once the collector runs again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@_collector_paused()  # a fresh pause per call (contextmanager objects are reusable decorators)
+# The parent loads the catalog (millions of objects, no cycles) with the collector paused; workers
+# re-enable it for their own garbage (`_freeze_inherited`).
+@paused_gc()
 def build_site(
     session: Session,
     settings: Settings,

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Text, cast, func, select
 from sqlmodel import Session
 
-from catalog.models import Classification, Server, Tool, ToolChange
+from catalog.models import CLASSIFICATION_RESULT_FIELDS, Classification, Server, Tool, ToolChange
 from catalog.slugs import tool_slug
 
 SERVER_COLUMNS = (
@@ -65,15 +65,7 @@ CLASSIFICATION_COLUMNS = (
     "tool_id",
     "classifier_version",
     "tool_fingerprint",
-    "category",
-    "risk",
-    "capabilities",
-    "confidence",
-    "evidence",
-    "rationale",
-    "inferred_hints",
-    "hint_mismatches",
-    "integrity",
+    *CLASSIFICATION_RESULT_FIELDS,
     "created_at",
 )
 CHANGE_COLUMNS = ("id", "server_id", "tool_name", "run_id", "kind", "changed_fields", "at")
