@@ -8,7 +8,7 @@ A person then labels each tool by taxonomy.md in a labels file, and ``render`` j
 training file in the format of classifier/data/training_examples.txt.
 
 Usage:
-    python scripts/collect_training_tools.py fetch [--cache DIR] [--jobs 2]
+    python scripts/collect_training_tools.py fetch [--cache DIR] [--jobs 2] [--packages FILE]
     python scripts/collect_training_tools.py extract --gold /work/shared/data/gold/dev.jsonl [--cache DIR]
     python scripts/collect_training_tools.py todo [--cache DIR]          # tools extracted but not yet labelled
     python scripts/collect_training_tools.py render [--cache DIR] [--out classifier/data/training_crawled.txt]
@@ -186,10 +186,11 @@ class Package:
         return re.sub(r"[^A-Za-z0-9._-]+", "_", self.name.lstrip("@"))
 
 
-def all_packages() -> list[Package]:
+def all_packages(specs: Iterable[str] | None = None) -> list[Package]:
+    """The packages to collect: the built-in domain lists, or `specs` (``REGISTRY:NAME``) when given."""
     out: list[Package] = []
     seen: set[str] = set()
-    for names in PACKAGES.values():
+    for names in [tuple(specs)] if specs is not None else PACKAGES.values():
         for spec in names:
             if spec in seen:
                 continue
@@ -362,8 +363,22 @@ class GoldIndex:
 # ---------------------------------------------------------------- commands
 
 
-def cmd_fetch(cache: Path, jobs: int) -> int:
-    packages = all_packages()
+def read_package_list(path: Path) -> list[str]:
+    """``REGISTRY:NAME`` lines of a package list file (``#`` starts a comment), e.g. a fresh held-out set."""
+    specs = []
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        spec = raw.split("#", 1)[0].strip()
+        if not spec:
+            continue
+        registry, _, name = spec.partition(":")
+        if registry not in ("npm", "pypi") or not name:
+            raise ValueError(f"{path}:{lineno}: expected 'npm:NAME' or 'pypi:NAME', got {raw!r}")
+        specs.append(spec)
+    return specs
+
+
+def cmd_fetch(cache: Path, jobs: int, specs: list[str] | None = None) -> int:
+    packages = all_packages(specs)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         found = list(pool.map(lambda p: (p, download(p, cache / "dl")), packages))
     missing = [f"{p.registry}:{p.name}" for p, a in found if a is None]
@@ -373,8 +388,8 @@ def cmd_fetch(cache: Path, jobs: int) -> int:
     return 0
 
 
-def iter_archives(cache: Path) -> Iterator[tuple[Package, Path]]:
-    for pkg in all_packages():
+def iter_archives(cache: Path, specs: list[str] | None = None) -> Iterator[tuple[Package, Path]]:
+    for pkg in all_packages(specs):
         archive = _archive_in(cache / "dl" / pkg.registry / pkg.slug)
         if archive is not None:
             yield pkg, archive
@@ -411,10 +426,10 @@ def cmd_extract_one(archive: Path, out: Path) -> int:
     return 0
 
 
-def cmd_extract(cache: Path, gold: Path | None, per_package: int, jobs: int) -> int:
+def cmd_extract(cache: Path, gold: Path | None, per_package: int, jobs: int, specs: list[str] | None = None) -> int:
     """Extract every downloaded package; at most `per_package` tools each, so no one large server dominates."""
     index = GoldIndex.load(gold)
-    archives = list(iter_archives(cache))
+    archives = list(iter_archives(cache, specs))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(lambda pa: extract_cached(cache, *pa), archives))
     rows: dict[str, dict[str, Any]] = {}
@@ -542,15 +557,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--jobs", type=int, default=2, help="parallel downloads")
     parser.add_argument("--max-per-package", type=int, default=40, help="tools kept per package")
+    parser.add_argument("--packages", type=Path, help="a file of REGISTRY:NAME lines to use instead of the built-in lists")
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
+    try:
+        specs = read_package_list(args.packages) if args.packages else None
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read the package list: {exc}", file=sys.stderr)
+        return 2
     if args.command == "fetch":
-        return cmd_fetch(args.cache, args.jobs)
+        return cmd_fetch(args.cache, args.jobs, specs)
     if args.command == "extract":
         if args.gold is not None and not args.gold.is_file():
             print(f"error: the gold file {args.gold} does not exist; pass --gold PATH/dev.jsonl", file=sys.stderr)
             return 2
-        return cmd_extract(args.cache, args.gold, args.max_per_package, args.jobs)
+        return cmd_extract(args.cache, args.gold, args.max_per_package, args.jobs, specs)
     if args.command == "extract-one":
         if args.archive is None or args.out == DEFAULT_OUT:
             print("error: extract-one needs ARCHIVE and --out FILE.json", file=sys.stderr)
