@@ -557,7 +557,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--jobs", type=int, default=2, help="parallel downloads")
     parser.add_argument("--max-per-package", type=int, default=40, help="tools kept per package")
-    parser.add_argument("--packages", type=Path, help="a file of REGISTRY:NAME lines to use instead of the built-in lists")
+    parser.add_argument(
+        "--packages", type=Path, help="a file of REGISTRY:NAME lines to use instead of the built-in lists"
+    )
     args = parser.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     try:

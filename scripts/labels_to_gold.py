@@ -83,7 +83,9 @@ def load_extracted(cache: Path, tools: list[dict[str, Any]]) -> dict[str, list[d
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cache", type=Path, required=True, help="the collection work folder (tools.jsonl, labels.tsv)")
+    parser.add_argument(
+        "--cache", type=Path, required=True, help="the collection work folder (tools.jsonl, labels.tsv)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="the gold JSON Lines file to write")
     args = parser.parse_args(argv)
     try:

@@ -101,6 +101,20 @@ OWNED = re.compile(
 ACCOUNT_LOCATION = re.compile(r"\b(?:in|within|across|under)\s+your\s+(?:[\w-]+\s+){0,2}accounts?\b")
 
 
+# A wallet the tool holds for the user, chosen by its name or id (not by an address anyone can look up):
+# its balance and history are the user's own account, even on a public chain (LABELLING.md, personal accounts).
+OWN_WALLET_READS = ACCOUNT_HOLDINGS | plain("transaction transactions history utxos")
+WALLET_SELECTORS = plain("wallet_name walletname wallet_id walletid wallet")
+
+
+def _own_wallet(f: ToolFeatures) -> bool:
+    return bool(
+        f.name_set & OWN_WALLET_READS
+        and f.param_names & WALLET_SELECTORS
+        and not f.param_words & plain("address addresses pubkey account_address")
+    )
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
     verb = actions[0] if actions else None
@@ -109,6 +123,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return [Signal("content.database_rows", "private_data", ",".join(sorted((f.name_set | f.desc_set) & DATABASE)))]
     if verb is not None and verb not in READ_VERBS:
         return []
+    if _own_wallet(f):
+        return [Signal("content.own_wallet", "private_data", ",".join(sorted(f.name_set & OWN_WALLET_READS)))]
     if not (
         f.name_set.isdisjoint(PUBLIC_CHAIN)
         and f.desc_set.isdisjoint(PUBLIC_CHAIN)

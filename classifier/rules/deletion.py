@@ -46,6 +46,11 @@ CONTENT_OBJECTS = FILE_OBJECTS | plain(
 # "replace_device_twin", "replace_sign_in_page": the name's verb swaps a whole thing; find-and-replace edits text.
 TEXT_EDITS = plain("search find text string strings word words occurrences all regex pattern")
 BACKUPS = plain("backup backups snapshot snapshots checkpoint")
+# "Archive an item ... rather than being permanently deleted": the phrase names what the tool does not do.
+NEGATED_BEFORE = re.compile(r"(?:rather than|instead of|without|never)(?: being| getting)?\s*$")
+# A parameter whose enum lists SQL statement kinds (SELECT, INSERT, UPDATE, DELETE) names what a policy or a
+# trigger applies to, not an operation this tool performs.
+SQL_STATEMENT_KINDS = plain("select insert")
 
 
 def unlinks(f: ToolFeatures) -> bool:
@@ -53,6 +58,15 @@ def unlinks(f: ToolFeatures) -> bool:
     match = UNLINKS.match(f.description) if f.description else None
     # "Remove a contact from Resend": removed from the service itself, not from a container in it.
     return match is not None and match.group(1) not in CONTENT_OBJECTS and match.group(2) not in f.server_words
+
+
+def _destroying_value(value: str) -> bool:
+    """An enum value naming a destroying operation on something: ``drop_policy``, ``delete-item``.
+
+    ``remove_*`` is left out: removing a member or a label from something is undone by adding it back.
+    """
+    head, sep, _ = value.lower().replace("-", "_").partition("_")
+    return bool(sep) and head in ENUM_DESTROY and head != "remove"
 
 
 def recoverable(f: ToolFeatures) -> bool:
@@ -80,9 +94,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
         break
     if verb == "write" and (f.name_set & FILE_OBJECTS or "path" in f.param_words) and "append" not in f.desc_set:
         out.append(Signal("deletion.overwrites_file", "Destructive", "write,file"))
-    for p in f.params if not f.enum_words.isdisjoint(ENUM_DESTROY) else ():
+    enum_destroys = not f.enum_words.isdisjoint(ENUM_DESTROY) or any(_destroying_value(v) for v in f.enum_words)
+    for p in f.params if enum_destroys else ():
         # An operation chosen by an enum ("action": create|update|delete, "method": GET|DELETE) can destroy.
-        destroying = [v for v in p.enum if v in ENUM_DESTROY]
+        destroying = [v for v in p.enum if v in ENUM_DESTROY or _destroying_value(v)]
+        if {v.lower() for v in p.enum} >= SQL_STATEMENT_KINDS:
+            continue
         if destroying and verb not in READ_VERBS:
             out.append(Signal("deletion.destructive_operation", "Destructive", f"param:{p.name}={destroying[0]}"))
             break
@@ -101,6 +118,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if "force" in f.name_set and f.name_set & plain("push reset"):
         out.append(Signal("deletion.force", "Destructive", "force"))
     match = OVERWRITE.search(f.description) if not f.desc_set.isdisjoint(OVERWRITE_TRIGGERS) else None
+    if match and NEGATED_BEFORE.search(f.description[max(0, match.start() - 24) : match.start()]):
+        match = None
     if match and verb not in READ_VERBS and "not" not in f.description[max(0, match.start() - 12) : match.start()]:
         strong = verb is not None and VERB_CATEGORY.get(verb) in ("Write", "Destructive")
         out.append(Signal("deletion.overwrite_phrase", "Destructive", match.group(0), strong=strong))

@@ -63,6 +63,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
         out.append(Signal("egress.url_parameter", "network_egress", "name:" + ",".join(sorted(f.name_set & WEB_NAMES))))
     elif url_params and f.description and FROM_URL.search(f.description):
         out.append(Signal("egress.downloads_url", "network_egress", FROM_URL.search(f.description).group(0)))
+    if not out and verb == "connect" and url_params:
+        # "connect_db(host, user, password)": the caller chooses the server the tool opens a connection to.
+        out.append(Signal("egress.connects_to_host", "network_egress", "param:" + ",".join(url_params)))
     if (
         url_params
         and f.name_set & plain("request http curl")

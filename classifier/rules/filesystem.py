@@ -21,7 +21,8 @@ PATH_PARAMS = plain(
 )
 REMOTE = plain(
     """github gitlab bitbucket drive gdrive dropbox s3 bucket repo repository sharepoint onedrive box notion slack
-    confluence jira gist remote cloud url blob storage sftp ftp azure gcs figma airtable canvas"""
+    confluence jira gist remote cloud url blob storage sftp ftp azure gcs figma airtable canvas
+    firestore firebase collection collections artifact artifacts jenkins"""
 )
 LOCAL = plain("local disk filesystem directory directories folder folders vault workspace")
 

@@ -43,6 +43,12 @@ PLATFORM_RESOURCES = plain(
     fleet project projects service services environment environments"""
 )
 MANAGED = plain("online cloud hosted managed serverless provision provisioned region")
+# Hosting platforms known by a word too common to match in a tool's name ("render_chart"): the server's name
+# says it ("render-mcp"), and the tool's name names one of the platform's resources.
+HOSTS_BY_SERVER = plain("render koyeb")
+# "Azure DevOps": a platform word next to these is a developer service, whose projects, repositories,
+# branches and pipelines are not cloud resources.
+NOT_CLOUD = plain("devops")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -74,8 +80,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 ",".join(sorted(f.name_set & plain("aws gcp azure"))),
             )
         ]
-    platform = (f.name_set | f.server_words) & PLATFORMS
-    if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES):
+    platform = (f.name_set | f.server_words) & PLATFORMS | f.server_words & HOSTS_BY_SERVER
+    if platform and (f.name_set | f.server_words) & NOT_CLOUD:
+        platform = frozenset()
+    if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES | plain("deploys")):
         return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
     if not hits and f.name_set >= {"security", "group"}:
         return [Signal("infrastructure.resource", "infrastructure", "security,group")]
@@ -83,6 +91,6 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []
     strong = hits - WEAK_NAMES
     lifecycle = f.name_set & plain("start stop reboot restart resize terminate scale provision deprovision")
-    if not strong and not lifecycle and not (f.desc_set | f.param_words | f.server_words) & CONTEXT:
+    if not strong and not lifecycle and not platform and not (f.desc_set | f.param_words | f.server_words) & CONTEXT:
         return []
     return [Signal("infrastructure.resource", "infrastructure", ",".join(sorted(hits)))]

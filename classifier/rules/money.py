@@ -49,6 +49,29 @@ AUTO_PAY = re.compile(
 )
 EXECUTES_QUOTE = plain("accept execute confirm")
 NON_MONEY_VERBS = plain("get list search find read fetch query describe show view check count lookup retrieve")
+# Escrow locks the payer's funds and releases or refunds them: each step moves value (name verbs the lexicon
+# does not know, "amrood_escrow_hold", "release_escrow", so the name's words are checked directly).
+ESCROW_MOVES = plain("create hold release refund fund lock deposit open new")
+# "btc_sweep: Sweep the entire balance to one address": the whole balance leaves the wallet (checked by name
+# word, with a money word around it: "sweep_logs" is housekeeping).
+# "lw_send: Send L-BTC to an address": what is sent is named only in the description; an amount parameter
+# and a value word there tell a payment from "send_message".
+AMOUNT_PARAMS = plain("amount amounts sats satoshis lamports wei")
+SENT_VALUE = (MONEY_OBJECTS - AMBIGUOUS_OBJECTS - plain("transfer order orders")) | plain("lightning stablecoin")
+
+
+def _moves_value_by_name(f: ToolFeatures, verb: str | None) -> Signal | None:
+    """Value-moving tools the verb lexicon misses: escrow steps, balance sweeps, sends named in the prose."""
+    if "escrow" in f.name_set and f.name_set & ESCROW_MOVES and not f.name_set & NON_MONEY_VERBS:
+        return Signal("money.escrow", "Financial", ",".join(sorted(f.name_set & (ESCROW_MOVES | {"escrow"}))))
+    context = f.desc_set | f.param_words | f.name_set
+    if "sweep" in f.name_set and not f.name_set & NON_MONEY_VERBS and context & (MONEY_CONTEXT | MONEY_OBJECTS):
+        return Signal("money.sweeps_balance", "Financial", "sweep")
+    if verb == "send" and not f.name_set & MONEY_OBJECTS and f.param_words & AMOUNT_PARAMS:
+        sent = f.desc_set & SENT_VALUE
+        if sent:
+            return Signal("money.sends_value", "Financial", "send," + ",".join(sorted(sent)))
+    return None
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -57,6 +80,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
         paid = AUTO_PAY.search(f.description)
         if paid:
             return [Signal("money.pays_per_request", "Financial", paid.group(0))]
+    by_name = _moves_value_by_name(f, actions[0] if actions else None)
+    if by_name is not None:
+        return [by_name]
     if not actions or actions[0] in NON_MONEY_VERBS:
         return []
     verb = actions[0]

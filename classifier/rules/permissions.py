@@ -34,6 +34,8 @@ IDENTITY_OBJECTS = plain(
     "authenticator authenticators"
 )
 ATTACH = plain("attach detach attachment attachments")
+# Row-level security decides which rows each database role may read or change: access control in the database.
+ROW_SECURITY = re.compile(r"row[- ]level security|\brls\b")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -41,6 +43,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if not actions or actions[0] in READ_VERBS:
         return []
     verb = actions[0]
+    if "rls" in f.name_set or (f.description and "row" in f.desc_set and ROW_SECURITY.search(f.description)):
+        return [Signal("permissions.row_security", "permissions", f"{verb},rls")]
     if verb in plain("set update change configure modify") and f.description:
         match = ACCESS_PHRASE.search(f.description)
         if match:

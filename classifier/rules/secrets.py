@@ -36,8 +36,41 @@ MINT_TRIGGERS = plain("mint mints issue issues generate generates create creates
 CREATES = plain("generate create issue mint new")
 
 
+# A password manager's items are credentials: reading one reveals it, writing one changes it. Listing or
+# searching returns titles only (the managers' own tools say so), so those verbs are left alone.
+PASSWORD_MANAGERS = plain(
+    "1password onepassword bitwarden vaultwarden lastpass keepass keepassxc keeper dashlane passbolt protonpass"
+)
+MANAGER_ITEMS = plain("item items login logins entry entries field fields note notes card cards cipher ciphers")
+TITLE_ONLY_VERBS = plain("list search lookup find count")
+# Environment variables of a project or a deployment hold its API keys and connection strings.
+ENV_NAMES = plain("env envs environment")
+ENV_OBJECTS = plain("var vars variable variables")
+# "Create an agent and get its API key": the new credential is handed back.
+RETURNS_KEY = re.compile(
+    r"(?:get|gets|return|returns|receive|receives|with) (?:its|their|an?|the|new|your) (?:new )?"
+    r"(?:api[ _-]?key|access token|client secret|secret key)s?\b"
+)
+RETURNS_KEY_TRIGGERS = plain("key token secret")
+
+
+def _extra(f: ToolFeatures) -> list[Signal]:
+    """Credential subjects the name alone does not give: a manager's items, env vars, a key handed back."""
+    words = f.name_set
+    manager = (f.server_words | f.desc_set) & PASSWORD_MANAGERS
+    if manager and words & MANAGER_ITEMS and not words & TITLE_ONLY_VERBS:
+        return [Signal("secrets.password_manager_item", "secrets", ",".join(sorted(manager | (words & MANAGER_ITEMS))))]
+    if (words & ENV_NAMES and words & ENV_OBJECTS) or "envvars" in words:
+        return [Signal("secrets.environment_variables", "secrets", ",".join(sorted(words & (ENV_NAMES | ENV_OBJECTS))))]
+    if f.description and words & CREATES and not f.desc_set.isdisjoint(RETURNS_KEY_TRIGGERS):
+        handed = RETURNS_KEY.search(f.description)
+        if handed:
+            return [Signal("secrets.returns_new_key", "secrets", handed.group(0))]
+    return []
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
-    found = _detect(f)
+    found = _detect(f) or _extra(f)
     if found and f.name_words and f.name_words[0] in CREATES | {"generate"} and found[0].rule != "secrets.login":
         # "generate_agent_key": making a credential is a Write, whatever "generate" means elsewhere.
         found.append(Signal("secrets.creates_credential", "Write", f"{f.name_words[0]},{found[0].signal}"))
