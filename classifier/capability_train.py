@@ -120,15 +120,59 @@ def _scores(pred: np.ndarray, gold: np.ndarray, classes: list[str]) -> dict:
     return {"micro_f1": round(_f1(pred.ravel(), gold.ravel()), 4), "per_capability": per}
 
 
-def cross_validate(X: csr_matrix, rules: np.ndarray, gold: np.ndarray, classes: list[str], folds: int = 5) -> dict:
-    """Rules alone vs rules + model on held-out folds, thresholds picked on each outer training split only."""
+def cross_validate(
+    X: csr_matrix,
+    rules: np.ndarray,
+    gold: np.ndarray,
+    classes: list[str],
+    folds: int = 5,
+    shipped: set[str] | None = None,
+) -> dict:
+    """Rules alone vs rules + model on held-out folds, thresholds picked on each outer training split only.
+
+    ``shipped``: the capabilities the artifact ships a model for (the others are the rules' alone there too).
+    """
     combined = np.zeros(gold.shape, dtype=bool)
     for train_idx, test_idx in KFold(n_splits=folds, shuffle=True, random_state=SEED + 1).split(X):
         Xt, Yt = X[train_idx], gold[train_idx]
         thresholds = choose_thresholds(out_of_fold(Xt, Yt, folds=3), rules[train_idx], Yt)
+        if shipped is not None:
+            thresholds = [t if c in shipped else None for t, c in zip(thresholds, classes, strict=True)]
         models = [_fit_one(Xt, Yt[:, k]) for k in range(gold.shape[1])]
         combined[test_idx] = combine(_proba(models, X[test_idx]), rules[test_idx], thresholds)
     return {"rules": _scores(rules, gold, classes), "combined": _scores(combined, gold, classes), "folds": folds}
+
+
+def drop_cv_losses(section: dict, X: csr_matrix, rules: np.ndarray, gold: np.ndarray, classes: list[str]) -> dict:
+    """Cross-validate the shipped capability models; leave out any that lost to the rules on the outer folds.
+
+    Why: the thresholds are chosen on one set of folds; a capability whose gain there was noise can lose on
+    the nested cross-validation, and a model that loses to the rules must not ship. The section's
+    ``cross_validation`` is measured again for what finally ships.
+    """
+    shipped = set(section["classes"])
+    cv = cross_validate(X, rules, gold, classes, shipped=shipped)
+    losses = cv_losses(cv, section["classes"])
+    if losses:
+        section = without_classes(section, losses, classes)
+        cv = cross_validate(X, rules, gold, classes, shipped=shipped - set(losses))
+    section["meta"]["cross_validation"] = cv
+    return section
+
+
+def cv_losses(cv: dict, shipped: list[str]) -> list[str]:
+    """The shipped capabilities whose rules + model F1 fell below the rules' own on the outer folds."""
+    return [c for c in shipped if cv["combined"]["per_capability"][c] < cv["rules"]["per_capability"][c]]
+
+
+def without_classes(section: dict, losses: list[str], classes: list[str]) -> dict:
+    """The capability section with the models of `losses` left out (the rules alone name those)."""
+    keep = [i for i, c in enumerate(section["classes"]) if c not in losses]
+    out = {key: [section[key][i] for i in keep] for key in ("classes", "coef", "intercept", "thresholds")}
+    meta = dict(section["meta"])
+    meta["rules_only"] = sorted(set(meta["rules_only"]) | set(losses), key=classes.index)
+    meta["dropped_after_cross_validation"] = list(losses)
+    return {**section, **out, "meta": meta}
 
 
 CAPABILITY_CLASSES = [c.value for c in Capability]

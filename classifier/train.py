@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from catalog.taxonomy import TAXONOMY_VERSION, pick_category
-from classifier.capability_train import CAPABILITY_CLASSES, cross_validate, fit_capabilities, label_matrix
+from classifier.capability_train import CAPABILITY_CLASSES, drop_cv_losses, fit_capabilities, label_matrix
 from classifier.engine import CAPABILITIES, CATEGORIES
 from classifier.features import extract_features, model_tokens
 from classifier.model import MODEL_PATH, CategoryModel
@@ -100,7 +100,7 @@ def fit_model(examples: list[Example], *, capability_cv: bool = True, capabiliti
     )
     caps_model = fit_capabilities(X, rule_caps, gold_caps, CAPABILITY_CLASSES) if capabilities else None
     if caps_model is not None and capability_cv:
-        caps_model["meta"]["cross_validation"] = cross_validate(X, rule_caps, gold_caps, CAPABILITY_CLASSES)
+        caps_model = drop_cv_losses(caps_model, X, rule_caps, gold_caps, CAPABILITY_CLASSES)
     vocab = vectorizer.vocabulary_
     ordered = sorted(vocab, key=vocab.__getitem__)
     return {

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from classifier.capability_train import choose_thresholds, combine, label_matrix
+from classifier.capability_train import choose_thresholds, combine, cv_losses, label_matrix, without_classes
 from classifier.engine import classify_features
 from classifier.features import extract_features
 from classifier.model import MODEL_PATH, CategoryModel, load_model
@@ -27,6 +27,27 @@ def test_threshold_kept_only_where_the_model_beats_the_rules() -> None:
     assert thresholds[1] is None
     assert combine(proba, rules, thresholds)[:, 0].tolist() == gold[:, 0].tolist()
     assert combine(proba, rules, thresholds)[:, 1].tolist() == rules[:, 1].tolist()
+
+
+def test_a_capability_model_that_loses_in_nested_cross_validation_is_not_shipped() -> None:
+    cv = {
+        "rules": {"per_capability": {"secrets": 0.82, "infrastructure": 0.78, "filesystem": 0.70}},
+        "combined": {"per_capability": {"secrets": 0.80, "infrastructure": 0.81, "filesystem": 0.70}},
+    }
+    assert cv_losses(cv, ["secrets", "infrastructure"]) == ["secrets"]
+    section = {
+        "classes": ["secrets", "infrastructure"],
+        "coef": [[[0, 1.0]], [[1, 2.0]]],
+        "intercept": [-1.0, -2.0],
+        "thresholds": [0.2, 0.3],
+        "meta": {"rules_only": ["filesystem"]},
+    }
+    kept = without_classes(section, ["secrets"], ["secrets", "filesystem", "infrastructure"])
+    assert kept["classes"] == ["infrastructure"] and kept["coef"] == [[[1, 2.0]]]
+    assert kept["intercept"] == [-2.0] and kept["thresholds"] == [0.3]
+    assert kept["meta"]["rules_only"] == ["secrets", "filesystem"]
+    assert kept["meta"]["dropped_after_cross_validation"] == ["secrets"]
+    assert section["classes"] == ["secrets", "infrastructure"]  # the input is left as it was
 
 
 def test_shipped_capability_model_beat_the_rules_in_cross_validation() -> None:
