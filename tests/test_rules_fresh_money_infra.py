@@ -61,6 +61,19 @@ CATEGORY_CASES = [
         with_enum("manage_team", "Manage a team's members.", "operation", ["add_member", "remove_member"]),
         "Write",
     ),
+    # A boolean that turns a run into a destroy run makes the tool Destructive; a dry-run flag does not.
+    (tool("start_stack_run", "Start a run of a stack.", stack_id="string", destroy="boolean"), "Destructive"),
+    (tool("start_stack_run", "Start a run of a stack.", stack_id="string", dry_run="boolean"), "Execute"),
+    # Applying a planned run executes it; "run" before "details" is the thing read.
+    (tool("apply_plan", "Apply a plan that has been reviewed.", plan_id="string"), "Execute"),
+    (tool("run_details", "Get the details of a run.", run_id="string"), "Read"),
+    (tool("run_job", "Run a job now.", job_id="string"), "Execute"),
+    # Setting up automatic payment commits the user to pay later invoices; setting a reminder does not.
+    (
+        tool("set_billing_rule", "Set a rule: invoices up to the limit will auto-pay.", max_amount="number"),
+        "Financial",
+    ),
+    (tool("set_billing_note", "Set the note printed on invoices.", note="string"), "Write"),
 ]
 
 
@@ -124,6 +137,34 @@ CAPABILITY_CASES = [
         "private_data",
         False,
     ),
+    # Infrastructure-as-code services: workspaces and runs are infrastructure; registry docs are not.
+    (
+        tool("listWorkspaces", "List workspaces in an organization.", server="terraform-mcp", org="string"),
+        "infrastructure",
+        True,
+    ),
+    (tool("lockStack", "Lock a stack.", server="pulumi-cloud-mcp", stack="string"), "infrastructure", True),
+    (
+        tool("moduleDetails", "Get a registry module's inputs.", server="terraform-mcp", module="string"),
+        "infrastructure",
+        False,
+    ),
+    # A WHERE clause the caller writes is SQL text; a filter object of a vector store is not.
+    (
+        tool("update_rows", "Update rows in a table.", table="string", data="object", where="string"),
+        "code_execution",
+        True,
+    ),
+    (
+        tool("get_documents", "Get documents from a collection.", collection="string", where="object"),
+        "code_execution",
+        False,
+    ),
+    # Log and trace query languages are query text like SQL.
+    (tool("query_stats", "Statistics of matching log streams.", logql="string"), "code_execution", True),
+    # JSONPath or XPath walks a document, not the disk.
+    (tool("get_dashboard_part", "Get part of a dashboard.", uid="string", jsonPath="string"), "filesystem", False),
+    (tool("read_part", "Read part of a local file.", filePath="string"), "filesystem", True),
 ]
 
 

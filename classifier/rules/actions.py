@@ -34,6 +34,8 @@ AUTOMATION_CONTEXT = plain(
 AUTOMATION_VERBS = plain("set close forward back go reload allocate release record end")
 SESSION_OBJECTS = plain("session sessions browser browsers tab tabs context window")
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
+# "run_details", "runStatus": a name that ends in one of these reads about a run rather than starting one.
+RUN_READS = plain("details detail info status logs log history summary output outputs results")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -59,6 +61,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
             return []
         if base == "open":
             return [Signal("actions.verb", "Write", base, strong)]
+    if base == "run" and where == "name" and len(f.name_words) > 1 and f.name_words[-1] in RUN_READS:
+        return [Signal("actions.reads_run", "Read", "run," + f.name_words[-1], strong)]
     if base == "build" and where == "name" and len(f.name_words) > 1 and f.name_set.isdisjoint(BUILD_OBJECTS):
         return [Signal("actions.computes", "Read", "build," + f.name_words[-1], strong)]  # builds a value
     if base in ARITHMETIC and f.params and all(p.type in ("number", "integer") for p in f.params):

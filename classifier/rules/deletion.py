@@ -51,6 +51,8 @@ NEGATED_BEFORE = re.compile(r"(?:rather than|instead of|without|never)(?: being|
 # A parameter whose enum lists SQL statement kinds (SELECT, INSERT, UPDATE, DELETE) names what a policy or a
 # trigger applies to, not an operation this tool performs.
 SQL_STATEMENT_KINDS = plain("select insert")
+# "create_run(workspace_id, is_destroy: boolean)": a flag that turns the tool into a destroy run or a purge.
+DESTROY_FLAGS = plain("destroy purge wipe")
 
 
 def unlinks(f: ToolFeatures) -> bool:
@@ -115,6 +117,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "restore," + ",".join(sorted((f.name_set | f.desc_set) & BACKUPS)),
             )
         )
+    flag = next((p.name for p in f.params if p.type == "boolean" and DESTROY_FLAGS & set(p.words)), None)
+    if flag is not None and verb not in READ_VERBS:
+        out.append(Signal("deletion.destroy_flag", "Destructive", f"param:{flag}"))
     if "force" in f.name_set and f.name_set & plain("push reset"):
         out.append(Signal("deletion.force", "Destructive", "force"))
     match = OVERWRITE.search(f.description) if not f.desc_set.isdisjoint(OVERWRITE_TRIGGERS) else None

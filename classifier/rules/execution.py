@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
+from classifier.rules.actions import RUN_READS
 from classifier.rules.base import Signal, name_actions
 from classifier.text import plain
 
@@ -17,7 +18,8 @@ CODE_PARAMS = plain(
     """command cmd commands script code sql sql_query sqlquery cypher cypher_query promql javascript js python
     python_code js_code shell shell_command bash bash_command powershell snippet statement statements
     source_code code_snippet expression_code kql spl sparql gremlin graphql ruby_code r_code lua program
-    query_sql raw_sql cmdline command_line shell_cmd function_body"""
+    query_sql raw_sql cmdline command_line shell_cmd function_body
+    logql traceql metricsql nrql ppl esql_query functionbody"""
 )
 AMBIGUOUS_CODE_PARAMS = plain("code query expression function source input program body")
 LANGUAGES = plain(
@@ -89,6 +91,13 @@ NO_RUN_VERBS = plain(
 
 
 QUERYISH = plain("query sql statement")
+# "update(table, data, where: string)": a WHERE clause the caller writes is SQL text spliced into a statement.
+WHERE_PARAMS = plain("where where_clause whereclause condition_sql filter_sql")
+SQL_CONTEXT = plain("sql sqlite postgres postgresql mysql mariadb mssql table tables")
+# "apply_run", "apply_plan": applying a planned change runs it.
+APPLIED_PLANS = plain("run runs plan plans changeset changesets")
+# "run_details", "run_status": "run" names the thing read, not an action (actions.py reads it so too).
+RUN_NOUNS = RUN_READS
 DEPLOY_VERBS = plain("deploy run apply up start build")
 
 
@@ -221,7 +230,17 @@ def detect(f: ToolFeatures) -> list[Signal]:
         )
     if verb == "manage" and not f.desc_set.isdisjoint(LIFECYCLE) and not any(s.supports == "Execute" for s in out):
         out.append(Signal("execution.manages_process", "Execute", ",".join(sorted(f.desc_set & LIFECYCLE))))
+    where = sorted(
+        p.name
+        for p in f.params
+        if p.top and p.name in WHERE_PARAMS and p.type in ("string", "") and verb not in ("get", "create")
+    )
+    if where and not params and (f.name_set | f.desc_set | f.server_words | f.param_desc_words) & SQL_CONTEXT:
+        out.append(Signal("execution.where_clause", "code_execution", "param:" + ",".join(where)))
+    if verb == "apply" and f.name_set & APPLIED_PLANS and not any(s.supports == "Execute" for s in out):
+        out.append(Signal("execution.applies_plan", "Execute", "apply," + ",".join(sorted(f.name_set & APPLIED_PLANS))))
     builds_value = verb == "build" and len(f.name_words) > 1 and f.name_set.isdisjoint(BUILDS)
+    builds_value = builds_value or (verb == "run" and len(f.name_words) > 1 and f.name_words[-1] in RUN_NOUNS)
     if verb in PROCESS_VERBS and not builds_value and not any(s.supports == "Execute" for s in out):
         out.append(Signal("execution.process_control", "Execute", verb))
     return out

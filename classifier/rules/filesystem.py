@@ -64,9 +64,17 @@ PATH_WORDS = plain("path paths dir directory folder filepath filename root vault
 SHELL_ONLY = plain("cwd working_directory workdir")
 
 
+# "jsonPath", "xpath", "url_path": a path into a document or a URL, not on the disk.
+NOT_FILE_PATHS = plain("json jsonpath xpath url api route endpoint jq")
+
+
 def _path_params(f: ToolFeatures) -> frozenset[str]:
     """Parameters that name a local path: the known names, and any whose last word is path/dir/folder."""
-    named = {p.name for p in f.params if p.top and p.words and p.words[-1] in PATH_WORDS}
+    named = {
+        p.name
+        for p in f.params
+        if p.top and p.words and p.words[-1] in PATH_WORDS and NOT_FILE_PATHS.isdisjoint(p.words)
+    }
     return (f.param_names & PATH_PARAMS) | frozenset(named)
 
 

@@ -49,6 +49,10 @@ HOSTS_BY_SERVER = plain("render koyeb")
 # "Azure DevOps": a platform word next to these is a developer service, whose projects, repositories,
 # branches and pipelines are not cloud resources.
 NOT_CLOUD = plain("devops")
+# Infrastructure-as-code services (Terraform Cloud, Pulumi Cloud, Spacelift): their workspaces, stacks, runs
+# and state are the infrastructure they apply. Their registries' provider and module docs are not (no match).
+IAC = plain("terraform pulumi spacelift opentofu tofu atlantis")
+IAC_RESOURCES = plain("workspace workspaces run runs state states stack stacks resource resources variable variables")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -85,6 +89,13 @@ def detect(f: ToolFeatures) -> list[Signal]:
         platform = frozenset()
     if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES | plain("deploys")):
         return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
+    iac = (f.name_set | f.server_words) & IAC
+    if not hits and iac and f.name_set & IAC_RESOURCES:
+        return [
+            Signal(
+                "infrastructure.iac_resource", "infrastructure", ",".join(sorted(iac | (f.name_set & IAC_RESOURCES)))
+            )
+        ]
     if not hits and f.name_set >= {"security", "group"}:
         return [Signal("infrastructure.resource", "infrastructure", "security,group")]
     if not hits:

@@ -60,6 +60,12 @@ AMOUNT_PARAMS = plain("amount amounts sats satoshis lamports wei")
 SENT_VALUE = (MONEY_OBJECTS - AMBIGUOUS_OBJECTS - plain("transfer order orders")) | plain("lightning stablecoin")
 
 
+# "set_billing_rule: Set an auto-pay rule ... invoices will auto-pay": from then on the user pays without asking.
+SETS_AUTOPAY = re.compile(r"auto-?pays?\b|autopay|automatic(?:ally)? pay(?:s|ment|ments)?\b")
+AUTOPAY_TRIGGERS = plain("auto-pay autopay auto automatic automatically")
+SETTING_VERBS = plain("set create enable add update configure")
+
+
 def _moves_value_by_name(f: ToolFeatures, verb: str | None) -> Signal | None:
     """Value-moving tools the verb lexicon misses: escrow steps, balance sweeps, sends named in the prose."""
     if "escrow" in f.name_set and f.name_set & ESCROW_MOVES and not f.name_set & NON_MONEY_VERBS:
@@ -67,6 +73,10 @@ def _moves_value_by_name(f: ToolFeatures, verb: str | None) -> Signal | None:
     context = f.desc_set | f.param_words | f.name_set
     if "sweep" in f.name_set and not f.name_set & NON_MONEY_VERBS and context & (MONEY_CONTEXT | MONEY_OBJECTS):
         return Signal("money.sweeps_balance", "Financial", "sweep")
+    if verb in SETTING_VERBS and f.description and not f.desc_set.isdisjoint(AUTOPAY_TRIGGERS):
+        autopay = SETS_AUTOPAY.search(f.description)
+        if autopay and not f.name_set & REQUEST_NAMES:
+            return Signal("money.sets_autopay", "Financial", autopay.group(0))
     if verb == "send" and not f.name_set & MONEY_OBJECTS and f.param_words & AMOUNT_PARAMS:
         sent = f.desc_set & SENT_VALUE
         if sent:
