@@ -10,7 +10,7 @@ no scikit-learn import at all; scikit-learn is used by ``classifier.train`` to f
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import filterfalse, islice, repeat
@@ -70,8 +70,8 @@ class CategoryModel:
     # The vocabulary split by token prefix ("d:delete" -> by_prefix["d"]["delete"]), so a row's columns are
     # looked up from the words themselves without building a prefixed string per token.
     by_prefix: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
-    # Column lookups per name word tuple, description and (parameter names, parameter words): see ``_row``.
-    column_cache: dict[Hashable, list[int]] = field(default_factory=dict, repr=False)
+    # Column lookups per description: see ``_row``.
+    column_cache: dict[str, list[int]] = field(default_factory=dict, repr=False)
     lookups: _Lookups = field(init=False, repr=False)
     grams: NameGrams = field(init=False, repr=False)  # the name character 4-grams ("c:" tokens)
 
@@ -129,17 +129,17 @@ class CategoryModel:
             extend(params)
             end(len(indices))
         # Unknown tokens were looked up as MISSING and are dropped here, in one vectorised pass.
-        columns = np.array(indices, dtype=np.int64)
+        columns = np.fromiter(indices, dtype=np.int64, count=len(indices))
         rows = np.repeat(np.arange(len(features)), np.diff(np.array([0, *ends], dtype=np.int64)))
         known = columns >= 0
-        gram_rows, gram_columns = self.grams.lookup([_joined(f.name_words) for f in features])
+        gram_rows, gram_columns = self.grams.lookup([f.name_words for f in features])
+        rows = np.concatenate((rows[known], gram_rows))
+        columns = np.concatenate((columns[known], gram_columns))
+        # Built as its transpose (vocabulary x tools) and turned back: two linear bucket passes leave every row's
+        # columns sorted and repeats counted, where sorting each row's columns cost more than all the rest.
         counts = csr_matrix(
-            (
-                np.ones(int(np.count_nonzero(known)) + len(gram_rows)),
-                (np.concatenate((rows[known], gram_rows)), np.concatenate((columns[known], gram_columns))),
-            ),
-            shape=(len(features), len(self.vocabulary)),
-        )
+            (np.ones(len(rows)), (columns, rows)), shape=(len(self.vocabulary), len(features))
+        ).T.tocsr()
         counts.sum_duplicates()  # canonical: sorted columns per row, repeats counted
         counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
         norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
@@ -154,38 +154,31 @@ class CategoryModel:
         does not see), computed from the words directly: see ``_row`` and ``NameGrams``.
         """
         words = [j for part in self._row(f) for j in part if j >= 0]
-        return words + self.grams.lookup([_joined(f.name_words)])[1].tolist()
+        return words + self.grams.lookup([f.name_words])[1].tolist()
 
     def _row(self, f: ToolFeatures) -> tuple[list[int], list[int], list[int]]:
         """A tool's word-token lookups (all but the name's 4-grams) for its name, description and parameters,
-        ``MISSING`` where the model does not know a token; each part cached, since catalogs repeat names,
-        descriptions and parameter sets. The hot loop of batch classification: every lookup is a C-level
-        ``map`` of a bound ``dict.get``, and no prefixed token string is built."""
-        cache = self.column_cache
-        if len(cache) >= CACHE_LIMIT:
-            cache.clear()
+        ``MISSING`` where the model does not know a token. The hot loop of batch classification: every lookup
+        is a C-level ``map`` of a bound ``dict.get``, and no prefixed token string is built. Only the
+        description's part is cached (catalogs repeat descriptions; the other parts cost less than a cache)."""
         look = self.lookups
         words = f.name_words
-        name = cache.get(words)
-        if name is None:
-            name = list(map(look.n, words, _MISSING))
-            if words:
-                name.append(look.v(words[0], MISSING))
-                name.append(look.l(words[-1], MISSING))
-                if len(words) > 1:
-                    name += map(look.nb, zip(words, words[1:], strict=False), _MISSING)
-            cache[words] = name
+        name = list(map(look.n, words, _MISSING))
+        if words:
+            name.append(look.v(words[0], MISSING))
+            name.append(look.l(words[-1], MISSING))
+            if len(words) > 1:
+                name += map(look.nb, zip(words, words[1:], strict=False), _MISSING)
+        cache = self.column_cache
         desc = cache.get(f.description)
         if desc is None:
+            if len(cache) >= CACHE_LIMIT:
+                cache.clear()
             desc = cache[f.description] = self._description_columns(f)
-        key = (f.param_names, f.param_words)
-        params = cache.get(key)
-        if params is None:
-            params = list(map(look.p, f.param_words, _MISSING))
-            params += map(look.pn, f.param_names, _MISSING)
-            if not f.params:
-                params.append(look.no_params)
-            cache[key] = params
+        params = list(map(look.p, f.param_words, _MISSING))
+        params += map(look.pn, f.param_names, _MISSING)
+        if not f.params:
+            params.append(look.no_params)
         return name, desc, params
 
     def _description_columns(self, f: ToolFeatures) -> list[int]:
@@ -219,11 +212,6 @@ class CategoryModel:
         """The tokens that pushed this tool towards ``category`` the most (for evidence)."""
         coef = self.coef[:, self.classes.index(category)]
         return strongest_tokens(model_tokens(f), self.vocabulary, coef, self.idf, limit)
-
-
-def _joined(words: tuple[str, ...]) -> str:
-    """The string a name's character 4-grams are cut from (as in ``features.name_tokens``)."""
-    return "_" + "_".join(words) + "_"
 
 
 @lru_cache(maxsize=4)

@@ -39,16 +39,17 @@ class NameGrams:
         self.codes = codes[order]
         self.columns = np.fromiter(usable.values(), dtype=np.int64, count=len(usable))[order]
 
-    def lookup(self, joined: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Row and column of every known 4-gram of each ``joined`` name (``"_" + "_".join(words) + "_"``)."""
-        if not joined or not len(self.codes):
+    def lookup(self, names: Sequence[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of every known 4-gram of each name's words, cut from ``"_" + "_".join(words) + "_"``."""
+        if not names or not len(self.codes):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        inner = list(map("_".join, names))
         # "replace" keeps one byte per character, so positions stay aligned; "?" is in no name's 4-gram.
-        codes = _code(SEPARATOR.join(joined).encode("ascii", "replace"))
+        codes = _code(("_" + f"_{SEPARATOR}_".join(inner) + "_").encode("ascii", "replace"))
         at = np.searchsorted(self.codes, codes)
         at[at == len(self.codes)] = 0
         known = np.flatnonzero(self.codes[at] == codes)
-        lengths = np.fromiter(map(len, joined), dtype=np.int64, count=len(joined)) + len(SEPARATOR)
+        lengths = np.fromiter(map(len, inner), dtype=np.int64, count=len(inner)) + (2 + len(SEPARATOR))
         starts = np.cumsum(lengths) - lengths
         rows = np.searchsorted(starts, known, side="right") - 1
         return rows, self.columns[at[known]]

@@ -49,6 +49,11 @@ def words_of(text: str | None, limit: int = MAX_TEXT_CHARS) -> list[str]:
     return _WORD.findall(text[:limit].lower())
 
 
+def words_in(lowered: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
+    """``words_of`` for a text that is lower-cased already (lower-casing is idempotent): no second pass."""
+    return _WORD.findall(lowered[:limit]) if lowered else []
+
+
 def clip(text: str | None, limit: int = MAX_TEXT_CHARS) -> str:
     """The lower-cased head of a text, for phrase matching."""
     if not text:

@@ -18,7 +18,29 @@ from classifier.name_grams import NameGrams
 from tests.test_classifier_speed import TOOLS
 from tests.test_classify_batch import ODD
 
-WORDS = ["get", "list", "delete", "the", "a", "of", "file", "files", "user", "users", "db", "query", "sql", "run", "send", "email", "to", "from", "repo", "pull", "request"]
+WORDS = [
+    "get",
+    "list",
+    "delete",
+    "the",
+    "a",
+    "of",
+    "file",
+    "files",
+    "user",
+    "users",
+    "db",
+    "query",
+    "sql",
+    "run",
+    "send",
+    "email",
+    "to",
+    "from",
+    "repo",
+    "pull",
+    "request",
+]
 
 
 def _model() -> CategoryModel:
@@ -90,7 +112,7 @@ def test_unusual_name_words_give_the_same_grams_as_slicing() -> None:
 
 def test_name_grams_lookup_rows_and_columns() -> None:
     grams = NameGrams({"_get": 0, "get_": 1, "user": 2, "ser_": 3, "é_ab": 4, "a\nbc": 5})
-    rows, cols = grams.lookup(["_get_user_", "__", "_user_", "_é_ab_"])
+    rows, cols = grams.lookup([("get", "user"), (), ("user",), ("é", "ab")])
     assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == [(0, 0), (0, 1), (0, 2), (0, 3), (2, 2), (2, 3)]
-    empty_rows, empty_cols = NameGrams({}).lookup(["_get_"])
+    empty_rows, empty_cols = NameGrams({}).lookup([("get",)])
     assert len(empty_rows) == len(empty_cols) == 0
