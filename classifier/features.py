@@ -50,6 +50,9 @@ class ToolFeatures:
     sibling_names: tuple[str, ...] = ()
     actions: tuple[str, ...] | None = None  # the name's action verbs, computed once by rules.base.name_actions
     tokens: list[str] | None = None  # the model's tokens, computed once by model_tokens
+    # (model, its column lookups for this tool): set by ``engine.features_for`` right after extraction, while the
+    # tool's words are still in the processor's cache (a pass over the batch later costs more); see model.row_of.
+    model_row: tuple[Any, Any] | None = None
 
     @property
     def all_words(self) -> frozenset[str]:

@@ -70,7 +70,7 @@ class CategoryModel:
     # The vocabulary split by token prefix ("d:delete" -> by_prefix["d"]["delete"]), so a row's columns are
     # looked up from the words themselves without building a prefixed string per token.
     by_prefix: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
-    # Column lookups per description: see ``_row``.
+    # Column lookups per description: see ``row_of``.
     column_cache: dict[str, list[int]] = field(default_factory=dict, repr=False)
     lookups: _Lookups = field(init=False, repr=False)
     grams: NameGrams = field(init=False, repr=False)  # the name character 4-grams ("c:" tokens)
@@ -121,9 +121,10 @@ class CategoryModel:
         extend = indices.extend
         ends: list[int] = []
         end = ends.append
-        row = self._row
+        row = self.row_of
         for f in features:
-            name, desc, params = row(f)
+            early = f.model_row
+            name, desc, params = early[1] if early is not None and early[0] is self else row(f)
             extend(name)
             extend(desc)
             extend(params)
@@ -151,12 +152,12 @@ class CategoryModel:
         """The vocabulary columns of a tool's ``model_tokens`` that the model knows, with repeats.
 
         The same multiset as looking up every ``model_tokens(f)`` string (order differs, which the matrix
-        does not see), computed from the words directly: see ``_row`` and ``NameGrams``.
+        does not see), computed from the words directly: see ``row_of`` and ``NameGrams``.
         """
-        words = [j for part in self._row(f) for j in part if j >= 0]
+        words = [j for part in self.row_of(f) for j in part if j >= 0]
         return words + self.grams.lookup([f.name_words])[1].tolist()
 
-    def _row(self, f: ToolFeatures) -> tuple[list[int], list[int], list[int]]:
+    def row_of(self, f: ToolFeatures) -> tuple[list[int], list[int], list[int]]:
         """A tool's word-token lookups (all but the name's 4-grams) for its name, description and parameters,
         ``MISSING`` where the model does not know a token. The hot loop of batch classification: every lookup
         is a C-level ``map`` of a bound ``dict.get``, and no prefixed token string is built. Only the

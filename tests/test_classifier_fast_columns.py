@@ -5,6 +5,7 @@ vocabulary, counted, sublinear tf x idf, l2-normalised."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from collections import Counter
 
@@ -12,8 +13,9 @@ import numpy as np
 import pytest
 from scipy.sparse import csr_matrix
 
+from classifier.engine import features_for
 from classifier.features import extract_features, model_tokens
-from classifier.model import CategoryModel, load_model
+from classifier.model import MODEL_PATH, CategoryModel, load_model
 from classifier.name_grams import NameGrams
 from tests.test_classifier_speed import TOOLS
 from tests.test_classify_batch import ODD
@@ -116,3 +118,18 @@ def test_name_grams_lookup_rows_and_columns() -> None:
     assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == [(0, 0), (0, 1), (0, 2), (0, 3), (2, 2), (2, 3)]
     empty_rows, empty_cols = NameGrams({}).lookup([("get",)])
     assert len(empty_rows) == len(empty_cols) == 0
+
+
+def test_rows_looked_up_during_extraction_serve_only_their_own_model() -> None:
+    model = _model()
+    tools = [*TOOLS, *ODD, *_random_tools(50, 3)]
+    early = features_for(tools, None)
+    assert all(f.model_row is not None and f.model_row[0] is model for f in early)
+    late = [extract_features(t) for t in tools]
+    assert np.array_equal(model.matrix(early).toarray(), model.matrix(late).toarray())
+    # Another model (here an equal copy) looks the tool up itself: a row found for one model is not another's.
+    other = CategoryModel.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    early[0].model_row = (model, ([], [], []))  # what a stale row would look like
+    stale = model.matrix(early[:1]).toarray()
+    assert not np.array_equal(stale, model.matrix(late[:1]).toarray())  # its own model uses it...
+    assert np.array_equal(other.matrix(early).toarray(), model.matrix(late).toarray())  # ...ignored by another
