@@ -184,14 +184,15 @@ class CategoryModel:
 
     def _description_columns(self, f: ToolFeatures) -> list[int]:
         look = self.lookups
-        head = f.desc_words[:80]
+        words = f.desc_words
+        head = words if len(words) <= 80 else words[:80]  # read only
         out = list(map(look.d, head, _MISSING))  # stopwords are not in ``look.d``
         content = list(islice(filterfalse(STOPWORDS.__contains__, head), 12))
         if len(content) > 1:
             out += map(look.db, zip(content, content[1:], strict=False), _MISSING)
         if f.lead_words:
             out += map(look.lead, f.lead_words[:2], _MISSING)
-        if len(f.desc_words) < 3:  # not f.has_description
+        if len(words) < 3:  # not f.has_description
             out.append(look.no_description)
         return out
 
