@@ -164,13 +164,28 @@ def _description_words(description: str) -> tuple[list[str], frozenset[str], tup
     return hit
 
 
-def _param_desc_words(joined: str) -> frozenset[str]:
-    """The words of a schema's parameter descriptions (lower-cased), joined by spaces."""
-    hit = _PARAM_DESCRIPTIONS.get(joined)
+PARAM_TEXT_CHARS = 6000  # the parameter descriptions of a schema are read this far, joined by spaces
+
+
+def _param_desc_words(descriptions: list[str]) -> frozenset[str]:
+    """The words of a schema's (lower-cased) parameter descriptions joined by spaces, read up to
+    ``PARAM_TEXT_CHARS``.
+
+    Catalogs repeat parameter descriptions far more than whole schemas ("Maximum number of results to
+    return"), so the words are found and cached per description: no word spans the joining space, so the
+    union of the parts' words is the joined text's words whenever the joined text is within the limit.
+    """
+    if len(descriptions) == 1 or sum(map(len, descriptions)) + len(descriptions) - 1 > PARAM_TEXT_CHARS:
+        return _param_text_words(" ".join(descriptions))
+    return frozenset().union(*map(_param_text_words, descriptions))
+
+
+def _param_text_words(text: str) -> frozenset[str]:
+    hit = _PARAM_DESCRIPTIONS.get(text)
     if hit is None:
         if len(_PARAM_DESCRIPTIONS) >= CACHE_LIMIT:
             _PARAM_DESCRIPTIONS.clear()
-        hit = _PARAM_DESCRIPTIONS[joined] = frozenset(words_in(joined, 6000))
+        hit = _PARAM_DESCRIPTIONS[text] = frozenset(words_in(text, PARAM_TEXT_CHARS))
     return hit
 
 
@@ -238,7 +253,7 @@ def extract_features(
         params,
         frozenset([p.name for p in params]) if params else _EMPTY,
         frozenset(param_words) if param_words else _EMPTY,
-        _param_desc_words(" ".join(descriptions)) if descriptions else _EMPTY,
+        _param_desc_words(descriptions) if descriptions else _EMPTY,
         frozenset(enum_words) if enum_words else _EMPTY,
         dict(annotations) if isinstance(annotations, dict) else {},
         server,

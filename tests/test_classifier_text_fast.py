@@ -9,6 +9,7 @@ import string
 
 import pytest
 
+from classifier.features import PARAM_TEXT_CHARS, _param_desc_words
 from classifier.text import _WORD, split_identifier, words_in, words_of
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
@@ -75,3 +76,19 @@ def test_identifiers_split_like_the_reference() -> None:
         assert split_identifier(name) == _reference_split(name), name
     assert split_identifier("d1_database_delete") == ("d1", "database", "delete")
     assert split_identifier("getUserByID") == ("get", "user", "by", "id")
+
+
+def test_parameter_description_words_equal_the_joined_text_words() -> None:
+    """Cached per description and united, or read from the joined text when it is longer than the limit:
+    always the words of the joined text's first PARAM_TEXT_CHARS characters."""
+    rng = random.Random(4)
+    parts = _random_texts(PROSE, 300, 5, 120)
+    for _ in range(2_000):
+        descriptions = [p.lower() for p in rng.choices(parts, k=rng.randint(1, 6)) if p]
+        if not descriptions:
+            continue
+        joined = " ".join(descriptions)
+        assert _param_desc_words(descriptions) == frozenset(_WORD.findall(joined[:PARAM_TEXT_CHARS])), descriptions
+    long = ["alpha " * 90 + "omega"] * 14 + ["tail beyond the limit"]  # 7,665 characters joined
+    assert "beyond" not in _param_desc_words(long)
+    assert _param_desc_words(long[-1:]) == {"tail", "beyond", "the", "limit"}
