@@ -194,10 +194,11 @@ def detect(f: ToolFeatures) -> list[Signal]:
             out.append(Signal("execution.code_phrase", "Execute", match.group(0), strong=True))
             if (f.name_set | f.desc_set) & DATABASES:
                 out.append(Signal("execution.database_query", "private_data", match.group(0)))
-    media_verb = verb if verb in MEDIA_VERBS else next(iter(sorted(f.name_set & MEDIA_VERBS)), None)
+    media = f.name_set & MEDIA  # without a media word in the name, no media verb matters
+    media_verb = (verb if verb in MEDIA_VERBS else min(f.name_set & MEDIA_VERBS, default=None)) if media else None
     made = _made_by_to(f.name_words)
-    if media_verb is not None and f.name_set & MEDIA:
-        out.append(Signal("execution.media_job", "Execute", f"{media_verb},{','.join(sorted(f.name_set & MEDIA))}"))
+    if media_verb is not None:
+        out.append(Signal("execution.media_job", "Execute", f"{media_verb},{','.join(sorted(media))}"))
     elif made:
         out.append(Signal("execution.media_job", "Execute", "_".join(f.name_words)))
     elif (
@@ -208,7 +209,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
             out.append(Signal("execution.paid_job", "Execute", paid.group(0)))
     if verb in LAUNCH_VERBS and f.name_set & LAUNCHES and not f.name_set & plain("template definition"):
         out.append(Signal("execution.launches_compute", "Execute", f"{verb},{','.join(sorted(f.name_set & LAUNCHES))}"))
-    applied = (f.name_set | f.desc_set) & plain("manifest manifests terraform plan yaml kustomization chart")
+    if verb == "apply":
+        applied = (f.name_set | f.desc_set) & plain("manifest manifests terraform plan yaml kustomization chart")
     if verb == "apply" and (applied or "config" in f.name_set):
         out.append(Signal("execution.applies_config", "Execute", "apply," + ",".join(sorted(applied or {"config"}))))
     if verb == "schedule" and f.name_set & plain("job jobs task tasks cron workflow run pipeline build"):
