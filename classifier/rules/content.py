@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import READ_VERBS, Signal, name_actions
+from classifier.rules.base import READ_VERBS, Signal, literal_gate, name_actions
 from classifier.text import plain
 
 PRIVATE = plain(
@@ -99,6 +99,7 @@ OWNED = re.compile(
 )
 # "Lists all Workers in your account": where resources live, not the account's own data.
 ACCOUNT_LOCATION = re.compile(r"\b(?:in|within|across|under)\s+your\s+(?:[\w-]+\s+){0,2}accounts?\b")
+OWNED_GATE = literal_gate(OWNED)  # most descriptions lack its words: a few substring tests spare the search
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -137,7 +138,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if hits:
         return [Signal("content.private_records", "private_data", ",".join(sorted(hits)))]
     if verb in (None, "search", "get", "list", "find", "fetch", "read", "query", "retrieve", "load", "lookup"):
-        products = (f.name_set | f.server_words | f.desc_set) & WORKSPACE_PRODUCTS
+        products = (
+            f.name_set & WORKSPACE_PRODUCTS | f.server_words & WORKSPACE_PRODUCTS | f.desc_set & WORKSPACE_PRODUCTS
+        )
         settings = bool(f.name_words) and f.name_words[-1] in NOT_CONTENT
         if products and not settings and not f.name_set & PUBLIC_REFERENCE:
             return [Signal("content.workspace_service", "private_data", ",".join(sorted(products)))]
@@ -150,7 +153,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "content.account_data", "private_data", ",".join(sorted(objects | (f.server_words & STRONG_PRIVATE)))
             )
         ]
-    match = OWNED.search(f.description) if f.description else None
+    match = OWNED.search(f.description) if f.description and OWNED_GATE(f.description) else None
     if match and match.group(0).split()[-1].startswith("account") and ACCOUNT_LOCATION.search(f.description):
         match = None  # "in your account" says where the resources are, not that they are the account's data
     if match:

@@ -73,7 +73,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
     read_like = verb is None or VERB_CATEGORY.get(verb) == "Read"
     if read_like:
         name_third = f.name_set & THIRD_PARTY if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
-        if name_third and (f.name_set | f.server_words) & WORKSPACE_PRODUCTS:
+        if name_third and (f.name_set & WORKSPACE_PRODUCTS or f.server_words & WORKSPACE_PRODUCTS):
             name_third = name_third - plain("page pages issue issues file files")
         if "search" in f.name_set and (f.name_set | f.desc_set) & SEARCH_WEB:
             third = (f.name_set | f.desc_set) & THIRD_PARTY
@@ -82,7 +82,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
             out.append(Signal("egress.third_party_text", "untrusted_content", ",".join(sorted(name_third))))
         elif url_params and fetches and verb not in NO_CONTENT:
             out.append(Signal("egress.fetched_page", "untrusted_content", "param:" + ",".join(url_params)))
-        elif f.name_set & PAGE_TEXT and verb not in NO_CONTENT and (f.name_set | f.server_words) & BROWSERS:
+        elif f.name_set & PAGE_TEXT and verb not in NO_CONTENT and (f.name_set & BROWSERS or f.server_words & BROWSERS):
             words = ",".join(sorted(f.name_set & PAGE_TEXT))
             out.append(Signal("egress.browser_page", "untrusted_content", words))
     return out

@@ -74,7 +74,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 ",".join(sorted(f.name_set & plain("aws gcp azure"))),
             )
         ]
-    platform = (f.name_set | f.server_words) & PLATFORMS
+    platform = f.name_set & PLATFORMS | f.server_words & PLATFORMS  # no union of a server's many words
     if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES):
         return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
     if not hits and f.name_set >= {"security", "group"}:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import Signal
+from classifier.rules.base import Signal, literal_gate
 from classifier.text import plain
 
 SECRET_WORDS = plain(
@@ -33,6 +33,7 @@ MINTS = re.compile(
     r"\b(?:mints?|issues?|generates?|creates?) (?:a |an |new |the )?(?:[\w-]+ ){0,2}(?:access |api |auth )tokens?\b"
 )
 MINT_TRIGGERS = plain("mint mints issue issues generate generates create creates")
+MINTS_GATE = literal_gate(MINTS)
 CREATES = plain("generate create issue mint new")
 
 
@@ -55,7 +56,12 @@ def _detect(f: ToolFeatures) -> list[Signal]:
         return [Signal("secrets.login", "secrets", ",".join(sorted(words & plain("login signin authenticate"))))]
     if words & CERTIFICATES and f.name_words and f.name_words[0] not in CERT_READS:
         return [Signal("secrets.certificate", "secrets", ",".join(sorted(words & CERTIFICATES)))]
-    if f.description and not f.desc_set.isdisjoint(MINT_TRIGGERS) and not words & CERT_READS:
+    if (
+        f.description
+        and not f.desc_set.isdisjoint(MINT_TRIGGERS)
+        and not words & CERT_READS
+        and MINTS_GATE(f.description)
+    ):
         minted = MINTS.search(f.description)
         if minted:
             return [Signal("secrets.mints_token", "secrets", minted.group(0))]
