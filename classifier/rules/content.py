@@ -123,10 +123,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if f.name_set & plain("my me mine own"):
         return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & plain("my me mine own"))))]
     held = f.name_set & ACCOUNT_HOLDINGS
-    public_trades = bool(f.name_set & PUBLIC_TRADES) or "public" in f.desc_set
     if (
         held
-        and not public_trades
+        and not (f.name_set & PUBLIC_TRADES or "public" in f.desc_set)  # trades of the market, not an account
         and not f.name_set & MARKET_DATA
         and (f.name_set | f.desc_set | f.server_words) & ACCOUNT_CONTEXT
     ):

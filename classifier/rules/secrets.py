@@ -45,15 +45,23 @@ def detect(f: ToolFeatures) -> list[Signal]:
     return found
 
 
+LOGINS = plain("login signin authenticate")
+# Every branch of ``_detect`` needs one of these name words, or a key-material or minting word in the
+# description; a new branch adds its trigger words here.
+GATE_NAME_WORDS = LOGINS | CERTIFICATES | SECRET_WORDS | KEY_WORDS | {"vault"}
+
+
 def _detect(f: ToolFeatures) -> list[Signal]:
     words = f.name_set
     triggered = not f.desc_set.isdisjoint(KEY_MATERIAL_TRIGGERS) or "私钥" in f.description
+    if not triggered and words.isdisjoint(GATE_NAME_WORDS) and f.desc_set.isdisjoint(MINT_TRIGGERS):
+        return []  # most tools: no branch below can fire
     if f.description and triggered and words.isdisjoint(plain("get list")):
         match = KEY_MATERIAL.search(f.description)
         if match:
             return [Signal("secrets.key_material", "secrets", match.group(0))]
-    if words & plain("login signin authenticate") and words & plain("create account register") | {"login"}:
-        return [Signal("secrets.login", "secrets", ",".join(sorted(words & plain("login signin authenticate"))))]
+    if words & LOGINS and words & plain("create account register") | {"login"}:
+        return [Signal("secrets.login", "secrets", ",".join(sorted(words & LOGINS)))]
     if words & CERTIFICATES and f.name_words and f.name_words[0] not in CERT_READS:
         return [Signal("secrets.certificate", "secrets", ",".join(sorted(words & CERTIFICATES)))]
     if (
