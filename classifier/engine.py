@@ -65,6 +65,7 @@ _CODE_EXECUTION = Capability.CODE_EXECUTION.value
 _CODE_TURNS_EXECUTE = (Category.READ.value, Category.WRITE.value)  # caller-written code makes these Execute
 _EXECUTE = Category.EXECUTE.value
 _READ = Category.READ.value
+_PRECEDENCE = tuple(c.value for c in CATEGORY_PRECEDENCE)
 _NO_DESCRIPTION = "no action words were recognised, so it is treated as reading"
 
 
@@ -126,7 +127,10 @@ def decide(
             deciding = [s for s in strong if s.supports == category]
         source = "rule"
         accuracy = model.rule_accuracy if model else {}
-        confidence = max(accuracy.get(s.rule, DEFAULT_RULE_ACCURACY) for s in deciding)
+        if len(deciding) == 1:
+            confidence = accuracy.get(deciding[0].rule, DEFAULT_RULE_ACCURACY)
+        else:
+            confidence = max(accuracy.get(s.rule, DEFAULT_RULE_ACCURACY) for s in deciding)
         if model_top is not None and model_top != category:
             confidence -= 0.1
     else:
@@ -139,9 +143,7 @@ def decide(
                 # Without a rule behind it, a Critical category needs the model to be sure.
                 if scores.get(severe, 0.0) < SEVERE_MODEL_THRESHOLD and max(scores, key=scores.__getitem__) == severe:
                     scores[severe] = 0.0
-            category = max(
-                CATEGORY_PRECEDENCE, key=lambda c: (scores.get(c.value, 0.0), -CATEGORY_PRECEDENCE.index(c))
-            ).value
+            category = max(_PRECEDENCE, key=lambda c: (scores.get(c, 0.0), -_PRECEDENCE.index(c)))
             source = "model"
             confidence = min(model_probs.get(category, 0.0) + (0.1 if category != model_top else 0.0), 0.99)
         else:

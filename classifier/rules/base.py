@@ -162,6 +162,8 @@ def _name_actions(words: tuple[str, ...]) -> tuple[str, ...]:
             # A noun in the middle of a name about something's details ("maps_place_details"): the tail is
             # the action when it is a verb ("wallet_bridge_health"), else the description says it.
             return tuple(v for v in verbs if v == words[-1])
+    if len(verbs) == 1 and "or" not in words and "and" not in words:
+        return (verbs[0],)  # most names: one verb, nothing joined to it, nothing to reorder
     if (
         len(verbs) > 1
         and verbs[0] in NOUNISH_VERBS
