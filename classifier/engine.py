@@ -48,17 +48,13 @@ def _risk_and_hints(category: str, caps: tuple[str, ...]) -> tuple[str, tuple[tu
 
 
 @lru_cache(maxsize=1024)
-def _verdict(category: str, caps: tuple[str, ...]) -> tuple[str, dict[str, bool | None], str]:
+def _verdict(category: str, caps: tuple[str, ...]) -> tuple[str, dict[str, bool | None], str, str]:
     """What depends only on the category and capabilities, built once per distinct pair: the risk, the
-    inferred hints (callers copy the dict) and the rationale's tail after "because ..."."""
+    inferred hints (callers copy the dict), and the rationale's opening ("Read with private_data because ")
+    and its tail after the reason ("; what it reads makes it Medium.")."""
     risk, hint_items = _risk_and_hints(category, caps)
-    return risk, dict(hint_items), f"; {_risk_reason(category, risk, list(caps))}."
-
-
-@lru_cache(maxsize=1024)
-def _opening(category: str, caps: tuple[str, ...]) -> str:
-    """The rationale's opening: the category and its capabilities ("Read with private_data because ")."""
-    return f"{category} with {', '.join(caps)} because " if caps else f"{category} because "
+    opening = f"{category} with {', '.join(caps)} because " if caps else f"{category} because "
+    return risk, dict(hint_items), opening, f"; {_risk_reason(category, risk, list(caps))}."
 
 
 _CODE_EXECUTION = Capability.CODE_EXECUTION.value
@@ -194,8 +190,7 @@ def decide(
             signal = f"{','.join(words) or '(no known words)'} (p={p:.2f})"
             evidence.append({"source": "model", "rule": CAPABILITY_RULE, "signal": signal, "supports": cap})
 
-    caps_key = tuple(caps)
-    risk, hints, tail = _verdict(category, caps_key)
+    risk, hints, opening, tail = _verdict(category, tuple(caps))
     if why is not None:
         if why.rule.startswith("annotation."):
             because = f"the server declares {why.signal} and nothing contradicts it"
@@ -214,7 +209,7 @@ def decide(
         "capabilities": caps,
         "confidence": round(max(0.05, min(confidence, 0.99)), 3),
         "evidence": evidence,
-        "rationale": _opening(category, caps_key) + because + tail,
+        "rationale": opening + because + tail,
         "inferred_hints": hints.copy(),
         "hint_mismatches": hint_mismatches(f.annotations, hints, category) if f.annotations else [],
     }

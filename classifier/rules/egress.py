@@ -77,8 +77,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         name_third = f.name_set & THIRD_PARTY if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
         if name_third and (f.name_set & WORKSPACE_PRODUCTS or f.server_words & WORKSPACE_PRODUCTS):
             name_third = name_third - plain("page pages issue issues file files")
-        if "search" in f.name_set and (f.name_set | f.desc_set) & SEARCH_WEB:
-            third = (f.name_set | f.desc_set) & THIRD_PARTY
+        if "search" in f.name_set and (f.name_set & SEARCH_WEB or f.desc_set & SEARCH_WEB):
+            third = f.name_set & THIRD_PARTY | f.desc_set & THIRD_PARTY
             out.append(Signal("egress.web_search", "untrusted_content", ",".join(sorted(third & SEARCH_WEB))))
         elif name_third:
             out.append(Signal("egress.third_party_text", "untrusted_content", ",".join(sorted(name_third))))
