@@ -102,10 +102,14 @@ ACCOUNT_LOCATION = re.compile(r"\b(?:in|within|across|under)\s+your\s+(?:[\w-]+\
 OWNED_GATE = literal_gate(OWNED)  # most descriptions lack its words: a few substring tests spare the search
 
 
+RUNS_QUERY = plain("query run execute exec")  # word lists used on every tool: built once, not looked up per call
+OWN = plain("my me mine own")
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
     verb = actions[0] if actions else None
-    runs_query = verb in plain("query run execute exec") or "query" in f.name_set
+    runs_query = verb in RUNS_QUERY or "query" in f.name_set
     if runs_query and f.param_names & plain("sql query sql_query statement") and (f.name_set | f.desc_set) & DATABASE:
         return [Signal("content.database_rows", "private_data", ",".join(sorted((f.name_set | f.desc_set) & DATABASE)))]
     if verb is not None and verb not in READ_VERBS:
@@ -120,8 +124,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []  # statistics and reference lists are not anyone's personal data
     if f.name_set & PUBLIC_SCHEDULE and f.name_set & plain("calendar calendars event events"):
         return []  # an economic or earnings calendar is public
-    if f.name_set & plain("my me mine own"):
-        return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & plain("my me mine own"))))]
+    if f.name_set & OWN:
+        return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & OWN)))]
     held = f.name_set & ACCOUNT_HOLDINGS
     if (
         held

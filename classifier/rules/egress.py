@@ -43,6 +43,10 @@ FROM_URL = re.compile(
 )
 
 
+URL_WORDS = plain("url urls")  # word lists used on every tool: built once, not looked up per call
+FETCH_NAMES = plain("fetch scrape crawl curl http")
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
     out: list[Signal] = []
     actions = name_actions(f)
@@ -55,12 +59,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
     )  # read with them
     if url_params and fetches and verb not in plain("create add update set save bookmark store delete remove"):
         out.append(Signal("egress.url_parameter", "network_egress", "param:" + ",".join(url_params)))
-    elif f.param_desc_words & plain("url urls") and f.desc_set & plain("crawled crawl crawls scrape scrapes"):
+    elif f.param_desc_words & URL_WORDS and f.desc_set & plain("crawled crawl crawls scrape scrapes"):
         out.append(Signal("egress.url_parameter", "network_egress", "param description: url"))
     elif "url" in f.name_set and VERB_CATEGORY.get(verb or "") == "Read" and not f.params:
         out.append(Signal("egress.url_in_name", "network_egress", "name:url"))
     elif (
-        f.name_set & plain("fetch scrape crawl curl http") and not url_params and f.param_words & plain("url uri link")
+        f.name_set & FETCH_NAMES and not url_params and f.param_words & plain("url uri link")
     ):
         out.append(Signal("egress.url_parameter", "network_egress", "name:" + ",".join(sorted(f.name_set & WEB_NAMES))))
     elif url_params and f.description and FROM_URL.search(f.description):
