@@ -63,9 +63,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
         out.append(Signal("egress.url_parameter", "network_egress", "param description: url"))
     elif "url" in f.name_set and VERB_CATEGORY.get(verb or "") == "Read" and not f.params:
         out.append(Signal("egress.url_in_name", "network_egress", "name:url"))
-    elif (
-        f.name_set & FETCH_NAMES and not url_params and f.param_words & plain("url uri link")
-    ):
+    elif f.name_set & FETCH_NAMES and not url_params and f.param_words & plain("url uri link"):
         out.append(Signal("egress.url_parameter", "network_egress", "name:" + ",".join(sorted(f.name_set & WEB_NAMES))))
     elif url_params and f.description and FROM_URL.search(f.description):
         out.append(Signal("egress.downloads_url", "network_egress", FROM_URL.search(f.description).group(0)))
