@@ -12,7 +12,7 @@ import re
 import pytest
 
 from classifier.engine import classify_features, features_for, rationale
-from classifier.rules import content, deletion, execution, permissions, secrets
+from classifier.rules import content, deletion, execution, infrastructure, permissions, run_rules, secrets
 from classifier.rules.base import literal_gate, required_literals
 
 RULE_PATTERNS = [
@@ -96,3 +96,71 @@ def test_hints_are_fresh_dicts() -> None:
     first, second = classify_features(features_for(TOOLS[:1] * 2, None), use_model=False)
     first["inferred_hints"]["readOnlyHint"] = "changed"
     assert second["inferred_hints"]["readOnlyHint"] is False
+
+
+# One tool per branch trigger of the gated families (so a trigger missing from a gate shows).
+GATE_TOOLS = [
+    {"name": "generate_image", "description": "Makes a picture from a prompt"},
+    {"name": "text_to_speech", "description": "Turns text into audio"},
+    {"name": "banana", "description": "COST WARNING: makes a video, this may incur costs"},
+    {"name": "create_container", "description": "Creates one"},
+    {"name": "apply_config", "description": "Applies it"},
+    {"name": "schedule_build", "description": "Schedules it"},
+    {"name": "install_package", "description": "Installs it"},
+    {"name": "manage_warehouse", "description": "Suspend, resume or restart a warehouse"},
+    {"name": "restart", "description": "Restarts it"},
+    {"name": "do_thing", "description": "Executes arbitrary shell commands"},
+    {"name": "run_python", "description": "Runs it"},
+    {"name": "q", "description": "", "inputSchema": {"properties": {"sql": {"type": "string"}}}},
+    {"name": "list_pods", "description": "Lists them"},
+    {"name": "create_database", "description": "Creates a managed cloud database"},
+    {"name": "exec_in", "description": "Runs in a docker container", "inputSchema": {"properties": {"container": {}}}},
+    {"name": "list_aws_resources", "description": "Lists them"},
+    {"name": "create_security_group", "description": "Creates one"},
+    {"name": "get_api_key", "description": "Reads it"},
+    {"name": "rotate_token", "description": "Rotates it"},
+    {"name": "login", "description": "Logs in"},
+    {"name": "create_certificate", "description": "Creates one"},
+    {"name": "read_vault", "description": "Reads a HashiCorp KV entry"},
+    {"name": "sign", "description": "Signs with the wallet's private key"},
+    {"name": "make", "description": "Mints a scoped access token"},
+]
+
+
+def _corpus_features() -> list:
+    from tests.pinned_classifications import pinned_inputs
+
+    tools, context, _previous, _known = pinned_inputs()
+    return features_for(tools + TOOLS + GATE_TOOLS, context)
+
+
+def _every_word(features: list) -> frozenset[str]:
+    words: set[str] = set()
+    for f in features:
+        words |= f.name_set | f.desc_set | f.param_words | set(f.actions or ()) | set(f.name_words)
+    return frozenset(words)
+
+
+@pytest.mark.parametrize(
+    ("module", "gates"),
+    [
+        (execution, ("GATE_VERBS", "GATE_NAME_WORDS", "GATE_DESC_WORDS")),
+        (infrastructure, ("GATE_NAME_WORDS", "GATE_DESC_WORDS")),
+        (secrets, ("GATE_NAME_WORDS", "GATE_DESC_WORDS")),
+    ],
+    ids=lambda v: getattr(v, "__name__", "gates"),
+)
+def test_family_gates_stop_only_tools_no_branch_fires_on(module, gates, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A family's early exit must be a superset test: with its gate words widened to every word of the pinned
+    corpus (so the gate lets every tool through), each tool gets the same signals. Catches a new branch whose
+    trigger words were not added to the gate."""
+    features = _corpus_features()
+    for f in features:
+        run_rules(f)  # fills f.actions
+    gated = [module.detect(f) for f in features]
+    everything = _every_word(features)
+    for name in gates:
+        monkeypatch.setattr(module, name, getattr(module, name) | everything)
+    ungated = [module.detect(f) for f in features]
+    assert sum(1 for s in gated if s) >= 3  # the corpus exercises the family
+    assert gated == ungated

@@ -51,10 +51,11 @@ CLOUDS = plain("aws gcp azure")
 # Every branch of ``detect`` needs one of these name words or CONTAINER_TOOLS in the description (the platform
 # branch needs a PLATFORM_RESOURCES word in the name); a new branch adds its trigger words here.
 GATE_NAME_WORDS = INFRA_NAMES | PLATFORM_RESOURCES | DATABASE_NAMES | CLOUDS | {"security"}
+GATE_DESC_WORDS = CONTAINER_TOOLS
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
-    if f.name_set.isdisjoint(GATE_NAME_WORDS) and f.desc_set.isdisjoint(CONTAINER_TOOLS):
+    if f.name_set.isdisjoint(GATE_NAME_WORDS) and f.desc_set.isdisjoint(GATE_DESC_WORDS):
         return []  # most tools: no branch below can fire
     hits = f.name_set & INFRA_NAMES
     if (

@@ -49,12 +49,13 @@ LOGINS = plain("login signin authenticate")
 # Every branch of ``_detect`` needs one of these name words, or a key-material or minting word in the
 # description; a new branch adds its trigger words here.
 GATE_NAME_WORDS = LOGINS | CERTIFICATES | SECRET_WORDS | KEY_WORDS | {"vault"}
+GATE_DESC_WORDS = MINT_TRIGGERS  # (the key-material words are ``triggered``'s)
 
 
 def _detect(f: ToolFeatures) -> list[Signal]:
     words = f.name_set
     triggered = not f.desc_set.isdisjoint(KEY_MATERIAL_TRIGGERS) or "私钥" in f.description
-    if not triggered and words.isdisjoint(GATE_NAME_WORDS) and f.desc_set.isdisjoint(MINT_TRIGGERS):
+    if not triggered and words.isdisjoint(GATE_NAME_WORDS) and f.desc_set.isdisjoint(GATE_DESC_WORDS):
         return []  # most tools: no branch below can fire
     if f.description and triggered and words.isdisjoint(plain("get list")):
         match = KEY_MATERIAL.search(f.description)
