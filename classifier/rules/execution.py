@@ -134,6 +134,8 @@ def _code_params(f: ToolFeatures) -> list[str]:
         if not p.top:
             continue
         name = p.name
+        if name not in CANDIDATE_PARAMS and QUERYISH.isdisjoint(p.words):
+            continue  # the same test per parameter: no branch below accepts it
         if name in CODE_PARAMS:
             if name in ("command", "cmd", "commands") and not _shell_context(f, p.description):
                 continue  # an API "command" (a target, a verb of a protocol) is not a shell
