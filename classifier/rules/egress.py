@@ -54,9 +54,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     url_params = sorted(f.param_names & URL_PARAMS)
     if url_params == ["uri"] and f.desc_set.isdisjoint(WEB_WORDS):
         url_params = []  # a resource URI (dataset, document) is an identifier, not an address to fetch
-    fetches = bool(url_params) and (
-        verb in FETCH_WORDS or bool(f.name_set & WEB_NAMES) or verb is None
-    )  # read with them
+    # Whether the tool fetches its URL parameters (only ever read together with them).
+    fetches = bool(url_params) and (verb in FETCH_WORDS or bool(f.name_set & WEB_NAMES) or verb is None)
     if url_params and fetches and verb not in plain("create add update set save bookmark store delete remove"):
         out.append(Signal("egress.url_parameter", "network_egress", "param:" + ",".join(url_params)))
     elif f.param_desc_words & URL_WORDS and f.desc_set & plain("crawled crawl crawls scrape scrapes"):

@@ -78,8 +78,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
     saved = _saves_locally(f, path_params | f.param_names & plain("local_path"))
     if saved:
         return saved
-    context = f.name_set | f.param_words | f.desc_set
-    remote = context & REMOTE
+    remote = f.name_set & REMOTE or f.param_words & REMOTE or f.desc_set & REMOTE  # (only its truth is read)
     local = f.desc_set & LOCAL or "local" in f.name_set or "local" in f.param_words
     names = f.name_set & FILE_NAMES
     params = path_params - SHELL_ONLY
