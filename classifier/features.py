@@ -52,6 +52,7 @@ class ToolFeatures:
     tokens: list[str] | None = None  # the model's tokens, computed once by model_tokens
     # (model, its column lookups for this tool): set by ``engine.features_for`` right after extraction, while the
     # tool's words are still in the processor's cache (a pass over the batch later costs more); see model.row_of.
+    # A copy of the features with other words must drop it (``tokens`` likewise).
     model_row: tuple[Any, Any] | None = None
 
     @property
