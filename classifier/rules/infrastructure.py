@@ -55,39 +55,52 @@ IAC = plain("terraform pulumi spacelift opentofu tofu atlantis")
 IAC_RESOURCES = plain("workspace workspaces run runs state states stack stacks resource resources variable variables")
 
 
+DATABASE_NAMES = plain("database databases db")
+CONTAINER_TOOLS = plain("docker kubernetes k8s")
+CLOUDS = plain("aws gcp azure")
+# Every branch of ``detect`` needs one of these name words or CONTAINER_TOOLS in the description (the platform
+# branch needs a PLATFORM_RESOURCES word in the name); a new branch adds its trigger words here.
+DEPLOYS = plain("deploys")
+GATE_NAME_WORDS = INFRA_NAMES | PLATFORM_RESOURCES | DATABASE_NAMES | CLOUDS | {"security"} | DEPLOYS | IAC_RESOURCES
+GATE_DESC_WORDS = CONTAINER_TOOLS
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
+    if f.name_set.isdisjoint(GATE_NAME_WORDS) and f.desc_set.isdisjoint(GATE_DESC_WORDS):
+        return []  # most tools: no branch below can fire
     hits = f.name_set & INFRA_NAMES
     if (
         not hits
-        and f.name_set & plain("database databases db")
+        and f.name_set & DATABASE_NAMES
         and f.desc_set & MANAGED
         and f.name_set & plain("create delete provision destroy")
     ):
         return [Signal("infrastructure.managed_database", "infrastructure", ",".join(sorted(f.desc_set & MANAGED)))]
     if (
         not hits
-        and f.desc_set & plain("docker kubernetes k8s")
+        and f.desc_set & CONTAINER_TOOLS
         and (f.desc_set | f.param_words) & plain("container containers pod pods")
     ):
         return [
             Signal(
                 "infrastructure.container_context",
                 "infrastructure",
-                ",".join(sorted(f.desc_set & plain("docker kubernetes k8s"))),
+                ",".join(sorted(f.desc_set & CONTAINER_TOOLS)),
             )
         ]
-    if not hits and f.name_set & plain("aws gcp azure") and f.name_set & plain("resource resources"):
+    if not hits and f.name_set & CLOUDS and f.name_set & plain("resource resources"):
         return [
             Signal(
                 "infrastructure.cloud_resources",
                 "infrastructure",
-                ",".join(sorted(f.name_set & plain("aws gcp azure"))),
+                ",".join(sorted(f.name_set & CLOUDS)),
             )
         ]
-    platform = (f.name_set | f.server_words) & PLATFORMS | f.server_words & HOSTS_BY_SERVER
-    if platform and (f.name_set | f.server_words) & NOT_CLOUD:
+    platform = f.name_set & PLATFORMS | f.server_words & PLATFORMS  # no union of a server's many words
+    platform = platform | f.server_words & HOSTS_BY_SERVER
+    if platform and not (f.name_set.isdisjoint(NOT_CLOUD) and f.server_words.isdisjoint(NOT_CLOUD)):
         platform = frozenset()
-    if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES | plain("deploys")):
+    if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES | DEPLOYS):
         return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
     iac = (f.name_set | f.server_words) & IAC
     if not hits and iac and f.name_set & IAC_RESOURCES:
