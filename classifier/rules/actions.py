@@ -34,11 +34,19 @@ AUTOMATION_CONTEXT = plain(
 AUTOMATION_VERBS = plain("set close forward back go reload allocate release record end")
 SESSION_OBJECTS = plain("session sessions browser browsers tab tabs context window")
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
+# Name words that are an action on an automated browser or device even where no verb list knows them
+# ("playwright_select", "scraping_browser_go_back", "stagehand_act"): taxonomy.md's "browser action" is Execute.
+BROWSER_ACTIONS = plain("select resize act back forward reload hover scroll drag press tap swipe click navigate")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
     verb, where = primary_action(f)
     if verb is None:
+        acted = f.name_set & BROWSER_ACTIONS
+        context = (f.name_set | f.server_words) & AUTOMATION_CONTEXT
+        if acted and context:
+            why = f"{','.join(sorted(acted))},{','.join(sorted(context))}"
+            return [Signal("actions.automation", "Execute", why, True)]
         return []
     base = lead_base(verb) if where == "description" else verb
     category = VERB_CATEGORY.get(base)

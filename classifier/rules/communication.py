@@ -26,6 +26,9 @@ PEOPLE_CHANNELS = plain(
     "dingtalk pushover mattermost matrix"
 )
 MACHINE_CHANNELS = plain("queue queues topic topics sqs kafka pubsub stream mqtt webhook event events")
+# "Publish a message to the device fleet", "send a cloud-to-device message": devices receive it, not people
+# (LABELLING.md IoT state: physical).
+DEVICE_RECIPIENTS = plain("device devices fleet c2d")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -43,6 +46,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if verb in SEND_VERBS and (objects or verb in ("notify", "tweet", "broadcast", "dm", "email", "sms", "reply")):
         if not f.name_set.isdisjoint(MACHINE_CHANNELS):
             return []  # a message to a queue or a topic reaches programs, not people
+        if not (f.name_set | f.desc_set).isdisjoint(DEVICE_RECIPIENTS) and "notification" not in f.desc_set:
+            return []  # a message to devices reaches machines
         money = f.name_set & plain("eth btc sol token tokens crypto funds money payment transaction usdc coin")
         if verb == "send" and money:
             return []

@@ -46,6 +46,10 @@ CONTENT_OBJECTS = FILE_OBJECTS | plain(
 # "replace_device_twin", "replace_sign_in_page": the name's verb swaps a whole thing; find-and-replace edits text.
 TEXT_EDITS = plain("search find text string strings word words occurrences all regex pattern")
 BACKUPS = plain("backup backups snapshot snapshots checkpoint")
+# "Makes a direct REST API call", "Call any endpoint": a free HTTP method and path reach every operation of the
+# API, DELETE included; the most severe thing it does as intended is destroy (taxonomy.md: the first category).
+PASSTHROUGH_WORDS = plain("any general direct arbitrary raw generic")
+API_WORDS = plain("api rest endpoint endpoints")
 
 
 def unlinks(f: ToolFeatures) -> bool:
@@ -86,6 +90,15 @@ def detect(f: ToolFeatures) -> list[Signal]:
         if destroying and verb not in READ_VERBS:
             out.append(Signal("deletion.destructive_operation", "Destructive", f"param:{p.name}={destroying[0]}"))
             break
+    if (
+        "method" in f.param_names
+        and f.param_names & plain("path endpoint")
+        and verb not in READ_VERBS
+        and f.desc_set & PASSTHROUGH_WORDS
+        and (f.desc_set | f.name_set) & API_WORDS
+        and not out
+    ):
+        out.append(Signal("deletion.api_passthrough", "Destructive", "param:method,path"))
     if verb == "manage" and not f.desc_set.isdisjoint(ENUM_DESTROY):
         out.append(Signal("deletion.manages_deletion", "Destructive", ",".join(sorted(f.desc_set & ENUM_DESTROY))))
     if verb == "replace" and f.name_words and f.name_words[0] == "replace" and not f.name_set & TEXT_EDITS:

@@ -43,6 +43,12 @@ PLATFORM_RESOURCES = plain(
     fleet project projects service services environment environments"""
 )
 MANAGED = plain("online cloud hosted managed serverless provision provisioned region")
+# A device's state on an IoT platform (shadows, twins, direct methods) is the device's, not the registry's:
+# LABELLING.md infrastructure 2 (changing it is physical, by the physical family).
+DEVICE_STATE = plain("shadow shadows twin twins method methods")
+# What goes through a queue or topic is its content, not the resource (LABELLING.md infrastructure 3).
+QUEUE_CONTENT = plain("message messages batch")
+QUEUES = plain("queue queues topic topics")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -75,12 +81,14 @@ def detect(f: ToolFeatures) -> list[Signal]:
             )
         ]
     platform = (f.name_set | f.server_words) & PLATFORMS
-    if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES):
+    if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES) and f.name_set.isdisjoint(DEVICE_STATE):
         return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
     if not hits and f.name_set >= {"security", "group"}:
         return [Signal("infrastructure.resource", "infrastructure", "security,group")]
     if not hits:
         return []
+    if hits <= QUEUES and f.name_set & QUEUE_CONTENT:
+        return []  # sending, reading or deleting a queue's messages
     strong = hits - WEAK_NAMES
     lifecycle = f.name_set & plain("start stop reboot restart resize terminate scale provision deprovision")
     if not strong and not lifecycle and not (f.desc_set | f.param_words | f.server_words) & CONTEXT:
