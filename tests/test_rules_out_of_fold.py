@@ -111,6 +111,29 @@ CAPABILITY_CASES = [
         "network_egress",
         False,
     ),
+    # A path inside a local checkout or a local document is the disk; a JSON path or an API path is not.
+    (tool("git_status", "Shows the working tree status.", repo_path="string"), "filesystem", True),
+    (tool("get_file_contents", "Get a file from a GitHub repository.", path="string"), "filesystem", False),
+    (
+        tool("merge_table_cells", "Merge cells of a table.", server="office-word-tools", filename="string"),
+        "filesystem",
+        True,
+    ),
+    (
+        tool("merge_table_cells", "Merge cells of a table.", server="sheets-cloud", filename="string"),
+        "filesystem",
+        False,
+    ),
+    (
+        tool("json_get", "Get a value at the given JSON path of a key.", name="string", path="string"),
+        "filesystem",
+        False,
+    ),
+    (tool("read_text", "Read the text file at the given path.", path="string"), "filesystem", True),
+    # A cloud provider's billing data describes resources, not a person's money; a shop's orders are its records.
+    (tool("list_billing_views", "List the billing views of the AWS account.", period="string"), "private_data", False),
+    (tool("list_orders", "List all orders.", server="headless-commerce", status="string"), "private_data", True),
+    (tool("list_billing_history", "List the billing history of the user's account."), "private_data", True),
 ]
 
 
@@ -140,6 +163,24 @@ CATEGORY_CASES = [
     (tool("get_endpoint_docs", "Docs for any API endpoint.", method="string", path="string"), "Read"),
     (tool("create_route", "Create a route for an API.", method="string", path="string"), "Write"),
     (tool("browser_use_agent", "", server="cloud-browsers", task="string"), "Execute"),
+    # Resetting a limit or a counter is a reversible update; resetting data is Destructive.
+    (tool("reset_order_group", "Reset an order group's rolling limit.", group_id="string"), "Write"),
+    (tool("reset_database", "Reset the database to an empty state.", db="string"), "Destructive"),
+    # A batch call that carries a list of things to delete can destroy them; plain batch updates are edits.
+    (
+        tool("orders_batch_update", "Batch update orders.", create="array", update="array", delete="array"),
+        "Destructive",
+    ),
+    (tool("orders_batch_update", "Batch update orders.", create="array", update="array"), "Write"),
+    # "Write or append" with a mode parameter still overwrites by default; an append-only tool does not.
+    (
+        tool("write_file", "Write or append to file contents.", path="string", content="string", mode="string"),
+        "Destructive",
+    ),
+    (tool("write_log_file", "Append a line to the log file.", path="string", line="string"), "Write"),
+    # Switching something on or off is a targeted update.
+    (tool("activate_alert", "Activate or deactivate a price alert.", alert_id="string"), "Write"),
+    (tool("deactivate_application", "Deactivate an application.", app_id="string"), "Write"),
 ]
 
 

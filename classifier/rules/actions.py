@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from classifier.features import ToolFeatures
 from classifier.rules.base import VERB_CATEGORY, Signal, lead_base, primary_action, stoppable
-from classifier.rules.deletion import REVERSIBLE_REMOVALS, recoverable, unlinks
+from classifier.rules.deletion import RESET_LIMITS, REVERSIBLE_REMOVALS, recoverable, unlinks
 from classifier.text import plain
 
 # Interaction verbs that are an Execute only on a browser, a device or a UI; elsewhere they mean little.
@@ -36,6 +36,8 @@ SESSION_OBJECTS = plain("session sessions browser browsers tab tabs context wind
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
 # Name words that are an action on an automated browser or device even where no verb list knows them
 # ("playwright_select", "scraping_browser_go_back", "stagehand_act"): taxonomy.md's "browser action" is Execute.
+# Switching something on or off ("activate_alert", "deactivate_application"): a targeted, reversible update.
+TOGGLES = plain("activate deactivate reactivate")
 BROWSER_ACTIONS = plain("select resize act back forward reload hover scroll drag press tap swipe click navigate")
 
 
@@ -47,6 +49,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         if acted and context:
             why = f"{','.join(sorted(acted))},{','.join(sorted(context))}"
             return [Signal("actions.automation", "Execute", why, True)]
+        if f.name_words and f.name_words[0] in TOGGLES:
+            return [Signal("actions.toggles", "Write", f.name_words[0], True)]
         return []
     base = lead_base(verb) if where == "description" else verb
     category = VERB_CATEGORY.get(base)
@@ -57,6 +61,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
         context = (f.name_set | f.server_words | f.desc_set) & AUTOMATION_CONTEXT
         if context:
             return [Signal("actions.automation", "Execute", f"{base},{','.join(sorted(context))}", strong)]
+    if base == "reset" and (f.name_set | f.desc_set) & RESET_LIMITS:
+        return [
+            Signal(
+                "actions.resets_limit", "Write", "reset," + ",".join(sorted((f.name_set | f.desc_set) & RESET_LIMITS))
+            )
+        ]
     if base == "terminate" and stoppable(f):
         return [Signal("actions.stops_process", "Execute", f"terminate,{','.join(sorted(stoppable(f)))}", strong)]
     if base in UI_VERBS:

@@ -38,7 +38,10 @@ ACCOUNT_CONTEXT = plain(
     """account accounts user user's caller's your brokerage broker trading exchange signed binance ibkr alpaca
     kraken coinbase robinhood schwab bybit okx budget lunchmoney ynab shop store merchant woocommerce shopify
     customer customers"""
-) | plain("authenticated authentication")
+) | plain("authenticated authentication commerce ecommerce")
+# A cloud provider's billing, budgets and cost data describe what its resources cost, not a person's money
+# (LABELLING.md private_data 2-3: configuration and aggregates are not records).
+CLOUD_BILLING = plain("aws gcp azure cloudflare cloud")
 # Public market data about an instrument, not anyone's account.
 MARKET_DATA = plain("book orderbook depth ticker tickers market markets quote quotes price prices candles klines")
 PUBLIC_CHAIN = plain(
@@ -140,6 +143,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if (
         held
         and not public_trades
+        and (f.server_words | f.name_set | f.desc_set).isdisjoint(CLOUD_BILLING - {"cloud"})
         and not f.name_set & MARKET_DATA
         and (f.name_set | f.desc_set | f.server_words) & ACCOUNT_CONTEXT
     ):

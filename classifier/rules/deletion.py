@@ -50,6 +50,10 @@ BACKUPS = plain("backup backups snapshot snapshots checkpoint")
 # API, DELETE included; the most severe thing it does as intended is destroy (taxonomy.md: the first category).
 PASSTHROUGH_WORDS = plain("any general direct arbitrary raw generic")
 API_WORDS = plain("api rest endpoint endpoints")
+# LABELLING.md "Reset of limits or counters": a targeted reversible update (Write), not a reset of data.
+RESET_LIMITS = plain("limit limits counter counters quota quotas rate throttle window")
+# A batch call whose parameters carry a list of things to delete ("create", "update", "delete" arrays).
+DELETE_LISTS = plain("delete deletes delete_ids to_delete remove_ids")
 
 
 def unlinks(f: ToolFeatures) -> bool:
@@ -80,9 +84,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
             continue
         if v == "drop" and "drag" in f.name_set:
             continue
+        if v == "reset" and (f.name_set | f.desc_set) & RESET_LIMITS:
+            continue
         out.append(Signal("deletion.destructive_verb", "Destructive", v))
         break
-    if verb == "write" and (f.name_set & FILE_OBJECTS or "path" in f.param_words) and "append" not in f.desc_set:
+    appends_only = "append" in f.desc_set and "mode" not in f.param_names  # a mode parameter can still overwrite
+    if verb == "write" and (f.name_set & FILE_OBJECTS or "path" in f.param_words) and not appends_only:
         out.append(Signal("deletion.overwrites_file", "Destructive", "write,file"))
     for p in f.params if not f.enum_words.isdisjoint(ENUM_DESTROY) else ():
         # An operation chosen by an enum ("action": create|update|delete, "method": GET|DELETE) can destroy.
@@ -99,6 +106,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
         and not out
     ):
         out.append(Signal("deletion.api_passthrough", "Destructive", "param:method,path"))
+    if f.param_names & DELETE_LISTS and verb not in READ_VERBS and not out:
+        why = "param:" + ",".join(sorted(f.param_names & DELETE_LISTS))
+        out.append(Signal("deletion.batch_delete", "Destructive", why))
     if verb == "manage" and not f.desc_set.isdisjoint(ENUM_DESTROY):
         out.append(Signal("deletion.manages_deletion", "Destructive", ",".join(sorted(f.desc_set & ENUM_DESTROY))))
     if verb == "replace" and f.name_words and f.name_words[0] == "replace" and not f.name_set & TEXT_EDITS:
