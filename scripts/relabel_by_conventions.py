@@ -133,6 +133,14 @@ DECISIONS: list[Decision] = [
         category="Execute",
         why="category",
     ),
+    # -- infrastructure 1: a cloud's monitoring resources (metrics, log groups and their Logs Insights queries)
+    # are read and run like the server's other tools on them (get_metric_data, get_logs_insight_query_results)
+    *_many(
+        "pypi:awslabs.cloudwatch-mcp-server",
+        "get_metric_metadata execute_log_insights_query cancel_logs_insight_query",
+        INF,
+        IN,
+    ),
 ]
 
 

@@ -134,6 +134,38 @@ CAPABILITY_CASES = [
     (tool("list_billing_views", "List the billing views of the AWS account.", period="string"), "private_data", False),
     (tool("list_orders", "List all orders.", server="headless-commerce", status="string"), "private_data", True),
     (tool("list_billing_history", "List the billing history of the user's account."), "private_data", True),
+    # A platform's pipelines, spaces and namespaces are resources; its docs, rules and price lists are not.
+    (tool("pipelines_list", "List deployment pipelines.", server="heroku-tools"), "infrastructure", True),
+    (tool("pipelines_list", "List CI pipelines of a project.", server="ci-helper"), "infrastructure", False),
+    (
+        tool("search_eks_troubleshoot_guide", "Search the EKS troubleshooting guide.", q="string"),
+        "infrastructure",
+        False,
+    ),
+    (tool("get_pricing_service_codes", "Get the AWS service codes of the price list."), "infrastructure", False),
+    # A cloud's monitoring (CloudWatch alarms, metrics, log groups) reads its resources; app logs elsewhere do not.
+    (tool("get_active_alarms", "Get all CloudWatch alarms in ALARM state.", region="string"), "infrastructure", True),
+    (tool("describe_log_groups", "List AWS log groups.", prefix="string"), "infrastructure", True),
+    (
+        tool("get_logs", "Get the application's logs from the tracing service.", trace_id="string"),
+        "infrastructure",
+        False,
+    ),
+    # Pull request threads and scraped pages are written by other people; a pull request's file list is not text.
+    (tool("get_pull_request", "Get details of a pull request.", number="integer"), "untrusted_content", True),
+    (
+        tool("get_pull_request_files", "List the files changed in a pull request.", number="integer"),
+        "untrusted_content",
+        False,
+    ),
+    (tool("amazon_search_scraper", "Scrape search results.", query="string"), "untrusted_content", True),
+    # Connecting to a caller-chosen URI reaches that host; reconnecting to the configured one does not.
+    (tool("connect_mongodb", "Connect to a different MongoDB URI.", uri="string"), "network_egress", True),
+    (
+        tool("connect_original", "Connect back to the original MongoDB URI.", validate="boolean"),
+        "network_egress",
+        False,
+    ),
 ]
 
 
@@ -181,6 +213,10 @@ CATEGORY_CASES = [
     # Switching something on or off is a targeted update.
     (tool("activate_alert", "Activate or deactivate a price alert.", alert_id="string"), "Write"),
     (tool("deactivate_application", "Deactivate an application.", app_id="string"), "Write"),
+    # The server's own connection to a database or an API is a Read; a shell on a remote machine is Execute.
+    (tool("connect_to_database", "Connect to a database and keep the connection.", database="string"), "Read"),
+    (tool("connect_mongodb", "Connect to a different MongoDB URI.", uri="string"), "Read"),
+    (tool("connect_ssh", "Open an SSH shell session to a remote host.", host="string"), "Execute"),
 ]
 
 

@@ -36,6 +36,11 @@ SESSION_OBJECTS = plain("session sessions browser browsers tab tabs context wind
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
 # Name words that are an action on an automated browser or device even where no verb list knows them
 # ("playwright_select", "scraping_browser_go_back", "stagehand_act"): taxonomy.md's "browser action" is Execute.
+# LABELLING.md "Connect / disconnect": the server's own connection to a database or an API is a Read;
+# connecting a device, a VPN or a shell that runs commands is Execute.
+CONNECTS = plain("connect disconnect reconnect")
+DATA_SERVICES = plain("database databases db mongodb mongo postgres postgresql mysql sqlite redis uri api cluster")
+MACHINES = plain("ssh shell vpn bluetooth device devices wifi terminal remote machine")
 # Switching something on or off ("activate_alert", "deactivate_application"): a targeted, reversible update.
 TOGGLES = plain("activate deactivate reactivate")
 BROWSER_ACTIONS = plain("select resize act back forward reload hover scroll drag press tap swipe click navigate")
@@ -61,6 +66,15 @@ def detect(f: ToolFeatures) -> list[Signal]:
         context = (f.name_set | f.server_words | f.desc_set) & AUTOMATION_CONTEXT
         if context:
             return [Signal("actions.automation", "Execute", f"{base},{','.join(sorted(context))}", strong)]
+    if base in CONNECTS and (f.name_set | f.desc_set) & DATA_SERVICES and not (f.name_set | f.desc_set) & MACHINES:
+        return [
+            Signal(
+                "actions.connects_service",
+                "Read",
+                f"{base},{','.join(sorted((f.name_set | f.desc_set) & DATA_SERVICES))}",
+                strong,
+            )
+        ]
     if base == "reset" and (f.name_set | f.desc_set) & RESET_LIMITS:
         return [
             Signal(

@@ -31,6 +31,8 @@ THIRD_PARTY = plain(
     wiki documentation mentions answers questions releases"""
 )
 THREADS = plain("issue issues ticket tickets")
+# More text other people wrote: what a scraper brings back, a pull request's thread.
+MORE_THIRD_PARTY = plain("scraper scrapers")
 SEARCH_WEB = plain("web internet news google bing brave duckduckgo serp tavily exa perplexity online")
 
 
@@ -61,6 +63,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
             Signal("egress.browsing_agent", "untrusted_content", why),
         ]
     url_params = sorted(f.param_names & URL_PARAMS)
+    hosts = f.param_names & plain("uri host hostname url connection_string endpoint")
+    if verb in plain("connect reconnect") and hosts:
+        # LABELLING.md "Connect / disconnect": network_egress when the caller chooses the host or URI.
+        return [Signal("egress.connects_to", "network_egress", "param:" + ",".join(sorted(hosts)))]
     if url_params and f.name_set & HTTP_METHODS and (f.name_set | f.desc_set) & plain("http https"):
         out.append(Signal("egress.http_method", "network_egress", ",".join(sorted(f.name_set & HTTP_METHODS))))
     if url_params == ["uri"] and f.desc_set.isdisjoint(WEB_WORDS):
@@ -88,6 +94,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
     read_like = verb is None or VERB_CATEGORY.get(verb) == "Read"
     if read_like:
         name_third = f.name_set & THIRD_PARTY if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
+        if f.name_words and f.name_words[-1] not in NOT_CONTENT:
+            name_third = name_third | (f.name_set & MORE_THIRD_PARTY)
+            if "pull" in f.name_set and f.name_words[-1] in ("request", "requests"):
+                name_third = name_third | {"pull_request"}  # the request itself, not its files or status
         if name_third and (f.name_set | f.server_words) & WORKSPACE_PRODUCTS:
             name_third = name_third - plain("page pages issue issues file files")
             # Issue and ticket bodies are written by other people (LABELLING.md untrusted_content 1), in a

@@ -49,9 +49,19 @@ DEVICE_STATE = plain("shadow shadows twin twins method methods")
 # What goes through a queue or topic is its content, not the resource (LABELLING.md infrastructure 3).
 QUEUE_CONTENT = plain("message messages batch")
 QUEUES = plain("queue queues topic topics")
+# More resources a hosting or data platform runs for its customer: deployment pipelines, private spaces,
+# KV namespaces, compute warehouses (next to a platform's name, as PLATFORM_RESOURCES).
+MORE_PLATFORM_RESOURCES = plain("pipeline pipelines space spaces kvs namespace namespaces warehouse warehouses")
+# A cloud's monitoring of its resources: alarms, metrics and log groups of CloudWatch, Azure Monitor...
+MONITORING = plain("alarm alarms metric metrics log logs loggroup")
+MONITORING_CLOUDS = plain("cloudwatch aws azure gcp")
+# Documentation, guidance and price lists about a platform are not its resources (LABELLING.md infrastructure 3).
+ABOUT_PLATFORM = plain("guide guides guidance docs documentation rules pricing price prices")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
+    if not f.name_set.isdisjoint(ABOUT_PLATFORM):
+        return []  # reading about a platform manages nothing
     hits = f.name_set & INFRA_NAMES
     if (
         not hits
@@ -83,6 +93,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
     platform = (f.name_set | f.server_words) & PLATFORMS
     if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES) and f.name_set.isdisjoint(DEVICE_STATE):
         return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
+    if not hits and platform and not f.name_set.isdisjoint(MORE_PLATFORM_RESOURCES):
+        return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
+    monitored = f.name_set & MONITORING
+    clouds = (f.name_set | f.server_words | f.desc_set) & MONITORING_CLOUDS
+    if not hits and monitored and clouds:
+        return [Signal("infrastructure.cloud_monitoring", "infrastructure", ",".join(sorted(clouds | monitored)))]
     if not hits and f.name_set >= {"security", "group"}:
         return [Signal("infrastructure.resource", "infrastructure", "security,group")]
     if not hits:
