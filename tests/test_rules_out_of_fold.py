@@ -134,6 +134,13 @@ CAPABILITY_CASES = [
     (tool("list_billing_views", "List the billing views of the AWS account.", period="string"), "private_data", False),
     (tool("list_orders", "List all orders.", server="headless-commerce", status="string"), "private_data", True),
     (tool("list_billing_history", "List the billing history of the user's account."), "private_data", True),
+    # A mail's or a message's attachments are that mail's content; a CMS's uploaded attachments are not mail.
+    (tool("get_attachment", "Fetch one email attachment.", message_id="string"), "private_data", True),
+    (tool("list_page_attachments", "List attachments of a wiki page.", page_id="string"), "private_data", False),
+    # An exchange account's own history; an instrument's price history is public market data.
+    (tool("binance_get_fiat_history", "Walk fiat deposit and withdraw history.", since="string"), "private_data", True),
+    (tool("binance_get_price_history", "Get the price history of a symbol.", symbol="string"), "private_data", False),
+    (tool("get_all_wallets", "Retrieve all wallets with balances."), "private_data", True),
     # A platform's pipelines, spaces and namespaces are resources; its docs, rules and price lists are not.
     (tool("pipelines_list", "List deployment pipelines.", server="heroku-tools"), "infrastructure", True),
     (tool("pipelines_list", "List CI pipelines of a project.", server="ci-helper"), "infrastructure", False),
@@ -166,6 +173,14 @@ CAPABILITY_CASES = [
         "network_egress",
         False,
     ),
+    # Push services and chat webhooks deliver to people; a webhook or a queue alone reaches programs.
+    (tool("bark_send_notify", "Push a notification through Bark.", title="string"), "sends_communication", True),
+    (
+        tool("discord_send_webhook_message", "Send a message to a channel via webhook.", text="string"),
+        "sends_communication",
+        True,
+    ),
+    (tool("send_webhook_message", "Send a JSON payload to a webhook.", url="string"), "sends_communication", False),
 ]
 
 
@@ -217,6 +232,10 @@ CATEGORY_CASES = [
     (tool("connect_to_database", "Connect to a database and keep the connection.", database="string"), "Read"),
     (tool("connect_mongodb", "Connect to a different MongoDB URI.", uri="string"), "Read"),
     (tool("connect_ssh", "Open an SSH shell session to a remote host.", host="string"), "Execute"),
+    # Removing a collaborator or a document's password protection is undone by adding it back.
+    (tool("remove_template_collaborator", "Removes the template collaborator.", id="string"), "Write"),
+    (tool("remove_password_protection", "Remove password protection from a document.", filename="string"), "Write"),
+    (tool("remove_template", "Removes the template.", id="string"), "Destructive"),
 ]
 
 

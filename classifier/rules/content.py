@@ -108,7 +108,12 @@ INLINE_TRANSFORMS = plain("validate convert decode encode parse format lint")
 ACCOUNT_NAMES = plain("account accounts wallet wallets")
 MONEY_ACCOUNT_CONTEXT = plain(
     "brokerage broker bank banking budget budgeting ynab lunchmoney plaid manual synced trading portfolio"
-)
+) | plain("balance balances signed")
+# An attachment of a mail or a message is part of that mail (LABELLING.md private_data 1: "chat and mail").
+ATTACHMENTS = plain("attachment attachments")
+MAIL = plain("email emails mail mails gmail imap inbox message messages messaging chat")
+# "binance_get_fiat_history", "get_convert_history": what one account did at an exchange or a broker.
+ACCOUNT_HISTORY = plain("history histories")
 # The people of a workspace, a team, a realm or a CRM: their profiles (names, emails) are personal data.
 PEOPLE = plain("user users member members")
 # Where user records are access principals or public profiles rather than people's personal data.
@@ -125,6 +130,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []
     if verb in INLINE_TRANSFORMS:
         return []  # validating or decoding what the caller passes in reads nobody's records
+    if f.name_set & ATTACHMENTS and (f.name_set | f.desc_set | f.server_words) & MAIL:
+        return [Signal("content.mail_attachment", "private_data", ",".join(sorted(f.name_set & ATTACHMENTS)))]
     if not (
         f.name_set.isdisjoint(PUBLIC_CHAIN)
         and f.desc_set.isdisjoint(PUBLIC_CHAIN)
@@ -149,6 +156,11 @@ def detect(f: ToolFeatures) -> list[Signal]:
     ):
         # A brokerage, exchange or budgeting account's positions, orders and balances are the holder's finances.
         return [Signal("content.account_finances", "private_data", ",".join(sorted(held)))]
+    history_context = (f.name_set | f.desc_set | f.server_words) & (
+        ACCOUNT_CONTEXT - plain("user user's account accounts")
+    )
+    if f.name_set & ACCOUNT_HISTORY and history_context and not f.name_set & (MARKET_DATA | PUBLIC_TRADES):
+        return [Signal("content.account_finances", "private_data", "history," + ",".join(sorted(history_context)))]
     money_context = (f.desc_set | f.server_words) & MONEY_ACCOUNT_CONTEXT
     if f.name_set & ACCOUNT_NAMES and money_context and not f.name_set & MARKET_DATA:
         return [Signal("content.account_finances", "private_data", ",".join(sorted(money_context)))]

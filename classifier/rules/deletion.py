@@ -14,7 +14,7 @@ from classifier.text import plain
 
 REVERSIBLE_REMOVALS = plain(
     "label labels tag tags assignee assignees reaction reactions star bookmark favorite favourite watcher "
-    "highlight filter reviewer reviewers from background"
+    "highlight filter reviewer reviewers from background collaborator collaborators protection"
 )
 SOFT_CLEARS = plain("selection filter filters screen console input highlight highlights formatting")
 FILE_OBJECTS = plain("file files content contents document page note")
