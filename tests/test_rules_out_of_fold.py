@@ -236,6 +236,17 @@ CATEGORY_CASES = [
     (tool("remove_template_collaborator", "Removes the template collaborator.", id="string"), "Write"),
     (tool("remove_password_protection", "Remove password protection from a document.", filename="string"), "Write"),
     (tool("remove_template", "Removes the template.", id="string"), "Destructive"),
+    # A free operation parameter whose description lists deletions can destroy; incidental words cannot.
+    (tool("bulk_operations", "Perform bulk inserts, updates, or deletes.", operations="string"), "Destructive"),
+    (tool("set_email_flags", "Add or remove IMAP flags such as \\Deleted.", operation="string"), "Write"),
+    (
+        tool(
+            "cost_hub",
+            "Retrieves recommendations (rightsizing, stopping, deleting idle resources).",
+            operation="string",
+        ),
+        "Read",
+    ),
 ]
 
 

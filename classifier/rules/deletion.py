@@ -54,6 +54,12 @@ API_WORDS = plain("api rest endpoint endpoints")
 RESET_LIMITS = plain("limit limits counter counters quota quotas rate throttle window")
 # A batch call whose parameters carry a list of things to delete ("create", "update", "delete" arrays).
 DELETE_LISTS = plain("delete deletes delete_ids to_delete remove_ids")
+# A free "operation(s)" or "action" parameter whose description lists deletions among the operations
+# ("Perform bulk inserts, updates, or deletes", "Supported operations: ... DeleteCluster"): it can destroy.
+OPERATION_PARAMS = plain("operation operations api_operation action actions")
+LISTED_DELETION = re.compile(
+    r"(?:,|\bor|\band)\s+(?:delete|deletes|deleting|drop|drops|destroy|terminate)\b|\bDelete[A-Z]\w+"
+)
 
 
 def unlinks(f: ToolFeatures) -> bool:
@@ -106,6 +112,14 @@ def detect(f: ToolFeatures) -> list[Signal]:
         and not out
     ):
         out.append(Signal("deletion.api_passthrough", "Destructive", "param:method,path"))
+    listed = f.param_names & OPERATION_PARAMS and f.description and LISTED_DELETION.search(f.description)
+    reads = verb is None and bool(f.desc_words) and f.desc_words[0].removesuffix("s") in READ_VERBS
+    if listed and verb not in READ_VERBS and not reads and not out:
+        out.append(
+            Signal(
+                "deletion.operation_list", "Destructive", "param:" + ",".join(sorted(f.param_names & OPERATION_PARAMS))
+            )
+        )
     if f.param_names & DELETE_LISTS and verb not in READ_VERBS and not out:
         why = "param:" + ",".join(sorted(f.param_names & DELETE_LISTS))
         out.append(Signal("deletion.batch_delete", "Destructive", why))
