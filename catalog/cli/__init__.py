@@ -14,6 +14,7 @@ from catalog.cli import (
     introspect_cmd,
     policy_cmd,
     quickstart_cmd,
+    rules_bench_cmd,
     scan_cmd,
     site_cmd,
     stats_cmd,
@@ -40,6 +41,7 @@ for module in (
     site_cmd,
     stats_cmd,
     bench_cmd,
+    rules_bench_cmd,
 ):
     module.register(app)
 app.add_typer(bench_app, name="bench")

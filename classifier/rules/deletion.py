@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import DESTRUCTIVE_VERBS, READ_VERBS, VERB_CATEGORY, Signal, name_actions, stoppable
+from classifier.rules.base import (
+    DESTRUCTIVE_VERBS,
+    READ_VERBS,
+    VERB_CATEGORY,
+    Signal,
+    literal_gate,
+    name_actions,
+    stoppable,
+)
 from classifier.text import plain
 
 REVERSIBLE_REMOVALS = plain(
@@ -32,6 +40,9 @@ OVERWRITE = re.compile(
     r"overwrit|replaces? (?:the )?(?:entire|existing|whole|all)|completely replac|force[- ]push|--force|"
     r"permanently (?:delet|remov|eras)|irreversib|cannot be undone|can't be undone|drop (?:table|database|collection)s?"
 )
+
+
+RECOVERABLE_GATE = literal_gate(RECOVERABLE)
 
 
 # "Removes a signer from a contract": the tool unlinks one thing from another; adding it back undoes it.
@@ -70,7 +81,7 @@ def unlinks(f: ToolFeatures) -> bool:
 
 
 def recoverable(f: ToolFeatures) -> bool:
-    return bool(f.description) and RECOVERABLE.search(f.description) is not None
+    return bool(f.description) and RECOVERABLE_GATE(f.description) and RECOVERABLE.search(f.description) is not None
 
 
 def detect(f: ToolFeatures) -> list[Signal]:

@@ -72,6 +72,8 @@ SHELL_ONLY = plain("cwd working_directory workdir")
 
 def _path_params(f: ToolFeatures) -> frozenset[str]:
     """Parameters that name a local path: the known names, and any whose last word is path/dir/folder."""
+    if f.param_words.isdisjoint(PATH_WORDS):  # the parameters' words hold every last word: none is a path word
+        return f.param_names & PATH_PARAMS
     named = {p.name for p in f.params if p.top and p.words and p.words[-1] in PATH_WORDS}
     return (f.param_names & PATH_PARAMS) | frozenset(named)
 
