@@ -123,6 +123,24 @@ DECISIONS: list[Decision] = [
     Decision(CRAWLED_PATH, "pypi:hass-mcp", "restore_dashboard", category="Destructive", why="category"),
     # re-creating the server's own API clients changes nothing beyond the call (categories, connect)
     Decision(CRAWLED_PATH, "npm:mcp-server-kubernetes", "kubectl_reconnect", category="Read", why="category"),
+    # -- Explain / plan queries: analysing caller-written SQL statements (here for indexes, by planning them) is
+    # Execute with code_execution (LABELLING.md "Explain / plan queries"), like the explain tools of the same server
+    Decision(
+        CRAWLED_PATH,
+        "pypi:postgres-mcp",
+        "analyze_query_indexes",
+        ("code_execution",),
+        category="Execute",
+        why="category",
+    ),
+    # -- infrastructure 1: a cloud's monitoring resources (metrics, log groups and their Logs Insights queries)
+    # are read and run like the server's other tools on them (get_metric_data, get_logs_insight_query_results)
+    *_many(
+        "pypi:awslabs.cloudwatch-mcp-server",
+        "get_metric_metadata execute_log_insights_query cancel_logs_insight_query",
+        INF,
+        IN,
+    ),
 ]
 
 

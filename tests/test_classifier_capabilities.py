@@ -54,14 +54,17 @@ def test_shipped_capability_model_beat_the_rules_in_cross_validation() -> None:
     data = json.loads(MODEL_PATH.read_text())
     section = data["capabilities"]
     cv = section["meta"]["cross_validation"]
-    # Per capability the model had to beat the rules by MIN_GAIN on inner folds; overall it must still add F1
-    # (the margin shrinks as the rules improve: 0.019 with the rules of the cross-validation-by-server work).
-    assert cv["combined"]["micro_f1"] > cv["rules"]["micro_f1"]
-    assert section["classes"] and all(0 < t < 1 for t in section["thresholds"])
+    # Per capability the model had to beat the rules by MIN_GAIN on inner folds and must not lose on the outer
+    # ones; overall it may never cost F1. As the rules improved the margin shrank (0.019, then 0.001), and with
+    # the rules of the fresh held-out work no capability model beats them: the rules then name every capability.
+    assert cv["combined"]["micro_f1"] >= cv["rules"]["micro_f1"]
+    assert all(0 < t < 1 for t in section["thresholds"])
     for cap in section["classes"]:  # shipped only where held-out folds showed a gain; never a loss here
         assert cv["combined"]["per_capability"][cap] >= cv["rules"]["per_capability"][cap]
+    assert set(section["classes"]).isdisjoint(section["meta"]["rules_only"])
     model = load_model()
-    assert model is not None and model.capability is not None and model.capability.active
+    assert model is not None and model.capability is not None
+    assert model.capability.active == bool(section["classes"])
 
 
 def _tiny_model() -> CategoryModel:

@@ -70,11 +70,14 @@ CASES = [
     ("execution", tool("generate_image", "Generate an image from a prompt.", prompt="string"), "Execute", True),
     ("execution", tool("search_issues", "Search issues with a text query.", query="string"), "code_execution", False),
     (
+        # LABELLING.md "Explain / plan queries": caller-written SQL to explain is code_execution ("even when
+        # read-only"); formatting a statement is not.
         "execution",
         tool("explain_query", "Explain a SQL query plan without running it.", sql="string"),
         "code_execution",
-        False,
+        True,
     ),
+    ("execution", tool("format_query", "Format a SQL statement.", sql="string"), "code_execution", False),
     ("execution", tool("get_country", "Get a country by its code.", code="string"), "code_execution", False),
     (
         "execution",

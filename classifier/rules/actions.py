@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from classifier.features import ToolFeatures
 from classifier.rules.base import VERB_CATEGORY, Signal, lead_base, primary_action, stoppable
-from classifier.rules.deletion import REVERSIBLE_REMOVALS, recoverable, unlinks
+from classifier.rules.deletion import RESET_LIMITS, REVERSIBLE_REMOVALS, recoverable, unlinks
 from classifier.text import plain
 
 # Interaction verbs that are an Execute only on a browser, a device or a UI; elsewhere they mean little.
@@ -36,11 +36,28 @@ SESSION_OBJECTS = plain("session sessions browser browsers tab tabs context wind
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
 # "run_details", "runStatus": a name that ends in one of these reads about a run rather than starting one.
 RUN_READS = plain("details detail info status logs log history summary output outputs results")
+# Name words that are an action on an automated browser or device even where no verb list knows them
+# ("playwright_select", "scraping_browser_go_back", "stagehand_act"): taxonomy.md's "browser action" is Execute.
+# LABELLING.md "Connect / disconnect": the server's own connection to a database or an API is a Read;
+# connecting a device, a VPN or a shell that runs commands is Execute.
+CONNECTS = plain("connect disconnect reconnect")
+DATA_SERVICES = plain("database databases db mongodb mongo postgres postgresql mysql sqlite redis uri api cluster")
+MACHINES = plain("ssh shell vpn bluetooth device devices wifi terminal remote machine")
+# Switching something on or off ("activate_alert", "deactivate_application"): a targeted, reversible update.
+TOGGLES = plain("activate deactivate reactivate")
+BROWSER_ACTIONS = plain("select resize act back forward reload hover scroll drag press tap swipe click navigate")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
     verb, where = primary_action(f)
     if verb is None:
+        acted = f.name_set & BROWSER_ACTIONS
+        context = (f.name_set | f.server_words) & AUTOMATION_CONTEXT
+        if acted and context:
+            why = f"{','.join(sorted(acted))},{','.join(sorted(context))}"
+            return [Signal("actions.automation", "Execute", why, True)]
+        if f.name_words and f.name_words[0] in TOGGLES:
+            return [Signal("actions.toggles", "Write", f.name_words[0], True)]
         return []
     base = lead_base(verb) if where == "description" else verb
     category = VERB_CATEGORY.get(base)
@@ -51,6 +68,21 @@ def detect(f: ToolFeatures) -> list[Signal]:
         context = (f.name_set | f.server_words | f.desc_set) & AUTOMATION_CONTEXT
         if context:
             return [Signal("actions.automation", "Execute", f"{base},{','.join(sorted(context))}", strong)]
+    if base in CONNECTS and (f.name_set | f.desc_set) & DATA_SERVICES and not (f.name_set | f.desc_set) & MACHINES:
+        return [
+            Signal(
+                "actions.connects_service",
+                "Read",
+                f"{base},{','.join(sorted((f.name_set | f.desc_set) & DATA_SERVICES))}",
+                strong,
+            )
+        ]
+    if base == "reset" and (f.name_set | f.desc_set) & RESET_LIMITS:
+        return [
+            Signal(
+                "actions.resets_limit", "Write", "reset," + ",".join(sorted((f.name_set | f.desc_set) & RESET_LIMITS))
+            )
+        ]
     if base == "terminate" and stoppable(f):
         return [Signal("actions.stops_process", "Execute", f"terminate,{','.join(sorted(stoppable(f)))}", strong)]
     if base in UI_VERBS:

@@ -26,6 +26,11 @@ PEOPLE_CHANNELS = plain(
     "dingtalk pushover mattermost matrix"
 )
 MACHINE_CHANNELS = plain("queue queues topic topics sqs kafka pubsub stream mqtt webhook event events")
+# Push-notification services deliver to a person's phone or desktop.
+PUSH_CHANNELS = plain("push notification notifications bark pushplus pushover gotify ntfy mobile")
+# "Publish a message to the device fleet", "send a cloud-to-device message": devices receive it, not people
+# (LABELLING.md IoT state: physical).
+DEVICE_RECIPIENTS = plain("device devices fleet c2d")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -36,13 +41,16 @@ def detect(f: ToolFeatures) -> list[Signal]:
     objects = f.name_set & MESSAGES
     if f.name_set & NOT_SENT and verb != "send":
         return []
-    if verb == "send" and f.name_set.isdisjoint(MACHINE_CHANNELS):
-        channel = (f.name_set | f.server_words | f.desc_set) & PEOPLE_CHANNELS
+    people_named = bool(f.name_set & PEOPLE_CHANNELS)  # "discord_send_webhook_message": a webhook into a chat
+    if verb == "send" and (f.name_set.isdisjoint(MACHINE_CHANNELS) or people_named):
+        channel = (f.name_set | f.server_words | f.desc_set) & (PEOPLE_CHANNELS | PUSH_CHANNELS)
         if channel and not objects:
             return [Signal("communication.sends_via", "sends_communication", "send," + ",".join(sorted(channel)))]
     if verb in SEND_VERBS and (objects or verb in ("notify", "tweet", "broadcast", "dm", "email", "sms", "reply")):
-        if not f.name_set.isdisjoint(MACHINE_CHANNELS):
+        if not f.name_set.isdisjoint(MACHINE_CHANNELS) and not people_named:
             return []  # a message to a queue or a topic reaches programs, not people
+        if not (f.name_set | f.desc_set).isdisjoint(DEVICE_RECIPIENTS) and "notification" not in f.desc_set:
+            return []  # a message to devices reaches machines
         money = f.name_set & plain("eth btc sol token tokens crypto funds money payment transaction usdc coin")
         if verb == "send" and money:
             return []

@@ -38,7 +38,10 @@ ACCOUNT_CONTEXT = plain(
     """account accounts user user's caller's your brokerage broker trading exchange signed binance ibkr alpaca
     kraken coinbase robinhood schwab bybit okx budget lunchmoney ynab shop store merchant woocommerce shopify
     customer customers"""
-)
+) | plain("authenticated authentication commerce ecommerce")
+# A cloud provider's billing, budgets and cost data describe what its resources cost, not a person's money
+# (LABELLING.md private_data 2-3: configuration and aggregates are not records).
+CLOUD_BILLING = plain("aws gcp azure cloudflare cloud")
 # Public market data about an instrument, not anyone's account.
 MARKET_DATA = plain("book orderbook depth ticker tickers market markets quote quotes price prices candles klines")
 PUBLIC_CHAIN = plain(
@@ -99,6 +102,22 @@ OWNED = re.compile(
 )
 # "Lists all Workers in your account": where resources live, not the account's own data.
 ACCOUNT_LOCATION = re.compile(r"\b(?:in|within|across|under)\s+your\s+(?:[\w-]+\s+){0,2}accounts?\b")
+# Verbs that work on what the caller passes in (an XML string, a raw transaction hex), not on stored records.
+INLINE_TRANSFORMS = plain("validate convert decode encode parse format lint")
+# A person's money accounts: "list_accounts" of a brokerage, a bank or a budgeting app (LABELLING.md private_data 3).
+ACCOUNT_NAMES = plain("account accounts wallet wallets")
+MONEY_ACCOUNT_CONTEXT = plain(
+    "brokerage broker bank banking budget budgeting ynab lunchmoney plaid manual synced trading portfolio"
+) | plain("balance balances signed")
+# An attachment of a mail or a message is part of that mail (LABELLING.md private_data 1: "chat and mail").
+ATTACHMENTS = plain("attachment attachments")
+MAIL = plain("email emails mail mails gmail imap inbox message messages messaging chat")
+# "binance_get_fiat_history", "get_convert_history": what one account did at an exchange or a broker.
+ACCOUNT_HISTORY = plain("history histories")
+# The people of a workspace, a team, a realm or a CRM: their profiles (names, emails) are personal data.
+PEOPLE = plain("user users member members")
+# Where user records are access principals or public profiles rather than people's personal data.
+NOT_PEOPLE_DATA = plain("iam public")
 OWNED_GATE = literal_gate(OWNED)  # most descriptions lack its words: a few substring tests spare the search
 
 
@@ -130,12 +149,17 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []
     if _own_wallet(f):
         return [Signal("content.own_wallet", "private_data", ",".join(sorted(f.name_set & OWN_WALLET_READS)))]
+    if verb in INLINE_TRANSFORMS:
+        return []  # validating or decoding what the caller passes in reads nobody's records
+    if f.name_set & ATTACHMENTS and (f.name_set | f.desc_set | f.server_words) & MAIL:
+        return [Signal("content.mail_attachment", "private_data", ",".join(sorted(f.name_set & ATTACHMENTS)))]
     if not (
         f.name_set.isdisjoint(PUBLIC_CHAIN)
         and f.desc_set.isdisjoint(PUBLIC_CHAIN)
         and f.param_words.isdisjoint(PUBLIC_CHAIN)
+        and f.server_words.isdisjoint(PUBLIC_CHAIN)
     ):
-        return []  # balances and transactions on a public blockchain are public
+        return []  # balances and transactions on a public blockchain are public (a chain RPC server's too)
     if f.name_set & AGGREGATES:
         return []  # statistics and reference lists are not anyone's personal data
     if f.name_set & PUBLIC_SCHEDULE and f.name_set & plain("calendar calendars event events"):
@@ -146,11 +170,25 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if (
         held
         and not (f.name_set & PUBLIC_TRADES or "public" in f.desc_set)  # trades of the market, not an account
+        and (f.server_words | f.name_set | f.desc_set).isdisjoint(CLOUD_BILLING - {"cloud"})
         and not f.name_set & MARKET_DATA
         and (f.name_set | f.desc_set | f.server_words) & ACCOUNT_CONTEXT
     ):
         # A brokerage, exchange or budgeting account's positions, orders and balances are the holder's finances.
         return [Signal("content.account_finances", "private_data", ",".join(sorted(held)))]
+    history_context = (f.name_set | f.desc_set | f.server_words) & (
+        ACCOUNT_CONTEXT - plain("user user's account accounts")
+    )
+    if f.name_set & ACCOUNT_HISTORY and history_context and not f.name_set & (MARKET_DATA | PUBLIC_TRADES):
+        return [Signal("content.account_finances", "private_data", "history," + ",".join(sorted(history_context)))]
+    money_context = (f.desc_set | f.server_words) & MONEY_ACCOUNT_CONTEXT
+    if f.name_set & ACCOUNT_NAMES and money_context and not f.name_set & MARKET_DATA:
+        return [Signal("content.account_finances", "private_data", ",".join(sorted(money_context)))]
+    people = bool(f.name_words) and f.name_words[-1] in PEOPLE or f.name_set >= {"current", "user"}
+    if people:
+        if not (f.name_set | f.desc_set | f.server_words).isdisjoint(NOT_PEOPLE_DATA):
+            return []  # IAM users are access principals (permissions), public profiles are public
+        return [Signal("content.people", "private_data", f.name_words[-1])]
     lead = LEAD_OBJECT.match(f.description) if not LEAD_NOUNS.isdisjoint(f.desc_words[1:8]) else None
     named = f.name_set & STRONG_PRIVATE if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
     hits = named or ({lead.group(1)} if lead else set())
@@ -172,6 +210,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "content.account_data", "private_data", ",".join(sorted(objects | (f.server_words & STRONG_PRIVATE)))
             )
         ]
+    if f.name_words and f.name_words[-1] in NOT_CONTENT:
+        return []  # "get_all_tags ... of the user's account": the account's vocabulary, not its records
     match = OWNED.search(f.description) if f.description and OWNED_GATE(f.description) else None
     if match and match.group(0).split()[-1].startswith("account") and ACCOUNT_LOCATION.search(f.description):
         match = None  # "in your account" says where the resources are, not that they are the account's data

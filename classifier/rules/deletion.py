@@ -22,7 +22,7 @@ from classifier.text import plain
 
 REVERSIBLE_REMOVALS = plain(
     "label labels tag tags assignee assignees reaction reactions star bookmark favorite favourite watcher "
-    "highlight filter reviewer reviewers from background"
+    "highlight filter reviewer reviewers from background collaborator collaborators protection"
 )
 SOFT_CLEARS = plain("selection filter filters screen console input highlight highlights formatting")
 FILE_OBJECTS = plain("file files content contents document page note")
@@ -64,6 +64,20 @@ NEGATED_BEFORE = re.compile(r"(?:rather than|instead of|without|never)(?: being|
 SQL_STATEMENT_KINDS = plain("select insert")
 # "create_run(workspace_id, is_destroy: boolean)": a flag that turns the tool into a destroy run or a purge.
 DESTROY_FLAGS = plain("destroy purge wipe")
+# "Makes a direct REST API call", "Call any endpoint": a free HTTP method and path reach every operation of the
+# API, DELETE included; the most severe thing it does as intended is destroy (taxonomy.md: the first category).
+PASSTHROUGH_WORDS = plain("any general direct arbitrary raw generic")
+API_WORDS = plain("api rest endpoint endpoints")
+# LABELLING.md "Reset of limits or counters": a targeted reversible update (Write), not a reset of data.
+RESET_LIMITS = plain("limit limits counter counters quota quotas rate throttle window")
+# A batch call whose parameters carry a list of things to delete ("create", "update", "delete" arrays).
+DELETE_LISTS = plain("delete deletes delete_ids to_delete remove_ids")
+# A free "operation(s)" or "action" parameter whose description lists deletions among the operations
+# ("Perform bulk inserts, updates, or deletes", "Supported operations: ... DeleteCluster"): it can destroy.
+OPERATION_PARAMS = plain("operation operations api_operation action actions")
+LISTED_DELETION = re.compile(
+    r"(?:,|\bor|\band)\s+(?:delete|deletes|deleting|drop|drops|destroy|terminate)\b|\bDelete[A-Z]\w+"
+)
 
 
 def unlinks(f: ToolFeatures) -> bool:
@@ -103,9 +117,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
             continue
         if v == "drop" and "drag" in f.name_set:
             continue
+        if v == "reset" and (f.name_set | f.desc_set) & RESET_LIMITS:
+            continue
         out.append(Signal("deletion.destructive_verb", "Destructive", v))
         break
-    if verb == "write" and (f.name_set & FILE_OBJECTS or "path" in f.param_words) and "append" not in f.desc_set:
+    appends_only = "append" in f.desc_set and "mode" not in f.param_names  # a mode parameter can still overwrite
+    if verb == "write" and (f.name_set & FILE_OBJECTS or "path" in f.param_words) and not appends_only:
         out.append(Signal("deletion.overwrites_file", "Destructive", "write,file"))
     enum_destroys = not f.enum_words.isdisjoint(ENUM_DESTROY) or any(_destroying_value(v) for v in f.enum_words)
     for p in f.params if enum_destroys else ():
@@ -116,6 +133,26 @@ def detect(f: ToolFeatures) -> list[Signal]:
         if destroying and verb not in READ_VERBS:
             out.append(Signal("deletion.destructive_operation", "Destructive", f"param:{p.name}={destroying[0]}"))
             break
+    if (
+        "method" in f.param_names
+        and f.param_names & plain("path endpoint")
+        and verb not in READ_VERBS
+        and f.desc_set & PASSTHROUGH_WORDS
+        and (f.desc_set | f.name_set) & API_WORDS
+        and not out
+    ):
+        out.append(Signal("deletion.api_passthrough", "Destructive", "param:method,path"))
+    listed = f.param_names & OPERATION_PARAMS and f.description and LISTED_DELETION.search(f.description)
+    reads = verb is None and bool(f.desc_words) and f.desc_words[0].removesuffix("s") in READ_VERBS
+    if listed and verb not in READ_VERBS and not reads and not out:
+        out.append(
+            Signal(
+                "deletion.operation_list", "Destructive", "param:" + ",".join(sorted(f.param_names & OPERATION_PARAMS))
+            )
+        )
+    if f.param_names & DELETE_LISTS and verb not in READ_VERBS and not out:
+        why = "param:" + ",".join(sorted(f.param_names & DELETE_LISTS))
+        out.append(Signal("deletion.batch_delete", "Destructive", why))
     if verb == "manage" and not f.desc_set.isdisjoint(ENUM_DESTROY):
         out.append(Signal("deletion.manages_deletion", "Destructive", ",".join(sorted(f.desc_set & ENUM_DESTROY))))
     if verb == "replace" and f.name_words and f.name_words[0] == "replace" and not f.name_set & TEXT_EDITS:

@@ -30,6 +30,9 @@ THIRD_PARTY = plain(
     stackoverflow tavily brave google bing duckduckgo exa serp perplexity arxiv paper papers social wikipedia
     wiki documentation mentions answers questions releases"""
 )
+THREADS = plain("issue issues ticket tickets")
+# More text other people wrote: what a scraper brings back, a pull request's thread.
+MORE_THIRD_PARTY = plain("scraper scrapers")
 SEARCH_WEB = plain("web internet news google bing brave duckduckgo serp tavily exa perplexity online")
 
 
@@ -38,6 +41,10 @@ NO_CONTENT = plain("ping check whois dns lookup status resolve measure test")
 # Reading what an automated browser shows: the page's text was written by whoever runs the site.
 BROWSERS = plain("browser browsers playwright puppeteer selenium webdriver browserbase hyperbrowser stagehand chrome")
 PAGE_TEXT = plain("text html content dom markdown snapshot extract observe accessibility")
+# An autonomous browsing agent goes wherever its task leads and returns what the pages say.
+AGENT_WORDS = plain("agent research")
+COMPUTER_USE = plain("computer")
+HTTP_METHODS = plain("get post put patch delete head options")
 FROM_URL = re.compile(
     r"from (?:a |the |an )?(?:public )?url|by providing a url|download(?:s|ing)? (?:it |the \w+ )?from"
 )
@@ -51,7 +58,21 @@ def detect(f: ToolFeatures) -> list[Signal]:
     out: list[Signal] = []
     actions = name_actions(f)
     verb = actions[0] if actions else None
+    browsing_agent = f.name_set & AGENT_WORDS and "user" not in f.name_set  # not a "user agent" string
+    if browsing_agent and (f.name_set | f.server_words) & (BROWSERS | COMPUTER_USE):
+        why = ",".join(sorted((f.name_set | f.server_words) & (BROWSERS | COMPUTER_USE | AGENT_WORDS)))
+        return [
+            Signal("egress.browsing_agent", "Execute", why),
+            Signal("egress.browsing_agent", "network_egress", why),
+            Signal("egress.browsing_agent", "untrusted_content", why),
+        ]
     url_params = sorted(f.param_names & URL_PARAMS)
+    hosts = f.param_names & plain("uri host hostname url connection_string endpoint")
+    if verb in plain("connect reconnect") and hosts:
+        # LABELLING.md "Connect / disconnect": network_egress when the caller chooses the host or URI.
+        return [Signal("egress.connects_to", "network_egress", "param:" + ",".join(sorted(hosts)))]
+    if url_params and f.name_set & HTTP_METHODS and (f.name_set | f.desc_set) & plain("http https"):
+        out.append(Signal("egress.http_method", "network_egress", ",".join(sorted(f.name_set & HTTP_METHODS))))
     if url_params == ["uri"] and f.desc_set.isdisjoint(WEB_WORDS):
         url_params = []  # a resource URI (dataset, document) is an identifier, not an address to fetch
     # Whether the tool fetches its URL parameters (only ever read together with them).
@@ -79,8 +100,15 @@ def detect(f: ToolFeatures) -> list[Signal]:
     read_like = verb is None or VERB_CATEGORY.get(verb) == "Read"
     if read_like:
         name_third = f.name_set & THIRD_PARTY if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
+        if f.name_words and f.name_words[-1] not in NOT_CONTENT:
+            name_third = name_third | (f.name_set & MORE_THIRD_PARTY)
+            if "pull" in f.name_set and f.name_words[-1] in ("request", "requests"):
+                name_third = name_third | {"pull_request"}  # the request itself, not its files or status
         if name_third and (f.name_set & WORKSPACE_PRODUCTS or f.server_words & WORKSPACE_PRODUCTS):
             name_third = name_third - plain("page pages issue issues file files")
+            # Issue and ticket bodies are written by other people (LABELLING.md untrusted_content 1), in a
+            # tracker too; pages and files of a workspace are the user's own.
+            name_third |= f.name_set & THREADS
         if "search" in f.name_set and (f.name_set & SEARCH_WEB or f.desc_set & SEARCH_WEB):
             third = f.name_set & THIRD_PARTY | f.desc_set & THIRD_PARTY
             out.append(Signal("egress.web_search", "untrusted_content", ",".join(sorted(third & SEARCH_WEB))))

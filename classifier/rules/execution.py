@@ -99,6 +99,9 @@ SQL_CONTEXT = plain("sql sqlite postgres postgresql mysql mariadb mssql table ta
 APPLIED_PLANS = plain("run runs plan plans changeset changesets")
 # "run_details", "run_status": "run" names the thing read, not an action (actions.py reads it so too).
 RUN_NOUNS = RUN_READS
+# Explaining or planning caller-written query text: LABELLING.md "Explain / plan queries" (Execute, code_execution;
+# many explain tools run the statement, EXPLAIN ANALYZE).
+PLAN_WORDS = plain("explain plan plans")
 DEPLOY_VERBS = plain("deploy run apply up start build")
 
 
@@ -201,6 +204,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
             why = "param:" + ",".join(params)
             out.append(Signal("execution.code_parameter", "code_execution", why))
             out.append(Signal("execution.code_parameter", "Execute", why))
+    if not out and params and verb in plain("explain get show") and f.name_set & PLAN_WORDS:
+        why = "plan,param:" + ",".join(params)
+        out.append(Signal("execution.explains_query", "code_execution", why))
+        out.append(Signal("execution.explains_query", "Execute", why))
     if out and (f.name_set | f.desc_set | f.param_desc_words) & DATABASES:
         out.append(
             Signal("execution.database_query", "private_data", ",".join(sorted((f.name_set | f.desc_set) & DATABASES)))

@@ -6,6 +6,8 @@ directories and local documents are.
 
 from __future__ import annotations
 
+import re
+
 from classifier.features import ToolFeatures
 from classifier.rules.base import VERB_CATEGORY, Signal, name_actions
 from classifier.text import plain
@@ -61,6 +63,11 @@ def _saves_locally(f: ToolFeatures, params: frozenset[str]) -> list[Signal]:
 
 
 PATH_WORDS = plain("path paths dir directory folder filepath filename root vault")
+# Servers that edit local document files: a bare ``filename`` parameter there names a file on disk.
+LOCAL_DOCUMENTS = plain("word docx office excel xlsx pptx powerpoint pdf spreadsheet")
+# "Set a JSON value at a given path", "a direct REST API call" with ``path`` + ``method``: the path is inside
+# a document or an API, not on the disk.
+JSON_PATH = re.compile(r"json ?path", re.IGNORECASE)
 SHELL_ONLY = plain("cwd working_directory workdir")
 
 
@@ -87,10 +94,17 @@ def detect(f: ToolFeatures) -> list[Signal]:
     saved = _saves_locally(f, path_params | f.param_names & plain("local_path"))
     if saved:
         return saved
-    remote = f.name_set & REMOTE or f.param_words & REMOTE or f.desc_set & REMOTE  # (only its truth is read)
+    # A remote word that only comes from a path parameter's own name ("repo_path") names a local checkout.
+    path_words = {w for p in f.params if p.name in path_params for w in p.words}
+    context = f.name_set | (f.param_words - path_words) | f.desc_set
+    remote = context & REMOTE
     local = f.desc_set & LOCAL or "local" in f.name_set or "local" in f.param_words
     names = f.name_set & FILE_NAMES
     params = path_params - SHELL_ONLY
+    if params == {"path"} and not names and ("method" in f.param_names or JSON_PATH.search(f.description)):
+        return []  # a JSON path or an API path
+    if params & plain("filename file_name") and f.server_words & LOCAL_DOCUMENTS and not remote:
+        return [Signal("filesystem.document_file", "filesystem", ",".join(sorted(f.server_words & LOCAL_DOCUMENTS)))]
     if remote and not local:
         return []
     explicit = {p for p in params if "path" in p or "dir" in p or "folder" in p}

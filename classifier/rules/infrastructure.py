@@ -53,6 +53,20 @@ NOT_CLOUD = plain("devops")
 # and state are the infrastructure they apply. Their registries' provider and module docs are not (no match).
 IAC = plain("terraform pulumi spacelift opentofu tofu atlantis")
 IAC_RESOURCES = plain("workspace workspaces run runs state states stack stacks resource resources variable variables")
+# A device's state on an IoT platform (shadows, twins, direct methods) is the device's, not the registry's:
+# LABELLING.md infrastructure 2 (changing it is physical, by the physical family).
+DEVICE_STATE = plain("shadow shadows twin twins method methods")
+# What goes through a queue or topic is its content, not the resource (LABELLING.md infrastructure 3).
+QUEUE_CONTENT = plain("message messages batch")
+QUEUES = plain("queue queues topic topics")
+# More resources a hosting or data platform runs for its customer: deployment pipelines, private spaces,
+# KV namespaces, compute warehouses (next to a platform's name, as PLATFORM_RESOURCES).
+MORE_PLATFORM_RESOURCES = plain("pipeline pipelines space spaces kvs namespace namespaces warehouse warehouses")
+# A cloud's monitoring of its resources: alarms, metrics and log groups of CloudWatch, Azure Monitor...
+MONITORING = plain("alarm alarms metric metrics log logs loggroup")
+MONITORING_CLOUDS = plain("cloudwatch aws azure gcp")
+# Documentation, guidance and price lists about a platform are not its resources (LABELLING.md infrastructure 3).
+ABOUT_PLATFORM = plain("guide guides guidance docs documentation rules pricing price prices")
 
 
 DATABASE_NAMES = plain("database databases db")
@@ -61,11 +75,23 @@ CLOUDS = plain("aws gcp azure")
 # Every branch of ``detect`` needs one of these name words or CONTAINER_TOOLS in the description (the platform
 # branch needs a PLATFORM_RESOURCES word in the name); a new branch adds its trigger words here.
 DEPLOYS = plain("deploys")
-GATE_NAME_WORDS = INFRA_NAMES | PLATFORM_RESOURCES | DATABASE_NAMES | CLOUDS | {"security"} | DEPLOYS | IAC_RESOURCES
+GATE_NAME_WORDS = (
+    INFRA_NAMES
+    | PLATFORM_RESOURCES
+    | DATABASE_NAMES
+    | CLOUDS
+    | {"security"}
+    | DEPLOYS
+    | IAC_RESOURCES
+    | MORE_PLATFORM_RESOURCES
+    | MONITORING
+)
 GATE_DESC_WORDS = CONTAINER_TOOLS
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
+    if not f.name_set.isdisjoint(ABOUT_PLATFORM):
+        return []  # reading about a platform manages nothing
     if f.name_set.isdisjoint(GATE_NAME_WORDS) and f.desc_set.isdisjoint(GATE_DESC_WORDS):
         return []  # most tools: no branch below can fire
     hits = f.name_set & INFRA_NAMES
@@ -100,7 +126,14 @@ def detect(f: ToolFeatures) -> list[Signal]:
     platform = platform | f.server_words & HOSTS_BY_SERVER
     if platform and not (f.name_set.isdisjoint(NOT_CLOUD) and f.server_words.isdisjoint(NOT_CLOUD)):
         platform = frozenset()
-    if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES | DEPLOYS):
+    if (
+        not hits
+        and platform
+        and not f.name_set.isdisjoint(PLATFORM_RESOURCES | DEPLOYS)
+        and f.name_set.isdisjoint(DEVICE_STATE)
+    ):
+        return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
+    if not hits and platform and not f.name_set.isdisjoint(MORE_PLATFORM_RESOURCES):
         return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
     iac = (f.name_set | f.server_words) & IAC
     if not hits and iac and f.name_set & IAC_RESOURCES:
@@ -109,10 +142,16 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "infrastructure.iac_resource", "infrastructure", ",".join(sorted(iac | (f.name_set & IAC_RESOURCES)))
             )
         ]
+    monitored = f.name_set & MONITORING
+    clouds = (f.name_set | f.server_words | f.desc_set) & MONITORING_CLOUDS
+    if not hits and monitored and clouds:
+        return [Signal("infrastructure.cloud_monitoring", "infrastructure", ",".join(sorted(clouds | monitored)))]
     if not hits and f.name_set >= {"security", "group"}:
         return [Signal("infrastructure.resource", "infrastructure", "security,group")]
     if not hits:
         return []
+    if hits <= QUEUES and f.name_set & QUEUE_CONTENT:
+        return []  # sending, reading or deleting a queue's messages
     strong = hits - WEAK_NAMES
     lifecycle = f.name_set & plain("start stop reboot restart resize terminate scale provision deprovision")
     if not strong and not lifecycle and not platform and not (f.desc_set | f.param_words | f.server_words) & CONTEXT:
