@@ -62,42 +62,55 @@ def _joined_strings(value: Any, out: list[str], depth: int = 0) -> None:
             _joined_strings(v, out, depth + 1)
 
 
-def _mentioned(tool: Mapping[str, Any], known_lower: frozenset[str]) -> set[str]:
+def _mentioned(tool: Mapping[str, Any], known_lower: Callable[[], frozenset[str]]) -> set[str]:
     """The catalog's tool names this tool's text mentions.
 
     Handing integrity only these (not the whole catalog's names) keeps shadowing checks linear: the check
-    looks up the words of one description, so names that never occur in it cannot matter. Every name in
-    ``known_lower`` holds a ``_`` or ``-``, so a text without either cannot mention one.
+    looks up the words of one description, so names that never occur in it cannot matter. Every name that can
+    match holds a ``_`` or ``-`` (as every word looked up does). ``known_lower`` gives the lower-cased names;
+    it is called only when the text has such a word.
     """
-    if not known_lower:
-        return set()
     texts: list[str] = ["input_schema"]  # the keys looked at count as text too, as they always have
     for key in ("title", "description", "inputSchema", "input_schema"):
         value = tool.get(key)
         if value is not None:
             _joined_strings(value, texts, 1)
-    words: set[str] = set()
-    for text in texts:
-        words.update(w.lower() for w in _IDENTIFIER.findall(text[:20_000]) if "_" in w or "-" in w)
-    return words & known_lower
+    # One scan of the joined texts finds the same words as one scan per text: a word cannot span the "\n".
+    joined = "\n".join([text[:20_000] for text in texts])
+    if joined.isascii():  # lower-casing ASCII changes no word boundary, so the words can be found lower-cased
+        found = _IDENTIFIER.findall(joined.lower())
+    else:
+        found = [w.lower() for w in _IDENTIFIER.findall(joined)]
+    words = {w for w in found if "_" in w or "-" in w}
+    return words & known_lower() if words else set()
 
 
-# The lower-cased catalog names for shadowing checks, per frozenset of names: the catalog stage passes the same
-# (immutable) frozenset with every batch, and a million names must not be lower-cased once per batch.
-_KNOWN_LOWER: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+# The lower-cased catalog names for shadowing checks, per collection of names: the catalog stage passes the same
+# (immutable) frozenset with every batch, and a million names must not be lower-cased once per batch. A set
+# (which could change between calls) is kept with a copy, and used again only while it still equals the copy:
+# comparing costs far less than lower-casing every name again.
+_KNOWN_LOWER: dict[int, tuple[Collection[str], frozenset[str], frozenset[str]]] = {}
 
 
 def _known_lower(known_tool_names: Collection[str]) -> frozenset[str]:
+    """The names, lower-cased (a name without ``_`` or ``-`` can never be mentioned, see ``_mentioned``)."""
+
     def build() -> frozenset[str]:
         return frozenset(n.lower() for n in known_tool_names if "_" in n or "-" in n)
 
-    if not isinstance(known_tool_names, frozenset):
-        return build()
-    hit = _KNOWN_LOWER.get(id(known_tool_names))
-    if hit is None or hit[0] is not known_tool_names:
-        _KNOWN_LOWER.clear()  # one catalog at a time; holding the frozenset keeps its id from being reused
-        hit = _KNOWN_LOWER[id(known_tool_names)] = (known_tool_names, build())
-    return hit[1]
+    if isinstance(known_tool_names, frozenset):
+        hit = _KNOWN_LOWER.get(id(known_tool_names))
+        if hit is None or hit[0] is not known_tool_names:
+            _KNOWN_LOWER.clear()  # one catalog at a time; holding the names keeps their id from being reused
+            hit = _KNOWN_LOWER[id(known_tool_names)] = (known_tool_names, known_tool_names, build())
+        return hit[2]
+    if isinstance(known_tool_names, set):
+        hit = _KNOWN_LOWER.get(id(known_tool_names))
+        if hit is None or hit[0] is not known_tool_names or known_tool_names != hit[1]:
+            _KNOWN_LOWER.clear()
+            hit = _KNOWN_LOWER[id(known_tool_names)] = (known_tool_names, frozenset(known_tool_names), build())
+        return hit[2]
+    return build()
 
 
 def classify_tools(
@@ -125,9 +138,15 @@ def _classify_tools(
 ) -> list[dict]:
     features = features_for(tools, server_context)
     results = classify_features(features)
-    known_lower = _known_lower(known_tool_names)
+    lowered: list[frozenset[str]] = []  # the catalog's names lower-cased, once a tool needs them
+
+    def known_lower() -> frozenset[str]:
+        if not lowered:
+            lowered.append(_known_lower(known_tool_names))
+        return lowered[0]
+
     for i, (tool, result) in enumerate(zip(tools, results, strict=True)):
-        if not isinstance(tool, Mapping):
+        if tool.__class__ is not dict and not isinstance(tool, Mapping):
             result["integrity"] = []
             continue
         server = tool.get("server")
@@ -135,7 +154,8 @@ def _classify_tools(
         if server_context and isinstance(server, str) and server in server_context:
             siblings = server_context[server].get("tool_names") or ()
         previous = previous_descriptions[i] if previous_descriptions else None
-        mentioned = partial(_mentioned, tool, known_lower) if known_lower else ()
+        # Called only for a text that could mention a catalog name (see ``integrity._shadowing``).
+        mentioned = partial(_mentioned, tool, known_lower) if known_tool_names else ()
         result["integrity"] = _integrity(tool, siblings, mentioned, previous)
     return results
 

@@ -399,12 +399,33 @@ class _Prepared:
         return anchored_search(pattern, text, self.lower, starts)
 
 
-_WORDS = re.compile(r"[a-z']+")
+_WORDS = re.compile(r"[a-z']+")  # the words of a lower-cased text, as the gates (``_GATES``) read them
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'")
+
+
+def has_word(lower: str, word: str) -> bool:
+    """Whether ``word`` (of ``[a-z']`` only) is one of ``_WORDS.findall(lower)``: an occurrence with no word
+    character on either side. Searching for the few words a gate asks about costs less than listing every
+    word of a long text."""
+    size = len(lower)
+    at = lower.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or lower[at - 1] not in _WORD_CHARS) and (end == size or lower[end] not in _WORD_CHARS):
+            return True
+        at = lower.find(word, at + 1)
+    return False
+
+
 _SHOUTING = re.compile(r"\b(MUST|ALWAYS|NEVER|IMPORTANT|CRITICAL)\b")
 _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _PADDING = re.compile(r"(\n\s*){15,}|[ \t]{200,}")  # the definition; ``after_padding`` finds its first match
-_WHITESPACE_RUN = re.compile(r"\s{15,}")
 _BLANKS = re.compile(r"[ \t]{200,}")
+_LONG_BLANKS = " " * 200
+# Fifteen line breaks with nothing but whitespace between them: a run holding them holds a ``_PADDING`` match.
+# The pattern starts with a literal, which the engine finds by a fast substring search, not position by position.
+_LINE_BREAKS = re.compile(r"\n(?:[^\S\n]*\n){14}")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def after_padding(text: str) -> str:
@@ -415,12 +436,20 @@ def after_padding(text: str) -> str:
     run holds a match exactly when it holds fifteen line breaks (start at its first) or two hundred blanks in a
     row; wherever the match ends inside the run, only whitespace separates it from the run's end. So the first
     such run gives the same text once stripped.
+    The first such run is the one holding the earliest match of ``_LINE_BREAKS`` (fifteen line breaks with
+    only whitespace between) or of ``_BLANKS``, and it ends at the first non-whitespace character after that.
     """
-    for run in _WHITESPACE_RUN.finditer(text):
-        chunk = run.group(0)
-        if chunk.count("\n") >= 15 or (len(chunk) >= 200 and _BLANKS.search(chunk) is not None):
-            return text[run.end() :]
-    return ""
+    first = _LINE_BREAKS.search(text) if text.count("\n") >= 15 else None
+    at = first.start() if first is not None else -1
+    if _LONG_BLANKS in text or "\t" in text:  # two hundred blanks in a row: all spaces, or a tab among them
+        blanks = _BLANKS.search(text)
+        if blanks is not None and (at < 0 or blanks.start() < at):
+            at = blanks.start()
+    if at < 0:
+        return ""
+    # ``at`` lies inside the first whitespace run that holds a match; the run ends at the next non-blank.
+    end = _NOT_SPACE.search(text, at)
+    return text[end.start() :] if end is not None else ""
 
 
 def hidden_instructions(text: str) -> list[Finding]:
@@ -435,15 +464,10 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
     tags = sorted({m.group(1).lower() for m in _TAGS.finditer(text)}) if "<" in text else ()
     if tags:
         signals.append({"signal": "instruction tags", "match": ", ".join(f"<{t}>" for t in tags), "severity": "high"})
-    words: set[str] | None = None
     present = prepared.present() if prepared.active else -1  # -1: every bit set, the pre-filters are off
-    for (name, severity, pattern), need, starts in zip(_PHRASES, _PHRASE_MASKS, _STARTS, strict=True):
-        if present & need != need:
-            continue  # the pattern cannot match: most descriptions end here for every pattern
-        if words is None:
-            words = set(_WORDS.findall(lower))
+    for name, severity, pattern, starts in _possible_phrases(present):  # most descriptions: none at all
         gate_words, gate_substrings = _GATES[name]
-        if words.isdisjoint(gate_words) and not any(sub in lower for sub in gate_substrings):
+        if not any(sub in lower for sub in gate_substrings) and not any(has_word(lower, w) for w in gate_words):
             continue
         match = prepared.search(pattern, text, starts)
         if match:
@@ -626,6 +650,37 @@ def exfiltration_parameters(schema: Any, tool_text: str) -> list[Finding]:
     return _exfiltration_parameters(schema, tool_text, True)
 
 
+# Every name ``_EXFIL_PARAM_NAMES`` matches starts with one of these (lower-cased, for an ASCII name): a prefix
+# test in C rules out an ordinary parameter name without running the pattern.
+_EXFIL_NAME_PREFIXES = (
+    "side",
+    "notes_for_",
+    "conversation",
+    "chat_history",
+    "full_conversation",
+    "previous_messages",
+    "prior_messages",
+    "system_",
+    "context_window",
+    "user_messages",
+    "hidden",
+    "secret",
+    "environment",
+)
+
+
+def _names_may_ask(schema: Any) -> bool:
+    """False only when no top-level parameter name can match ``_EXFIL_PARAM_NAMES`` (most tools)."""
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(props, dict):
+        return False
+    for key in props:  # a plain loop: this runs on every tool
+        name = key if key.__class__ is str else str(key)
+        if not name.isascii() or name.lower().startswith(_EXFIL_NAME_PREFIXES):
+            return True
+    return False
+
+
 def _exfiltration_parameters(schema: Any, tool_text: str, descriptions_may_ask: bool) -> list[Finding]:
     """``descriptions_may_ask`` False: the caller proved no parameter description can match the pattern."""
     hits: list[dict[str, str]] = []
@@ -681,17 +736,30 @@ def _schema_texts(schema: Any, depth: int = 0) -> list[str]:
 
 
 def _collect_schema_texts(schema: Any, depth: int, out: list[str]) -> None:
+    """Appends, in document order, the node's description and title, then its properties', then its items'.
+
+    Runs on every tool: a property without nested ``properties`` or ``items`` (most of them) is read in place
+    instead of by a call of its own, which would give the same strings in the same order.
+    """
     if depth > 6 or schema.__class__ is not dict and not isinstance(schema, dict):
         return
-    for key in ("description", "title"):
-        value = schema.get(key)
+    for value in (schema.get("description"), schema.get("title")):
         if isinstance(value, str):
             out.append(value)
     props = schema.get("properties")
-    if isinstance(props, dict):
+    if isinstance(props, dict) and depth < 6:
         for spec in props.values():
-            if isinstance(spec, dict):
+            if spec.__class__ is not dict and not isinstance(spec, dict):
+                continue
+            if "properties" in spec or "items" in spec:
                 _collect_schema_texts(spec, depth + 1, out)
+                continue
+            value = spec.get("description")
+            if isinstance(value, str):
+                out.append(value)
+            value = spec.get("title")
+            if isinstance(value, str):
+                out.append(value)
     items = schema.get("items")
     if isinstance(items, dict):
         _collect_schema_texts(items, depth + 1, out)
@@ -716,17 +784,23 @@ def integrity_findings(
     schema = tool.get("inputSchema", tool.get("input_schema"))
     title = tool.get("title") if isinstance(tool.get("title"), str) else ""
     name = tool.get("name") if isinstance(tool.get("name"), str) else ""
-    schema_text = "\n".join(_schema_texts(schema))
+    texts: list[str] = []
+    _collect_schema_texts(schema, 0, texts)  # the one walk of the schema
+    schema_text = "\n".join(texts)
     all_text = "\n".join(t for t in (title, description, schema_text) if t)
-    # One lower-cased copy serves every pre-filter; each parameter description is part of ``all_text``.
+    # One lower-cased copy and one automaton pass serve every pre-filter; each parameter description is part
+    # of ``all_text``.
     prepared = _Prepared(all_text)
     findings: list[Finding] = []
-    findings += hidden_unicode(name + "\n" + all_text)
+    if not (all_text.isascii() and name.isascii()):  # ASCII text holds no hidden character
+        findings += hidden_unicode(name + "\n" + all_text)
     findings += _hidden_instructions(all_text, prepared)
     findings += _shadowing(all_text, prepared, server_tool_names, known_tool_names, name)
     may_ask = prepared.may_match(_EXFIL_DESC_NEEDS)
-    findings += _exfiltration_parameters(schema, f"{name} {description}", may_ask)
-    findings += description_changed(previous_description, description)
+    if may_ask or _names_may_ask(schema):
+        findings += _exfiltration_parameters(schema, f"{name} {description}", may_ask)
+    if previous_description is not None:  # without one, nothing can have changed
+        findings += description_changed(previous_description, description)
     return findings
 
 
@@ -771,3 +845,22 @@ def _present_mask(lower: str) -> int:
 
 
 _PHRASE_MASKS = tuple(_NEED_MASKS[id(needs)] for needs in _NEEDS)  # in ``_PHRASES`` order
+_Phrase = tuple[str, str, re.Pattern[str], tuple[str, ...] | None]  # name, severity, pattern, start words
+_PHRASE_ROWS: tuple[_Phrase, ...] = tuple(
+    (name, severity, pattern, starts) for (name, severity, pattern), starts in zip(_PHRASES, _STARTS, strict=True)
+)
+# The phrases each mask of present groups lets through, per mask seen: a pure function of the mask, and real
+# texts produce few distinct masks, so one dictionary lookup replaces eleven mask tests per tool.
+_PHRASES_FOR: dict[int, tuple[_Phrase, ...]] = {}
+_PHRASES_FOR_MAX = 4096  # distinct masks kept (adversarial text could produce many; each entry is small)
+
+
+def _possible_phrases(present: int) -> tuple[_Phrase, ...]:
+    """The ``_PHRASES`` rows (with their start words) whose pre-filter passes for ``present``, in order."""
+    rows = _PHRASES_FOR.get(present)
+    if rows is None:
+        rows = tuple(row for row, need in zip(_PHRASE_ROWS, _PHRASE_MASKS, strict=True) if present & need == need)
+        if len(_PHRASES_FOR) >= _PHRASES_FOR_MAX:
+            _PHRASES_FOR.clear()
+        _PHRASES_FOR[present] = rows
+    return rows
