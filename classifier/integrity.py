@@ -322,7 +322,7 @@ _STARTS: tuple[tuple[str, ...] | None, ...] = (
     ("you are", "you have been"),
     ("increase", "decrease", "change", "modify", "alter", "double", "replace"),
 )
-ANCHOR_MIN_CHARS = 600  # shorter texts: one search costs less than finding the start words first
+ANCHOR_MIN_CHARS = 200  # shorter texts: one search costs less than finding the start words first
 _FOLDABLE = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: they match i, i, s, k case-insensitively
 
 
@@ -404,16 +404,20 @@ _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'")
 
 
 def has_word(lower: str, word: str) -> bool:
-    """Whether ``word`` (of ``[a-z']`` only) is one of ``_WORDS.findall(lower)``: an occurrence with no word
-    character on either side. Searching for the few words a gate asks about costs less than listing every
-    word of a long text."""
-    size = len(lower)
-    at = lower.find(word)
+    """Whether ``word`` (of ``[a-z']`` only) is one of ``_WORDS.findall(lower)``. Searching for the few words a
+    gate asks about costs less than listing every word of a long text."""
+    return bounded(lower, word, _WORD_CHARS)
+
+
+def bounded(text: str, word: str, word_chars: Collection[str]) -> bool:
+    """Whether ``word`` occurs in ``text`` with no character of ``word_chars`` right before or after it."""
+    size = len(text)
+    at = text.find(word)
     while at >= 0:
         end = at + len(word)
-        if (at == 0 or lower[at - 1] not in _WORD_CHARS) and (end == size or lower[end] not in _WORD_CHARS):
+        if (at == 0 or text[at - 1] not in word_chars) and (end == size or text[end] not in word_chars):
             return True
-        at = lower.find(word, at + 1)
+        at = text.find(word, at + 1)
     return False
 
 
@@ -477,9 +481,7 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
         signals.append(
             {"signal": "instructions in an HTML comment", "match": comment.group(0)[:160], "severity": "high"}
         )
-    # (\n\s*){15,} needs fifteen line breaks, [ \t]{200,} two hundred blanks: counting is cheaper than searching.
-    could_pad = text.count("\n") >= 15 or text.count(" ") + text.count("\t") >= 200
-    hidden = after_padding(text).strip() if could_pad else ""
+    hidden = after_padding(text).strip() if len(text) >= 15 else ""  # padding is fifteen characters at least
     if hidden:
         signals.append({"signal": "text hidden after padding", "match": hidden[:160], "severity": "medium"})
     if not signals:
@@ -545,6 +547,18 @@ def shadowing(text: str, server_tool_names: Collection[str], known_tool_names: C
 
 _IMPERATIVE = re.compile(r"\b(must|always|never|instead|ignore|override|before|after|do not|don't)\b", re.I)
 _IMPERATIVE_NEEDS = (("must", "always", "never", "instead", "ignore", "override", "before", "after", "do not", "don"),)
+_IMPERATIVE_WORDS = ("must", "always", "never", "instead", "ignore", "override", "before", "after", "do not", "don't")
+_ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # \w of lower-cased ASCII text
+
+
+def _imperative(text: str, prepared: _Prepared) -> bool:
+    """Whether ``_IMPERATIVE`` matches ``text``. In ASCII text, \\b around one of its words means no ASCII word
+    character beside it, so a few substring searches in the lower-cased text give the answer without the
+    case-insensitive pattern trying every position."""
+    if not text.isascii():
+        return prepared.search(_IMPERATIVE, text, _IMPERATIVE_NEEDS[0]) is not None
+    lower = prepared.lower
+    return any(bounded(lower, word, _ASCII_WORD_CHARS) for word in _IMPERATIVE_WORDS)
 
 
 def _shadowing(
@@ -562,9 +576,7 @@ def _shadowing(
     # "_" or "-" can be one: most descriptions need no name lookup at all.
     could_mention = bool(known_tool_names) and ("_" in text or "-" in text)
     if generic is None and not (
-        could_mention
-        and prepared.may_match(_IMPERATIVE_NEEDS)
-        and prepared.search(_IMPERATIVE, text, _IMPERATIVE_NEEDS[0]) is not None
+        could_mention and prepared.may_match(_IMPERATIVE_NEEDS) and _imperative(text, prepared)
     ):
         return []
     mentioned: list[str] = []
@@ -779,24 +791,41 @@ def integrity_findings(
     function giving them (called only for a description that could mention one);
     ``previous_description``: the description at the last crawl (for rug pulls).
     """
+    get = tool.get
     # A byte-order mark at the start of a field is an encoding artefact, not hidden text.
-    description = tool.get("description").lstrip("\ufeff") if isinstance(tool.get("description"), str) else ""
-    schema = tool.get("inputSchema", tool.get("input_schema"))
-    title = tool.get("title") if isinstance(tool.get("title"), str) else ""
-    name = tool.get("name") if isinstance(tool.get("name"), str) else ""
+    description = get("description")
+    description = description.lstrip("\ufeff") if isinstance(description, str) else ""
+    schema = get("inputSchema", get("input_schema"))
+    title = get("title")
+    title = title if isinstance(title, str) else ""
+    name = get("name")
+    name = name if isinstance(name, str) else ""
     texts: list[str] = []
-    _collect_schema_texts(schema, 0, texts)  # the one walk of the schema
+    if isinstance(schema, dict):
+        _collect_schema_texts(schema, 0, texts)  # the one walk of the schema
     schema_text = "\n".join(texts)
-    all_text = "\n".join(t for t in (title, description, schema_text) if t)
+    all_text = "\n".join([t for t in (title, description, schema_text) if t])
     # One lower-cased copy and one automaton pass serve every pre-filter; each parameter description is part
     # of ``all_text``.
     prepared = _Prepared(all_text)
+    present = prepared.present() if prepared.active else -1  # -1: every bit set, the pre-filters are off
     findings: list[Finding] = []
+    # Each detector runs only when a necessary condition of any finding it could give holds, tested here at
+    # the cost of a few substring and bit tests: an ordinary tool meets none of them.
     if not (all_text.isascii() and name.isascii()):  # ASCII text holds no hidden character
         findings += hidden_unicode(name + "\n" + all_text)
-    findings += _hidden_instructions(all_text, prepared)
-    findings += _shadowing(all_text, prepared, server_tool_names, known_tool_names, name)
-    may_ask = prepared.may_match(_EXFIL_DESC_NEEDS)
+    if (
+        "<" in all_text  # tags and HTML comments
+        or _possible_phrases(present)
+        or all_text.count("\n") >= 15  # padding (see ``after_padding``)
+        or _LONG_BLANKS in all_text
+        or "\t" in all_text
+    ):
+        findings += _hidden_instructions(all_text, prepared)
+    could_mention = bool(known_tool_names) and ("_" in all_text or "-" in all_text)
+    if present & _OTHER_MASK == _OTHER_MASK or (could_mention and present & _IMPERATIVE_MASK == _IMPERATIVE_MASK):
+        findings += _shadowing(all_text, prepared, server_tool_names, known_tool_names, name)
+    may_ask = present & _EXFIL_MASK == _EXFIL_MASK
     if may_ask or _names_may_ask(schema):
         findings += _exfiltration_parameters(schema, f"{name} {description}", may_ask)
     if previous_description is not None:  # without one, nothing can have changed
@@ -845,6 +874,9 @@ def _present_mask(lower: str) -> int:
 
 
 _PHRASE_MASKS = tuple(_NEED_MASKS[id(needs)] for needs in _NEEDS)  # in ``_PHRASES`` order
+_OTHER_MASK = _NEED_MASKS[id(_OTHER_SERVER_NEEDS)]
+_IMPERATIVE_MASK = _NEED_MASKS[id(_IMPERATIVE_NEEDS)]
+_EXFIL_MASK = _NEED_MASKS[id(_EXFIL_DESC_NEEDS)]
 _Phrase = tuple[str, str, re.Pattern[str], tuple[str, ...] | None]  # name, severity, pattern, start words
 _PHRASE_ROWS: tuple[_Phrase, ...] = tuple(
     (name, severity, pattern, starts) for (name, severity, pattern), starts in zip(_PHRASES, _STARTS, strict=True)

@@ -174,3 +174,15 @@ def test_mentioned_reads_schema_keys_and_non_ascii_text() -> None:
     lowered = frozenset({"delete_all", "wipe-disk", "send_email", "input_schema", "other_tool"})
     assert api._mentioned(tool, lambda: lowered) == {"delete_all", "wipe-disk", "send_email", "input_schema"}
     assert api._mentioned({"description": "no names here"}, lambda: lowered) == {"input_schema"}
+
+
+def test_imperative_words_are_found_as_the_pattern_finds_them() -> None:
+    rng = random.Random(9)
+    pieces = [*I._IMPERATIVE_WORDS, "MUST", "Don't", "dont", "do  not", "_", "1", "a", " ", "-", "'", "\u00e9", "\n"]
+    matched = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        expected = I._IMPERATIVE.search(text) is not None
+        assert I._imperative(text, I._Prepared(text)) is expected, text
+        matched += expected
+    assert 500 < matched < 3500
