@@ -41,25 +41,35 @@ def _integrity(
     )
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")  # the words a tool name is looked up among
 
 
 def _joined_strings(value: Any, out: list[str], depth: int = 0) -> None:
     """Every string inside a JSON value (schema descriptions, enums, titles, keys), a few levels deep, that
-    holds a ``_`` or ``-``: only those can contain a catalog tool name worth checking (see ``_mentioned``)."""
+    holds a ``_`` or ``-``: only those can contain a catalog tool name worth checking (see ``_mentioned``).
+
+    A string value inside a dict or list is read in place, not by a call of its own (same strings, same order).
+    """
     if isinstance(value, str):
         if "_" in value or "-" in value:
             out.append(value)
     elif depth < 6 and isinstance(value, dict):
         for k, v in value.items():
-            key = str(k)
+            key = k if k.__class__ is str else str(k)
             if "_" in key or "-" in key:
                 out.append(key)
-            if v.__class__ is not bool and v is not None:
+            if v.__class__ is str:
+                if "_" in v or "-" in v:
+                    out.append(v)
+            elif v.__class__ is not bool and v is not None:
                 _joined_strings(v, out, depth + 1)
     elif depth < 6 and isinstance(value, list):
         for v in value[:200]:
-            _joined_strings(v, out, depth + 1)
+            if v.__class__ is str:
+                if "_" in v or "-" in v:
+                    out.append(v)
+            else:
+                _joined_strings(v, out, depth + 1)
 
 
 def _mentioned(tool: Mapping[str, Any], known_lower: Callable[[], frozenset[str]]) -> set[str]:
@@ -77,12 +87,46 @@ def _mentioned(tool: Mapping[str, Any], known_lower: Callable[[], frozenset[str]
             _joined_strings(value, texts, 1)
     # One scan of the joined texts finds the same words as one scan per text: a word cannot span the "\n".
     joined = "\n".join([text[:20_000] for text in texts])
-    if joined.isascii():  # lower-casing ASCII changes no word boundary, so the words can be found lower-cased
-        found = _IDENTIFIER.findall(joined.lower())
+    if joined.isascii():
+        words = linked_words(joined.lower())
     else:
-        found = [w.lower() for w in _IDENTIFIER.findall(joined)]
-    words = {w for w in found if "_" in w or "-" in w}
+        words = {w.lower() for w in _IDENTIFIER.findall(joined) if "_" in w or "-" in w}
     return words & known_lower() if words else set()
+
+
+_WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789_-"
+_BLANK_OTHERS = bytes(c if c in _WORD_BYTES else 32 for c in range(256))  # every other byte becomes a blank
+_LETTER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+
+
+def linked_words(lower: str) -> set[str]:
+    """The words of ``_IDENTIFIER`` in a lower-cased ASCII text that hold a ``_`` or ``-``.
+
+    ``_IDENTIFIER`` takes from each run of word characters the part from its first letter, if four characters
+    long. Only runs with a ``_`` or ``-`` can give such a word, and those are few: blanking every other
+    character and finding each run from its links by byte searches costs far less than the pattern trying
+    every letter of a long text.
+    """
+    data = lower.encode("ascii").translate(_BLANK_OTHERS)
+    find = data.find
+    size = len(data)
+    words: set[str] = set()
+    for link in (b"_", b"-"):
+        at = find(link)
+        while at >= 0:
+            start = data.rfind(b" ", 0, at) + 1
+            end = find(b" ", at)
+            if end < 0:
+                end = size
+            first = start
+            while first < end and data[first] not in _LETTER_BYTES:
+                first += 1
+            if end - first >= 4:
+                word = data[first:end]
+                if b"_" in word or b"-" in word:
+                    words.add(word.decode("ascii"))
+            at = find(link, end)
+    return words
 
 
 # The lower-cased catalog names for shadowing checks, per collection of names: the catalog stage passes the same

@@ -683,14 +683,7 @@ _EXFIL_NAME_PREFIXES = (
 
 def _names_may_ask(schema: Any) -> bool:
     """False only when no top-level parameter name can match ``_EXFIL_PARAM_NAMES`` (most tools)."""
-    props = schema.get("properties") if isinstance(schema, dict) else None
-    if not isinstance(props, dict):
-        return False
-    for key in props:  # a plain loop: this runs on every tool
-        name = key if key.__class__ is str else str(key)
-        if not name.isascii() or name.lower().startswith(_EXFIL_NAME_PREFIXES):
-            return True
-    return False
+    return _collect_schema_texts(schema, 0, [], True)
 
 
 def _exfiltration_parameters(schema: Any, tool_text: str, descriptions_may_ask: bool) -> list[Finding]:
@@ -747,34 +740,41 @@ def _schema_texts(schema: Any, depth: int = 0) -> list[str]:
     return out
 
 
-def _collect_schema_texts(schema: Any, depth: int, out: list[str]) -> None:
+def _collect_schema_texts(schema: Any, depth: int, out: list[str], names: bool = False) -> bool:
     """Appends, in document order, the node's description and title, then its properties', then its items'.
 
     Runs on every tool: a property without nested ``properties`` or ``items`` (most of them) is read in place
-    instead of by a call of its own, which would give the same strings in the same order.
+    instead of by a call of its own, which would give the same strings in the same order. With ``names``, the
+    same loop also tells whether a property name of this node could be an exfiltration name (see
+    ``_names_may_ask``), which is the return value (False without ``names``).
     """
     if depth > 6 or schema.__class__ is not dict and not isinstance(schema, dict):
-        return
+        return False
     for value in (schema.get("description"), schema.get("title")):
         if isinstance(value, str):
             out.append(value)
+    may_ask = False
     props = schema.get("properties")
     if isinstance(props, dict) and depth < 6:
-        for spec in props.values():
+        for key, spec in props.items():
+            if names and not may_ask:
+                name = key if key.__class__ is str else str(key)
+                may_ask = not name.isascii() or name.lower().startswith(_EXFIL_NAME_PREFIXES)
             if spec.__class__ is not dict and not isinstance(spec, dict):
                 continue
             if "properties" in spec or "items" in spec:
                 _collect_schema_texts(spec, depth + 1, out)
                 continue
             value = spec.get("description")
-            if isinstance(value, str):
+            if value is not None and isinstance(value, str):
                 out.append(value)
             value = spec.get("title")
-            if isinstance(value, str):
+            if value is not None and isinstance(value, str):
                 out.append(value)
     items = schema.get("items")
     if isinstance(items, dict):
         _collect_schema_texts(items, depth + 1, out)
+    return may_ask
 
 
 def integrity_findings(
@@ -801,8 +801,8 @@ def integrity_findings(
     name = get("name")
     name = name if isinstance(name, str) else ""
     texts: list[str] = []
-    if isinstance(schema, dict):
-        _collect_schema_texts(schema, 0, texts)  # the one walk of the schema
+    # The one walk of the schema; it also rules out exfiltration-shaped parameter names (most tools).
+    names_may_ask = _collect_schema_texts(schema, 0, texts, True) if isinstance(schema, dict) else False
     schema_text = "\n".join(texts)
     all_text = "\n".join([t for t in (title, description, schema_text) if t])
     # One lower-cased copy and one automaton pass serve every pre-filter; each parameter description is part
@@ -826,7 +826,7 @@ def integrity_findings(
     if present & _OTHER_MASK == _OTHER_MASK or (could_mention and present & _IMPERATIVE_MASK == _IMPERATIVE_MASK):
         findings += _shadowing(all_text, prepared, server_tool_names, known_tool_names, name)
     may_ask = present & _EXFIL_MASK == _EXFIL_MASK
-    if may_ask or _names_may_ask(schema):
+    if may_ask or names_may_ask:
         findings += _exfiltration_parameters(schema, f"{name} {description}", may_ask)
     if previous_description is not None:  # without one, nothing can have changed
         findings += description_changed(previous_description, description)

@@ -87,7 +87,10 @@ def _random_schema(rng: random.Random, depth: int = 0) -> Any:
         if rng.random() < 0.6:
             node[key] = rng.choice([f"{key} {rng.randint(0, 99)}", "", 5, None])
     if depth < 9 and rng.random() < 0.6:
-        node["properties"] = {f"p{i}": _random_schema(rng, depth + 1) for i in range(rng.randint(0, 3))}
+        keys = ["p", "sidenote", "Hidden_x", "caf\u00e9", "q"]
+        node["properties"] = {
+            f"{rng.choice(keys)}{i}": _random_schema(rng, depth + 1) for i in range(rng.randint(0, 3))
+        }
         if rng.random() < 0.1:
             node["properties"] = ["not", "a", "dict"]
     if depth < 9 and rng.random() < 0.3:
@@ -102,6 +105,10 @@ def test_one_schema_walk_reads_the_same_strings_in_the_same_order() -> None:
         schema = _random_schema(rng)
         expected = _reference_schema_texts(schema)
         assert I._schema_texts(schema) == expected
+        props = schema.get("properties") if isinstance(schema, dict) else None
+        names = [str(k) for k in props] if isinstance(props, dict) else []
+        suspicious = any(not n.isascii() or n.lower().startswith(I._EXFIL_NAME_PREFIXES) for n in names)
+        assert I._names_may_ask(schema) is suspicious
         deep += any(t.startswith("description") for t in expected[3:])
     assert deep > 100
 
@@ -186,3 +193,17 @@ def test_imperative_words_are_found_as_the_pattern_finds_them() -> None:
         assert I._imperative(text, I._Prepared(text)) is expected, text
         matched += expected
     assert 500 < matched < 3500
+
+
+def test_linked_words_are_the_identifier_words_with_a_link() -> None:
+    rng = random.Random(13)
+    pieces = ["send_email", "a", "ab", "x-y", "_", "-", "9", "--", "abc", " ", "\n", ".", "Q_", "1_a", "__init__", "é"]
+    linked = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))).lower()
+        if not text.isascii():
+            continue
+        expected = {w for w in api._IDENTIFIER.findall(text) if "_" in w or "-" in w}
+        assert api.linked_words(text) == expected, text
+        linked += bool(expected)
+    assert linked > 1000
