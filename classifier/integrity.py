@@ -456,6 +456,25 @@ def after_padding(text: str) -> str:
     return text[end.start() :] if end is not None else ""
 
 
+_COLON_AFTER = re.compile(r"\s*:")
+_ROLE_MARKERS = ("<|", "[inst", "[/inst")
+
+
+def _role_play_possible(lower: str) -> bool:
+    """False only when the ``role_play`` pattern cannot match (for a text whose pre-filters are on): it needs a
+    chat-template marker, or "system" or "assistant" followed by blanks and a colon. Its line-start
+    alternative is searched at every position of a long text; these substring searches are not."""
+    if any(marker in lower for marker in _ROLE_MARKERS):
+        return True
+    for role in ("system", "assistant"):
+        at = lower.find(role)
+        while at >= 0:
+            if _COLON_AFTER.match(lower, at + len(role)) is not None:
+                return True
+            at = lower.find(role, at + 1)
+    return False
+
+
 def hidden_instructions(text: str) -> list[Finding]:
     """Text aimed at the model rather than describing the tool: tags, overrides, secrecy, secret access."""
     return _hidden_instructions(text, _Prepared(text))
@@ -473,6 +492,8 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
         gate_words, gate_substrings = _GATES[name]
         if not any(sub in lower for sub in gate_substrings) and not any(has_word(lower, w) for w in gate_words):
             continue
+        if name == "role_play" and present != -1 and not _role_play_possible(lower):
+            continue  # "system" is a common word; a role marker is not
         match = prepared.search(pattern, text, starts)
         if match:
             signals.append({"signal": name, "match": match.group(0)[:160], "severity": severity})
