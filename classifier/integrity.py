@@ -561,6 +561,36 @@ _OTHER_SERVER_NEEDS = (
 )
 
 
+# Necessary for the second alternative of ``_OTHER_SERVER`` (as ``_NEEDS`` are for the phrases).
+_OTHER_SERVER_WHEN_NEEDS = (
+    ("when", "before", "after", "instead of"),
+    ("using", "calling", "invoking"),
+    ("server", "tool from"),
+)
+_QUANTIFIER_ENDS = ("all", "any", "every", "other")  # "another" ends with "other"
+
+
+def _other_server_possible(lower: str) -> bool:
+    """False only when ``_OTHER_SERVER`` cannot match the lower-cased text (pre-filters on).
+
+    Its first alternative needs "tool", "server" or "mcp" right after blanks that follow all/any/every/other;
+    its second needs one word of each group of ``_OTHER_SERVER_WHEN_NEEDS``. "tool" is everywhere in tool
+    descriptions, "all tools" is not: looking at the words before each "tool" costs less than the search.
+    """
+    if _possible(lower, _OTHER_SERVER_WHEN_NEEDS):
+        return True
+    for noun in ("tool", "server", "mcp"):
+        at = lower.find(noun)
+        while at >= 0:
+            before = at
+            while before > 0 and lower[before - 1].isspace():
+                before -= 1
+            if before < at and lower.endswith(_QUANTIFIER_ENDS, 0, before):
+                return True
+            at = lower.find(noun, at + 1)
+    return False
+
+
 def shadowing(text: str, server_tool_names: Collection[str], known_tool_names: Collection[str]) -> list[Finding]:
     """Descriptions that try to change how tools of *other* servers behave."""
     return _shadowing(text, _Prepared(text), server_tool_names, known_tool_names)
@@ -591,7 +621,9 @@ def _shadowing(
 ) -> list[Finding]:
     """``known_tool_names`` may be a function giving them: it is called only when a mention could matter."""
     generic = (
-        prepared.search(_OTHER_SERVER, text, _OTHER_SERVER_STARTS) if prepared.may_match(_OTHER_SERVER_NEEDS) else None
+        prepared.search(_OTHER_SERVER, text, _OTHER_SERVER_STARTS)
+        if prepared.may_match(_OTHER_SERVER_NEEDS) and (not prepared.active or _other_server_possible(prepared.lower))
+        else None
     )
     # A mention matters only with the generic pattern or an imperative word beside it, and only a token with a
     # "_" or "-" can be one: most descriptions need no name lookup at all.

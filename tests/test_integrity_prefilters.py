@@ -243,3 +243,17 @@ def test_role_play_precheck_is_necessary(texts: list[str]) -> None:
             matched += 1
             assert I._role_play_possible(text.lower()), text
     assert matched > 300
+
+
+def test_other_server_precheck_is_necessary(texts: list[str]) -> None:
+    rng = random.Random(19)
+    words = ["all", "any", "every", "other", "another", "tool", "tools", "server", "mcp", "from", "must", "when"]
+    words += ["using", "calling", "the", "before", "instead of", "Tools", "ALL", "xall", "tooling"]
+    blanks = [" ", " ", "  ", "\n", "\t", ". ", "", "\u2003"]
+    extra = ["".join(rng.choice(words) + rng.choice(blanks) for _ in range(rng.randint(3, 9))) for _ in range(12000)]
+    matched = 0
+    for text in (*texts, *extra):
+        if I._OTHER_SERVER.search(text) and not I._foldable(text):
+            matched += 1
+            assert I._other_server_possible(text.lower()), text
+    assert matched > 200
