@@ -182,16 +182,34 @@ def _classify_tools(
 ) -> list[dict]:
     features = features_for(tools, server_context)
     results = classify_features(features)
-    lowered: list[frozenset[str]] = []  # the catalog's names lower-cased, once a tool needs them
+    for result, findings in zip(
+        results, integrity_for(tools, server_context, previous_descriptions, known_tool_names), strict=True
+    ):
+        result["integrity"] = findings
+    return results
+
+
+def integrity_for(
+    tools: Sequence[Any],
+    server_context: Mapping[str, Mapping[str, Any]] | None = None,
+    previous_descriptions: Sequence[str | None] | None = None,
+    known_tool_names: Collection[str] = (),
+) -> list[list[dict]]:
+    """The integrity findings of each tool of a batch, as ``classify_tools`` reports them (same arguments).
+
+    The catalog's names are lower-cased at most once per batch, and only once a tool's text could mention one.
+    """
+    lowered: list[frozenset[str]] = []
 
     def known_lower() -> frozenset[str]:
         if not lowered:
             lowered.append(_known_lower(known_tool_names))
         return lowered[0]
 
-    for i, (tool, result) in enumerate(zip(tools, results, strict=True)):
+    out: list[list[dict]] = []
+    for i, tool in enumerate(tools):
         if tool.__class__ is not dict and not isinstance(tool, Mapping):
-            result["integrity"] = []
+            out.append([])
             continue
         server = tool.get("server")
         siblings: Collection[str] = ()
@@ -200,8 +218,8 @@ def _classify_tools(
         previous = previous_descriptions[i] if previous_descriptions else None
         # Called only for a text that could mention a catalog name (see ``integrity._shadowing``).
         mentioned = partial(_mentioned, tool, known_lower) if known_tool_names else ()
-        result["integrity"] = _integrity(tool, siblings, mentioned, previous)
-    return results
+        out.append(_integrity(tool, siblings, mentioned, previous))
+    return out
 
 
 # The columns a classification reads: loading these as plain rows, not Tool objects, skips building ORM
