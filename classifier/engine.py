@@ -47,6 +47,24 @@ def _risk_and_hints(category: str, caps: tuple[str, ...]) -> tuple[str, tuple[tu
     return risk_for(category, caps).value, tuple(inferred_hints(category, caps).items())
 
 
+@lru_cache(maxsize=1024)
+def _verdict(category: str, caps: tuple[str, ...]) -> tuple[str, dict[str, bool | None], str, str]:
+    """What depends only on the category and capabilities, built once per distinct pair: the risk, the
+    inferred hints (callers copy the dict), and the rationale's opening ("Read with private_data because ")
+    and its tail after the reason ("; what it reads makes it Medium.")."""
+    risk, hint_items = _risk_and_hints(category, caps)
+    opening = f"{category} with {', '.join(caps)} because " if caps else f"{category} because "
+    return risk, dict(hint_items), opening, f"; {_risk_reason(category, risk, list(caps))}."
+
+
+_CODE_EXECUTION = Capability.CODE_EXECUTION.value
+_CODE_TURNS_EXECUTE = (Category.READ.value, Category.WRITE.value)  # caller-written code makes these Execute
+_EXECUTE = Category.EXECUTE.value
+_READ = Category.READ.value
+_PRECEDENCE = tuple(c.value for c in CATEGORY_PRECEDENCE)
+_NO_DESCRIPTION = "no action words were recognised, so it is treated as reading"
+
+
 def _annotation_signals(f: ToolFeatures) -> list[Signal]:
     out: list[Signal] = []
     if f.annotations.get("destructiveHint") is True and f.annotations.get("readOnlyHint") is not True:
@@ -67,84 +85,123 @@ def decide(
 
     ``model_caps`` are the capabilities the capability model asserts (with their probabilities); a
     capability is present when a rule names it or the model does.
+
+    Written for a batch of millions: one pass over the signals, the pieces that depend only on the category
+    and capabilities cached (``_verdict``), and the rationale's reason taken from the deciding signals
+    directly rather than searched for in the evidence (``rationale`` states the same rule for any caller).
     """
     strong: list[Signal] = []
     weak: list[Signal] = []
-    cap_set: set[str] = set()
+    cap_signals: list[Signal] = []
     for s in signals:
         if s.supports in CATEGORIES:
             (strong if s.strong else weak).append(s)
         else:
-            cap_set.add(s.supports)
-    learned = {c: p for c, p in model_caps.items() if c not in cap_set} if model_caps else {}
-    cap_set.update(learned)
-    annotations = _annotation_signals(f) if f.annotations else []
-    caps = sorted(cap_set)
-    evidence: list[dict[str, Any]] = []
+            cap_signals.append(s)
+    if cap_signals:
+        cap_set = {s.supports for s in cap_signals}
+        learned = {c: p for c, p in model_caps.items() if c not in cap_set} if model_caps else {}
+        cap_set.update(learned)
+        caps = sorted(cap_set)
+    elif model_caps:
+        learned = dict(model_caps)
+        caps = sorted(learned)
+    else:
+        learned = {}
+        caps = []
     model_probs: dict[str, float] = {}
     if proba is not None and model is not None:
         model_probs = dict(zip(model.classes, proba, strict=True))
     model_top = max(model_probs, key=model_probs.__getitem__) if model_probs else None
 
     if strong:
-        category = _pick(frozenset(s.supports for s in strong))
+        if len(strong) == 1:
+            deciding = strong
+            category = strong[0].supports
+        else:
+            category = _pick(frozenset(s.supports for s in strong))
+            deciding = [s for s in strong if s.supports == category]
         source = "rule"
-        deciding = [s for s in strong if s.supports == category]
         accuracy = model.rule_accuracy if model else {}
-        confidence = max(accuracy.get(s.rule, DEFAULT_RULE_ACCURACY) for s in deciding)
+        if len(deciding) == 1:
+            confidence = accuracy.get(deciding[0].rule, DEFAULT_RULE_ACCURACY)
+        else:
+            confidence = max(accuracy.get(s.rule, DEFAULT_RULE_ACCURACY) for s in deciding)
         if model_top is not None and model_top != category:
             confidence -= 0.1
-    elif model_probs:
-        scores = dict(model_probs)
-        for s in weak + annotations:
-            scores[s.supports] = scores.get(s.supports, 0.0) + (WEAK_BONUS if s in weak else ANNOTATION_BONUS)
-        for severe in ("Financial", "Destructive"):
-            # Without a rule behind it, a Critical category needs the model to be sure.
-            if scores.get(severe, 0.0) < SEVERE_MODEL_THRESHOLD and max(scores, key=scores.__getitem__) == severe:
-                scores[severe] = 0.0
-        category = max(
-            CATEGORY_PRECEDENCE, key=lambda c: (scores.get(c.value, 0.0), -CATEGORY_PRECEDENCE.index(c))
-        ).value
-        source = "model"
-        confidence = min(model_probs.get(category, 0.0) + (0.1 if category != model_top else 0.0), 0.99)
-        deciding = [s for s in weak + annotations if s.supports == category]
     else:
-        fallback = weak + annotations
-        category = _pick(frozenset(s.supports for s in fallback)) if fallback else Category.READ.value
-        source = "rule"
-        confidence = 0.5 if fallback else 0.4
-        deciding = [s for s in fallback if s.supports == category]
-    if Capability.CODE_EXECUTION.value in caps and category in ("Read", "Write"):
-        category = Category.EXECUTE.value  # the rubric: caller-written code or queries are Execute
+        annotations = _annotation_signals(f) if f.annotations else []
+        if model_probs:
+            scores = dict(model_probs)
+            for s in weak + annotations:
+                scores[s.supports] = scores.get(s.supports, 0.0) + (WEAK_BONUS if s in weak else ANNOTATION_BONUS)
+            for severe in ("Financial", "Destructive"):
+                # Without a rule behind it, a Critical category needs the model to be sure.
+                if scores.get(severe, 0.0) < SEVERE_MODEL_THRESHOLD and max(scores, key=scores.__getitem__) == severe:
+                    scores[severe] = 0.0
+            category = max(_PRECEDENCE, key=lambda c: (scores.get(c, 0.0), -_PRECEDENCE.index(c)))
+            source = "model"
+            confidence = min(model_probs.get(category, 0.0) + (0.1 if category != model_top else 0.0), 0.99)
+        else:
+            fallback = weak + annotations
+            category = _pick(frozenset(s.supports for s in fallback)) if fallback else _READ
+            source = "rule"
+            confidence = 0.5 if fallback else 0.4
+        deciding = [s for s in weak + annotations if s.supports == category]
+    if category in _CODE_TURNS_EXECUTE and _CODE_EXECUTION in caps:
+        category = _EXECUTE  # the rubric: caller-written code or queries are Execute
+        supporting: list[Signal] = []  # the deciding signals supported the category before it changed
+    else:
+        supporting = deciding
     if not f.has_description:
         confidence *= 0.8 if f.params else 0.65
 
+    evidence: list[dict[str, Any]] = []
+    why: Signal | None = None  # the signal the rationale names: the first not from the generic verb rule
     for s in deciding:
-        kind = "annotation" if s.rule.startswith("annotation.") else "rule"
-        evidence.append({"source": kind, "rule": s.rule, "signal": s.signal, "supports": s.supports})
+        if s.rule.startswith("annotation."):
+            evidence.append({"source": "annotation", "rule": s.rule, "signal": s.signal, "supports": s.supports})
+        else:
+            evidence.append({"source": "rule", "rule": s.rule, "signal": s.signal, "supports": s.supports})
+    for s in supporting:
+        if not s.rule.startswith("actions."):
+            why = s
+            break
+    model_signal = ""
     if source == "model" and model is not None:
         words = model.top_features(f, category)
+        model_signal = f"{','.join(words) or '(no known words)'} (p={model_probs.get(category, 0.0):.2f})"
         evidence.append(
-            {
-                "source": "model",
-                "rule": f"model.{model.version}",
-                "signal": f"{','.join(words) or '(no known words)'} (p={model_probs.get(category, 0.0):.2f})",
-                "supports": category,
-            }
+            {"source": "model", "rule": f"model.{model.version}", "signal": model_signal, "supports": category}
         )
-    seen: set[tuple[str, str]] = set()
-    for s in signals:
-        if s.supports in CAPABILITIES and (s.rule, s.supports) not in seen:
-            seen.add((s.rule, s.supports))
+    if len(cap_signals) == 1:
+        s = cap_signals[0]
+        if s.supports in CAPABILITIES:
             evidence.append({"source": "rule", "rule": s.rule, "signal": s.signal, "supports": s.supports})
+    elif cap_signals:
+        seen: set[tuple[str, str]] = set()
+        for s in cap_signals:
+            if s.supports in CAPABILITIES and (s.rule, s.supports) not in seen:
+                seen.add((s.rule, s.supports))
+                evidence.append({"source": "rule", "rule": s.rule, "signal": s.signal, "supports": s.supports})
     if learned and model is not None and model.capability is not None:
         for cap, p in sorted(learned.items()):
             words = model.capability.top_words(model_tokens(f), model.vocabulary, model.idf, cap)
             signal = f"{','.join(words) or '(no known words)'} (p={p:.2f})"
             evidence.append({"source": "model", "rule": CAPABILITY_RULE, "signal": signal, "supports": cap})
 
-    risk, hint_items = _risk_and_hints(category, tuple(caps))
-    hints = dict(hint_items)
+    risk, hints, opening, tail = _verdict(category, tuple(caps))
+    if why is not None:
+        if why.rule.startswith("annotation."):
+            because = f"the server declares {why.signal} and nothing contradicts it"
+        else:
+            because = f"rule {why.rule} matched '{why.signal}'"
+    elif model_signal:
+        because = f"the learned model read it from the words {model_signal}"
+    elif supporting:
+        because = f"rule {supporting[0].rule} matched '{supporting[0].signal}'"  # the generic verb rule
+    else:
+        because = _NO_DESCRIPTION
     return {
         "name": f.name,
         "category": category,
@@ -152,8 +209,8 @@ def decide(
         "capabilities": caps,
         "confidence": round(max(0.05, min(confidence, 0.99)), 3),
         "evidence": evidence,
-        "rationale": rationale(category, risk, caps, evidence),
-        "inferred_hints": hints,
+        "rationale": opening + because + tail,
+        "inferred_hints": hints.copy(),
         "hint_mismatches": hint_mismatches(f.annotations, hints, category) if f.annotations else [],
     }
 
@@ -176,11 +233,14 @@ def _risk_reason(category: str, risk: str, caps: list[str]) -> str:
 
 
 def rationale(category: str, risk: str, caps: list[str], evidence: list[dict[str, Any]]) -> str:
-    """One sentence a reviewer can read: the category, why, and what sets the risk."""
+    """One sentence a reviewer can read: the category, why, and what sets the risk.
+
+    ``decide`` builds the same sentence from its deciding signals without searching the evidence.
+    """
     supporting = [e for e in evidence if e["supports"] == category]
     why = next((e for e in supporting if not e["rule"].startswith("actions.")), supporting[0] if supporting else None)
     if why is None:
-        because = "no action words were recognised, so it is treated as reading"
+        because = _NO_DESCRIPTION
     elif why["source"] == "model":
         because = f"the learned model read it from the words {why['signal']}"
     elif why["source"] == "annotation":
@@ -217,9 +277,16 @@ def classify_features(
 
 
 def features_for(
-    tools: Sequence[Mapping[str, Any]], server_context: Mapping[str, Mapping] | None
+    tools: Sequence[Mapping[str, Any]],
+    server_context: Mapping[str, Mapping] | None,
+    model: CategoryModel | None = None,
 ) -> list[ToolFeatures]:
+    """The features of a batch of tools, each with its column lookups for ``model`` (default: the shipped
+    model) looked up at once, so ``classify_features`` with that model does not read every tool again."""
     out = []
+    add = out.append
+    model = model if model is not None else load_model()
+    row = model.row_of if model is not None else None
     siblings: dict[str, tuple[str, ...]] = {}  # per server: its context's tool names, read once per batch
     for tool in tools:
         if tool.__class__ is not dict and not isinstance(tool, Mapping):
@@ -233,5 +300,8 @@ def features_for(
                 names = siblings.get(server)  # type: ignore[arg-type]
                 if names is None:
                     names = siblings[server] = sibling_names(context)  # type: ignore[index]
-        out.append(extract_features(tool, context, names))
+        f = extract_features(tool, context, names)
+        if row is not None:
+            f.model_row = (model, row(f))
+        add(f)
     return out

@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from classifier.text import clip, split_identifier, words_of
+from classifier.text import MAX_TEXT_CHARS, split_identifier, words_in, words_of
 
 MAX_PARAMS = 60  # a schema with thousands of properties is read only this far
 
@@ -50,6 +50,10 @@ class ToolFeatures:
     sibling_names: tuple[str, ...] = ()
     actions: tuple[str, ...] | None = None  # the name's action verbs, computed once by rules.base.name_actions
     tokens: list[str] | None = None  # the model's tokens, computed once by model_tokens
+    # (model, its column lookups for this tool): set by ``engine.features_for`` right after extraction, while the
+    # tool's words are still in the processor's cache (a pass over the batch later costs more); see model.row_of.
+    # A copy of the features with other words must drop it (``tokens`` likewise).
+    model_row: tuple[Any, Any] | None = None
 
     @property
     def all_words(self) -> frozenset[str]:
@@ -75,28 +79,54 @@ def schema_of(tool: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def params_of(schema: Mapping[str, Any] | None) -> list[Param]:
     """Top-level parameters, plus the properties of object or array-of-object parameters one level down."""
+    return _read_params(_properties(schema))[0]
+
+
+def _properties(schema: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A schema's properties map, or None when there is none to read."""
     if not isinstance(schema, dict):
-        return []
+        return None
     props = schema.get("properties")
     if props is None and "type" not in schema and schema and all(isinstance(v, dict) for v in schema.values()):
         props = schema  # a bare properties map, a common authoring slip
-    if not isinstance(props, dict):
-        return []
-    out: list[Param] = []
-    for name, spec in islice(props.items(), MAX_PARAMS):
+    return props if isinstance(props, dict) and props else None
+
+
+def _read_params(
+    props: dict[str, Any] | None,
+) -> tuple[list[Param], set[str], set[str], list[str]]:
+    """The parameters of a properties map with, gathered in the same pass, their words, their lower-cased enum
+    values and their non-empty descriptions (in parameter order)."""
+    params: list[Param] = []
+    words: set[str] = set()
+    enums: set[str] = set()
+    descriptions: list[str] = []
+    if props is None:
+        return params, words, enums, descriptions
+    add = params.append
+    for name, spec in props.items() if len(props) <= MAX_PARAMS else islice(props.items(), MAX_PARAMS):
         if not isinstance(name, str):
             continue
-        spec = spec if isinstance(spec, dict) else {}
-        out.append(_param(name, spec))
+        if not isinstance(spec, dict):
+            spec = {}
+        p = _param(name, spec)
+        add(p)
         nested = spec.get("properties")
-        items = spec.get("items")
-        if not isinstance(nested, dict) and isinstance(items, dict):
-            nested = items.get("properties")
+        if not isinstance(nested, dict):
+            items = spec.get("items")
+            if isinstance(items, dict):
+                nested = items.get("properties")
         if isinstance(nested, dict):
             for sub, sub_spec in islice(nested.items(), 20):
                 if isinstance(sub, str):
-                    out.append(_param(sub, sub_spec if isinstance(sub_spec, dict) else {}, top=False))
-    return out
+                    add(_param(sub, sub_spec if isinstance(sub_spec, dict) else {}, top=False))
+    for p in params:
+        words.update(p.words)
+        if p.enum:
+            enums.update(p.enum)
+        if p.description:
+            descriptions.append(p.description)
+    return params, words, enums, descriptions
 
 
 def _param(name: str, spec: Mapping[str, Any], top: bool = True) -> Param:
@@ -104,14 +134,13 @@ def _param(name: str, spec: Mapping[str, Any], top: bool = True) -> Param:
     if typ.__class__ is not str:
         typ = next((t for t in typ if isinstance(t, str) and t != "null"), "") if isinstance(typ, list) else ""
     enum = spec.get("enum")
-    enum_values = tuple(str(v).lower() for v in enum[:40]) if enum.__class__ is list else ()
     desc = spec.get("description")
     return Param(
         name.lower(),
         split_identifier(name),
         typ,
         desc[:500].lower() if desc.__class__ is str else "",
-        enum_values,
+        tuple([str(v).lower() for v in enum[:40]]) if enum.__class__ is list else (),
         top,
     )
 
@@ -125,23 +154,39 @@ _PARAM_DESCRIPTIONS: dict[str, frozenset[str]] = {}
 
 
 def _description_words(description: str) -> tuple[list[str], frozenset[str], tuple[str, ...]]:
-    """The description's words, their set and its first four words (shared: callers must not mutate)."""
+    """The words of a ``clip``ped description, their set and its first four words (shared: callers must not
+    mutate)."""
     hit = _DESCRIPTIONS.get(description)
     if hit is None:
         if len(_DESCRIPTIONS) >= CACHE_LIMIT:
             _DESCRIPTIONS.clear()
-        words = words_of(description)
+        words = words_in(description)
         hit = _DESCRIPTIONS[description] = (words, frozenset(words), tuple(words[:4]))
     return hit
 
 
-def _param_desc_words(joined: str) -> frozenset[str]:
-    """The words of a schema's parameter descriptions, joined by spaces."""
-    hit = _PARAM_DESCRIPTIONS.get(joined)
+PARAM_TEXT_CHARS = 6000  # the parameter descriptions of a schema are read this far, joined by spaces
+
+
+def _param_desc_words(descriptions: list[str]) -> frozenset[str]:
+    """The words of a schema's (lower-cased) parameter descriptions joined by spaces, read up to
+    ``PARAM_TEXT_CHARS``.
+
+    Catalogs repeat parameter descriptions far more than whole schemas ("Maximum number of results to
+    return"), so the words are found and cached per description: no word spans the joining space, so the
+    union of the parts' words is the joined text's words whenever the joined text is within the limit.
+    """
+    if len(descriptions) == 1 or sum(map(len, descriptions)) + len(descriptions) - 1 > PARAM_TEXT_CHARS:
+        return _param_text_words(" ".join(descriptions))
+    return frozenset().union(*map(_param_text_words, descriptions))
+
+
+def _param_text_words(text: str) -> frozenset[str]:
+    hit = _PARAM_DESCRIPTIONS.get(text)
     if hit is None:
         if len(_PARAM_DESCRIPTIONS) >= CACHE_LIMIT:
             _PARAM_DESCRIPTIONS.clear()
-        hit = _PARAM_DESCRIPTIONS[joined] = frozenset(words_of(joined, 6000))
+        hit = _PARAM_DESCRIPTIONS[text] = frozenset(words_in(text, PARAM_TEXT_CHARS))
     return hit
 
 
@@ -180,43 +225,41 @@ def extract_features(
     ``siblings``: ``sibling_names(context)`` when the caller has it already (a batch computes it once per
     server rather than once per tool).
     """
-    name = _text(tool.get("name")) or _text(tool.get("tool"))
-    title = _text(tool.get("title"))
+    get = tool.get
+    name = get("name")
+    if not name or not isinstance(name, str):
+        name = _text(get("tool"))
     name_words = split_identifier(name)
-    if not name_words and title:
-        name_words = split_identifier(title)
-    description = clip(_text(tool.get("description")))
+    if not name_words:
+        title = get("title")
+        if title and isinstance(title, str):
+            name_words = split_identifier(title)
+    description = get("description")
+    description = description[:MAX_TEXT_CHARS].lower() if description and isinstance(description, str) else ""
     desc_words, desc_set, lead_words = _description_words(description)
-    params = params_of(schema_of(tool))
-    param_words: set[str] = set()
-    enum_words: set[str] = set()
-    for p in params:
-        param_words.update(p.words)
-        if p.enum:
-            enum_words.update(p.enum)
-    param_desc = _param_desc_words(" ".join([p.description for p in params if p.description])) if params else _EMPTY
-    annotations = tool.get("annotations")
-    server = _text(tool.get("server"))
+    params, param_words, enum_words, descriptions = _read_params(_properties(schema_of(tool)))
+    annotations = get("annotations")
+    server = _text(get("server"))
     server_words = _server_words(server, _text(context.get("description")) if context else None)
     if siblings is None:
         siblings = sibling_names(context)
     return ToolFeatures(
-        name=name,
-        name_words=name_words,
-        name_set=frozenset(name_words),
-        description=description,
-        desc_words=desc_words,
-        desc_set=desc_set,
-        lead_words=lead_words,
-        params=params,
-        param_names=frozenset(p.name for p in params),
-        param_words=frozenset(param_words),
-        param_desc_words=param_desc,
-        enum_words=frozenset(enum_words),
-        annotations=dict(annotations) if isinstance(annotations, dict) else {},
-        server=server,
-        server_words=server_words,
-        sibling_names=siblings,
+        name,
+        name_words,
+        frozenset(name_words),
+        description,
+        desc_words,
+        desc_set,
+        lead_words,
+        params,
+        frozenset([p.name for p in params]) if params else _EMPTY,
+        frozenset(param_words) if param_words else _EMPTY,
+        _param_desc_words(descriptions) if descriptions else _EMPTY,
+        frozenset(enum_words) if enum_words else _EMPTY,
+        dict(annotations) if isinstance(annotations, dict) else {},
+        server,
+        server_words,
+        siblings,
     )
 
 

@@ -10,20 +10,49 @@ no scikit-learn import at all; scikit-learn is used by ``classifier.train`` to f
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import filterfalse, islice, repeat
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from classifier.capability_model import CapabilityModel, strongest_tokens
 from classifier.features import CACHE_LIMIT, STOPWORDS, ToolFeatures, model_tokens
+from classifier.name_grams import NameGrams
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
-MAX_SLICES = 256
-_SLICES = [slice(i, i + 4) for i in range(MAX_SLICES)]  # a name's character 4-grams, without a range per name
+MISSING = -1  # the column of a token the model does not know (dropped when the matrix is built)
+_MISSING = repeat(MISSING)  # the default for ``map(dict.get, tokens, _MISSING)``; stateless, so shared
+
+Lookup = Callable[[Any, int], int]
+
+
+class _Lookups(NamedTuple):
+    """Bound ``dict.get`` per token prefix (token word, or word pair for bigrams -> column), and the two meta
+    tokens' columns."""
+
+    n: Lookup
+    v: Lookup
+    l: Lookup  # noqa: E741 (the token prefix's own name)
+    nb: Lookup  # (word, next word) -> column of "nb:word_next"
+    lead: Lookup
+    d: Lookup  # without the stopwords ``model_tokens`` drops
+    db: Lookup  # (word, next word) -> column of "db:word_next"
+    p: Lookup
+    pn: Lookup
+    no_description: int
+    no_params: int
+
+
+def _pairs(columns: dict[str, int]) -> dict[tuple[str, str], int]:
+    """Bigram columns keyed by word pairs: zip() gives the pairs without building an "a_b" string per pair.
+    Words never hold "_" (names split on it, prose words are letters and digits), so a bigram token with other
+    than one "_" can never occur and is left out."""
+    return {tuple(t.split("_")): j for t, j in columns.items() if t.count("_") == 1}  # type: ignore[misc]
 
 
 @dataclass
@@ -41,13 +70,31 @@ class CategoryModel:
     # The vocabulary split by token prefix ("d:delete" -> by_prefix["d"]["delete"]), so a row's columns are
     # looked up from the words themselves without building a prefixed string per token.
     by_prefix: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
-    # Column ids per name word tuple, description and (parameter names, parameter words): see ``columns``.
-    column_cache: dict[Hashable, list[int]] = field(default_factory=dict, repr=False)
+    # Column lookups per description: see ``row_of``.
+    column_cache: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    lookups: _Lookups = field(init=False, repr=False)
+    grams: NameGrams = field(init=False, repr=False)  # the name character 4-grams ("c:" tokens)
 
     def __post_init__(self) -> None:
         for token, j in self.vocabulary.items():
             prefix, _, rest = token.partition(":")
             self.by_prefix.setdefault(prefix, {})[rest] = j
+        by = self.by_prefix
+        meta = by.get("meta", {})
+        self.lookups = _Lookups(
+            n=by.get("n", {}).get,
+            v=by.get("v", {}).get,
+            l=by.get("l", {}).get,
+            nb=_pairs(by.get("nb", {})).get,
+            lead=by.get("lead", {}).get,
+            d={w: j for w, j in by.get("d", {}).items() if w not in STOPWORDS}.get,
+            db=_pairs(by.get("db", {})).get,
+            p=by.get("p", {}).get,
+            pn=by.get("pn", {}).get,
+            no_description=meta.get("no_description", MISSING),
+            no_params=meta.get("no_params", MISSING),
+        )
+        self.grams = NameGrams(by.get("c", {}))
 
     @classmethod
     def from_json(cls, data: dict) -> CategoryModel:
@@ -70,17 +117,31 @@ class CategoryModel:
 
     def matrix(self, features: list[ToolFeatures]) -> csr_matrix:
         """The TF-IDF matrix of a batch: sublinear tf, idf, l2-normalised rows."""
-        indptr = [0]
         indices: list[int] = []
-        columns = self.columns
+        extend = indices.extend
+        ends: list[int] = []
+        end = ends.append
+        row = self.row_of
         for f in features:
-            indices.extend(columns(f))
-            indptr.append(len(indices))
+            early = f.model_row
+            name, desc, params = early[1] if early is not None and early[0] is self else row(f)
+            extend(name)
+            extend(desc)
+            extend(params)
+            end(len(indices))
+        # Unknown tokens were looked up as MISSING and are dropped here, in one vectorised pass.
+        columns = np.fromiter(indices, dtype=np.int64, count=len(indices))
+        rows = np.repeat(np.arange(len(features)), np.diff(np.array([0, *ends], dtype=np.int64)))
+        known = columns >= 0
+        gram_rows, gram_columns = self.grams.lookup([f.name_words for f in features])
+        rows = np.concatenate((rows[known], gram_rows))
+        columns = np.concatenate((columns[known], gram_columns))
+        # Built as its transpose (vocabulary x tools) and turned back: two linear bucket passes leave every row's
+        # columns sorted and repeats counted, where sorting each row's columns cost more than all the rest.
         counts = csr_matrix(
-            (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-            shape=(len(features), len(self.vocabulary)),
-        )
-        counts.sum_duplicates()
+            (np.ones(len(rows)), (columns, rows)), shape=(len(self.vocabulary), len(features))
+        ).T.tocsr()
+        counts.sum_duplicates()  # canonical: sorted columns per row, repeats counted
         counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
         norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
@@ -91,65 +152,48 @@ class CategoryModel:
         """The vocabulary columns of a tool's ``model_tokens`` that the model knows, with repeats.
 
         The same multiset as looking up every ``model_tokens(f)`` string (order differs, which the matrix
-        does not see), computed from the words directly and cached per name, description and parameter
-        set, which catalogs repeat: this is the hot loop of batch classification.
+        does not see), computed from the words directly: see ``row_of`` and ``NameGrams``.
         """
+        words = [j for part in self.row_of(f) for j in part if j >= 0]
+        return words + self.grams.lookup([f.name_words])[1].tolist()
+
+    def row_of(self, f: ToolFeatures) -> tuple[list[int], list[int], list[int]]:
+        """A tool's word-token lookups (all but the name's 4-grams) for its name, description and parameters,
+        ``MISSING`` where the model does not know a token. The hot loop of batch classification: every lookup
+        is a C-level ``map`` of a bound ``dict.get``, and no prefixed token string is built. Only the
+        description's part is cached (catalogs repeat descriptions; the other parts cost less than a cache)."""
+        look = self.lookups
+        words = f.name_words
+        name = list(map(look.n, words, _MISSING))
+        if words:
+            name.append(look.v(words[0], MISSING))
+            name.append(look.l(words[-1], MISSING))
+            if len(words) > 1:
+                name += map(look.nb, zip(words, words[1:], strict=False), _MISSING)
         cache = self.column_cache
-        if len(cache) >= CACHE_LIMIT:
-            cache.clear()
-        name = cache.get(f.name_words)
-        if name is None:
-            name = cache[f.name_words] = self._name_columns(f.name_words)
         desc = cache.get(f.description)
         if desc is None:
+            if len(cache) >= CACHE_LIMIT:
+                cache.clear()
             desc = cache[f.description] = self._description_columns(f)
-        key = (f.param_names, f.param_words)
-        params = cache.get(key)
-        if params is None:
-            params = cache[key] = self._param_columns(f)
-        return name + desc + params
-
-    def _name_columns(self, words: tuple[str, ...]) -> list[int]:
-        """The columns of ``name_tokens(words)``, looked up per prefix without building the prefixed strings."""
-        out = self._prefixed("n", words)
-        if words:
-            out += self._prefixed("v", words[:1]) + self._prefixed("l", words[-1:])
-            if len(words) > 1:
-                out += self._prefixed("nb", [a + "_" + b for a, b in zip(words, words[1:], strict=False)])
-        joined = "_" + "_".join(words) + "_"
-        if len(joined) > 3 and "c" in self.by_prefix:
-            get = self.by_prefix["c"].get
-            grams = map(joined.__getitem__, _SLICES[: len(joined) - 3]) if len(joined) <= MAX_SLICES + 3 else None
-            if grams is None:
-                grams = (joined[i : i + 4] for i in range(len(joined) - 3))
-            out += [j for j in map(get, grams) if j is not None]
-        return out
-
-    def _prefixed(self, prefix: str, words: Iterable[str]) -> list[int]:
-        get = self.by_prefix.get(prefix, {}).get
-        return [j for j in map(get, words) if j is not None]
+        params = list(map(look.p, f.param_words, _MISSING))
+        params += map(look.pn, f.param_names, _MISSING)
+        if not f.params:
+            params.append(look.no_params)
+        return name, desc, params
 
     def _description_columns(self, f: ToolFeatures) -> list[int]:
-        by = self.by_prefix
-        desc = [w for w in f.desc_words[:80] if w not in STOPWORDS]
-        get = by["d"].get if "d" in by else {}.get
-        out = [j for j in map(get, desc) if j is not None]
-        if len(desc) > 1 and "db" in by:
-            get = by["db"].get
-            out += [
-                j for j in map(get, [a + "_" + b for a, b in zip(desc[:12], desc[1:12], strict=False)]) if j is not None
-            ]
-        if f.lead_words and "lead" in by:
-            get = by["lead"].get
-            out += [j for j in map(get, f.lead_words[:2]) if j is not None]
-        if not f.has_description:
-            out += self._prefixed("meta", ["no_description"])
-        return out
-
-    def _param_columns(self, f: ToolFeatures) -> list[int]:
-        out = self._prefixed("p", f.param_words) + self._prefixed("pn", f.param_names)
-        if not f.params:
-            out += self._prefixed("meta", ["no_params"])
+        look = self.lookups
+        words = f.desc_words
+        head = words if len(words) <= 80 else words[:80]  # read only
+        out = list(map(look.d, head, _MISSING))  # stopwords are not in ``look.d``
+        content = list(islice(filterfalse(STOPWORDS.__contains__, head), 12))
+        if len(content) > 1:
+            out += map(look.db, zip(content, content[1:], strict=False), _MISSING)
+        if f.lead_words:
+            out += map(look.lead, f.lead_words[:2], _MISSING)
+        if len(words) < 3:  # not f.has_description
+            out.append(look.no_description)
         return out
 
     def predict_proba(self, features: list[ToolFeatures]) -> np.ndarray:

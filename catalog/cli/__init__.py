@@ -15,6 +15,7 @@ from catalog.cli import (
     introspect_cmd,
     policy_cmd,
     quickstart_cmd,
+    rules_bench_cmd,
     scan_cmd,
     site_cmd,
     stats_cmd,
@@ -41,6 +42,7 @@ for module in (
     site_cmd,
     stats_cmd,
     bench_cmd,
+    rules_bench_cmd,
     integrity_bench_cmd,
 ):
     module.register(app)

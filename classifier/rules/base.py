@@ -9,15 +9,19 @@ traced to the words behind it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from classifier.features import ToolFeatures
 from classifier.rules.languages import LATIN_VERBS, foreign_lead_verb
 from classifier.text import plain
 
 
-@dataclass(frozen=True, slots=True)
-class Signal:
+class Signal(NamedTuple):
+    """One finding of a rule. A named tuple rather than a frozen dataclass: the rules build several per tool,
+    and a tuple is built in a third of the time (the same fields, repr, equality, immutability and hash)."""
+
     rule: str  # "<family>.<rule>", stable ids for evidence and tests
     supports: str  # a Category value ("Destructive") or a Capability value ("code_execution")
     signal: str  # the words or parameters that fired
@@ -159,6 +163,8 @@ def _name_actions(words: tuple[str, ...]) -> tuple[str, ...]:
             # A noun in the middle of a name about something's details ("maps_place_details"): the tail is
             # the action when it is a verb ("wallet_bridge_health"), else the description says it.
             return tuple(v for v in verbs if v == words[-1])
+    if len(verbs) == 1 and "or" not in words and "and" not in words:
+        return (verbs[0],)  # most names: one verb, nothing joined to it, nothing to reorder
     if (
         len(verbs) > 1
         and verbs[0] in NOUNISH_VERBS
@@ -206,3 +212,78 @@ def hits(words: frozenset[str], vocabulary: frozenset[str]) -> str:
     """The sorted words both sets share, as evidence text ("" when none)."""
     common = words & vocabulary
     return ",".join(sorted(common)) if common else ""
+
+
+# ---- Literal gates: skip a regex search when the text lacks every literal the pattern needs ----------------
+# A rule's phrase regex is tried at every position of a description, which costs microseconds; most
+# descriptions lack the words it needs. The words are read from the compiled pattern itself, so a gate can
+# never disagree with the regex it guards, however the pattern is edited.
+
+MIN_GATE_LITERAL = 2  # shorter literals (a space, one letter) are in nearly every text: no use as a gate
+MAX_GATE_SETS = 2
+
+
+def _necessary(items: Iterable[tuple[Any, Any]]) -> list[frozenset[str]]:
+    """Sets of literal strings such that every match of this parsed sequence contains one string of each set."""
+    from re import _constants as sre
+
+    found: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            found.append(frozenset({"".join(run)}))
+            run = []
+        if op is sre.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if not add_flags & (re.IGNORECASE | re.VERBOSE):
+                found.extend(_necessary(sub))
+        elif op is sre.BRANCH:
+            options = []
+            for alternative in av[1]:
+                usable = [c for c in _necessary(alternative) if min(map(len, c)) >= MIN_GATE_LITERAL]
+                if not usable:
+                    break  # an alternative that needs no literal: the branch as a whole needs none
+                options.append(max(usable, key=lambda c: (min(map(len, c)), -len(c))))
+            else:
+                found.append(frozenset().union(*options))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found.extend(_necessary(av[2]))
+        # anything else (classes, anchors, lookarounds, backreferences) needs no particular literal
+    if run:
+        found.append(frozenset({"".join(run)}))
+    return found
+
+
+def required_literals(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], ...]:
+    """Literal sets a match of ``pattern`` must contain, one string from each set, most selective first;
+    ``()`` when nothing is known (then the gate always lets the text through)."""
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    try:
+        from re import _parser
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        sets = [c for c in _necessary(parsed) if min(map(len, c)) >= MIN_GATE_LITERAL]
+    except Exception:  # a future ``re`` internals change: no gate, the regex decides alone
+        return ()
+    sets.sort(key=lambda c: (len(c), -min(map(len, c))))
+    return tuple(tuple(sorted(c)) for c in sets[:MAX_GATE_SETS])
+
+
+def literal_gate(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """A cheap test that is False only when ``pattern`` cannot match the text (substring tests, no regex)."""
+    sets = required_literals(pattern)
+
+    def gate(text: str) -> bool:
+        for options in sets:
+            for literal in options:
+                if literal in text:
+                    break
+            else:
+                return False
+        return True
+
+    return gate

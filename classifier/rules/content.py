@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import READ_VERBS, Signal, name_actions
+from classifier.rules.base import READ_VERBS, Signal, literal_gate, name_actions
 from classifier.text import plain
 
 PRIVATE = plain(
@@ -99,12 +99,17 @@ OWNED = re.compile(
 )
 # "Lists all Workers in your account": where resources live, not the account's own data.
 ACCOUNT_LOCATION = re.compile(r"\b(?:in|within|across|under)\s+your\s+(?:[\w-]+\s+){0,2}accounts?\b")
+OWNED_GATE = literal_gate(OWNED)  # most descriptions lack its words: a few substring tests spare the search
+
+
+RUNS_QUERY = plain("query run execute exec")  # word lists used on every tool: built once, not looked up per call
+OWN = plain("my me mine own")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
     verb = actions[0] if actions else None
-    runs_query = verb in plain("query run execute exec") or "query" in f.name_set
+    runs_query = verb in RUNS_QUERY or "query" in f.name_set
     if runs_query and f.param_names & plain("sql query sql_query statement") and (f.name_set | f.desc_set) & DATABASE:
         return [Signal("content.database_rows", "private_data", ",".join(sorted((f.name_set | f.desc_set) & DATABASE)))]
     if verb is not None and verb not in READ_VERBS:
@@ -119,13 +124,12 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []  # statistics and reference lists are not anyone's personal data
     if f.name_set & PUBLIC_SCHEDULE and f.name_set & plain("calendar calendars event events"):
         return []  # an economic or earnings calendar is public
-    if f.name_set & plain("my me mine own"):
-        return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & plain("my me mine own"))))]
+    if f.name_set & OWN:
+        return [Signal("content.own_data", "private_data", ",".join(sorted(f.name_set & OWN)))]
     held = f.name_set & ACCOUNT_HOLDINGS
-    public_trades = bool(f.name_set & PUBLIC_TRADES) or "public" in f.desc_set
     if (
         held
-        and not public_trades
+        and not (f.name_set & PUBLIC_TRADES or "public" in f.desc_set)  # trades of the market, not an account
         and not f.name_set & MARKET_DATA
         and (f.name_set | f.desc_set | f.server_words) & ACCOUNT_CONTEXT
     ):
@@ -137,7 +141,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if hits:
         return [Signal("content.private_records", "private_data", ",".join(sorted(hits)))]
     if verb in (None, "search", "get", "list", "find", "fetch", "read", "query", "retrieve", "load", "lookup"):
-        products = (f.name_set | f.server_words | f.desc_set) & WORKSPACE_PRODUCTS
+        products = (
+            f.name_set & WORKSPACE_PRODUCTS | f.server_words & WORKSPACE_PRODUCTS | f.desc_set & WORKSPACE_PRODUCTS
+        )
         settings = bool(f.name_words) and f.name_words[-1] in NOT_CONTENT
         if products and not settings and not f.name_set & PUBLIC_REFERENCE:
             return [Signal("content.workspace_service", "private_data", ",".join(sorted(products)))]
@@ -150,7 +156,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "content.account_data", "private_data", ",".join(sorted(objects | (f.server_words & STRONG_PRIVATE)))
             )
         ]
-    match = OWNED.search(f.description) if f.description else None
+    match = OWNED.search(f.description) if f.description and OWNED_GATE(f.description) else None
     if match and match.group(0).split()[-1].startswith("account") and ACCOUNT_LOCATION.search(f.description):
         match = None  # "in your account" says where the resources are, not that they are the account's data
     if match:

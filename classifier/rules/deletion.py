@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import DESTRUCTIVE_VERBS, READ_VERBS, VERB_CATEGORY, Signal, name_actions, stoppable
+from classifier.rules.base import (
+    DESTRUCTIVE_VERBS,
+    READ_VERBS,
+    VERB_CATEGORY,
+    Signal,
+    literal_gate,
+    name_actions,
+    stoppable,
+)
 from classifier.text import plain
 
 REVERSIBLE_REMOVALS = plain(
@@ -34,6 +42,9 @@ OVERWRITE = re.compile(
 )
 
 
+RECOVERABLE_GATE = literal_gate(RECOVERABLE)
+
+
 # "Removes a signer from a contract": the tool unlinks one thing from another; adding it back undoes it.
 UNLINKS = re.compile(
     r"\s*(?:removes?|unlinks?|detach(?:es)?) (?:an? |the |one |this )?([\w-]+) from (?:an? |the |this )?([\w-]+)"
@@ -56,7 +67,7 @@ def unlinks(f: ToolFeatures) -> bool:
 
 
 def recoverable(f: ToolFeatures) -> bool:
-    return bool(f.description) and RECOVERABLE.search(f.description) is not None
+    return bool(f.description) and RECOVERABLE_GATE(f.description) and RECOVERABLE.search(f.description) is not None
 
 
 def detect(f: ToolFeatures) -> list[Signal]:

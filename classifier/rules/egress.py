@@ -43,6 +43,10 @@ FROM_URL = re.compile(
 )
 
 
+URL_WORDS = plain("url urls")  # word lists used on every tool: built once, not looked up per call
+FETCH_NAMES = plain("fetch scrape crawl curl http")
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
     out: list[Signal] = []
     actions = name_actions(f)
@@ -50,16 +54,15 @@ def detect(f: ToolFeatures) -> list[Signal]:
     url_params = sorted(f.param_names & URL_PARAMS)
     if url_params == ["uri"] and f.desc_set.isdisjoint(WEB_WORDS):
         url_params = []  # a resource URI (dataset, document) is an identifier, not an address to fetch
-    fetches = verb in FETCH_WORDS or bool(f.name_set & WEB_NAMES) or verb is None
+    # Whether the tool fetches its URL parameters (only ever read together with them).
+    fetches = bool(url_params) and (verb in FETCH_WORDS or bool(f.name_set & WEB_NAMES) or verb is None)
     if url_params and fetches and verb not in plain("create add update set save bookmark store delete remove"):
         out.append(Signal("egress.url_parameter", "network_egress", "param:" + ",".join(url_params)))
-    elif f.param_desc_words & plain("url urls") and f.desc_set & plain("crawled crawl crawls scrape scrapes"):
+    elif f.param_desc_words & URL_WORDS and f.desc_set & plain("crawled crawl crawls scrape scrapes"):
         out.append(Signal("egress.url_parameter", "network_egress", "param description: url"))
     elif "url" in f.name_set and VERB_CATEGORY.get(verb or "") == "Read" and not f.params:
         out.append(Signal("egress.url_in_name", "network_egress", "name:url"))
-    elif (
-        f.name_set & plain("fetch scrape crawl curl http") and not url_params and f.param_words & plain("url uri link")
-    ):
+    elif f.name_set & FETCH_NAMES and not url_params and f.param_words & plain("url uri link"):
         out.append(Signal("egress.url_parameter", "network_egress", "name:" + ",".join(sorted(f.name_set & WEB_NAMES))))
     elif url_params and f.description and FROM_URL.search(f.description):
         out.append(Signal("egress.downloads_url", "network_egress", FROM_URL.search(f.description).group(0)))
@@ -73,16 +76,16 @@ def detect(f: ToolFeatures) -> list[Signal]:
     read_like = verb is None or VERB_CATEGORY.get(verb) == "Read"
     if read_like:
         name_third = f.name_set & THIRD_PARTY if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
-        if name_third and (f.name_set | f.server_words) & WORKSPACE_PRODUCTS:
+        if name_third and (f.name_set & WORKSPACE_PRODUCTS or f.server_words & WORKSPACE_PRODUCTS):
             name_third = name_third - plain("page pages issue issues file files")
-        if "search" in f.name_set and (f.name_set | f.desc_set) & SEARCH_WEB:
-            third = (f.name_set | f.desc_set) & THIRD_PARTY
+        if "search" in f.name_set and (f.name_set & SEARCH_WEB or f.desc_set & SEARCH_WEB):
+            third = f.name_set & THIRD_PARTY | f.desc_set & THIRD_PARTY
             out.append(Signal("egress.web_search", "untrusted_content", ",".join(sorted(third & SEARCH_WEB))))
         elif name_third:
             out.append(Signal("egress.third_party_text", "untrusted_content", ",".join(sorted(name_third))))
         elif url_params and fetches and verb not in NO_CONTENT:
             out.append(Signal("egress.fetched_page", "untrusted_content", "param:" + ",".join(url_params)))
-        elif f.name_set & PAGE_TEXT and verb not in NO_CONTENT and (f.name_set | f.server_words) & BROWSERS:
+        elif f.name_set & PAGE_TEXT and verb not in NO_CONTENT and (f.name_set & BROWSERS or f.server_words & BROWSERS):
             words = ",".join(sorted(f.name_set & PAGE_TEXT))
             out.append(Signal("egress.browser_page", "untrusted_content", words))
     return out

@@ -68,6 +68,7 @@ PHRASE_TRIGGERS = plain(
     """execute executes executing executed execution run runs running arbitrary shell aggregation sql cypher
     promql graphql kql sparql dsl soql sosl insights jinja jinja2 evaluate language ddl dml"""
 )
+AUTHORED_QUERY = ("query dsl", "query language")  # the caller writes the query, whatever the verb
 CODE_PHRASE = re.compile(
     r"(?:execut|run)\w* (?:an? |the |any |arbitrary |raw |custom |given |provided |your )*"
     r"(?:\w+ ){0,2}(?:sql|shell|bash|python|javascript|js|cypher|terminal|powershell|code|commands?|scripts?|"
@@ -133,6 +134,8 @@ def _code_params(f: ToolFeatures) -> list[str]:
         if not p.top:
             continue
         name = p.name
+        if name not in CANDIDATE_PARAMS and QUERYISH.isdisjoint(p.words):
+            continue  # the same test per parameter: no branch below accepts it
         if name in CODE_PARAMS:
             if name in ("command", "cmd", "commands") and not _shell_context(f, p.description):
                 continue  # an API "command" (a target, a verb of a protocol) is not a shell
@@ -142,9 +145,9 @@ def _code_params(f: ToolFeatures) -> list[str]:
             continue
         ambiguous = name in AMBIGUOUS_CODE_PARAMS or not QUERYISH.isdisjoint(p.words)
         if ambiguous and p.type in ("string", ""):
-            if context is None:
-                context = f.name_set | f.desc_set | f.param_desc_words
-            lang = (context | set(p.description.split())) & LANGUAGES
+            if context is None:  # the languages named around the tool (no union of all its words)
+                context = f.name_set & LANGUAGES | f.desc_set & LANGUAGES | f.param_desc_words & LANGUAGES
+            lang = context | LANGUAGES.intersection(p.description.split())
             if lang and ("query" not in p.words or lang & QUERY_LANGUAGES):
                 found.append(name)
         elif name == "pipeline" and "aggregation" in (f.desc_set | f.param_desc_words):
@@ -156,10 +159,26 @@ def _code_params(f: ToolFeatures) -> list[str]:
     return sorted(set(found))
 
 
+# What every branch of ``detect`` needs, one of: a verb, a name word, a description word or a code-like
+# parameter (``_code_params``' own test). Most tools have none and are decided by these few set tests; a new
+# branch adds its trigger words here.
+GATE_VERBS = PROCESS_VERBS | plain("apply schedule install manage")
+GATE_NAME_WORDS = CODE_NOUNS | MEDIA | LAUNCHES  # _made_by_to needs a MEDIA word too
+GATE_DESC_WORDS = PHRASE_TRIGGERS | PAID_TRIGGERS
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
     out: list[Signal] = []
     actions = name_actions(f)
     verb = actions[0] if actions else None
+    if (
+        verb not in GATE_VERBS
+        and f.name_set.isdisjoint(GATE_NAME_WORDS)
+        and f.param_names.isdisjoint(CANDIDATE_PARAMS)
+        and f.param_words.isdisjoint(QUERYISH)
+        and f.desc_set.isdisjoint(GATE_DESC_WORDS)
+    ):
+        return out
     params = _code_params(f)
     name_code = f.name_set & CODE_NOUNS
     runs = verb in RUN_VERBS or (f.name_set & RUN_VERBS and name_code)
@@ -181,23 +200,22 @@ def detect(f: ToolFeatures) -> list[Signal]:
         out.append(Signal("execution.runs_code", "code_execution", why))
         out.append(Signal("execution.runs_code", "Execute", why))
     if not out and f.description and verb not in ("get", "list", "explain", "describe", "validate", "format"):
-        match = CODE_PHRASE.search(f.description) if not f.desc_set.isdisjoint(PHRASE_TRIGGERS) else None
-        if match and (
-            params
-            or runs
-            or f.name_set & plain("query sql database db")
-            or "query" in f.param_names
-            or verb is None
-            or match.group(0) in ("query dsl", "query language")  # the caller writes the query, whatever the verb
-        ):
+        decides = (
+            params or runs or f.name_set & plain("query sql database db") or "query" in f.param_names or verb is None
+        )
+        # Without those, only an authored-query phrase counts: no such phrase in the text, no search.
+        searched = decides or any(phrase in f.description for phrase in AUTHORED_QUERY)
+        match = CODE_PHRASE.search(f.description) if searched and not f.desc_set.isdisjoint(PHRASE_TRIGGERS) else None
+        if match and (decides or match.group(0) in AUTHORED_QUERY):
             out.append(Signal("execution.code_phrase", "code_execution", match.group(0), strong=True))
             out.append(Signal("execution.code_phrase", "Execute", match.group(0), strong=True))
             if (f.name_set | f.desc_set) & DATABASES:
                 out.append(Signal("execution.database_query", "private_data", match.group(0)))
-    media_verb = verb if verb in MEDIA_VERBS else next(iter(sorted(f.name_set & MEDIA_VERBS)), None)
+    media = f.name_set & MEDIA  # without a media word in the name, no media verb matters
+    media_verb = (verb if verb in MEDIA_VERBS else min(f.name_set & MEDIA_VERBS, default=None)) if media else None
     made = _made_by_to(f.name_words)
-    if media_verb is not None and f.name_set & MEDIA:
-        out.append(Signal("execution.media_job", "Execute", f"{media_verb},{','.join(sorted(f.name_set & MEDIA))}"))
+    if media_verb is not None:
+        out.append(Signal("execution.media_job", "Execute", f"{media_verb},{','.join(sorted(media))}"))
     elif made:
         out.append(Signal("execution.media_job", "Execute", "_".join(f.name_words)))
     elif (
@@ -208,7 +226,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
             out.append(Signal("execution.paid_job", "Execute", paid.group(0)))
     if verb in LAUNCH_VERBS and f.name_set & LAUNCHES and not f.name_set & plain("template definition"):
         out.append(Signal("execution.launches_compute", "Execute", f"{verb},{','.join(sorted(f.name_set & LAUNCHES))}"))
-    applied = (f.name_set | f.desc_set) & plain("manifest manifests terraform plan yaml kustomization chart")
+    if verb == "apply":
+        applied = (f.name_set | f.desc_set) & plain("manifest manifests terraform plan yaml kustomization chart")
     if verb == "apply" and (applied or "config" in f.name_set):
         out.append(Signal("execution.applies_config", "Execute", "apply," + ",".join(sorted(applied or {"config"}))))
     if verb == "schedule" and f.name_set & plain("job jobs task tasks cron workflow run pipeline build"):

@@ -65,6 +65,8 @@ SHELL_ONLY = plain("cwd working_directory workdir")
 
 def _path_params(f: ToolFeatures) -> frozenset[str]:
     """Parameters that name a local path: the known names, and any whose last word is path/dir/folder."""
+    if f.param_words.isdisjoint(PATH_WORDS):  # the parameters' words hold every last word: none is a path word
+        return f.param_names & PATH_PARAMS
     named = {p.name for p in f.params if p.top and p.words and p.words[-1] in PATH_WORDS}
     return (f.param_names & PATH_PARAMS) | frozenset(named)
 
@@ -76,8 +78,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
     saved = _saves_locally(f, path_params | f.param_names & plain("local_path"))
     if saved:
         return saved
-    context = f.name_set | f.param_words | f.desc_set
-    remote = context & REMOTE
+    remote = f.name_set & REMOTE or f.param_words & REMOTE or f.desc_set & REMOTE  # (only its truth is read)
     local = f.desc_set & LOCAL or "local" in f.name_set or "local" in f.param_words
     names = f.name_set & FILE_NAMES
     params = path_params - SHELL_ONLY

@@ -45,36 +45,47 @@ PLATFORM_RESOURCES = plain(
 MANAGED = plain("online cloud hosted managed serverless provision provisioned region")
 
 
+DATABASE_NAMES = plain("database databases db")
+CONTAINER_TOOLS = plain("docker kubernetes k8s")
+CLOUDS = plain("aws gcp azure")
+# Every branch of ``detect`` needs one of these name words or CONTAINER_TOOLS in the description (the platform
+# branch needs a PLATFORM_RESOURCES word in the name); a new branch adds its trigger words here.
+GATE_NAME_WORDS = INFRA_NAMES | PLATFORM_RESOURCES | DATABASE_NAMES | CLOUDS | {"security"}
+GATE_DESC_WORDS = CONTAINER_TOOLS
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
+    if f.name_set.isdisjoint(GATE_NAME_WORDS) and f.desc_set.isdisjoint(GATE_DESC_WORDS):
+        return []  # most tools: no branch below can fire
     hits = f.name_set & INFRA_NAMES
     if (
         not hits
-        and f.name_set & plain("database databases db")
+        and f.name_set & DATABASE_NAMES
         and f.desc_set & MANAGED
         and f.name_set & plain("create delete provision destroy")
     ):
         return [Signal("infrastructure.managed_database", "infrastructure", ",".join(sorted(f.desc_set & MANAGED)))]
     if (
         not hits
-        and f.desc_set & plain("docker kubernetes k8s")
+        and f.desc_set & CONTAINER_TOOLS
         and (f.desc_set | f.param_words) & plain("container containers pod pods")
     ):
         return [
             Signal(
                 "infrastructure.container_context",
                 "infrastructure",
-                ",".join(sorted(f.desc_set & plain("docker kubernetes k8s"))),
+                ",".join(sorted(f.desc_set & CONTAINER_TOOLS)),
             )
         ]
-    if not hits and f.name_set & plain("aws gcp azure") and f.name_set & plain("resource resources"):
+    if not hits and f.name_set & CLOUDS and f.name_set & plain("resource resources"):
         return [
             Signal(
                 "infrastructure.cloud_resources",
                 "infrastructure",
-                ",".join(sorted(f.name_set & plain("aws gcp azure"))),
+                ",".join(sorted(f.name_set & CLOUDS)),
             )
         ]
-    platform = (f.name_set | f.server_words) & PLATFORMS
+    platform = f.name_set & PLATFORMS | f.server_words & PLATFORMS  # no union of a server's many words
     if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES):
         return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
     if not hits and f.name_set >= {"security", "group"}:

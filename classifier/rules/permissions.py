@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import READ_VERBS, Signal, name_actions
+from classifier.rules.base import READ_VERBS, Signal, literal_gate, name_actions
 from classifier.text import plain
 
 ACCESS_OBJECTS = plain(
@@ -25,6 +25,7 @@ ACCESS_PHRASE = re.compile(
     r"allowed ?directories|full access to|access control|grants? (?:\w+ )?access|blocked ?commands|"
     r"(?:read|write|admin) access for|sharing settings"
 )
+ACCESS_GATE = literal_gate(ACCESS_PHRASE)
 
 
 # Identity providers: their applications, clients and identity sources decide who can sign in to what.
@@ -36,12 +37,17 @@ IDENTITY_OBJECTS = plain(
 ATTACH = plain("attach detach attachment attachments")
 
 
+SETTING_VERBS = plain("set update change configure modify")  # used on many tools: built once, not per call
+POLICIES = plain("policy policies")
+NOT_ALONE = plain("policy policies share owner")
+
+
 def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
     if not actions or actions[0] in READ_VERBS:
         return []
     verb = actions[0]
-    if verb in plain("set update change configure modify") and f.description:
+    if verb in SETTING_VERBS and f.description and ACCESS_GATE(f.description):
         match = ACCESS_PHRASE.search(f.description)
         if match:
             return [Signal("permissions.access_setting", "permissions", match.group(0))]
@@ -50,15 +56,15 @@ def detect(f: ToolFeatures) -> list[Signal]:
         if verb == "assign" and not objects:
             return []
         return [Signal("permissions.grant", "permissions", f"{verb},{','.join(sorted(objects))}".rstrip(","))]
-    if objects - plain("policy policies share owner") and verb not in plain("send"):
+    if objects - NOT_ALONE and verb not in plain("send"):
         return [Signal("permissions.access_object", "permissions", f"{verb},{','.join(sorted(objects))}")]
-    if "iam" in (f.name_set | f.desc_set) and (objects or f.name_set & USER_OBJECTS):
+    if ("iam" in f.name_set or "iam" in f.desc_set) and (objects or f.name_set & USER_OBJECTS):
         return [Signal("permissions.iam", "permissions", f"{verb},iam")]
-    if objects & plain("policy policies") and f.name_set & plain("iam bucket access role user group inline"):
+    if objects & POLICIES and f.name_set & plain("iam bucket access role user group inline"):
         return [Signal("permissions.access_policy", "permissions", f"{verb},policy")]
-    if objects & plain("policy policies") and (f.name_set | f.desc_set) & ATTACH:
+    if objects & POLICIES and (f.name_set | f.desc_set) & ATTACH:
         return [Signal("permissions.access_policy", "permissions", f"{verb},policy,attach")]
-    identity = (f.name_set | f.server_words) & IDENTITY
+    identity = f.name_set & IDENTITY | f.server_words & IDENTITY
     if identity and f.name_set & IDENTITY_OBJECTS:
         return [Signal("permissions.identity_provider", "permissions", f"{verb},{','.join(sorted(identity))}")]
     users = f.name_set & USER_OBJECTS

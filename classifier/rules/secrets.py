@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import Signal
+from classifier.rules.base import Signal, literal_gate
 from classifier.text import plain
 
 SECRET_WORDS = plain(
@@ -33,6 +33,7 @@ MINTS = re.compile(
     r"\b(?:mints?|issues?|generates?|creates?) (?:a |an |new |the )?(?:[\w-]+ ){0,2}(?:access |api |auth )tokens?\b"
 )
 MINT_TRIGGERS = plain("mint mints issue issues generate generates create creates")
+MINTS_GATE = literal_gate(MINTS)
 CREATES = plain("generate create issue mint new")
 
 
@@ -44,18 +45,32 @@ def detect(f: ToolFeatures) -> list[Signal]:
     return found
 
 
+LOGINS = plain("login signin authenticate")
+# Every branch of ``_detect`` needs one of these name words, or a key-material or minting word in the
+# description; a new branch adds its trigger words here.
+GATE_NAME_WORDS = LOGINS | CERTIFICATES | SECRET_WORDS | KEY_WORDS | {"vault"}
+GATE_DESC_WORDS = MINT_TRIGGERS  # (the key-material words are ``triggered``'s)
+
+
 def _detect(f: ToolFeatures) -> list[Signal]:
     words = f.name_set
     triggered = not f.desc_set.isdisjoint(KEY_MATERIAL_TRIGGERS) or "私钥" in f.description
+    if not triggered and words.isdisjoint(GATE_NAME_WORDS) and f.desc_set.isdisjoint(GATE_DESC_WORDS):
+        return []  # most tools: no branch below can fire
     if f.description and triggered and words.isdisjoint(plain("get list")):
         match = KEY_MATERIAL.search(f.description)
         if match:
             return [Signal("secrets.key_material", "secrets", match.group(0))]
-    if words & plain("login signin authenticate") and words & plain("create account register") | {"login"}:
-        return [Signal("secrets.login", "secrets", ",".join(sorted(words & plain("login signin authenticate"))))]
+    if words & LOGINS and words & plain("create account register") | {"login"}:
+        return [Signal("secrets.login", "secrets", ",".join(sorted(words & LOGINS)))]
     if words & CERTIFICATES and f.name_words and f.name_words[0] not in CERT_READS:
         return [Signal("secrets.certificate", "secrets", ",".join(sorted(words & CERTIFICATES)))]
-    if f.description and not f.desc_set.isdisjoint(MINT_TRIGGERS) and not words & CERT_READS:
+    if (
+        f.description
+        and not f.desc_set.isdisjoint(MINT_TRIGGERS)
+        and not words & CERT_READS
+        and MINTS_GATE(f.description)
+    ):
         minted = MINTS.search(f.description)
         if minted:
             return [Signal("secrets.mints_token", "secrets", minted.group(0))]
