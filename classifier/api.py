@@ -41,63 +41,120 @@ def _integrity(
     )
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")  # the words a tool name is looked up among
 
 
 def _joined_strings(value: Any, out: list[str], depth: int = 0) -> None:
     """Every string inside a JSON value (schema descriptions, enums, titles, keys), a few levels deep, that
-    holds a ``_`` or ``-``: only those can contain a catalog tool name worth checking (see ``_mentioned``)."""
+    holds a ``_`` or ``-``: only those can contain a catalog tool name worth checking (see ``_mentioned``).
+
+    A string value inside a dict or list is read in place, not by a call of its own (same strings, same order).
+    """
     if isinstance(value, str):
         if "_" in value or "-" in value:
             out.append(value)
     elif depth < 6 and isinstance(value, dict):
         for k, v in value.items():
-            key = str(k)
+            key = k if k.__class__ is str else str(k)
             if "_" in key or "-" in key:
                 out.append(key)
-            if v.__class__ is not bool and v is not None:
+            if v.__class__ is str:
+                if "_" in v or "-" in v:
+                    out.append(v)
+            elif v.__class__ is not bool and v is not None:
                 _joined_strings(v, out, depth + 1)
     elif depth < 6 and isinstance(value, list):
         for v in value[:200]:
-            _joined_strings(v, out, depth + 1)
+            if v.__class__ is str:
+                if "_" in v or "-" in v:
+                    out.append(v)
+            else:
+                _joined_strings(v, out, depth + 1)
 
 
-def _mentioned(tool: Mapping[str, Any], known_lower: frozenset[str]) -> set[str]:
+def _mentioned(tool: Mapping[str, Any], known_lower: Callable[[], frozenset[str]]) -> set[str]:
     """The catalog's tool names this tool's text mentions.
 
     Handing integrity only these (not the whole catalog's names) keeps shadowing checks linear: the check
-    looks up the words of one description, so names that never occur in it cannot matter. Every name in
-    ``known_lower`` holds a ``_`` or ``-``, so a text without either cannot mention one.
+    looks up the words of one description, so names that never occur in it cannot matter. Every name that can
+    match holds a ``_`` or ``-`` (as every word looked up does). ``known_lower`` gives the lower-cased names;
+    it is called only when the text has such a word.
     """
-    if not known_lower:
-        return set()
     texts: list[str] = ["input_schema"]  # the keys looked at count as text too, as they always have
     for key in ("title", "description", "inputSchema", "input_schema"):
         value = tool.get(key)
         if value is not None:
             _joined_strings(value, texts, 1)
+    # One scan of the joined texts finds the same words as one scan per text: a word cannot span the "\n".
+    joined = "\n".join([text[:20_000] for text in texts])
+    if joined.isascii():
+        words = linked_words(joined.lower())
+    else:
+        words = {w.lower() for w in _IDENTIFIER.findall(joined) if "_" in w or "-" in w}
+    return words & known_lower() if words else set()
+
+
+_WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789_-"
+_BLANK_OTHERS = bytes(c if c in _WORD_BYTES else 32 for c in range(256))  # every other byte becomes a blank
+_LETTER_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+
+
+def linked_words(lower: str) -> set[str]:
+    """The words of ``_IDENTIFIER`` in a lower-cased ASCII text that hold a ``_`` or ``-``.
+
+    ``_IDENTIFIER`` takes from each run of word characters the part from its first letter, if four characters
+    long. Only runs with a ``_`` or ``-`` can give such a word, and those are few: blanking every other
+    character and finding each run from its links by byte searches costs far less than the pattern trying
+    every letter of a long text.
+    """
+    data = lower.encode("ascii").translate(_BLANK_OTHERS)
+    find = data.find
+    size = len(data)
     words: set[str] = set()
-    for text in texts:
-        words.update(w.lower() for w in _IDENTIFIER.findall(text[:20_000]) if "_" in w or "-" in w)
-    return words & known_lower
+    for link in (b"_", b"-"):
+        at = find(link)
+        while at >= 0:
+            start = data.rfind(b" ", 0, at) + 1
+            end = find(b" ", at)
+            if end < 0:
+                end = size
+            first = start
+            while first < end and data[first] not in _LETTER_BYTES:
+                first += 1
+            if end - first >= 4:
+                word = data[first:end]
+                if b"_" in word or b"-" in word:
+                    words.add(word.decode("ascii"))
+            at = find(link, end)
+    return words
 
 
-# The lower-cased catalog names for shadowing checks, per frozenset of names: the catalog stage passes the same
-# (immutable) frozenset with every batch, and a million names must not be lower-cased once per batch.
-_KNOWN_LOWER: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+# The lower-cased catalog names for shadowing checks, per collection of names: the catalog stage passes the same
+# (immutable) frozenset with every batch, and a million names must not be lower-cased once per batch. A set
+# (which could change between calls) is kept with a copy, and used again only while it still equals the copy:
+# comparing costs far less than lower-casing every name again.
+_KNOWN_LOWER: dict[int, tuple[Collection[str], frozenset[str], frozenset[str]]] = {}
 
 
 def _known_lower(known_tool_names: Collection[str]) -> frozenset[str]:
+    """The names, lower-cased (a name without ``_`` or ``-`` can never be mentioned, see ``_mentioned``)."""
+
     def build() -> frozenset[str]:
         return frozenset(n.lower() for n in known_tool_names if "_" in n or "-" in n)
 
-    if not isinstance(known_tool_names, frozenset):
-        return build()
-    hit = _KNOWN_LOWER.get(id(known_tool_names))
-    if hit is None or hit[0] is not known_tool_names:
-        _KNOWN_LOWER.clear()  # one catalog at a time; holding the frozenset keeps its id from being reused
-        hit = _KNOWN_LOWER[id(known_tool_names)] = (known_tool_names, build())
-    return hit[1]
+    if isinstance(known_tool_names, frozenset):
+        hit = _KNOWN_LOWER.get(id(known_tool_names))
+        if hit is None or hit[0] is not known_tool_names:
+            _KNOWN_LOWER.clear()  # one catalog at a time; holding the names keeps their id from being reused
+            hit = _KNOWN_LOWER[id(known_tool_names)] = (known_tool_names, known_tool_names, build())
+        return hit[2]
+    if isinstance(known_tool_names, set):
+        hit = _KNOWN_LOWER.get(id(known_tool_names))
+        if hit is None or hit[0] is not known_tool_names or known_tool_names != hit[1]:
+            _KNOWN_LOWER.clear()
+            hit = _KNOWN_LOWER[id(known_tool_names)] = (known_tool_names, frozenset(known_tool_names), build())
+        return hit[2]
+    return build()
 
 
 def classify_tools(
@@ -125,19 +182,44 @@ def _classify_tools(
 ) -> list[dict]:
     features = features_for(tools, server_context)
     results = classify_features(features)
-    known_lower = _known_lower(known_tool_names)
-    for i, (tool, result) in enumerate(zip(tools, results, strict=True)):
-        if not isinstance(tool, Mapping):
-            result["integrity"] = []
+    for result, findings in zip(
+        results, integrity_for(tools, server_context, previous_descriptions, known_tool_names), strict=True
+    ):
+        result["integrity"] = findings
+    return results
+
+
+def integrity_for(
+    tools: Sequence[Any],
+    server_context: Mapping[str, Mapping[str, Any]] | None = None,
+    previous_descriptions: Sequence[str | None] | None = None,
+    known_tool_names: Collection[str] = (),
+) -> list[list[dict]]:
+    """The integrity findings of each tool of a batch, as ``classify_tools`` reports them (same arguments).
+
+    The catalog's names are lower-cased at most once per batch, and only once a tool's text could mention one.
+    """
+    lowered: list[frozenset[str]] = []
+
+    def known_lower() -> frozenset[str]:
+        if not lowered:
+            lowered.append(_known_lower(known_tool_names))
+        return lowered[0]
+
+    out: list[list[dict]] = []
+    for i, tool in enumerate(tools):
+        if tool.__class__ is not dict and not isinstance(tool, Mapping):
+            out.append([])
             continue
         server = tool.get("server")
         siblings: Collection[str] = ()
         if server_context and isinstance(server, str) and server in server_context:
             siblings = server_context[server].get("tool_names") or ()
         previous = previous_descriptions[i] if previous_descriptions else None
-        mentioned = partial(_mentioned, tool, known_lower) if known_lower else ()
-        result["integrity"] = _integrity(tool, siblings, mentioned, previous)
-    return results
+        # Called only for a text that could mention a catalog name (see ``integrity._shadowing``).
+        mentioned = partial(_mentioned, tool, known_lower) if known_tool_names else ()
+        out.append(_integrity(tool, siblings, mentioned, previous))
+    return out
 
 
 # The columns a classification reads: loading these as plain rows, not Tool objects, skips building ORM

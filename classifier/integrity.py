@@ -322,7 +322,7 @@ _STARTS: tuple[tuple[str, ...] | None, ...] = (
     ("you are", "you have been"),
     ("increase", "decrease", "change", "modify", "alter", "double", "replace"),
 )
-ANCHOR_MIN_CHARS = 600  # shorter texts: one search costs less than finding the start words first
+ANCHOR_MIN_CHARS = 200  # shorter texts: one search costs less than finding the start words first
 _FOLDABLE = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: they match i, i, s, k case-insensitively
 
 
@@ -399,12 +399,37 @@ class _Prepared:
         return anchored_search(pattern, text, self.lower, starts)
 
 
-_WORDS = re.compile(r"[a-z']+")
+_WORDS = re.compile(r"[a-z']+")  # the words of a lower-cased text, as the gates (``_GATES``) read them
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'")
+
+
+def has_word(lower: str, word: str) -> bool:
+    """Whether ``word`` (of ``[a-z']`` only) is one of ``_WORDS.findall(lower)``. Searching for the few words a
+    gate asks about costs less than listing every word of a long text."""
+    return bounded(lower, word, _WORD_CHARS)
+
+
+def bounded(text: str, word: str, word_chars: Collection[str]) -> bool:
+    """Whether ``word`` occurs in ``text`` with no character of ``word_chars`` right before or after it."""
+    size = len(text)
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or text[at - 1] not in word_chars) and (end == size or text[end] not in word_chars):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 _SHOUTING = re.compile(r"\b(MUST|ALWAYS|NEVER|IMPORTANT|CRITICAL)\b")
 _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _PADDING = re.compile(r"(\n\s*){15,}|[ \t]{200,}")  # the definition; ``after_padding`` finds its first match
-_WHITESPACE_RUN = re.compile(r"\s{15,}")
 _BLANKS = re.compile(r"[ \t]{200,}")
+_LONG_BLANKS = " " * 200
+# Fifteen line breaks with nothing but whitespace between them: a run holding them holds a ``_PADDING`` match.
+# The pattern starts with a literal, which the engine finds by a fast substring search, not position by position.
+_LINE_BREAKS = re.compile(r"\n(?:[^\S\n]*\n){14}")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def after_padding(text: str) -> str:
@@ -415,12 +440,39 @@ def after_padding(text: str) -> str:
     run holds a match exactly when it holds fifteen line breaks (start at its first) or two hundred blanks in a
     row; wherever the match ends inside the run, only whitespace separates it from the run's end. So the first
     such run gives the same text once stripped.
+    The first such run is the one holding the earliest match of ``_LINE_BREAKS`` (fifteen line breaks with
+    only whitespace between) or of ``_BLANKS``, and it ends at the first non-whitespace character after that.
     """
-    for run in _WHITESPACE_RUN.finditer(text):
-        chunk = run.group(0)
-        if chunk.count("\n") >= 15 or (len(chunk) >= 200 and _BLANKS.search(chunk) is not None):
-            return text[run.end() :]
-    return ""
+    first = _LINE_BREAKS.search(text) if text.count("\n") >= 15 else None
+    at = first.start() if first is not None else -1
+    if _LONG_BLANKS in text or "\t" in text:  # two hundred blanks in a row: all spaces, or a tab among them
+        blanks = _BLANKS.search(text)
+        if blanks is not None and (at < 0 or blanks.start() < at):
+            at = blanks.start()
+    if at < 0:
+        return ""
+    # ``at`` lies inside the first whitespace run that holds a match; the run ends at the next non-blank.
+    end = _NOT_SPACE.search(text, at)
+    return text[end.start() :] if end is not None else ""
+
+
+_COLON_AFTER = re.compile(r"\s*:")
+_ROLE_MARKERS = ("<|", "[inst", "[/inst")
+
+
+def _role_play_possible(lower: str) -> bool:
+    """False only when the ``role_play`` pattern cannot match (for a text whose pre-filters are on): it needs a
+    chat-template marker, or "system" or "assistant" followed by blanks and a colon. Its line-start
+    alternative is searched at every position of a long text; these substring searches are not."""
+    if any(marker in lower for marker in _ROLE_MARKERS):
+        return True
+    for role in ("system", "assistant"):
+        at = lower.find(role)
+        while at >= 0:
+            if _COLON_AFTER.match(lower, at + len(role)) is not None:
+                return True
+            at = lower.find(role, at + 1)
+    return False
 
 
 def hidden_instructions(text: str) -> list[Finding]:
@@ -435,16 +487,13 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
     tags = sorted({m.group(1).lower() for m in _TAGS.finditer(text)}) if "<" in text else ()
     if tags:
         signals.append({"signal": "instruction tags", "match": ", ".join(f"<{t}>" for t in tags), "severity": "high"})
-    words: set[str] | None = None
     present = prepared.present() if prepared.active else -1  # -1: every bit set, the pre-filters are off
-    for (name, severity, pattern), need, starts in zip(_PHRASES, _PHRASE_MASKS, _STARTS, strict=True):
-        if present & need != need:
-            continue  # the pattern cannot match: most descriptions end here for every pattern
-        if words is None:
-            words = set(_WORDS.findall(lower))
+    for name, severity, pattern, starts in _possible_phrases(present):  # most descriptions: none at all
         gate_words, gate_substrings = _GATES[name]
-        if words.isdisjoint(gate_words) and not any(sub in lower for sub in gate_substrings):
+        if not any(sub in lower for sub in gate_substrings) and not any(has_word(lower, w) for w in gate_words):
             continue
+        if name == "role_play" and present != -1 and not _role_play_possible(lower):
+            continue  # "system" is a common word; a role marker is not
         match = prepared.search(pattern, text, starts)
         if match:
             signals.append({"signal": name, "match": match.group(0)[:160], "severity": severity})
@@ -453,9 +502,7 @@ def _hidden_instructions(text: str, prepared: _Prepared) -> list[Finding]:
         signals.append(
             {"signal": "instructions in an HTML comment", "match": comment.group(0)[:160], "severity": "high"}
         )
-    # (\n\s*){15,} needs fifteen line breaks, [ \t]{200,} two hundred blanks: counting is cheaper than searching.
-    could_pad = text.count("\n") >= 15 or text.count(" ") + text.count("\t") >= 200
-    hidden = after_padding(text).strip() if could_pad else ""
+    hidden = after_padding(text).strip() if len(text) >= 15 else ""  # padding is fifteen characters at least
     if hidden:
         signals.append({"signal": "text hidden after padding", "match": hidden[:160], "severity": "medium"})
     if not signals:
@@ -514,6 +561,36 @@ _OTHER_SERVER_NEEDS = (
 )
 
 
+# Necessary for the second alternative of ``_OTHER_SERVER`` (as ``_NEEDS`` are for the phrases).
+_OTHER_SERVER_WHEN_NEEDS = (
+    ("when", "before", "after", "instead of"),
+    ("using", "calling", "invoking"),
+    ("server", "tool from"),
+)
+_QUANTIFIER_ENDS = ("all", "any", "every", "other")  # "another" ends with "other"
+
+
+def _other_server_possible(lower: str) -> bool:
+    """False only when ``_OTHER_SERVER`` cannot match the lower-cased text (pre-filters on).
+
+    Its first alternative needs "tool", "server" or "mcp" right after blanks that follow all/any/every/other;
+    its second needs one word of each group of ``_OTHER_SERVER_WHEN_NEEDS``. "tool" is everywhere in tool
+    descriptions, "all tools" is not: looking at the words before each "tool" costs less than the search.
+    """
+    if _possible(lower, _OTHER_SERVER_WHEN_NEEDS):
+        return True
+    for noun in ("tool", "server", "mcp"):
+        at = lower.find(noun)
+        while at >= 0:
+            before = at
+            while before > 0 and lower[before - 1].isspace():
+                before -= 1
+            if before < at and lower.endswith(_QUANTIFIER_ENDS, 0, before):
+                return True
+            at = lower.find(noun, at + 1)
+    return False
+
+
 def shadowing(text: str, server_tool_names: Collection[str], known_tool_names: Collection[str]) -> list[Finding]:
     """Descriptions that try to change how tools of *other* servers behave."""
     return _shadowing(text, _Prepared(text), server_tool_names, known_tool_names)
@@ -521,6 +598,18 @@ def shadowing(text: str, server_tool_names: Collection[str], known_tool_names: C
 
 _IMPERATIVE = re.compile(r"\b(must|always|never|instead|ignore|override|before|after|do not|don't)\b", re.I)
 _IMPERATIVE_NEEDS = (("must", "always", "never", "instead", "ignore", "override", "before", "after", "do not", "don"),)
+_IMPERATIVE_WORDS = ("must", "always", "never", "instead", "ignore", "override", "before", "after", "do not", "don't")
+_ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # \w of lower-cased ASCII text
+
+
+def _imperative(text: str, prepared: _Prepared) -> bool:
+    """Whether ``_IMPERATIVE`` matches ``text``. In ASCII text, \\b around one of its words means no ASCII word
+    character beside it, so a few substring searches in the lower-cased text give the answer without the
+    case-insensitive pattern trying every position."""
+    if not text.isascii():
+        return prepared.search(_IMPERATIVE, text, _IMPERATIVE_NEEDS[0]) is not None
+    lower = prepared.lower
+    return any(bounded(lower, word, _ASCII_WORD_CHARS) for word in _IMPERATIVE_WORDS)
 
 
 def _shadowing(
@@ -532,15 +621,15 @@ def _shadowing(
 ) -> list[Finding]:
     """``known_tool_names`` may be a function giving them: it is called only when a mention could matter."""
     generic = (
-        prepared.search(_OTHER_SERVER, text, _OTHER_SERVER_STARTS) if prepared.may_match(_OTHER_SERVER_NEEDS) else None
+        prepared.search(_OTHER_SERVER, text, _OTHER_SERVER_STARTS)
+        if prepared.may_match(_OTHER_SERVER_NEEDS) and (not prepared.active or _other_server_possible(prepared.lower))
+        else None
     )
     # A mention matters only with the generic pattern or an imperative word beside it, and only a token with a
     # "_" or "-" can be one: most descriptions need no name lookup at all.
     could_mention = bool(known_tool_names) and ("_" in text or "-" in text)
     if generic is None and not (
-        could_mention
-        and prepared.may_match(_IMPERATIVE_NEEDS)
-        and prepared.search(_IMPERATIVE, text, _IMPERATIVE_NEEDS[0]) is not None
+        could_mention and prepared.may_match(_IMPERATIVE_NEEDS) and _imperative(text, prepared)
     ):
         return []
     mentioned: list[str] = []
@@ -626,6 +715,30 @@ def exfiltration_parameters(schema: Any, tool_text: str) -> list[Finding]:
     return _exfiltration_parameters(schema, tool_text, True)
 
 
+# Every name ``_EXFIL_PARAM_NAMES`` matches starts with one of these (lower-cased, for an ASCII name): a prefix
+# test in C rules out an ordinary parameter name without running the pattern.
+_EXFIL_NAME_PREFIXES = (
+    "side",
+    "notes_for_",
+    "conversation",
+    "chat_history",
+    "full_conversation",
+    "previous_messages",
+    "prior_messages",
+    "system_",
+    "context_window",
+    "user_messages",
+    "hidden",
+    "secret",
+    "environment",
+)
+
+
+def _names_may_ask(schema: Any) -> bool:
+    """False only when no top-level parameter name can match ``_EXFIL_PARAM_NAMES`` (most tools)."""
+    return _collect_schema_texts(schema, 0, [], True)
+
+
 def _exfiltration_parameters(schema: Any, tool_text: str, descriptions_may_ask: bool) -> list[Finding]:
     """``descriptions_may_ask`` False: the caller proved no parameter description can match the pattern."""
     hits: list[dict[str, str]] = []
@@ -680,21 +793,41 @@ def _schema_texts(schema: Any, depth: int = 0) -> list[str]:
     return out
 
 
-def _collect_schema_texts(schema: Any, depth: int, out: list[str]) -> None:
+def _collect_schema_texts(schema: Any, depth: int, out: list[str], names: bool = False) -> bool:
+    """Appends, in document order, the node's description and title, then its properties', then its items'.
+
+    Runs on every tool: a property without nested ``properties`` or ``items`` (most of them) is read in place
+    instead of by a call of its own, which would give the same strings in the same order. With ``names``, the
+    same loop also tells whether a property name of this node could be an exfiltration name (see
+    ``_names_may_ask``), which is the return value (False without ``names``).
+    """
     if depth > 6 or schema.__class__ is not dict and not isinstance(schema, dict):
-        return
-    for key in ("description", "title"):
-        value = schema.get(key)
+        return False
+    for value in (schema.get("description"), schema.get("title")):
         if isinstance(value, str):
             out.append(value)
+    may_ask = False
     props = schema.get("properties")
-    if isinstance(props, dict):
-        for spec in props.values():
-            if isinstance(spec, dict):
+    if isinstance(props, dict) and depth < 6:
+        for key, spec in props.items():
+            if names and not may_ask:
+                name = key if key.__class__ is str else str(key)
+                may_ask = not name.isascii() or name.lower().startswith(_EXFIL_NAME_PREFIXES)
+            if spec.__class__ is not dict and not isinstance(spec, dict):
+                continue
+            if "properties" in spec or "items" in spec:
                 _collect_schema_texts(spec, depth + 1, out)
+                continue
+            value = spec.get("description")
+            if value is not None and isinstance(value, str):
+                out.append(value)
+            value = spec.get("title")
+            if value is not None and isinstance(value, str):
+                out.append(value)
     items = schema.get("items")
     if isinstance(items, dict):
         _collect_schema_texts(items, depth + 1, out)
+    return may_ask
 
 
 def integrity_findings(
@@ -711,22 +844,45 @@ def integrity_findings(
     function giving them (called only for a description that could mention one);
     ``previous_description``: the description at the last crawl (for rug pulls).
     """
+    get = tool.get
     # A byte-order mark at the start of a field is an encoding artefact, not hidden text.
-    description = tool.get("description").lstrip("\ufeff") if isinstance(tool.get("description"), str) else ""
-    schema = tool.get("inputSchema", tool.get("input_schema"))
-    title = tool.get("title") if isinstance(tool.get("title"), str) else ""
-    name = tool.get("name") if isinstance(tool.get("name"), str) else ""
-    schema_text = "\n".join(_schema_texts(schema))
-    all_text = "\n".join(t for t in (title, description, schema_text) if t)
-    # One lower-cased copy serves every pre-filter; each parameter description is part of ``all_text``.
+    description = get("description")
+    description = description.lstrip("\ufeff") if isinstance(description, str) else ""
+    schema = get("inputSchema", get("input_schema"))
+    title = get("title")
+    title = title if isinstance(title, str) else ""
+    name = get("name")
+    name = name if isinstance(name, str) else ""
+    texts: list[str] = []
+    # The one walk of the schema; it also rules out exfiltration-shaped parameter names (most tools).
+    names_may_ask = _collect_schema_texts(schema, 0, texts, True) if isinstance(schema, dict) else False
+    schema_text = "\n".join(texts)
+    all_text = "\n".join([t for t in (title, description, schema_text) if t])
+    # One lower-cased copy and one automaton pass serve every pre-filter; each parameter description is part
+    # of ``all_text``.
     prepared = _Prepared(all_text)
+    present = prepared.present() if prepared.active else -1  # -1: every bit set, the pre-filters are off
     findings: list[Finding] = []
-    findings += hidden_unicode(name + "\n" + all_text)
-    findings += _hidden_instructions(all_text, prepared)
-    findings += _shadowing(all_text, prepared, server_tool_names, known_tool_names, name)
-    may_ask = prepared.may_match(_EXFIL_DESC_NEEDS)
-    findings += _exfiltration_parameters(schema, f"{name} {description}", may_ask)
-    findings += description_changed(previous_description, description)
+    # Each detector runs only when a necessary condition of any finding it could give holds, tested here at
+    # the cost of a few substring and bit tests: an ordinary tool meets none of them.
+    if not (all_text.isascii() and name.isascii()):  # ASCII text holds no hidden character
+        findings += hidden_unicode(name + "\n" + all_text)
+    if (
+        "<" in all_text  # tags and HTML comments
+        or _possible_phrases(present)
+        or all_text.count("\n") >= 15  # padding (see ``after_padding``)
+        or _LONG_BLANKS in all_text
+        or "\t" in all_text
+    ):
+        findings += _hidden_instructions(all_text, prepared)
+    could_mention = bool(known_tool_names) and ("_" in all_text or "-" in all_text)
+    if present & _OTHER_MASK == _OTHER_MASK or (could_mention and present & _IMPERATIVE_MASK == _IMPERATIVE_MASK):
+        findings += _shadowing(all_text, prepared, server_tool_names, known_tool_names, name)
+    may_ask = present & _EXFIL_MASK == _EXFIL_MASK
+    if may_ask or names_may_ask:
+        findings += _exfiltration_parameters(schema, f"{name} {description}", may_ask)
+    if previous_description is not None:  # without one, nothing can have changed
+        findings += description_changed(previous_description, description)
     return findings
 
 
@@ -771,3 +927,25 @@ def _present_mask(lower: str) -> int:
 
 
 _PHRASE_MASKS = tuple(_NEED_MASKS[id(needs)] for needs in _NEEDS)  # in ``_PHRASES`` order
+_OTHER_MASK = _NEED_MASKS[id(_OTHER_SERVER_NEEDS)]
+_IMPERATIVE_MASK = _NEED_MASKS[id(_IMPERATIVE_NEEDS)]
+_EXFIL_MASK = _NEED_MASKS[id(_EXFIL_DESC_NEEDS)]
+_Phrase = tuple[str, str, re.Pattern[str], tuple[str, ...] | None]  # name, severity, pattern, start words
+_PHRASE_ROWS: tuple[_Phrase, ...] = tuple(
+    (name, severity, pattern, starts) for (name, severity, pattern), starts in zip(_PHRASES, _STARTS, strict=True)
+)
+# The phrases each mask of present groups lets through, per mask seen: a pure function of the mask, and real
+# texts produce few distinct masks, so one dictionary lookup replaces eleven mask tests per tool.
+_PHRASES_FOR: dict[int, tuple[_Phrase, ...]] = {}
+_PHRASES_FOR_MAX = 4096  # distinct masks kept (adversarial text could produce many; each entry is small)
+
+
+def _possible_phrases(present: int) -> tuple[_Phrase, ...]:
+    """The ``_PHRASES`` rows (with their start words) whose pre-filter passes for ``present``, in order."""
+    rows = _PHRASES_FOR.get(present)
+    if rows is None:
+        rows = tuple(row for row, need in zip(_PHRASE_ROWS, _PHRASE_MASKS, strict=True) if present & need == need)
+        if len(_PHRASES_FOR) >= _PHRASES_FOR_MAX:
+            _PHRASES_FOR.clear()
+        _PHRASES_FOR[present] = rows
+    return rows

@@ -230,3 +230,30 @@ def test_one_pass_mask_agrees_with_each_substring_test(texts: list[str]) -> None
     assert passed > 1000  # the soups do pass the pre-filters often, so the agreement is tested both ways
     assert I._Prepared("").may_match(I._NEEDS[0]) is False
     assert I._Prepared("x").may_match((("x",),))  # an unregistered pre-filter is still answered, one by one
+
+
+def test_role_play_precheck_is_necessary(texts: list[str]) -> None:
+    role_play = next(pattern for name, _, pattern in I._PHRASES if name == "role_play")
+    rng = random.Random(17)
+    pieces = ["system", "System", "assistant", ":", " ", "\n", "\t", "<|", "|>", "im_start", "[INST]", "[/inst]", "x"]
+    extra = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(4000)]
+    matched = 0
+    for text in (*texts, *extra):
+        if role_play.search(text) and not I._foldable(text):
+            matched += 1
+            assert I._role_play_possible(text.lower()), text
+    assert matched > 300
+
+
+def test_other_server_precheck_is_necessary(texts: list[str]) -> None:
+    rng = random.Random(19)
+    words = ["all", "any", "every", "other", "another", "tool", "tools", "server", "mcp", "from", "must", "when"]
+    words += ["using", "calling", "the", "before", "instead of", "Tools", "ALL", "xall", "tooling"]
+    blanks = [" ", " ", "  ", "\n", "\t", ". ", "", "\u2003"]
+    extra = ["".join(rng.choice(words) + rng.choice(blanks) for _ in range(rng.randint(3, 9))) for _ in range(12000)]
+    matched = 0
+    for text in (*texts, *extra):
+        if I._OTHER_SERVER.search(text) and not I._foldable(text):
+            matched += 1
+            assert I._other_server_possible(text.lower()), text
+    assert matched > 200

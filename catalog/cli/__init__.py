@@ -11,6 +11,7 @@ from catalog.cli import (
     classify_cmd,
     crawl_cmd,
     extract_cmd,
+    integrity_bench_cmd,
     introspect_cmd,
     policy_cmd,
     quickstart_cmd,
@@ -42,6 +43,7 @@ for module in (
     stats_cmd,
     bench_cmd,
     rules_bench_cmd,
+    integrity_bench_cmd,
 ):
     module.register(app)
 app.add_typer(bench_app, name="bench")
