@@ -101,7 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     print("capability F1: " + ", ".join(f"{c} {v['f1']:.2f}/{v['support']}" for c, v in caps.items() if v["support"]))
     if args.errors:
         for r, p in zip(rows, predictions, strict=True):
-            if (r["category"], r["risk"], sorted(r["capabilities"])) != (p["category"], p["risk"], sorted(p["capabilities"])):
+            if (r["category"], r["risk"], sorted(r["capabilities"])) != (
+                p["category"],
+                p["risk"],
+                sorted(p["capabilities"]),
+            ):
                 print(
                     f"{r['server']} {r['tool']}: gold {r['category']}/{r['risk']} {','.join(r['capabilities']) or '-'}"
                     f" | got {p['category']}/{p['risk']} {','.join(p['capabilities']) or '-'}"

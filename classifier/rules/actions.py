@@ -29,9 +29,9 @@ ARITHMETIC = plain("add subtract multiply divide sum")
 # Where setting, closing or going back is an action on a browser or a device (taxonomy.md: Execute), not an edit.
 AUTOMATION_CONTEXT = plain(
     """browser browsers puppeteer playwright selenium webdriver browserbase hyperbrowser simulator emulator
-    mobile ios android iphone ipad adb simctl"""
+    mobile ios android iphone ipad adb simctl terminal"""
 )
-AUTOMATION_VERBS = plain("set close forward back go reload allocate release record end")
+AUTOMATION_VERBS = plain("set close forward back go reload allocate release record end switch")
 SESSION_OBJECTS = plain("session sessions browser browsers tab tabs context window")
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
 

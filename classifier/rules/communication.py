@@ -60,4 +60,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return [
             Signal("communication.comment", "sends_communication", f"{verb},{','.join(sorted(f.name_set & COMMENTS))}")
         ]
+    if verb in ADD_VERBS and f.name_set & plain("thread threads story stories") and "comment" in f.desc_set:
+        # "Create a comment or story on a task", "Write operations for pull request comment threads".
+        return [Signal("communication.comment", "sends_communication", f"{verb},comment")]
     return []

@@ -46,6 +46,8 @@ CONTENT_OBJECTS = FILE_OBJECTS | plain(
 # "replace_device_twin", "replace_sign_in_page": the name's verb swaps a whole thing; find-and-replace edits text.
 TEXT_EDITS = plain("search find text string strings word words occurrences all regex pattern")
 BACKUPS = plain("backup backups snapshot snapshots checkpoint")
+# Names of a plain write that takes a path ("write", "write_to_disk"); "pull_request_thread_write" writes a thread.
+WRITE_TARGETS = plain("write to text data content output local disk new")
 
 
 def unlinks(f: ToolFeatures) -> bool:
@@ -78,11 +80,17 @@ def detect(f: ToolFeatures) -> list[Signal]:
             continue
         out.append(Signal("deletion.destructive_verb", "Destructive", v))
         break
-    if verb == "write" and (f.name_set & FILE_OBJECTS or "path" in f.param_words) and "append" not in f.desc_set:
+    if (
+        verb == "write"
+        and (f.name_set & FILE_OBJECTS or "path" in f.param_words and f.name_set <= WRITE_TARGETS)
+        and "append" not in f.desc_set
+    ):
         out.append(Signal("deletion.overwrites_file", "Destructive", "write,file"))
     for p in f.params if not f.enum_words.isdisjoint(ENUM_DESTROY) else ():
         # An operation chosen by an enum ("action": create|update|delete, "method": GET|DELETE) can destroy.
         destroying = [v for v in p.enum if v in ENUM_DESTROY]
+        if destroying and not REVERSIBLE_REMOVALS.isdisjoint(p.words):
+            continue  # "reviewerAction": add|remove a reviewer is undone by adding it back
         if destroying and verb not in READ_VERBS:
             out.append(Signal("deletion.destructive_operation", "Destructive", f"param:{p.name}={destroying[0]}"))
             break

@@ -37,6 +37,10 @@ DATABASES = plain(
     snowflake clickhouse duckdb database databases db influxdb flux redshift oracle mssql cassandra aggregation
     greptimedb timescaledb supabase"""
 )
+# Parameter descriptions that say the text is looked for, not run ("exact line text to locate").
+LOCATES = re.compile(r"\bto (?:locate|find|match|anchor)\b|\btext to search for\b")
+# KQL is also Kusto's query language (Azure Data Explorer, Sentinel, Log Analytics): that one runs.
+KUSTO = plain("kusto adx sentinel log logs analytics table tables database cluster")
 SEARCH_DSL = plain("elasticsearch opensearch index indices dsl custom")
 DEPLOY_FILES = plain("compose_yaml compose compose_file dockerfile docker_compose manifest_yaml")
 RUN_VERBS = plain("run execute exec eval evaluate invoke call interpret")
@@ -136,6 +140,8 @@ def _code_params(f: ToolFeatures) -> list[str]:
         if name in CODE_PARAMS:
             if name in ("command", "cmd", "commands") and not _shell_context(f, p.description):
                 continue  # an API "command" (a target, a verb of a protocol) is not a shell
+            if LOCATES.search(p.description):
+                continue  # "code_snippet: exact diff line text to locate": matched against text, never run
             if name == "code" and _token_code(f, p.description):
                 continue
             found.append(name)
@@ -145,6 +151,8 @@ def _code_params(f: ToolFeatures) -> list[str]:
             if context is None:
                 context = f.name_set | f.desc_set | f.param_desc_words
             lang = (context | set(p.description.split())) & LANGUAGES
+            if lang == {"kql"} and "search" in f.name_set and not context & KUSTO:
+                continue  # Keyword Query Language ("from:user hasAttachment:true") filters a search
             if lang and ("query" not in p.words or lang & QUERY_LANGUAGES):
                 found.append(name)
         elif name == "pipeline" and "aggregation" in (f.desc_set | f.param_desc_words):

@@ -21,7 +21,8 @@ PATH_PARAMS = plain(
 )
 REMOTE = plain(
     """github gitlab bitbucket drive gdrive dropbox s3 bucket repo repository sharepoint onedrive box notion slack
-    confluence jira gist remote cloud url blob storage sftp ftp azure gcs figma airtable canvas"""
+    confluence jira gist remote cloud url blob storage sftp ftp azure gcs figma airtable canvas mailbox mailboxes
+    imap"""
 )
 LOCAL = plain("local disk filesystem directory directories folder folders vault workspace")
 
@@ -59,6 +60,14 @@ def _saves_locally(f: ToolFeatures, params: frozenset[str]) -> list[Signal]:
     ]
 
 
+# Services that keep files and folders of their own (a repository host, a cloud drive, a mailbox).
+HOSTED = plain(
+    """github gitlab bitbucket gitea gitee drive gdrive dropbox onedrive sharepoint box confluence jira figma airtable
+    s3 gcs sftp ftp imap mailbox mailboxes azure devops"""
+)
+# Words that say where in a tree a thing is, on a disk or in a repository alike.
+LOCATION_WORDS = plain("directory directories folder folders")
+DISK_WORDS = plain("file files directory directories folder folders path paths disk local")
 PATH_WORDS = plain("path paths dir directory folder filepath filename root vault")
 SHELL_ONLY = plain("cwd working_directory workdir")
 
@@ -79,7 +88,13 @@ def detect(f: ToolFeatures) -> list[Signal]:
     context = f.name_set | f.param_words | f.desc_set
     remote = context & REMOTE
     local = f.desc_set & LOCAL or "local" in f.name_set or "local" in f.param_words
+    hosted = (context | f.server_words) & HOSTED
+    if hosted and local and not (f.desc_set & LOCAL - LOCATION_WORDS or "local" in f.name_set | f.param_words):
+        local = set()  # "List files and directories at a repository path" of Bitbucket: the repository's folders
+        remote = remote | hosted
     names = f.name_set & FILE_NAMES
+    if names == {"workspace"} and not (f.desc_set | f.param_desc_words | f.param_words) & DISK_WORDS:
+        return []  # a service's workspace (Slack, Trello, Asana), not a folder on the disk
     params = path_params - SHELL_ONLY
     if remote and not local:
         return []

@@ -75,6 +75,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
             )
         ]
     platform = (f.name_set | f.server_words) & PLATFORMS
+    if platform == {"azure"} and (f.name_set | f.server_words | f.desc_set) & plain("devops ado boards repos"):
+        platform = set()  # Azure DevOps: projects, repositories, pipelines and work items of a dev service
     if not hits and platform and not f.name_set.isdisjoint(PLATFORM_RESOURCES):
         return [Signal("infrastructure.platform_resource", "infrastructure", ",".join(sorted(platform)))]
     if not hits and f.name_set >= {"security", "group"}:
