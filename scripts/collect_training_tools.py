@@ -161,6 +161,12 @@ PACKAGES: dict[str, tuple[str, ...]] = {
         "npm:@nexus2520/bitbucket-mcp-server", "npm:@azure-devops/mcp", "pypi:ros-mcp", "pypi:mqtt-mcp-server",
         "pypi:tuya-mcp-server", "npm:@coolver/home-assistant-mcp", "pypi:fhir-mcp-server", "pypi:oura-mcp-server",
     ),
+    # A second fresh set, measured before and after the rule work on the first one (honest unseen-server figures).
+    "fresh_b_second": (
+        "npm:@chatwork/mcp-server", "npm:@shinzolabs/gmail-mcp", "npm:@isaacphi/mcp-gdrive",
+        "npm:@tacticlaunch/mcp-linear", "npm:puppeteer-mcp-server", "pypi:hue-mcp-service", "pypi:whoop-mcp",
+        "npm:mcp-ssh-manager", "pypi:homeassistant-mcp",
+    ),
     "secrets_iam": (
         "npm:keycloak-model-context-protocol", "pypi:claude-vault-mcp", "pypi:bibliocommons-mcp-keycloak", "npm:@auth0/auth0-mcp-server", "npm:@infisical/mcp",
         "pypi:vault-mcp",

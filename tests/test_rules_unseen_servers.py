@@ -54,6 +54,16 @@ CATEGORY_CASES = [
         "Write",
     ),
     (tool("item_op", "Operate on an item.", action={"type": "string", "enum": ["create", "delete"]}), "Destructive"),
+    # A home automation platform's "*_control" tools switch devices; scheduling a backup job starts a process.
+    (tool("scene_control", "Manage and activate Home Assistant scenes.", action="string"), "Execute"),
+    (tool("flow_control", "Manage the flow settings of the editor.", action="string"), "Write"),
+    (tool("schedule_backup", "Schedule a recurring backup with a cron expression.", cron="string"), "Execute"),
+    (tool("schedule_meeting", "Schedule a meeting with a contact.", when="string"), "Write"),
+    # A description that calls the tool destructive to existing data; "non-destructive" does not count.
+    (tool("db_import", "Import a dump. It is destructive to existing data.", file="string"), "Destructive"),
+    (tool("db_sync", "Sync the index; a non-destructive operation.", index="string"), "Write"),
+    # Downloading to a local path writes the disk.
+    (tool("download_file", "Download a remote file.", remotePath="string", localPath="string"), "Write"),
 ]
 
 
@@ -74,7 +84,29 @@ CAPABILITY_CASES = [
     (tool("start_process", "Start a terminal process on the device.", command="string"), "physical", False),
     (tool("tap_button", "Turn on the screen of the mobile device.", device="string"), "physical", False),
     (tool("bot_send_text", "Send a text message via the group robot.", text="string"), "physical", False),
+    # A stored automation script picked by its entity ID is not code; an alarm's security code is a token.
+    (
+        tool("script_control", "Execute and manage Home Assistant scripts.", action="string", entity_id="string"),
+        "code_execution",
+        False,
+    ),
+    (tool("run_script", "Execute a shell script given as text.", script="string"), "code_execution", True),
+    (
+        tool(
+            "alarm_control",
+            "Arm or disarm the alarm panel.",
+            code={"type": "string", "description": "Security code to disarm"},
+        ),
+        "code_execution",
+        False,
+    ),
+    # A draft that is sent reaches its recipients; saving a draft does not.
+    (tool("send_draft", "Send an existing draft.", id="string"), "sends_communication", True),
+    (tool("create_draft", "Create a draft email.", to="string"), "sends_communication", False),
     # private_data: health data, clinical records, people's contact details.
+    (tool("list_whoop_cycles", "List physiological cycles in a time window.", start="string"), "private_data", True),
+    (tool("get_whoop_auth_status", "Report the OAuth token status."), "private_data", False),
+    (tool("list_labels", "List all labels in the user's mailbox."), "private_data", False),
     (tool("get_sleep_data", "Get sleep data for a date range.", start_date="string"), "private_data", True),
     (tool("sleep", "Wait for a number of seconds.", seconds="number"), "private_data", False),
     (tool("search", "Execute a FHIR search on a resource type.", type="string"), "private_data", True),

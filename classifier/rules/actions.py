@@ -33,6 +33,8 @@ AUTOMATION_CONTEXT = plain(
 )
 AUTOMATION_VERBS = plain("set close forward back go reload allocate release record end switch")
 SESSION_OBJECTS = plain("session sessions browser browsers tab tabs context window")
+# What a "schedule" starts later (taxonomy.md: Execute "schedules a process, job"); a meeting or a post is not.
+SCHEDULED_PROCESSES = plain("job jobs cron crontab backup backups script scripts workflow workflows pipeline")
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
 
 
@@ -49,6 +51,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
         context = (f.name_set | f.server_words | f.desc_set) & AUTOMATION_CONTEXT
         if context:
             return [Signal("actions.automation", "Execute", f"{base},{','.join(sorted(context))}", strong)]
+    if base == "schedule" and (f.name_set | f.desc_set) & SCHEDULED_PROCESSES:
+        words = ",".join(sorted((f.name_set | f.desc_set) & SCHEDULED_PROCESSES))
+        return [Signal("actions.schedules_process", "Execute", f"schedule,{words}", strong)]
     if base == "terminate" and stoppable(f):
         return [Signal("actions.stops_process", "Execute", f"terminate,{','.join(sorted(stoppable(f)))}", strong)]
     if base in UI_VERBS:

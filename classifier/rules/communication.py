@@ -36,6 +36,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     objects = f.name_set & MESSAGES
     if f.name_set & NOT_SENT and verb != "send":
         return []
+    if verb == "send" and f.name_set & plain("draft drafts"):
+        return [Signal("communication.sends", "sends_communication", "send,draft")]  # a draft sent is a message
     if verb == "send" and f.name_set.isdisjoint(MACHINE_CHANNELS):
         channel = (f.name_set | f.server_words | f.desc_set) & PEOPLE_CHANNELS
         if channel and not objects:

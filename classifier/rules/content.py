@@ -75,7 +75,7 @@ NOT_CONTENT = plain(
     "domain domains settings setting config configuration customization customizations template templates "
     "signature signatures schema types provider providers integration integrations webhook webhooks "
     "label labels filter filters tag tags property properties pipeline pipelines stage stages channels "
-    "permissions calendars mailboxes folders workspaces boards"
+    "permissions calendars mailboxes folders workspaces boards tiers"
 )
 AGGREGATES = plain(
     "statistics stats count counts analytics rates rate types categories currencies schema schemas fields codes "
@@ -100,8 +100,12 @@ OWNED = re.compile(
 )
 # A person's body as a wearable or health app records it: personal data whoever's service keeps it.
 HEALTH_DATA = plain(
-    "sleep readiness resilience hrv heartrate vitals biometrics workout workouts spo2 glucose menstrual strain"
+    "sleep sleeps readiness resilience hrv heartrate vitals biometrics workout workouts spo2 glucose menstrual strain "
+    "recoveries"
 )
+# Wearables and fitness services: every record they hold is about the wearer's body (not their auth status).
+WEARABLES = plain("whoop oura garmin fitbit withings strava polar coros wearable")
+WEARABLE_NOT_DATA = plain("auth oauth token status config settings login")
 # Clinical record systems (FHIR, EHR): their resources are patients' records; their metadata and codes are not.
 CLINICAL = plain("fhir ehr emr clinical patient patients")
 CLINICAL_METADATA = plain(
@@ -132,6 +136,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []  # balances and transactions on a public blockchain are public
     if f.name_set & AGGREGATES:
         return []  # statistics and reference lists are not anyone's personal data
+    settings_tail = bool(f.name_words) and f.name_words[-1] in NOT_CONTENT
     personal = _personal_records(f, verb)
     if personal:
         return personal
@@ -168,7 +173,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "content.account_data", "private_data", ",".join(sorted(objects | (f.server_words & STRONG_PRIVATE)))
             )
         ]
-    match = OWNED.search(f.description) if f.description else None
+    match = OWNED.search(f.description) if f.description and not settings_tail else None
     if match and match.group(0).split()[-1].startswith("account") and ACCOUNT_LOCATION.search(f.description):
         match = None  # "in your account" says where the resources are, not that they are the account's data
     if match:
@@ -185,8 +190,8 @@ def _personal_records(f: ToolFeatures, verb: str | None) -> list[Signal]:
     """
     if verb is None:
         return []  # "sleep" alone is a pause, not a person's sleep data
-    health = f.name_set & HEALTH_DATA
-    if health:
+    health = f.name_set & HEALTH_DATA or (f.name_set | f.server_words) & WEARABLES
+    if health and not f.name_set & WEARABLE_NOT_DATA:
         return [Signal("content.health_data", "private_data", ",".join(sorted(health)))]
     clinical = (f.name_set | f.server_words) & CLINICAL | f.desc_set & plain("fhir ehr emr")
     if clinical and not f.name_set & CLINICAL_METADATA:

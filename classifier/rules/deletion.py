@@ -22,7 +22,7 @@ ENUM_DESTROY = plain("delete remove drop destroy purge truncate terminate uninst
 # Words without which OVERWRITE cannot match (checked first: a set test is cheaper than the regex).
 OVERWRITE_TRIGGERS = plain(
     """overwrite overwrites overwritten overwriting overwrite replace replaces completely force permanently
-    irreversible irreversibly undone drop"""
+    irreversible irreversibly undone drop destructive"""
 )
 # "Soft-deletes ...", "moves it to the trash, where it can be recovered": the same API can undo it (a Write).
 RECOVERABLE = re.compile(
@@ -30,7 +30,8 @@ RECOVERABLE = re.compile(
 )
 OVERWRITE = re.compile(
     r"overwrit|replaces? (?:the )?(?:entire|existing|whole|all)|completely replac|force[- ]push|--force|"
-    r"permanently (?:delet|remov|eras)|irreversib|cannot be undone|can't be undone|drop (?:table|database|collection)s?"
+    r"permanently (?:delet|remov|eras)|irreversib|cannot be undone|can't be undone|drop (?:table|database|collection)s?|"
+    r"(?<!non-)(?<!non )\bdestructive (?:to|operation)\b|\bis destructive\b"
 )
 
 

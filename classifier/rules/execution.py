@@ -39,6 +39,8 @@ DATABASES = plain(
 )
 # Parameter descriptions that say the text is looked for, not run ("exact line text to locate").
 LOCATES = re.compile(r"\bto (?:locate|find|match|anchor)\b|\btext to search for\b")
+# Parameters that pick a stored script by its identifier (a Home Assistant script entity).
+STORED_SCRIPT_IDS = plain("entity_id script_id scriptid script_name entity")
 # KQL is also Kusto's query language (Azure Data Explorer, Sentinel, Log Analytics): that one runs.
 KUSTO = plain("kusto adx sentinel log logs analytics table tables database cluster")
 SEARCH_DSL = plain("elasticsearch opensearch index indices dsl custom")
@@ -109,7 +111,7 @@ SHELL_WORDS = plain(
 NON_PROGRAM_CODES = plain(
     """invite invitation discount promo promotion coupon voucher verification otp country currency postal zip
     area authorization auth oauth redeem referral gift activation pairing confirmation qr barcode mfa 2fa totp
-    sms"""
+    sms security alarm disarm pin"""
 )
 PROGRAM_LANGUAGES = LANGUAGES - plain("code script command commands cmd")
 
@@ -190,6 +192,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         out.append(Signal("execution.runs_code", "Execute", why))
     if not out and f.description and verb not in ("get", "list", "explain", "describe", "validate", "format"):
         match = CODE_PHRASE.search(f.description) if not f.desc_set.isdisjoint(PHRASE_TRIGGERS) else None
+        if match and match.group(0).endswith(("script", "scripts")) and f.param_names & STORED_SCRIPT_IDS:
+            match = None  # "execute scripts" by entity ID: a stored automation script, not code the caller writes
         if match and (
             params
             or runs

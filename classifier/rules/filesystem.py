@@ -31,7 +31,7 @@ LOCAL = plain("local disk filesystem directory directories folder folders vault 
 OUTPUT_PARAMS = plain(
     """output_path outputpath output_dir outputdir output_file outputfile save_path savepath download_path
     dest_path destination_path output_folder outputfolder out_dir outdir output_directory outputdirectory
-    save_to save_dir savedir"""
+    save_to save_dir savedir localpath local_path"""
 )
 CAPTURES = plain("screenshot screenshots snapshot capture")  # taxonomy.md: taking a screenshot is a Read
 SAVING_VERBS = plain("download export save backup convert render")

@@ -36,6 +36,9 @@ MOBILE = plain("screen app apps mobile simulator emulator phone android ios ipho
 NOT_DEVICE_OBJECTS = plain(
     "process processes terminal shell session sessions command commands script playback track song"
 )
+# A home automation platform's automations, scenes, scripts and services switch its devices.
+HOME_CONTROLS = plain("automation automations scene scenes script scripts service services")
+HOME_PLATFORMS = plain("homeassistant hass smartthings homey hubitat openhab domoticz home")
 # MQTT is the messaging protocol of IoT devices: what a tool publishes there, subscribed devices act on.
 MQTT = plain("mqtt")
 
@@ -87,7 +90,10 @@ def _reaches_devices(f: ToolFeatures, verb: str | None) -> list[Signal]:
 
 def detect(f: ToolFeatures) -> list[Signal]:
     actions = name_actions(f)
-    verb = actions[0] if actions else None
+    verb = actions[0] if actions else ("control" if "control" in f.name_set else None)
+    if verb == "control" and f.name_set & HOME_CONTROLS and (f.desc_set | f.server_words) & HOME_PLATFORMS:
+        words = ",".join(sorted(f.name_set & HOME_CONTROLS))
+        return [Signal("physical.home_control", "physical", words), Signal("physical.home_control", "Execute", words)]
     if verb in READ_VERBS and (f.name_set & DEVICES or "device" in f.name_set):
         return []  # reading a device's state or a robot's spec acts on nothing (taxonomy.md: "acts on")
     devices = f.name_set & DEVICES
