@@ -152,6 +152,21 @@ PACKAGES: dict[str, tuple[str, ...]] = {
         "pypi:spotify-mcp", "pypi:mindmap-mcp-server", "npm:@41px/mcp-xmind", "npm:@llmindset/mcp-hfspace",
         "pypi:jinni-server",
     ),
+    # Servers first labelled as a fresh held-out set (unseen by the classifier when measured), then trained on.
+    "fresh_b_comms_productivity_iot": (
+        "npm:@dhravya/apple-mcp", "npm:@floriscornel/teams-mcp", "npm:@codefuturist/email-mcp",
+        "npm:@cocal/google-calendar-mcp", "npm:@roychri/mcp-server-asana", "npm:@delorenj/mcp-server-trello",
+        "npm:@browsermcp/mcp", "npm:@agent-infra/mcp-server-browser", "npm:@kazuph/mcp-fetch",
+        "npm:@mako10k/mcp-shell-server", "npm:@j0hanz/filesystem-mcp", "pypi:codemcp",
+        "npm:@nexus2520/bitbucket-mcp-server", "npm:@azure-devops/mcp", "pypi:ros-mcp", "pypi:mqtt-mcp-server",
+        "pypi:tuya-mcp-server", "npm:@coolver/home-assistant-mcp", "pypi:fhir-mcp-server", "pypi:oura-mcp-server",
+    ),
+    # A second fresh set, measured before and after the rule work on the first one (honest unseen-server figures).
+    "fresh_b_second": (
+        "npm:@chatwork/mcp-server", "npm:@shinzolabs/gmail-mcp", "npm:@isaacphi/mcp-gdrive",
+        "npm:@tacticlaunch/mcp-linear", "npm:puppeteer-mcp-server", "pypi:hue-mcp-service", "pypi:whoop-mcp",
+        "npm:mcp-ssh-manager", "pypi:homeassistant-mcp",
+    ),
     "secrets_iam": (
         "npm:keycloak-model-context-protocol", "pypi:claude-vault-mcp", "pypi:bibliocommons-mcp-keycloak", "npm:@auth0/auth0-mcp-server", "npm:@infisical/mcp",
         "pypi:vault-mcp",

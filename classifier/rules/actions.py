@@ -29,10 +29,12 @@ ARITHMETIC = plain("add subtract multiply divide sum")
 # Where setting, closing or going back is an action on a browser or a device (taxonomy.md: Execute), not an edit.
 AUTOMATION_CONTEXT = plain(
     """browser browsers puppeteer playwright selenium webdriver browserbase hyperbrowser simulator emulator
-    mobile ios android iphone ipad adb simctl"""
+    mobile ios android iphone ipad adb simctl terminal"""
 )
-AUTOMATION_VERBS = plain("set close forward back go reload allocate release record end")
+AUTOMATION_VERBS = plain("set close forward back go reload allocate release record end switch")
 SESSION_OBJECTS = plain("session sessions browser browsers tab tabs context window")
+# What a "schedule" starts later (taxonomy.md: Execute "schedules a process, job"); a meeting or a post is not.
+SCHEDULED_PROCESSES = plain("job jobs cron crontab backup backups script scripts workflow workflows pipeline")
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
 # "run_details", "runStatus": a name that ends in one of these reads about a run rather than starting one.
 RUN_READS = plain("details detail info status logs log history summary output outputs results")
@@ -83,6 +85,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "actions.resets_limit", "Write", "reset," + ",".join(sorted((f.name_set | f.desc_set) & RESET_LIMITS))
             )
         ]
+    if base == "schedule" and (f.name_set | f.desc_set) & SCHEDULED_PROCESSES:
+        words = ",".join(sorted((f.name_set | f.desc_set) & SCHEDULED_PROCESSES))
+        return [Signal("actions.schedules_process", "Execute", f"schedule,{words}", strong)]
     if base == "terminate" and stoppable(f):
         return [Signal("actions.stops_process", "Execute", f"terminate,{','.join(sorted(stoppable(f)))}", strong)]
     if base in UI_VERBS:

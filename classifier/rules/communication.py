@@ -41,6 +41,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     objects = f.name_set & MESSAGES
     if f.name_set & NOT_SENT and verb != "send":
         return []
+    if verb == "send" and f.name_set & plain("draft drafts"):
+        return [Signal("communication.sends", "sends_communication", "send,draft")]  # a draft sent is a message
     people_named = bool(f.name_set & PEOPLE_CHANNELS)  # "discord_send_webhook_message": a webhook into a chat
     if verb == "send" and (f.name_set.isdisjoint(MACHINE_CHANNELS) or people_named):
         channel = (f.name_set | f.server_words | f.desc_set) & (PEOPLE_CHANNELS | PUSH_CHANNELS)
@@ -68,4 +70,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return [
             Signal("communication.comment", "sends_communication", f"{verb},{','.join(sorted(f.name_set & COMMENTS))}")
         ]
+    if verb in ADD_VERBS and f.name_set & plain("thread threads story stories") and "comment" in f.desc_set:
+        # "Create a comment or story on a task", "Write operations for pull request comment threads".
+        return [Signal("communication.comment", "sends_communication", f"{verb},comment")]
     return []

@@ -26,7 +26,7 @@ STRONG_PRIVATE = plain(
     contacts calendar calendars patient patients medical employee employees payroll salary personal
     private customer customers transaction transactions balance balances invoice invoices prescription
     diagnosis appointment appointments ssn passport sms voicemail bank statement statements expense expenses
-    portfolio holdings crm lead leads note notes journal diary memory memories prospect prospects"""
+    portfolio holdings crm lead leads note notes journal diary memory memories prospect prospects reminder reminders"""
 )
 
 # What a user holds or did in a financial account (a broker, an exchange, a budgeting app, a shop's orders).
@@ -77,7 +77,8 @@ WORKSPACE_PRODUCTS = plain(
 NOT_CONTENT = plain(
     "domain domains settings setting config configuration customization customizations template templates "
     "signature signatures schema types provider providers integration integrations webhook webhooks "
-    "label labels filter filters tag tags property properties pipeline pipelines stage stages channels"
+    "label labels filter filters tag tags property properties pipeline pipelines stage stages channels "
+    "permissions calendars mailboxes folders workspaces boards tiers"
 )
 AGGREGATES = plain(
     "statistics stats count counts analytics rates rate types categories currencies schema schemas fields codes "
@@ -99,6 +100,24 @@ OWNED = re.compile(
     r"(?:e-?mails?|messages?|notes?|files?|documents?|accounts?|wallets?|calendars?|contacts?|orders?|trades?|"
     r"portfolios?|holdings|knowledge|memories|vault|workspaces?|inbox|captures?|photos?|transactions?|"
     r"balances?|records|conversations?|chats?|history|drive|mailbox|data)\b"
+)
+# A person's body as a wearable or health app records it: personal data whoever's service keeps it.
+HEALTH_DATA = plain(
+    "sleep sleeps readiness resilience hrv heartrate vitals biometrics workout workouts spo2 glucose menstrual strain "
+    "recoveries"
+)
+# Wearables and fitness services: every record they hold is about the wearer's body (not their auth status).
+WEARABLES = plain("whoop oura garmin fitbit withings strava polar coros wearable")
+WEARABLE_NOT_DATA = plain("auth oauth token status config settings login")
+# Clinical record systems (FHIR, EHR): their resources are patients' records; their metadata and codes are not.
+CLINICAL = plain("fhir ehr emr clinical patient patients")
+CLINICAL_METADATA = plain(
+    "capabilities capability metadata schema schemas code codes terminology valueset codesystem reference"
+)
+# "Returns member names, email addresses, roles": the tool hands out people's contact details.
+PEOPLE_DETAILS = re.compile(
+    r"\b(?:returns?|including|includes|with|shows?|showing)\b[^.]{0,60}?\b(?:e-?mail addresses|phone numbers?|"
+    r"job titles?|profile information|contact (?:info|information|details))\b"
 )
 # "Lists all Workers in your account": where resources live, not the account's own data.
 ACCOUNT_LOCATION = re.compile(r"\b(?:in|within|across|under)\s+your\s+(?:[\w-]+\s+){0,2}accounts?\b")
@@ -162,6 +181,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []  # balances and transactions on a public blockchain are public (a chain RPC server's too)
     if f.name_set & AGGREGATES:
         return []  # statistics and reference lists are not anyone's personal data
+    personal = _personal_records(f, verb)
+    if personal:
+        return personal
     if f.name_set & PUBLIC_SCHEDULE and f.name_set & plain("calendar calendars event events"):
         return []  # an economic or earnings calendar is public
     if f.name_set & OWN:
@@ -217,4 +239,25 @@ def detect(f: ToolFeatures) -> list[Signal]:
         match = None  # "in your account" says where the resources are, not that they are the account's data
     if match:
         return [Signal("content.account_data", "private_data", match.group(0))]
+    return []
+
+
+def _personal_records(f: ToolFeatures, verb: str | None) -> list[Signal]:
+    """Reads of health data, clinical records and people's contact details (LABELLING.md, private_data 1).
+
+    Why: wearables and clinical servers name their tools after the measure ("get_sleep_data") or the protocol
+    verb ("search", "read" on FHIR resources), not after the person the data is about; directory tools say
+    only in the description that they return e-mail addresses or profiles.
+    """
+    if verb is None:
+        return []  # "sleep" alone is a pause, not a person's sleep data
+    health = f.name_set & HEALTH_DATA or (f.name_set | f.server_words) & WEARABLES
+    if health and not f.name_set & WEARABLE_NOT_DATA:
+        return [Signal("content.health_data", "private_data", ",".join(sorted(health)))]
+    clinical = (f.name_set | f.server_words) & CLINICAL | f.desc_set & plain("fhir ehr emr")
+    if clinical and not f.name_set & CLINICAL_METADATA:
+        return [Signal("content.clinical_records", "private_data", ",".join(sorted(clinical)))]
+    match = PEOPLE_DETAILS.search(f.description) if f.description else None
+    if match:
+        return [Signal("content.people_details", "private_data", match.group(0)[-40:])]
     return []

@@ -30,7 +30,7 @@ ENUM_DESTROY = plain("delete remove drop destroy purge truncate terminate uninst
 # Words without which OVERWRITE cannot match (checked first: a set test is cheaper than the regex).
 OVERWRITE_TRIGGERS = plain(
     """overwrite overwrites overwritten overwriting overwrite replace replaces completely force permanently
-    irreversible irreversibly undone drop"""
+    irreversible irreversibly undone drop destructive"""
 )
 # "Soft-deletes ...", "moves it to the trash, where it can be recovered": the same API can undo it (a Write).
 RECOVERABLE = re.compile(
@@ -38,7 +38,8 @@ RECOVERABLE = re.compile(
 )
 OVERWRITE = re.compile(
     r"overwrit|replaces? (?:the )?(?:entire|existing|whole|all)|completely replac|force[- ]push|--force|"
-    r"permanently (?:delet|remov|eras)|irreversib|cannot be undone|can't be undone|drop (?:table|database|collection)s?"
+    r"permanently (?:delet|remov|eras)|irreversib|cannot be undone|can't be undone|drop (?:table|database|collection)s?|"
+    r"(?<!non-)(?<!non )\bdestructive (?:to|operation)\b|\bis destructive\b"
 )
 
 
@@ -78,6 +79,8 @@ OPERATION_PARAMS = plain("operation operations api_operation action actions")
 LISTED_DELETION = re.compile(
     r"(?:,|\bor|\band)\s+(?:delete|deletes|deleting|drop|drops|destroy|terminate)\b|\bDelete[A-Z]\w+"
 )
+# Names of a plain write that takes a path ("write", "write_to_disk"); "pull_request_thread_write" writes a thread.
+WRITE_TARGETS = plain("write to text data content output local disk new")
 
 
 def unlinks(f: ToolFeatures) -> bool:
@@ -122,7 +125,11 @@ def detect(f: ToolFeatures) -> list[Signal]:
         out.append(Signal("deletion.destructive_verb", "Destructive", v))
         break
     appends_only = "append" in f.desc_set and "mode" not in f.param_names  # a mode parameter can still overwrite
-    if verb == "write" and (f.name_set & FILE_OBJECTS or "path" in f.param_words) and not appends_only:
+    if (
+        verb == "write"
+        and (f.name_set & FILE_OBJECTS or "path" in f.param_words and f.name_set <= WRITE_TARGETS)
+        and not appends_only
+    ):
         out.append(Signal("deletion.overwrites_file", "Destructive", "write,file"))
     enum_destroys = not f.enum_words.isdisjoint(ENUM_DESTROY) or any(_destroying_value(v) for v in f.enum_words)
     for p in f.params if enum_destroys else ():
@@ -130,6 +137,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         destroying = [v for v in p.enum if v in ENUM_DESTROY or _destroying_value(v)]
         if {v.lower() for v in p.enum} >= SQL_STATEMENT_KINDS:
             continue
+        if destroying and not REVERSIBLE_REMOVALS.isdisjoint(p.words):
+            continue  # "reviewerAction": add|remove a reviewer is undone by adding it back
         if destroying and verb not in READ_VERBS:
             out.append(Signal("deletion.destructive_operation", "Destructive", f"param:{p.name}={destroying[0]}"))
             break

@@ -40,11 +40,19 @@ WEB_WORDS = plain("url http https web website webpage page fetch download reques
 NO_CONTENT = plain("ping check whois dns lookup status resolve measure test")
 # Reading what an automated browser shows: the page's text was written by whoever runs the site.
 BROWSERS = plain("browser browsers playwright puppeteer selenium webdriver browserbase hyperbrowser stagehand chrome")
-PAGE_TEXT = plain("text html content dom markdown snapshot extract observe accessibility")
+PAGE_TEXT = plain("text html content dom markdown snapshot extract observe accessibility elements")
 # An autonomous browsing agent goes wherever its task leads and returns what the pages say.
 AGENT_WORDS = plain("agent research")
 COMPUTER_USE = plain("computer")
 HTTP_METHODS = plain("get post put patch delete head options")
+# Items of a tracker or a board that colleagues write (tasks, cards, stories, work items, their comments).
+TRACKER_ITEMS = plain(
+    """task tasks subtask subtasks card cards story stories ticket tickets workitem workitems comment comments issue issues
+    replies mentions"""
+)
+TRACKER_CONTEXT = WORKSPACE_PRODUCTS | plain("board boards project projects workspace sprint backlog devops kanban")
+# Parts of a pull request that are code or status, not the text people wrote.
+PR_NOT_TEXT = plain("diff diffs commit commits file files change changes status statuses check checks build builds")
 FROM_URL = re.compile(
     r"from (?:a |the |an )?(?:public )?url|by providing a url|download(?:s|ing)? (?:it |the \w+ )?from"
 )
@@ -114,9 +122,31 @@ def detect(f: ToolFeatures) -> list[Signal]:
             out.append(Signal("egress.web_search", "untrusted_content", ",".join(sorted(third & SEARCH_WEB))))
         elif name_third:
             out.append(Signal("egress.third_party_text", "untrusted_content", ",".join(sorted(name_third))))
+        elif written := _written_by_colleagues(f):
+            out.append(Signal("egress.tracker_text", "untrusted_content", written))
         elif url_params and fetches and verb not in NO_CONTENT:
             out.append(Signal("egress.fetched_page", "untrusted_content", "param:" + ",".join(url_params)))
         elif f.name_set & PAGE_TEXT and verb not in NO_CONTENT and (f.name_set & BROWSERS or f.server_words & BROWSERS):
             words = ",".join(sorted(f.name_set & PAGE_TEXT))
             out.append(Signal("egress.browser_page", "untrusted_content", words))
     return out
+
+
+def _written_by_colleagues(f: ToolFeatures) -> str:
+    """What makes a read return text colleagues wrote: a tracker's tasks or cards, or a pull request.
+
+    Why (LABELLING.md, untrusted_content 1): issue and ticket bodies and their comments are third-party text,
+    whatever the tracker calls them (tasks, cards, stories, work items); a pull request carries its
+    description and review comments. Counts, diffs and commit lists are not free text.
+    """
+    if not f.name_words or f.name_words[-1] in NOT_CONTENT or f.name_set & plain("count counts stats statistics"):
+        return ""
+    items = f.name_set & TRACKER_ITEMS
+    if items and (f.name_set | f.desc_set | f.server_words) & TRACKER_CONTEXT:
+        return ",".join(sorted(items))
+    pull_request = (
+        {"pull", "request"} <= f.name_set or {"pull", "requests"} <= f.name_set or f.name_set & plain("pr prs")
+    )
+    if pull_request and not f.name_set & PR_NOT_TEXT:
+        return "pull request"
+    return ""

@@ -39,6 +39,12 @@ DATABASES = plain(
     snowflake clickhouse duckdb database databases db influxdb flux redshift oracle mssql cassandra aggregation
     greptimedb timescaledb supabase"""
 )
+# Parameter descriptions that say the text is looked for, not run ("exact line text to locate").
+LOCATES = re.compile(r"\bto (?:locate|find|match|anchor)\b|\btext to search for\b")
+# Parameters that pick a stored script by its identifier (a Home Assistant script entity).
+STORED_SCRIPT_IDS = plain("entity_id script_id scriptid script_name entity")
+# KQL is also Kusto's query language (Azure Data Explorer, Sentinel, Log Analytics): that one runs.
+KUSTO = plain("kusto adx sentinel log logs analytics table tables database cluster")
 SEARCH_DSL = plain("elasticsearch opensearch index indices dsl custom")
 DEPLOY_FILES = plain("compose_yaml compose compose_file dockerfile docker_compose manifest_yaml")
 RUN_VERBS = plain("run execute exec eval evaluate invoke call interpret")
@@ -118,7 +124,7 @@ SHELL_WORDS = plain(
 NON_PROGRAM_CODES = plain(
     """invite invitation discount promo promotion coupon voucher verification otp country currency postal zip
     area authorization auth oauth redeem referral gift activation pairing confirmation qr barcode mfa 2fa totp
-    sms"""
+    sms security alarm disarm pin"""
 )
 PROGRAM_LANGUAGES = LANGUAGES - plain("code script command commands cmd")
 
@@ -151,6 +157,8 @@ def _code_params(f: ToolFeatures) -> list[str]:
         if name in CODE_PARAMS:
             if name in ("command", "cmd", "commands") and not _shell_context(f, p.description):
                 continue  # an API "command" (a target, a verb of a protocol) is not a shell
+            if LOCATES.search(p.description):
+                continue  # "code_snippet: exact diff line text to locate": matched against text, never run
             if name == "code" and _token_code(f, p.description):
                 continue
             found.append(name)
@@ -160,6 +168,12 @@ def _code_params(f: ToolFeatures) -> list[str]:
             if context is None:  # the languages named around the tool (no union of all its words)
                 context = f.name_set & LANGUAGES | f.desc_set & LANGUAGES | f.param_desc_words & LANGUAGES
             lang = context | LANGUAGES.intersection(p.description.split())
+            if (
+                lang == {"kql"}
+                and "search" in f.name_set
+                and not (f.name_set | f.desc_set | f.param_desc_words) & KUSTO
+            ):
+                continue  # Keyword Query Language ("from:user hasAttachment:true") filters a search
             if lang and ("query" not in p.words or lang & QUERY_LANGUAGES):
                 found.append(name)
         elif name == "pipeline" and "aggregation" in (f.desc_set | f.param_desc_words):
@@ -223,6 +237,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         # Without those, only an authored-query phrase counts: no such phrase in the text, no search.
         searched = decides or any(phrase in f.description for phrase in AUTHORED_QUERY)
         match = CODE_PHRASE.search(f.description) if searched and not f.desc_set.isdisjoint(PHRASE_TRIGGERS) else None
+        if match and match.group(0).endswith(("script", "scripts")) and f.param_names & STORED_SCRIPT_IDS:
+            match = None  # "execute scripts" by entity ID: a stored automation script, not code the caller writes
         if match and (decides or match.group(0) in AUTHORED_QUERY):
             out.append(Signal("execution.code_phrase", "code_execution", match.group(0), strong=True))
             out.append(Signal("execution.code_phrase", "Execute", match.group(0), strong=True))

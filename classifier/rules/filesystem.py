@@ -24,7 +24,8 @@ PATH_PARAMS = plain(
 REMOTE = plain(
     """github gitlab bitbucket drive gdrive dropbox s3 bucket repo repository sharepoint onedrive box notion slack
     confluence jira gist remote cloud url blob storage sftp ftp azure gcs figma airtable canvas
-    firestore firebase collection collections artifact artifacts jenkins"""
+    firestore firebase collection collections artifact artifacts jenkins mailbox mailboxes
+    imap"""
 )
 LOCAL = plain("local disk filesystem directory directories folder folders vault workspace")
 
@@ -33,7 +34,7 @@ LOCAL = plain("local disk filesystem directory directories folder folders vault 
 OUTPUT_PARAMS = plain(
     """output_path outputpath output_dir outputdir output_file outputfile save_path savepath download_path
     dest_path destination_path output_folder outputfolder out_dir outdir output_directory outputdirectory
-    save_to save_dir savedir"""
+    save_to save_dir savedir localpath local_path"""
 )
 CAPTURES = plain("screenshot screenshots snapshot capture")  # taxonomy.md: taking a screenshot is a Read
 SAVING_VERBS = plain("download export save backup convert render")
@@ -62,6 +63,14 @@ def _saves_locally(f: ToolFeatures, params: frozenset[str]) -> list[Signal]:
     ]
 
 
+# Services that keep files and folders of their own (a repository host, a cloud drive, a mailbox).
+HOSTED = plain(
+    """github gitlab bitbucket gitea gitee drive gdrive dropbox onedrive sharepoint box confluence jira figma airtable
+    s3 gcs sftp ftp imap mailbox mailboxes azure devops"""
+)
+# Words that say where in a tree a thing is, on a disk or in a repository alike.
+LOCATION_WORDS = plain("directory directories folder folders")
+DISK_WORDS = plain("file files directory directories folder folders path paths disk local")
 PATH_WORDS = plain("path paths dir directory folder filepath filename root vault")
 # Servers that edit local document files: a bare ``filename`` parameter there names a file on disk.
 LOCAL_DOCUMENTS = plain("word docx office excel xlsx pptx powerpoint pdf spreadsheet")
@@ -99,7 +108,13 @@ def detect(f: ToolFeatures) -> list[Signal]:
     context = f.name_set | (f.param_words - path_words) | f.desc_set
     remote = context & REMOTE
     local = f.desc_set & LOCAL or "local" in f.name_set or "local" in f.param_words
+    hosted = (context | f.server_words) & HOSTED
+    if hosted and local and not (f.desc_set & LOCAL - LOCATION_WORDS or "local" in f.name_set | f.param_words):
+        local = set()  # "List files and directories at a repository path" of Bitbucket: the repository's folders
+        remote = remote | hosted
     names = f.name_set & FILE_NAMES
+    if names == {"workspace"} and not (f.desc_set | f.param_desc_words | f.param_words) & DISK_WORDS:
+        return []  # a service's workspace (Slack, Trello, Asana), not a folder on the disk
     params = path_params - SHELL_ONLY
     if params == {"path"} and not names and ("method" in f.param_names or JSON_PATH.search(f.description)):
         return []  # a JSON path or an API path

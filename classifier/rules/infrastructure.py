@@ -126,6 +126,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     platform = platform | f.server_words & HOSTS_BY_SERVER
     if platform and not (f.name_set.isdisjoint(NOT_CLOUD) and f.server_words.isdisjoint(NOT_CLOUD)):
         platform = frozenset()
+    if platform == {"azure"} and (f.name_set | f.server_words | f.desc_set) & plain("devops ado boards repos"):
+        platform = frozenset()  # Azure DevOps: projects, repositories, pipelines and work items of a dev service
     if (
         not hits
         and platform
