@@ -37,7 +37,7 @@ SESSION_OBJECTS = plain("session sessions browser browsers tab tabs context wind
 SCHEDULED_PROCESSES = plain("job jobs cron crontab backup backups script scripts workflow workflows pipeline")
 SEND_INPUT = plain("key keys keystroke keystrokes control character characters input text command signal")
 # "run_details", "runStatus": a name that ends in one of these reads about a run rather than starting one.
-RUN_READS = plain("details detail info status logs log history summary output outputs results")
+RUN_READS = plain("details detail info status logs log history summary output outputs results report reports")
 # Name words that are an action on an automated browser or device even where no verb list knows them
 # ("playwright_select", "scraping_browser_go_back", "stagehand_act"): taxonomy.md's "browser action" is Execute.
 # LABELLING.md "Connect / disconnect": the server's own connection to a database or an API is a Read;

@@ -60,6 +60,17 @@ MEDIA_VERBS = plain("generate synthesize imagine draw paint animate upscale comp
 # "COST WARNING: this tool makes an API call ... which may incur costs": a paid compute job (taxonomy.md: Execute).
 PAID_JOB = re.compile(r"cost warning|may incur (?:costs?|charges)|incurs? (?:costs?|charges)|consumes? credits")
 PAID_TRIGGERS = plain("cost costs charges credits")
+# "svgmaker_generate(prompt): Generates an SVG image from a text prompt": an AI media job whose name gives no
+# media word; the description says what is made, a prompt parameter says a model makes it. "Generate alt text
+# for an image" makes text about an image (the words before the media word may not turn to another object).
+PROMPT_PARAMS = plain("prompt text_prompt image_prompt")
+PROMPTED_VERBS = MEDIA_VERBS | plain("edit create render")
+PROMPTED_MEDIA = re.compile(
+    r"\b(?:generat|creat|edit|render|produc|synthesiz|draw|paint|design)\w* "
+    r"(?:(?!for |of |about |describing |from |to |into )[\w-]+[ /]){0,4}?"
+    r"(?:images?|videos?|audio|music|songs?|speech|svgs?|illustrations?|artwork|animations?|logos?|icons?|"
+    r"pictures?|photos?|voices?|sound effects?)\b"
+)
 # "Manage a warehouse: suspend, resume, restart": a manage tool whose operations start and stop things.
 LIFECYCLE = plain("start stop restart suspend resume reboot scale resize cordon uncordon drain rollout pause")
 # "build_swap", "build_context": building a value to return, not running a build.
@@ -191,7 +202,7 @@ def _code_params(f: ToolFeatures) -> list[str]:
 GATE_VERBS = PROCESS_VERBS | plain("apply schedule install manage")
 GATE_NAME_WORDS = CODE_NOUNS | MEDIA | LAUNCHES  # _made_by_to needs a MEDIA word too
 GATE_DESC_WORDS = PHRASE_TRIGGERS | PAID_TRIGGERS
-GATE_PARAMS = CANDIDATE_PARAMS | WHERE_PARAMS
+GATE_PARAMS = CANDIDATE_PARAMS | WHERE_PARAMS | PROMPT_PARAMS
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
@@ -251,6 +262,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
         out.append(Signal("execution.media_job", "Execute", f"{media_verb},{','.join(sorted(media))}"))
     elif made:
         out.append(Signal("execution.media_job", "Execute", "_".join(f.name_words)))
+    elif verb in PROMPTED_VERBS and f.param_names & PROMPT_PARAMS and f.description:
+        prompted = PROMPTED_MEDIA.search(f.description.lower())
+        if prompted:
+            out.append(Signal("execution.prompted_media_job", "Execute", prompted.group(0)))
     elif (
         not f.desc_set.isdisjoint(PAID_TRIGGERS) and verb not in NO_RUN_VERBS | {"list"} and not _to_text(f.name_words)
     ):

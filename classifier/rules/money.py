@@ -65,6 +65,17 @@ SETS_AUTOPAY = re.compile(r"auto-?pays?\b|autopay|automatic(?:ally)? pay(?:s|men
 AUTOPAY_TRIGGERS = plain("auto-pay autopay auto automatic automatically")
 SETTING_VERBS = plain("set create enable add update configure")
 
+# "create_campaign(daily_budget, bid_strategy)", "create_ad_set(lifetime_budget, bid_amount)": an advertising
+# campaign with a spend budget or a bid commits the user to pay the platform for every impression it buys
+# (taxonomy.md: "commits the user to pay"). The ad object must be named: a budgeting app's "update_budget" and an
+# e-mail campaign without a budget stay Writes; reading a campaign's budget is a Read (its verb reads).
+AD_OBJECTS = plain("campaign campaigns ad ads adset adsets adgroup adgroups promotion promotions boost")
+AD_SPEND_PARAMS = plain(
+    """daily_budget lifetime_budget budget budget_amount budget_micros amount_micros bid_amount bid_amount_micros
+    cpc_bid_micros spend_cap spending_limit dailybudget lifetimebudget bidamount spendcap max_cpc"""
+)
+AD_SPEND_VERBS = plain("create update set add new launch boost increase raise edit modify")
+
 
 def _moves_value_by_name(f: ToolFeatures, verb: str | None) -> Signal | None:
     """Value-moving tools the verb lexicon misses: escrow steps, balance sweeps, sends named in the prose."""
@@ -77,6 +88,9 @@ def _moves_value_by_name(f: ToolFeatures, verb: str | None) -> Signal | None:
         autopay = SETS_AUTOPAY.search(f.description)
         if autopay and not f.name_set & REQUEST_NAMES:
             return Signal("money.sets_autopay", "Financial", autopay.group(0))
+    if verb in AD_SPEND_VERBS and f.name_set & AD_OBJECTS and f.param_names & AD_SPEND_PARAMS:
+        spend = ",".join(sorted(f.param_names & AD_SPEND_PARAMS))
+        return Signal("money.ad_spend", "Financial", f"{verb},param:{spend}")
     if verb == "send" and not f.name_set & MONEY_OBJECTS and f.param_words & AMOUNT_PARAMS:
         sent = f.desc_set & SENT_VALUE
         if sent:

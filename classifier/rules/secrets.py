@@ -84,6 +84,16 @@ def detect(f: ToolFeatures) -> list[Signal]:
 
 
 LOGINS = plain("login signin authenticate")
+# "generate_system_user_token", "exchange_code_for_token", "create_token": the tool makes a new access token
+# (OAuth code exchange, a system user's token). Not a crypto token launched on a chain ("create_token" with a
+# supply and decimals), not a random-string generator, and not counting or splitting text into tokens.
+TOKEN_MAKERS = plain("generate create issue mint exchange")
+TOKEN_NAMES = plain("token tokens")
+CHAIN_TOKENS = plain(
+    """erc20 erc721 spl blockchain chain onchain wallet contract supply decimals symbol ticker solana ethereum evm
+    nft coin coins swap liquidity"""
+)
+NOT_CREDENTIAL_TOKENS = plain("random count tokenize llm prompt text design figma")
 # Every branch of ``_detect`` needs one of these name words, or a key-material or minting word in the
 # description; a new branch adds its trigger words here.
 GATE_NAME_WORDS = LOGINS | CERTIFICATES | SECRET_WORDS | KEY_WORDS | {"vault"}
@@ -119,6 +129,16 @@ def _detect(f: ToolFeatures) -> list[Signal]:
         and (f.desc_set | f.server_words) & plain("secret secrets hashicorp kv credentials")
     ):
         hit = {"vault"}
+    if (
+        not hit
+        and words & TOKEN_NAMES
+        and words & TOKEN_MAKERS
+        and not words & (NOT_CREDENTIAL_TOKENS | CERT_READS)
+        and not (f.desc_set | f.param_words | f.server_words) & CHAIN_TOKENS
+        and ("exchange" not in words or words & plain("code oauth authorization"))
+    ):
+        made = ",".join(sorted(words & (TOKEN_NAMES | TOKEN_MAKERS)))
+        return [Signal("secrets.makes_token", "secrets", made), Signal("secrets.makes_token", "Write", made)]
     if not hit and words & KEY_WORDS and words & plain("revoke rotate regenerate refresh reveal issue"):
         hit = words & (KEY_WORDS | plain("revoke rotate regenerate refresh reveal issue"))
     if not hit and words & KEY_WORDS:

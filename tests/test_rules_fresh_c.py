@@ -1,0 +1,72 @@
+"""Rules added after measuring a fresh held-out set of AI, search, marketing, shop, social, media and travel servers.
+
+Each case is written by hand in the shape of an error class seen on servers the classifier had never met
+(advertising platforms, OAuth token helpers, analytics reports, prompt-driven image generators), with a
+look-alike the rule must leave alone. Decisions are checked by the rules alone (no model), so a rule that
+fires but loses to another family's signal fails here too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_rules_generalize import capabilities, decided, tool
+
+CATEGORY_CASES = [
+    # An ad campaign or ad set with a spend budget or a bid commits the user to pay for what it buys.
+    (tool("create_campaign", "", daily_budget="number", name="string", objective="string"), "Financial"),
+    (tool("update_campaign", "", campaign_id="string", lifetime_budget="number", status="string"), "Financial"),
+    (tool("create_ad_set", "", campaign_id="string", bid_amount="number", name="string"), "Financial"),
+    (tool("adgroup_create", "Create an ad group.", campaignId="string", cpc_bid_micros="integer"), "Financial"),
+    # Look-alikes: an e-mail campaign without a budget, a budgeting app's budget, reading a campaign's budget.
+    (tool("create_campaign", "Create an e-mail campaign for a list.", list_id="string", subject="string"), "Write"),
+    (tool("update_budget", "Update a category budget in the budgeting app.", budget="number"), "not Financial"),
+    (tool("get_campaign", "Get a campaign with its budget.", campaign_id="string", daily_budget="number"), "Read"),
+    # Making an access token is a Write (it creates a credential).
+    (tool("generate_system_user_token", "", system_user_id="string", scopes="array"), "Write"),
+    (tool("exchange_code_for_token", "", authorization_code="string"), "Write"),
+    # Running a report computes figures: a Read; running a report job stays a process.
+    (tool("runReport", "Run a report to get analytics data", startDate="string", metrics="array"), "Read"),
+    (tool("run_report_job", "Start the nightly report job.", job_id="string"), "Execute"),
+    # A media job whose name has no media word: the description and a prompt parameter say a model makes it.
+    (
+        tool("svgmaker_generate", "Generates an SVG image from a text prompt.", prompt="string", output="string"),
+        "Execute",
+    ),
+    (tool("flux_edit", "Edits an existing image/photo based on a prompt.", prompt="string", url="string"), "Execute"),
+    # Look-alikes: text about an image, and a prompt that makes text.
+    (tool("generate_caption", "Generate alt text for an image.", prompt="string", image_url="string"), "Read"),
+    (tool("generate_answer", "Generate a short answer from a prompt.", prompt="string"), "Read"),
+]
+
+
+@pytest.mark.parametrize(("t", "category"), CATEGORY_CASES, ids=lambda v: v["name"] if isinstance(v, dict) else v)
+def test_rules_decide_the_category(t: dict[str, Any], category: str) -> None:
+    negated = category.startswith("not ")
+    assert (decided(t) == category.removeprefix("not ")) is not negated, decided(t)
+
+
+CAPABILITY_CASES = [
+    # An OAuth code exchange and a generated user token hand back a credential.
+    (tool("exchange_code_for_token", "", authorization_code="string"), "secrets", True),
+    (tool("generate_system_user_token", "", system_user_id="string"), "secrets", True),
+    (tool("create_token", "Create a personal access token for the account.", name="string"), "secrets", True),
+    # Look-alikes: launching a crypto token, exchanging tokens on a DEX, counting an LLM's tokens.
+    (
+        tool("create_token", "Deploy a new ERC20 token with a supply.", symbol="string", decimals="integer"),
+        "secrets",
+        False,
+    ),
+    (tool("exchange_tokens", "Exchange one token for another at the best rate.", amount="number"), "secrets", False),
+    (tool("count_tokens", "Count the tokens of a prompt for a model.", text="string"), "secrets", False),
+    (tool("generate_random_token", "Generate a random string.", length="integer"), "secrets", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("t", "capability", "expected"), CAPABILITY_CASES, ids=lambda v: v["name"] if isinstance(v, dict) else str(v)
+)
+def test_rules_decide_the_capability(t: dict[str, Any], capability: str, expected: bool) -> None:
+    assert (capability in capabilities(t)) is expected
