@@ -62,6 +62,24 @@ CAPABILITY_CASES = [
     (tool("exchange_tokens", "Exchange one token for another at the best rate.", amount="number"), "secrets", False),
     (tool("count_tokens", "Count the tokens of a prompt for a model.", text="string"), "secrets", False),
     (tool("generate_random_token", "Generate a random string.", length="integer"), "secrets", False),
+    # Analytics figures are aggregates: page views, active-user metrics and a search console's analytics.
+    (tool("getPageViews", "Get page view metrics for a date range", startDate="string"), "untrusted_content", False),
+    (tool("getActiveUsers", "Get active users metrics for a date range", startDate="string"), "private_data", False),
+    (
+        tool("search_analytics", "Get search performance data from Google Search Console", siteUrl="string"),
+        "untrusted_content",
+        False,
+    ),
+    # Look-alikes: a site's pages are still fetched text, a user list still returns people, a web search results.
+    (tool("get_pages", "Get the pages of a website.", url="string"), "untrusted_content", True),
+    (tool("list_users", "List the users of the workspace with their e-mails.", team="string"), "private_data", True),
+    (tool("google_search", "Search Google for web results.", q="string"), "untrusted_content", True),
+    # Searching videos returns titles and descriptions their uploaders wrote.
+    (tool("searchVideos", "Searches for YouTube videos matching a query.", query="string"), "untrusted_content", True),
+    # A chat with a language model returns the model's reply; a messaging service's chat is people's text.
+    (tool("ollama_chat", "Chat with a model.", model="string", messages="array"), "untrusted_content", False),
+    (tool("ollama_chat", "Chat with a model.", model="string", messages="array"), "private_data", False),
+    (tool("get_chat", "Get a chat with its messages.", chat_id="string"), "untrusted_content", True),
 ]
 
 

@@ -78,7 +78,7 @@ NOT_CONTENT = plain(
     "domain domains settings setting config configuration customization customizations template templates "
     "signature signatures schema types provider providers integration integrations webhook webhooks "
     "label labels filter filters tag tags property properties pipeline pipelines stage stages channels "
-    "permissions calendars mailboxes folders workspaces boards tiers"
+    "permissions calendars mailboxes folders workspaces boards tiers views pageviews"
 )
 AGGREGATES = plain(
     "statistics stats count counts analytics rates rate types categories currencies schema schemas fields codes "
@@ -136,7 +136,17 @@ ACCOUNT_HISTORY = plain("history histories")
 # The people of a workspace, a team, a realm or a CRM: their profiles (names, emails) are personal data.
 PEOPLE = plain("user users member members")
 # Where user records are access principals or public profiles rather than people's personal data.
-NOT_PEOPLE_DATA = plain("iam public")
+NOT_PEOPLE_DATA = plain("iam public metrics analytics")
+# "ollama_chat(model, messages)": a chat with a language model returns the model's text, not people's chats.
+MODEL_CHAT_PARAMS = plain("messages prompt")
+CHAT_WORDS = plain("chat chats conversation conversations message messages")
+
+
+def model_chat(f: ToolFeatures) -> bool:
+    """Whether the tool talks to a language model the caller names (a completion, not a messaging service)."""
+    return "model" in f.param_names and not f.param_names.isdisjoint(MODEL_CHAT_PARAMS)
+
+
 OWNED_GATE = literal_gate(OWNED)  # most descriptions lack its words: a few substring tests spare the search
 
 
@@ -213,6 +223,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return [Signal("content.people", "private_data", f.name_words[-1])]
     lead = LEAD_OBJECT.match(f.description) if not LEAD_NOUNS.isdisjoint(f.desc_words[1:8]) else None
     named = f.name_set & STRONG_PRIVATE if f.name_words and f.name_words[-1] not in NOT_CONTENT else set()
+    if named & CHAT_WORDS and model_chat(f):
+        named = named - CHAT_WORDS
     hits = named or ({lead.group(1)} if lead else set())
     if hits:
         return [Signal("content.private_records", "private_data", ",".join(sorted(hits)))]

@@ -11,7 +11,7 @@ import re
 
 from classifier.features import ToolFeatures
 from classifier.rules.base import VERB_CATEGORY, Signal, name_actions
-from classifier.rules.content import NOT_CONTENT, WORKSPACE_PRODUCTS
+from classifier.rules.content import AGGREGATES, CHAT_WORDS, NOT_CONTENT, WORKSPACE_PRODUCTS, model_chat
 from classifier.text import plain
 
 URL_PARAMS = plain(
@@ -33,7 +33,7 @@ THIRD_PARTY = plain(
 THREADS = plain("issue issues ticket tickets")
 # More text other people wrote: what a scraper brings back, a pull request's thread.
 MORE_THIRD_PARTY = plain("scraper scrapers")
-SEARCH_WEB = plain("web internet news google bing brave duckduckgo serp tavily exa perplexity online")
+SEARCH_WEB = plain("web internet news google bing brave duckduckgo serp tavily exa perplexity online youtube videos")
 
 
 WEB_WORDS = plain("url http https web website webpage page fetch download request")
@@ -117,7 +117,13 @@ def detect(f: ToolFeatures) -> list[Signal]:
             # Issue and ticket bodies are written by other people (LABELLING.md untrusted_content 1), in a
             # tracker too; pages and files of a workspace are the user's own.
             name_third |= f.name_set & THREADS
-        if "search" in f.name_set and (f.name_set & SEARCH_WEB or f.desc_set & SEARCH_WEB):
+        if name_third & CHAT_WORDS and model_chat(f):
+            name_third = name_third - CHAT_WORDS  # the model's reply, not a chat people wrote
+        if (
+            "search" in f.name_set
+            and (f.name_set & SEARCH_WEB or f.desc_set & SEARCH_WEB)
+            and f.name_set.isdisjoint(AGGREGATES)  # "search_analytics": a search console's figures
+        ):
             third = f.name_set & THIRD_PARTY | f.desc_set & THIRD_PARTY
             out.append(Signal("egress.web_search", "untrusted_content", ",".join(sorted(third & SEARCH_WEB))))
         elif name_third:
