@@ -80,6 +80,34 @@ CAPABILITY_CASES = [
     (tool("ollama_chat", "Chat with a model.", model="string", messages="array"), "untrusted_content", False),
     (tool("ollama_chat", "Chat with a model.", model="string", messages="array"), "private_data", False),
     (tool("get_chat", "Get a chat with its messages.", chat_id="string"), "untrusted_content", True),
+    # Storing a credential the caller hands over changes the server's credentials; a key-value "set_key" does not.
+    (tool("configure_gemini_token", "Configure your Gemini API token.", apiKey="string"), "secrets", True),
+    (tool("set_key", "Set a key to a value in the store.", key="string", value="string"), "secrets", False),
+    # Public social profiles are public; a workspace's member list is people's data.
+    (
+        tool("instagram_get_user", "Get Instagram user profile with recent posts", username="string"),
+        "private_data",
+        False,
+    ),
+    (tool("linkedin_search_users", "Search LinkedIn users by keyword", q="string"), "private_data", False),
+    (tool("slack_list_users", "List the users of the Slack workspace.", cursor="string"), "private_data", True),
+    # Positions of aircraft are public tracking data; a broker account's positions are the holder's finances.
+    (
+        tool(
+            "get_live_flights_positions", "Returns real-time aircraft positions for the user's area.", bounds="string"
+        ),
+        "private_data",
+        False,
+    ),
+    (
+        tool("get_positions", "Get the open positions of your brokerage account.", account="string"),
+        "private_data",
+        True,
+    ),
+    # A web page's "vitals" and a PWA's "readiness" are performance audits, not a wearable's health data.
+    (tool("get_core_web_vitals", "Get Core Web Vitals metrics for a website", url="string"), "private_data", False),
+    (tool("check_pwa_readiness", "Check Progressive Web App readiness"), "private_data", False),
+    (tool("get_daily_readiness", "Get the Oura ring's daily readiness score.", date="string"), "private_data", True),
 ]
 
 

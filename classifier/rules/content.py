@@ -51,6 +51,8 @@ PUBLIC_CHAIN = plain(
 PUBLIC_SCHEDULE = plain("economic market earnings ticker ipo ipos")
 # Trades of an instrument or the whole market, not of one account ("get_stock_trades", "get_agg_trades").
 PUBLIC_TRADES = plain("stock stocks agg aggregate crypto")
+# Positions of things that move in public view (flight trackers, ship and satellite feeds), not of an account.
+TRACKED_POSITIONS = plain("flight flights aircraft vessel vessels ship ships satellite satellites vehicle vehicles")
 DATABASE = plain(
     "sql database db table tables postgres postgresql mysql sqlite mongodb collection bigquery snowflake clickhouse "
     "athena mariadb redshift records rows"
@@ -78,7 +80,7 @@ NOT_CONTENT = plain(
     "domain domains settings setting config configuration customization customizations template templates "
     "signature signatures schema types provider providers integration integrations webhook webhooks "
     "label labels filter filters tag tags property properties pipeline pipelines stage stages channels "
-    "permissions calendars mailboxes folders workspaces boards tiers views pageviews"
+    "permissions calendars mailboxes folders workspaces boards tiers views pageviews trends"
 )
 AGGREGATES = plain(
     "statistics stats count counts analytics rates rate types categories currencies schema schemas fields codes "
@@ -108,7 +110,7 @@ HEALTH_DATA = plain(
 )
 # Wearables and fitness services: every record they hold is about the wearer's body (not their auth status).
 WEARABLES = plain("whoop oura garmin fitbit withings strava polar coros wearable")
-WEARABLE_NOT_DATA = plain("auth oauth token status config settings login")
+WEARABLE_NOT_DATA = plain("auth oauth token status config settings login web pwa lighthouse lcp seo")
 # Clinical record systems (FHIR, EHR): their resources are patients' records; their metadata and codes are not.
 CLINICAL = plain("fhir ehr emr clinical patient patients")
 CLINICAL_METADATA = plain(
@@ -136,7 +138,9 @@ ACCOUNT_HISTORY = plain("history histories")
 # The people of a workspace, a team, a realm or a CRM: their profiles (names, emails) are personal data.
 PEOPLE = plain("user users member members")
 # Where user records are access principals or public profiles rather than people's personal data.
-NOT_PEOPLE_DATA = plain("iam public metrics analytics")
+NOT_PEOPLE_DATA = plain(
+    "iam public metrics analytics instagram linkedin hackernews reddit twitter tiktok bluesky mastodon dcard youtube"
+)
 # "ollama_chat(model, messages)": a chat with a language model returns the model's text, not people's chats.
 MODEL_CHAT_PARAMS = plain("messages prompt")
 CHAT_WORDS = plain("chat chats conversation conversations message messages")
@@ -203,7 +207,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
         held
         and not (f.name_set & PUBLIC_TRADES or "public" in f.desc_set)  # trades of the market, not an account
         and (f.server_words | f.name_set | f.desc_set).isdisjoint(CLOUD_BILLING - {"cloud"})
-        and not f.name_set & MARKET_DATA
+        and not f.name_set & (MARKET_DATA | TRACKED_POSITIONS)
         and (f.name_set | f.desc_set | f.server_words) & ACCOUNT_CONTEXT
     ):
         # A brokerage, exchange or budgeting account's positions, orders and balances are the holder's finances.

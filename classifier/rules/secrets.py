@@ -94,6 +94,9 @@ CHAIN_TOKENS = plain(
     nft coin coins swap liquidity"""
 )
 NOT_CREDENTIAL_TOKENS = plain("random count tokenize llm prompt text design figma")
+# "configure_gemini_token(apiKey)", "set_api_key(key)": the tool stores the credential it is given for later calls.
+STORES_CREDENTIAL = plain("configure set save store update add")
+CREDENTIAL_PARAMS = plain("apikey api_key token access_token api_token secret_key auth_token")
 # Every branch of ``_detect`` needs one of these name words, or a key-material or minting word in the
 # description; a new branch adds its trigger words here.
 GATE_NAME_WORDS = LOGINS | CERTIFICATES | SECRET_WORDS | KEY_WORDS | {"vault"}
@@ -139,6 +142,16 @@ def _detect(f: ToolFeatures) -> list[Signal]:
     ):
         made = ",".join(sorted(words & (TOKEN_NAMES | TOKEN_MAKERS)))
         return [Signal("secrets.makes_token", "secrets", made), Signal("secrets.makes_token", "Write", made)]
+    if (
+        not hit
+        and f.name_words
+        and f.name_words[0] in STORES_CREDENTIAL
+        and words & KEY_WORDS
+        and f.param_names & CREDENTIAL_PARAMS
+        and not (f.desc_set | f.server_words) & CHAIN_TOKENS
+    ):
+        stored = ",".join(sorted({f.name_words[0]} | (words & KEY_WORDS)))
+        return [Signal("secrets.stores_credential", "secrets", stored)]
     if not hit and words & KEY_WORDS and words & plain("revoke rotate regenerate refresh reveal issue"):
         hit = words & (KEY_WORDS | plain("revoke rotate regenerate refresh reveal issue"))
     if not hit and words & KEY_WORDS:
