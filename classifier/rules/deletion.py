@@ -174,7 +174,11 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "restore," + ",".join(sorted((f.name_set | f.desc_set) & BACKUPS)),
             )
         )
-    flag = next((p.name for p in f.params if p.type == "boolean" and DESTROY_FLAGS & set(p.words)), None)
+    flag = (
+        next((p.name for p in f.params if p.type == "boolean" and DESTROY_FLAGS & set(p.words)), None)
+        if not f.param_words.isdisjoint(DESTROY_FLAGS)  # every parameter's words are in param_words
+        else None
+    )
     if flag is not None and verb not in READ_VERBS:
         out.append(Signal("deletion.destroy_flag", "Destructive", f"param:{flag}"))
     if "force" in f.name_set and f.name_set & plain("push reset"):
