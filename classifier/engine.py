@@ -186,7 +186,7 @@ def decide(
                 evidence.append({"source": "rule", "rule": s.rule, "signal": s.signal, "supports": s.supports})
     if learned and model is not None and model.capability is not None:
         for cap, p in sorted(learned.items()):
-            words = model.capability.top_words(model_tokens(f), model.vocabulary, model.idf, cap)
+            words = model.capability.top_words(model_tokens(f), model.vocabulary, model.idf_list, cap)
             signal = f"{','.join(words) or '(no known words)'} (p={p:.2f})"
             evidence.append({"source": "model", "rule": CAPABILITY_RULE, "signal": signal, "supports": cap})
 
