@@ -131,7 +131,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
         and not appends_only
     ):
         out.append(Signal("deletion.overwrites_file", "Destructive", "write,file"))
-    enum_destroys = not f.enum_words.isdisjoint(ENUM_DESTROY) or any(_destroying_value(v) for v in f.enum_words)
+    enum_destroys = bool(f.enum_words) and (  # most tools have no enum: no generator to start
+        not f.enum_words.isdisjoint(ENUM_DESTROY) or any(_destroying_value(v) for v in f.enum_words)
+    )
     for p in f.params if enum_destroys else ():
         # An operation chosen by an enum ("action": create|update|delete, "method": GET|DELETE) can destroy.
         destroying = [v for v in p.enum if v in ENUM_DESTROY or _destroying_value(v)]
