@@ -70,7 +70,7 @@ DESTROY_FLAGS = plain("destroy purge wipe")
 PASSTHROUGH_WORDS = plain("any general direct arbitrary raw generic")
 API_WORDS = plain("api rest endpoint endpoints")
 # LABELLING.md "Reset of limits or counters": a targeted reversible update (Write), not a reset of data.
-RESET_LIMITS = plain("limit limits counter counters quota quotas rate throttle window")
+RESET_LIMITS = plain("limit limits counter counters quota quotas rate throttle window budget budgets")
 # A batch call whose parameters carry a list of things to delete ("create", "update", "delete" arrays).
 DELETE_LISTS = plain("delete deletes delete_ids to_delete remove_ids")
 # A free "operation(s)" or "action" parameter whose description lists deletions among the operations

@@ -27,7 +27,7 @@ REMOTE = plain(
     firestore firebase collection collections artifact artifacts jenkins mailbox mailboxes
     imap"""
 )
-LOCAL = plain("local disk filesystem directory directories folder folders vault workspace")
+LOCAL = plain("local locally disk filesystem directory directories folder folders vault workspace")
 
 
 # Parameters that name where the tool writes its result: a tool that takes one writes the file system.

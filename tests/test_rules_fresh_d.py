@@ -1,0 +1,104 @@
+"""Rules added after measuring a fresh held-out set of security, observability, notes, database, code-analysis
+and desktop servers (issue 5, branch fresh-d).
+
+Each case is written by hand in the shape of an error class seen on servers the classifier had never met
+(log query languages, query generators and validators, scan jobs, reset budgets, document-database
+containers, code analysers' issues), with a look-alike the rule must leave alone. Decisions are checked by
+the rules alone (no model), so a rule that fires but loses to another family's signal fails here too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_rules_generalize import capabilities, decided, tool
+
+CATEGORY_CASES = [
+    # LogQL, TraceQL and NRQL are query languages the caller writes (taxonomy.md: PromQL and the like).
+    (tool("query_logs", "Query the log streams. Args: query: a LogQL expression.", query="string"), "Execute"),
+    (tool("trace_search", "Search traces with a TraceQL query string.", query="string"), "Execute"),
+    (tool("nr_query", "Query New Relic data with NRQL.", query="string", account_id="integer"), "Execute"),
+    (tool("logs_search", "Search the log lines for a plain text term.", query="string"), "Read"),
+    # Turning words into query text, or checking its syntax, runs nothing (taxonomy.md: "converts or validates").
+    (
+        tool("generate_query_from_text", "Convert a question to the Acme Query Language (AQL) with the assistant."),
+        "Read",
+    ),
+    (tool("verify_statement", "Check the syntax of a Dynatrace Query Language statement without running it."), "Read"),
+    (tool("run_dql", "Run a Dynatrace Query Language statement and return the records."), "Execute"),
+    # A scan started as a job is Execute; reading a finished scan's results is a Read.
+    (tool("vuln_scan_start", "Begin a vulnerability scan.", target="string", templates="string"), "Execute"),
+    (tool("scan_launch", "Launch a port scan of the given hosts.", hosts="string"), "Execute"),
+    (tool("scan_results", "Get the findings of a finished scan.", scan_id="string"), "Read"),
+    # Resetting a spent query budget is a limit reset (LABELLING.md: Write); resetting data is Destructive.
+    (tool("reset_query_budget", "Reset the bytes-scanned budget of this session so queries can run again."), "Write"),
+    (tool("reset_dataset", "Reset the dataset to an empty state.", dataset_id="string"), "Destructive"),
+]
+
+
+@pytest.mark.parametrize(("t", "category"), CATEGORY_CASES, ids=lambda v: v["name"] if isinstance(v, dict) else v)
+def test_rules_decide_the_category(t: dict[str, Any], category: str) -> None:
+    assert decided(t) == category
+
+
+CAPABILITY_CASES = [
+    # A network scanner sends probes wherever the caller says.
+    (tool("scan_start", "Start a nuclei scan.", target="string", severity="string"), "network_egress", True),
+    (tool("scan_hosts", "Scan the hosts for open ports.", hosts="string"), "network_egress", True),
+    (tool("scan_repository", "Scan a repository's code for secrets.", target="string"), "network_egress", False),
+    (tool("scan_image", "Scan a container image for vulnerabilities.", target="string"), "network_egress", False),
+    # A Cosmos DB container holds documents; a Docker container is a compute resource.
+    (
+        tool("list_containers", "List the containers of the CosmosDB database with their partition key paths."),
+        "infrastructure",
+        False,
+    ),
+    (
+        tool("container_stats", "Document count and partition key distribution of a container.", container="string"),
+        "infrastructure",
+        False,
+    ),
+    (tool("list_containers", "List the running Docker containers on the host."), "infrastructure", True),
+    # A code analyser's issues are its own findings; a tracker's issues carry what people wrote.
+    (
+        tool("analysis_get_issue", "Get an issue Codacy found in a repository.", issue_id="string"),
+        "untrusted_content",
+        False,
+    ),
+    (
+        tool("list_repository_issues", "List the code quality issues of a repository.", repo="string"),
+        "untrusted_content",
+        False,
+    ),
+    (
+        tool("list_pull_request_issues", "List the static analysis issues a pull request adds.", pr="integer"),
+        "untrusted_content",
+        False,
+    ),
+    (
+        tool("get_issue", "Get an issue of the repository with its comments.", number="integer"),
+        "untrusted_content",
+        True,
+    ),
+    (tool("get_pull_request", "Get a pull request with its description.", number="integer"), "untrusted_content", True),
+    # "Run the analysis locally" with a root path: the local disk, even next to a repository parameter.
+    (
+        tool("cli_analyze", "Run the quality analysis locally with the CLI.", repository="string", rootPath="string"),
+        "filesystem",
+        True,
+    ),
+    (
+        tool("get_repo_file", "Read a file of a GitHub repository.", repository="string", path="string"),
+        "filesystem",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("t", "capability", "present"), CAPABILITY_CASES, ids=lambda v: v["name"] if isinstance(v, dict) else str(v)
+)
+def test_rules_find_the_capability(t: dict[str, Any], capability: str, present: bool) -> None:
+    assert (capability in capabilities(t)) is present
