@@ -102,3 +102,76 @@ CAPABILITY_CASES = [
 )
 def test_rules_find_the_capability(t: dict[str, Any], capability: str, present: bool) -> None:
     assert (capability in capabilities(t)) is present
+
+
+SECOND_CATEGORY_CASES = [
+    # A dotted "resource.action" name: the resource word ("list") is not the action.
+    (tool("list.create", "Create a list under a folder.", input="string"), "Write"),
+    (tool("list.delete", "Delete a list by ID (irreversible).", input="string"), "Destructive"),
+    (tool("list.add_task", "Add an existing task to a list.", input="string"), "Write"),
+    (tool("list_tasks", "List the tasks of a list.", list_id="string"), "Read"),
+    (tool("tasks.list", "List the tasks of a project.", project_id="string"), "Read"),
+    # A soft delete with a permanent option: the permanent one is what it can do.
+    (
+        tool("delete_chart", "Remove a chart by archiving it (soft delete) or permanently.", hard_delete="boolean"),
+        "Destructive",
+    ),
+    (tool("delete_chart", "Archive a chart (soft delete, it can be restored).", chart_id="integer"), "Write"),
+]
+
+
+@pytest.mark.parametrize(
+    ("t", "category"), SECOND_CATEGORY_CASES, ids=lambda v: v["name"] if isinstance(v, dict) else v
+)
+def test_rules_decide_the_category_of_the_second_set(t: dict[str, Any], category: str) -> None:
+    assert decided(t) == category
+
+
+def with_operation(name: str, description: str, values: list[str]) -> dict[str, Any]:
+    """A tool whose ``operation`` parameter chooses what it does to a note (add, remove, list...)."""
+    props = {"filePath": {"type": "string"}, "operation": {"type": "string", "enum": values}}
+    return {"name": name, "description": description, "inputSchema": {"type": "object", "properties": props}}
+
+
+def test_removing_a_tag_among_the_operations_is_a_write() -> None:
+    assert decided(
+        with_operation(
+            "notes_manage_tags", "Manages a note's tags: adding, removing and listing them.", ["add", "remove"]
+        )
+    ) == ("Write")
+    assert decided(with_operation("notes_manage_files", "Add or remove notes.", ["add", "remove"])) == "Destructive"
+
+
+SECOND_CAPABILITY_CASES = [
+    # Public keys are made to be shared; text that says the secret key is never handed out hands none out.
+    (tool("export_public_key", "Export a public key.", fingerprint="string"), "secrets", False),
+    (
+        tool("export_ssh_key", "Export an auth subkey in OpenSSH public key format.", fingerprint="string"),
+        "secrets",
+        False,
+    ),
+    (tool("card_status", "Show the smartcard's status. No private key material is returned."), "secrets", False),
+    (tool("export_private_key", "Export the private key of the wallet.", wallet="string"), "secrets", True),
+    (tool("export_ssh_key", "Export the SSH private key of the server.", server_id="string"), "secrets", True),
+    # A REST route in the description: the folders are the service's, not the disk's.
+    (tool("folder.get", "Get a folder by ID. HTTP: GET /folder/{folder_id}.", input="string"), "filesystem", False),
+    (tool("get_folder", "List the files of a local folder.", folder_path="string"), "filesystem", True),
+    # A download returned inline is not saved.
+    (
+        tool("download_attachment", "Download an attachment; returns the content inline.", filename="string"),
+        "filesystem",
+        False,
+    ),
+    (tool("download_attachment", "Download an attachment to disk.", filename="string"), "filesystem", True),
+    # A workspace's containers are not its records; its tasks are.
+    (tool("space.list", "List spaces in a ClickUp workspace.", input="string"), "private_data", False),
+    (tool("folder.list_in_space", "List folders of a ClickUp space.", input="string"), "private_data", False),
+    (tool("list_tasks", "List the tasks of a ClickUp list.", list_id="string"), "private_data", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("t", "capability", "present"), SECOND_CAPABILITY_CASES, ids=lambda v: v["name"] if isinstance(v, dict) else str(v)
+)
+def test_rules_find_the_capability_in_the_second_set(t: dict[str, Any], capability: str, present: bool) -> None:
+    assert (capability in capabilities(t)) is present

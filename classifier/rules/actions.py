@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from classifier.features import ToolFeatures
 from classifier.rules.base import VERB_CATEGORY, Signal, lead_base, primary_action, stoppable
-from classifier.rules.deletion import RESET_LIMITS, REVERSIBLE_REMOVALS, recoverable, unlinks
+from classifier.rules.deletion import RESET_LIMITS, REVERSIBLE_REMOVALS, recoverable, resource_first_actions, unlinks
 from classifier.text import plain
 
 # Interaction verbs that are an Execute only on a browser, a device or a UI; elsewhere they mean little.
@@ -52,6 +52,8 @@ BROWSER_ACTIONS = plain("select resize act back forward reload hover scroll drag
 
 def detect(f: ToolFeatures) -> list[Signal]:
     verb, where = primary_action(f)
+    if where == "name":
+        verb = resource_first_actions(f)[0]  # "list.create": the action after the dotted resource
     if verb is None:
         acted = f.name_set & BROWSER_ACTIONS
         context = (f.name_set | f.server_words) & AUTOMATION_CONTEXT

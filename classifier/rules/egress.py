@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import VERB_CATEGORY, Signal, name_actions
+from classifier.rules.base import VERB_CATEGORY, Signal
 from classifier.rules.content import NOT_CONTENT, WORKSPACE_PRODUCTS
+from classifier.rules.deletion import resource_first_actions
 from classifier.rules.execution import SCANS
 from classifier.text import plain
 
@@ -73,7 +74,7 @@ FETCH_NAMES = plain("fetch scrape crawl curl http")
 
 def detect(f: ToolFeatures) -> list[Signal]:
     out: list[Signal] = []
-    actions = name_actions(f)
+    actions = resource_first_actions(f)
     verb = actions[0] if actions else None
     browsing_agent = f.name_set & AGENT_WORDS and "user" not in f.name_set  # not a "user agent" string
     if browsing_agent and (f.name_set | f.server_words) & (BROWSERS | COMPUTER_USE):
