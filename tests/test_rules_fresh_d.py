@@ -175,3 +175,15 @@ SECOND_CAPABILITY_CASES = [
 )
 def test_rules_find_the_capability_in_the_second_set(t: dict[str, Any], capability: str, present: bool) -> None:
     assert (capability in capabilities(t)) is present
+
+
+def test_running_health_checks_is_a_read_and_running_a_job_is_not() -> None:
+    assert decided(tool("doctor", "Run read-only health checks for the binary and the keyring.")) == "Read"
+    assert decided(tool("nightly", "Run the nightly export job now.")) == "Execute"
+
+
+def test_a_saved_query_run_by_its_id_is_not_caller_written_code() -> None:
+    saved = tool("execute_card", "Run a saved card query and return the data results.", card_id="integer")
+    written = tool("run_query", "Run a SQL query and return the results.", sql="string")
+    assert "code_execution" not in capabilities(saved)
+    assert "code_execution" in capabilities(written)

@@ -47,6 +47,9 @@ DATA_SERVICES = plain("database databases db mongodb mongo postgres postgresql m
 MACHINES = plain("ssh shell vpn bluetooth device devices wifi terminal remote machine")
 # Switching something on or off ("activate_alert", "deactivate_application"): a targeted, reversible update.
 TOGGLES = plain("activate deactivate reactivate")
+# "Run read-only health checks for the binary": a check run to report, not a process started (taxonomy.md: Read
+# "validates").
+CHECK_RUNS = plain("check checks health diagnostic diagnostics")
 BROWSER_ACTIONS = plain("select resize act back forward reload hover scroll drag press tap swipe click navigate")
 
 
@@ -100,6 +103,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
             return []
         if base == "open":
             return [Signal("actions.verb", "Write", base, strong)]
+    if base == "run" and where == "description" and not CHECK_RUNS.isdisjoint(f.lead_words[1:5]):
+        return [Signal("actions.runs_checks", "Read", "run," + ",".join(sorted(CHECK_RUNS & set(f.lead_words[1:5]))))]
     if base == "run" and where == "name" and len(f.name_words) > 1 and f.name_words[-1] in RUN_READS:
         return [Signal("actions.reads_run", "Read", "run," + f.name_words[-1], strong)]
     if base == "build" and where == "name" and len(f.name_words) > 1 and f.name_set.isdisjoint(BUILD_OBJECTS):

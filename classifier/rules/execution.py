@@ -99,6 +99,9 @@ NO_RUN_VERBS = plain(
 # Verbs whose tool only reads, writes or checks query text: a query language named in its description
 # ("convert natural language to DQL", "syntactically verify a DQL statement") is what it returns or checks.
 NO_PHRASE_VERBS = plain("get list explain describe validate format generate convert translate verify lint parse")
+# "execute_card(card_id)", "run_saved_query(query_id)": a stored query chosen by its ID, not text the caller
+# writes (LABELLING.md: a stored script chosen by its ID is not caller-written code).
+SAVED_QUERY_IDS = plain("card_id query_id saved_query_id question_id report_id look_id saved_search_id savedsearch_id")
 # "nuclei_scan_start", "zap_scan_launch": a scan started as a job (taxonomy.md: "starts ... a process, job").
 SCANS = plain("scan scans")
 SCAN_STARTS = plain("start launch trigger run")
@@ -249,6 +252,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         match = CODE_PHRASE.search(f.description) if searched and not f.desc_set.isdisjoint(PHRASE_TRIGGERS) else None
         if match and match.group(0).endswith(("script", "scripts")) and f.param_names & STORED_SCRIPT_IDS:
             match = None  # "execute scripts" by entity ID: a stored automation script, not code the caller writes
+        if match and not params and not f.param_names.isdisjoint(SAVED_QUERY_IDS):
+            match = None  # a saved query run by its ID
         if match and (decides or match.group(0) in AUTHORED_QUERY):
             out.append(Signal("execution.code_phrase", "code_execution", match.group(0), strong=True))
             out.append(Signal("execution.code_phrase", "Execute", match.group(0), strong=True))
