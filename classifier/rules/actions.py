@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from classifier.features import ToolFeatures
 from classifier.rules.base import VERB_CATEGORY, Signal, lead_base, primary_action, stoppable
-from classifier.rules.deletion import RESET_LIMITS, REVERSIBLE_REMOVALS, recoverable, unlinks
+from classifier.rules.deletion import RESET_LIMITS, REVERSIBLE_REMOVALS, recoverable, resource_first_actions, unlinks
 from classifier.text import plain
 
 # Interaction verbs that are an Execute only on a browser, a device or a UI; elsewhere they mean little.
@@ -47,11 +47,16 @@ DATA_SERVICES = plain("database databases db mongodb mongo postgres postgresql m
 MACHINES = plain("ssh shell vpn bluetooth device devices wifi terminal remote machine")
 # Switching something on or off ("activate_alert", "deactivate_application"): a targeted, reversible update.
 TOGGLES = plain("activate deactivate reactivate")
+# "Run read-only health checks for the binary": a check run to report, not a process started (taxonomy.md: Read
+# "validates").
+CHECK_RUNS = plain("check checks health diagnostic diagnostics")
 BROWSER_ACTIONS = plain("select resize act back forward reload hover scroll drag press tap swipe click navigate")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
     verb, where = primary_action(f)
+    if where == "name":
+        verb = resource_first_actions(f)[0]  # "list.create": the action after the dotted resource
     if verb is None:
         acted = f.name_set & BROWSER_ACTIONS
         context = (f.name_set | f.server_words) & AUTOMATION_CONTEXT
@@ -98,6 +103,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
             return []
         if base == "open":
             return [Signal("actions.verb", "Write", base, strong)]
+    if base == "run" and where == "description" and not CHECK_RUNS.isdisjoint(f.lead_words[1:5]):
+        return [Signal("actions.runs_checks", "Read", "run," + ",".join(sorted(CHECK_RUNS & set(f.lead_words[1:5]))))]
     if base == "run" and where == "name" and len(f.name_words) > 1 and f.name_words[-1] in RUN_READS:
         return [Signal("actions.reads_run", "Read", "run," + f.name_words[-1], strong)]
     if base == "build" and where == "name" and len(f.name_words) > 1 and f.name_set.isdisjoint(BUILD_OBJECTS):

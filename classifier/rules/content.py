@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import READ_VERBS, Signal, literal_gate, name_actions
+from classifier.rules.base import READ_VERBS, Signal, literal_gate
+from classifier.rules.deletion import resource_first_actions
 from classifier.text import plain
 
 PRIVATE = plain(
@@ -179,7 +180,7 @@ def _own_wallet(f: ToolFeatures) -> bool:
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
-    actions = name_actions(f)
+    actions = resource_first_actions(f)  # "list.get": the action after the dotted resource
     verb = actions[0] if actions else None
     runs_query = verb in RUNS_QUERY or "query" in f.name_set
     if runs_query and f.param_names & plain("sql query sql_query statement") and (f.name_set | f.desc_set) & DATABASE:
@@ -250,6 +251,7 @@ def detect(f: ToolFeatures) -> list[Signal]:
             f.name_set & WORKSPACE_PRODUCTS | f.server_words & WORKSPACE_PRODUCTS | f.desc_set & WORKSPACE_PRODUCTS
         )
         settings = bool(f.name_words) and f.name_words[-1] in NOT_CONTENT
+        settings = settings or _containers_only(f)
         if products and not settings and not f.name_set & PUBLIC_REFERENCE:
             return [Signal("content.workspace_service", "private_data", ",".join(sorted(products)))]
     if f.name_set & PUBLIC_REFERENCE:
@@ -269,6 +271,18 @@ def detect(f: ToolFeatures) -> list[Signal]:
     if match:
         return [Signal("content.account_data", "private_data", match.group(0))]
     return []
+
+
+# A workspace's containers: "folder.get", "space.list", "list.list_in_folder" (LABELLING.md private_data 2 and
+# untrusted_content 4: lists, boards and sections are not records).
+CONTAINER_NOUNS = plain("space spaces folder folders list lists workspace workspaces board boards section sections")
+NAME_FILLERS = plain("in of by for all folderless")
+
+
+def _containers_only(f: ToolFeatures) -> bool:
+    """Whether every noun of a dotted or plain name is a container of the workspace, not its records."""
+    nouns = f.name_set - set(resource_first_actions(f)) - NAME_FILLERS
+    return bool(nouns) and nouns <= CONTAINER_NOUNS
 
 
 def _personal_records(f: ToolFeatures, verb: str | None) -> list[Signal]:

@@ -70,7 +70,7 @@ DESTROY_FLAGS = plain("destroy purge wipe")
 PASSTHROUGH_WORDS = plain("any general direct arbitrary raw generic")
 API_WORDS = plain("api rest endpoint endpoints")
 # LABELLING.md "Reset of limits or counters": a targeted reversible update (Write), not a reset of data.
-RESET_LIMITS = plain("limit limits counter counters quota quotas rate throttle window")
+RESET_LIMITS = plain("limit limits counter counters quota quotas rate throttle window budget budgets")
 # A batch call whose parameters carry a list of things to delete ("create", "update", "delete" arrays).
 DELETE_LISTS = plain("delete deletes delete_ids to_delete remove_ids")
 # A free "operation(s)" or "action" parameter whose description lists deletions among the operations
@@ -99,12 +99,31 @@ def _destroying_value(value: str) -> bool:
     return bool(sep) and head in ENUM_DESTROY and head != "remove"
 
 
+# "delete_card(card_id, hard_delete)": a soft delete by default, a permanent one on request; the most severe
+# thing the tool does as intended is the permanent one (taxonomy.md: the first category).
+HARD_DELETE_PARAMS = plain("hard_delete harddelete hard permanent permanently force_delete purge")
+
+
 def recoverable(f: ToolFeatures) -> bool:
+    if not f.param_names.isdisjoint(HARD_DELETE_PARAMS):
+        return False
     return bool(f.description) and RECOVERABLE_GATE(f.description) and RECOVERABLE.search(f.description) is not None
 
 
-def detect(f: ToolFeatures) -> list[Signal]:
+def resource_first_actions(f: ToolFeatures) -> tuple[str, ...]:
+    """The name's actions, without the resource of a dotted ``resource.action`` name.
+
+    Why: "list.create", "list.delete" (a ClickUp list) name the resource first and the action after the dot;
+    the resource's word is also a verb, and taken for the action it makes every such tool a Read.
+    """
     actions = name_actions(f)
+    if len(actions) > 1 and "." in f.name and f.name.split(".", 1)[0].lower() == actions[0]:
+        return actions[1:]
+    return actions
+
+
+def detect(f: ToolFeatures) -> list[Signal]:
+    actions = resource_first_actions(f)
     verb = actions[0] if actions else None
     out: list[Signal] = []
     if verb in DESTRUCTIVE_VERBS and recoverable(f):
@@ -141,6 +160,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
             continue
         if destroying and not REVERSIBLE_REMOVALS.isdisjoint(p.words):
             continue  # "reviewerAction": add|remove a reviewer is undone by adding it back
+        if destroying == ["remove"] and not REVERSIBLE_REMOVALS.isdisjoint(f.name_set):
+            continue  # "manage_tags(operation: add|remove|list)": a tag removed is added back
         if destroying and verb not in READ_VERBS:
             out.append(Signal("deletion.destructive_operation", "Destructive", f"param:{p.name}={destroying[0]}"))
             break

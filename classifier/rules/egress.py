@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import VERB_CATEGORY, Signal, name_actions
+from classifier.rules.base import VERB_CATEGORY, Signal
 from classifier.rules.content import AGGREGATES, CHAT_WORDS, NOT_CONTENT, WORKSPACE_PRODUCTS, model_chat
+from classifier.rules.deletion import resource_first_actions
+from classifier.rules.execution import SCANS
 from classifier.text import plain
 
 URL_PARAMS = plain(
@@ -58,13 +60,21 @@ FROM_URL = re.compile(
 )
 
 
+# Issues a code analyser found (Codacy, SonarQube, Semgrep): findings the analyser wrote, not people's text.
+CODE_ANALYSERS = plain("codacy sonarqube sonarcloud semgrep snyk deepsource codeql linter lint sast")
+ANALYSIS_PHRASES = ("code quality", "static analysis")
+# "nuclei_scan_start(target)": a network scanner probes the target the caller names.
+SCAN_TARGETS = plain("target targets host hosts ip ips domain domains")
+NOT_NETWORK_SCANS = plain(
+    "path file files directory folder repository repo code image images container dependency dependencies package"
+)
 URL_WORDS = plain("url urls")  # word lists used on every tool: built once, not looked up per call
 FETCH_NAMES = plain("fetch scrape crawl curl http")
 
 
 def detect(f: ToolFeatures) -> list[Signal]:
     out: list[Signal] = []
-    actions = name_actions(f)
+    actions = resource_first_actions(f)
     verb = actions[0] if actions else None
     browsing_agent = f.name_set & AGENT_WORDS and "user" not in f.name_set  # not a "user agent" string
     if browsing_agent and (f.name_set | f.server_words) & (BROWSERS | COMPUTER_USE):
@@ -95,6 +105,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         out.append(Signal("egress.url_parameter", "network_egress", "name:" + ",".join(sorted(f.name_set & WEB_NAMES))))
     elif url_params and f.description and FROM_URL.search(f.description):
         out.append(Signal("egress.downloads_url", "network_egress", FROM_URL.search(f.description).group(0)))
+    if not out and (scanned := _scans_network_target(f)):
+        out.append(Signal("egress.scan_target", "network_egress", "param:" + scanned))
     if not out and verb == "connect" and url_params:
         # "connect_db(host, user, password)": the caller chooses the server the tool opens a connection to.
         out.append(Signal("egress.connects_to_host", "network_egress", "param:" + ",".join(url_params)))
@@ -112,6 +124,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
             name_third = name_third | (f.name_set & MORE_THIRD_PARTY)
             if "pull" in f.name_set and f.name_words[-1] in ("request", "requests"):
                 name_third = name_third | {"pull_request"}  # the request itself, not its files or status
+        if name_third and name_third <= THREADS and _analysis_findings(f):
+            name_third = set()
         if name_third and (f.name_set & WORKSPACE_PRODUCTS or f.server_words & WORKSPACE_PRODUCTS):
             name_third = name_third - plain("page pages issue issues file files")
             # Issue and ticket bodies are written by other people (LABELLING.md untrusted_content 1), in a
@@ -138,6 +152,24 @@ def detect(f: ToolFeatures) -> list[Signal]:
     return out
 
 
+def _analysis_findings(f: ToolFeatures) -> bool:
+    """Whether a tool's "issues" are a code analyser's findings (LABELLING.md untrusted_content 2: the
+    service's own structured data), not a tracker's issues that people write."""
+    if (f.name_set | f.desc_set | f.server_words) & CODE_ANALYSERS:
+        return True
+    return any(phrase in f.description for phrase in ANALYSIS_PHRASES)
+
+
+def _scans_network_target(f: ToolFeatures) -> str:
+    """The target parameters of a network scan (nuclei, nmap): the scanner sends its probes wherever the caller
+    says, as a fetch does (network_egress). A scan of a path, a repository or an image reads what is local."""
+    if f.name_set.isdisjoint(SCANS) or f.param_names.isdisjoint(SCAN_TARGETS):
+        return ""
+    if (f.name_set | f.desc_set | f.param_words) & NOT_NETWORK_SCANS:
+        return ""
+    return ",".join(sorted(f.param_names & SCAN_TARGETS))
+
+
 def _written_by_colleagues(f: ToolFeatures) -> str:
     """What makes a read return text colleagues wrote: a tracker's tasks or cards, or a pull request.
 
@@ -153,6 +185,6 @@ def _written_by_colleagues(f: ToolFeatures) -> str:
     pull_request = (
         "pull" in f.name_set and ("request" in f.name_set or "requests" in f.name_set) or f.name_set & plain("pr prs")
     )
-    if pull_request and not f.name_set & PR_NOT_TEXT:
+    if pull_request and not f.name_set & PR_NOT_TEXT and not (f.name_set & THREADS and _analysis_findings(f)):
         return "pull request"
     return ""

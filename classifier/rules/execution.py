@@ -26,13 +26,14 @@ LANGUAGES = plain(
     """sql sqlite postgres postgresql mysql cypher promql graphql kql spl sparql gremlin hql hiveql athena
     bigquery snowflake clickhouse duckdb tsql plsql jq shell bash zsh powershell terminal python javascript
     js typescript ruby lua node nodejs code script command commands cmd repl kusto flux influxql n1ql cql
-    aql esql dsl painless applescript osascript jxa soql sosl insights jinja jinja2 ddl dml"""
+    aql esql dsl painless applescript osascript jxa soql sosl insights jinja jinja2 ddl dml
+    logql traceql nrql dql"""
 )
 # Languages whose mere mention with a "query" parameter means the caller writes query text.
 QUERY_LANGUAGES = plain(
     """sql sqlite postgres postgresql mysql cypher promql graphql kql spl sparql gremlin hql hiveql athena
     bigquery snowflake clickhouse duckdb tsql plsql kusto flux influxql n1ql cql aql esql soql sosl insights jinja
-    jinja2 dsl ddl dml"""
+    jinja2 dsl ddl dml logql traceql nrql dql"""
 )
 DATABASES = plain(
     """sql sqlite postgres postgresql mysql mariadb mongodb mongo cypher neo4j graph aql arangodb bigquery
@@ -104,8 +105,17 @@ INSTALL_OBJECTS = plain(
     "server package packages plugin plugins extension extensions dependency dependencies module mcp library"
 )
 NO_RUN_VERBS = plain(
-    "get list describe show explain validate format lint parse convert introspect generate translate check"
+    "get list describe show explain validate format lint parse convert introspect generate translate check verify"
 )
+# Verbs whose tool only reads, writes or checks query text: a query language named in its description
+# ("convert natural language to DQL", "syntactically verify a DQL statement") is what it returns or checks.
+NO_PHRASE_VERBS = plain("get list explain describe validate format generate convert translate verify lint parse")
+# "execute_card(card_id)", "run_saved_query(query_id)": a stored query chosen by its ID, not text the caller
+# writes (LABELLING.md: a stored script chosen by its ID is not caller-written code).
+SAVED_QUERY_IDS = plain("card_id query_id saved_query_id question_id report_id look_id saved_search_id savedsearch_id")
+# "nuclei_scan_start", "zap_scan_launch": a scan started as a job (taxonomy.md: "starts ... a process, job").
+SCANS = plain("scan scans")
+SCAN_STARTS = plain("start launch trigger run")
 
 
 QUERYISH = plain("query sql statement")
@@ -200,7 +210,7 @@ def _code_params(f: ToolFeatures) -> list[str]:
 # parameter (``_code_params``' own test). Most tools have none and are decided by these few set tests; a new
 # branch adds its trigger words here.
 GATE_VERBS = PROCESS_VERBS | plain("apply schedule install manage")
-GATE_NAME_WORDS = CODE_NOUNS | MEDIA | LAUNCHES  # _made_by_to needs a MEDIA word too
+GATE_NAME_WORDS = CODE_NOUNS | MEDIA | LAUNCHES | SCANS  # _made_by_to needs a MEDIA word too
 GATE_DESC_WORDS = PHRASE_TRIGGERS | PAID_TRIGGERS
 GATE_PARAMS = CANDIDATE_PARAMS | WHERE_PARAMS | PROMPT_PARAMS
 
@@ -241,7 +251,10 @@ def detect(f: ToolFeatures) -> list[Signal]:
         why = f"{verb},{','.join(sorted(name_code))}"
         out.append(Signal("execution.runs_code", "code_execution", why))
         out.append(Signal("execution.runs_code", "Execute", why))
-    if not out and f.description and verb not in ("get", "list", "explain", "describe", "validate", "format"):
+    if f.name_set & SCANS and f.name_set & SCAN_STARTS and not params:
+        why = ",".join(sorted(f.name_set & (SCANS | SCAN_STARTS)))
+        out.append(Signal("execution.starts_scan", "Execute", why))
+    if not out and f.description and verb not in NO_PHRASE_VERBS:
         decides = (
             params or runs or f.name_set & plain("query sql database db") or "query" in f.param_names or verb is None
         )
@@ -250,6 +263,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         match = CODE_PHRASE.search(f.description) if searched and not f.desc_set.isdisjoint(PHRASE_TRIGGERS) else None
         if match and match.group(0).endswith(("script", "scripts")) and f.param_names & STORED_SCRIPT_IDS:
             match = None  # "execute scripts" by entity ID: a stored automation script, not code the caller writes
+        if match and not params and not f.param_names.isdisjoint(SAVED_QUERY_IDS):
+            match = None  # a saved query run by its ID
         if match and (decides or match.group(0) in AUTHORED_QUERY):
             out.append(Signal("execution.code_phrase", "code_execution", match.group(0), strong=True))
             out.append(Signal("execution.code_phrase", "Execute", match.group(0), strong=True))

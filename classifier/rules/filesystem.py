@@ -27,7 +27,7 @@ REMOTE = plain(
     firestore firebase collection collections artifact artifacts jenkins mailbox mailboxes
     imap"""
 )
-LOCAL = plain("local disk filesystem directory directories folder folders vault workspace")
+LOCAL = plain("local locally disk filesystem directory directories folder folders vault workspace")
 
 
 # Parameters that name where the tool writes its result: a tool that takes one writes the file system.
@@ -38,6 +38,10 @@ OUTPUT_PARAMS = plain(
 )
 CAPTURES = plain("screenshot screenshots snapshot capture")  # taxonomy.md: taking a screenshot is a Read
 SAVING_VERBS = plain("download export save backup convert render")
+# "Returns the file content inline (base64 or text)": a download handed back in the reply, not saved to disk.
+INLINE = re.compile(r"\binline\b|\bbase64\b")
+# "HTTP: GET /folder/{folder_id}": the tool calls a service's REST route; its folders and files are the service's.
+REST_ROUTE = re.compile(r"\b(?:get|post|put|patch|delete) /", re.IGNORECASE)
 SAVE_PHRASES = ("to a local file", "to local file", "to disk", "save it to", "saves it to", "saved to", "to the local")
 
 
@@ -49,6 +53,8 @@ def _saves_locally(f: ToolFeatures, params: frozenset[str]) -> list[Signal]:
         why = "param:" + ",".join(sorted(outputs))
         return [Signal("filesystem.saves_file", "Write", why), Signal("filesystem.saves_file", "filesystem", why)]
     if not actions or actions[0] not in SAVING_VERBS:
+        return []
+    if INLINE.search(f.description) and not f.param_names & OUTPUT_PARAMS:
         return []
     out_params = params & plain(
         "output_path save_path download_path output_dir outputdir dest destination dest_path destination_path local_path path dir directory folder filename"
@@ -103,6 +109,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
     saved = _saves_locally(f, path_params | f.param_names & plain("local_path"))
     if saved:
         return saved
+    if REST_ROUTE.search(f.description):
+        return []  # a REST route of a service: its folders and files are not the disk
     # A remote word that only comes from a path parameter's own name ("repo_path") names a local checkout.
     path_words = {w for p in f.params if p.name in path_params for w in p.words}
     context = f.name_set | (f.param_words - path_words) | f.desc_set

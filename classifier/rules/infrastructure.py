@@ -70,6 +70,9 @@ ABOUT_PLATFORM = plain("guide guides guidance docs documentation rules pricing p
 
 
 DATABASE_NAMES = plain("database databases db")
+# A Cosmos DB "container" is a collection of documents (its partition key says so): a database's content,
+# not a compute container (LABELLING.md infrastructure 3).
+DOCUMENT_CONTAINERS = plain("cosmos cosmosdb partition")
 CONTAINER_TOOLS = plain("docker kubernetes k8s")
 CLOUDS = plain("aws gcp azure")
 # Every branch of ``detect`` needs one of these name words or CONTAINER_TOOLS in the description (the platform
@@ -154,6 +157,8 @@ def detect(f: ToolFeatures) -> list[Signal]:
         return []
     if hits <= QUEUES and f.name_set & QUEUE_CONTENT:
         return []  # sending, reading or deleting a queue's messages
+    if hits <= plain("container containers") and (f.desc_set | f.server_words | f.param_words) & DOCUMENT_CONTAINERS:
+        return []  # a document database's containers
     strong = hits - WEAK_NAMES
     lifecycle = f.name_set & plain("start stop reboot restart resize terminate scale provision deprovision")
     if not strong and not lifecycle and not platform and not (f.desc_set | f.param_words | f.server_words) & CONTEXT:

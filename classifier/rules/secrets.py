@@ -53,6 +53,14 @@ RETURNS_KEY = re.compile(
     r"(?:api[ _-]?key|access token|client secret|secret key)s?\b"
 )
 RETURNS_KEY_TRIGGERS = plain("key token secret")
+# "Secret keys are never exported", "no private key material is returned", "the private key stays in the agent":
+# the text says the key material is what the tool does not hand out.
+KEY_MATERIAL_DENIED = re.compile(
+    r"(?:never|not|no|without)\b[^.]{0,40}(?:private|secret) keys?|(?:private|secret) keys? (?:are|is) (?:never|not|"
+    r"rejected)|(?:private|secret) keys?(?: material)? stays?|(?:are|is) never exported"
+)
+# Reading or exporting a public key hands out nothing secret (it is made to be shared).
+PUBLIC_KEY_READS = plain("get list export show view read fetch describe")
 
 
 EXTRA_GATE = MANAGER_ITEMS | ENV_NAMES | ENV_OBJECTS | CREATES | {"envvars"}
@@ -110,6 +118,8 @@ def _detect(f: ToolFeatures) -> list[Signal]:
         return []  # most tools: no branch below can fire
     if f.description and triggered and words.isdisjoint(plain("get list")):
         match = KEY_MATERIAL.search(f.description)
+        if match and KEY_MATERIAL_DENIED.search(f.description):
+            match = None
         if match:
             return [Signal("secrets.key_material", "secrets", match.group(0))]
     if words & LOGINS and words & plain("create account register") | {"login"}:
@@ -160,6 +170,9 @@ def _detect(f: ToolFeatures) -> list[Signal]:
             hit = (words & KEY_WORDS) | qualifiers
     if not hit:
         return []
+    public = "public" in words or "public key" in f.description
+    if public and f.name_words and f.name_words[0] in PUBLIC_KEY_READS and not words & SECRET_WORDS:
+        return []  # "export_public_key", "export_ssh_key ... in OpenSSH public key format"
     if words & plain("strength generate random validate check hash") and not words & plain("secret secrets vault"):
         return []  # a password generator or strength checker handles no stored credential
     return [Signal("secrets.credential_subject", "secrets", ",".join(sorted(hit)))]
