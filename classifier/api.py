@@ -19,6 +19,7 @@ from catalog.config import Settings
 from catalog.gc_pause import paused_gc
 from catalog.models import CLASSIFICATION_RESULT_FIELDS, Classification, Run, Server, Tool, ToolChange, utcnow
 from classifier.engine import classify_features, features_for
+from classifier.features import ToolFeatures
 from classifier.integrity import integrity_findings
 
 CLASSIFIER_VERSION = "rules+model-2"  # 2: learned capabilities
@@ -31,6 +32,7 @@ def _integrity(
     server_tool_names: Collection[str],
     known_tool_names: Collection[str] | Callable[[], Collection[str]],
     previous_description: str | None,
+    schema_texts: tuple[list[str], bool] | None = None,
 ) -> list[dict]:
     """Integrity findings from ``classifier.integrity`` (a separate axis from capability risk)."""
     return integrity_findings(
@@ -38,6 +40,7 @@ def _integrity(
         server_tool_names=server_tool_names,
         known_tool_names=known_tool_names,
         previous_description=previous_description,
+        schema_texts=schema_texts,
     )
 
 
@@ -183,7 +186,9 @@ def _classify_tools(
     features = features_for(tools, server_context)
     results = classify_features(features)
     for result, findings in zip(
-        results, integrity_for(tools, server_context, previous_descriptions, known_tool_names), strict=True
+        results,
+        integrity_for(tools, server_context, previous_descriptions, known_tool_names, features),
+        strict=True,
     ):
         result["integrity"] = findings
     return results
@@ -194,10 +199,13 @@ def integrity_for(
     server_context: Mapping[str, Mapping[str, Any]] | None = None,
     previous_descriptions: Sequence[str | None] | None = None,
     known_tool_names: Collection[str] = (),
+    features: Sequence[ToolFeatures] | None = None,
 ) -> list[list[dict]]:
     """The integrity findings of each tool of a batch, as ``classify_tools`` reports them (same arguments).
 
     The catalog's names are lower-cased at most once per batch, and only once a tool's text could mention one.
+    ``features``: the tools' features (same order) when the caller has them: their walk of each input schema
+    gathered what the scan reads of it, so the scan does not walk it again.
     """
     lowered: list[frozenset[str]] = []
 
@@ -218,7 +226,7 @@ def integrity_for(
         previous = previous_descriptions[i] if previous_descriptions else None
         # Called only for a text that could mention a catalog name (see ``integrity._shadowing``).
         mentioned = partial(_mentioned, tool, known_lower) if known_tool_names else ()
-        out.append(_integrity(tool, siblings, mentioned, previous))
+        out.append(_integrity(tool, siblings, mentioned, previous, features[i].schema_texts if features else None))
     return out
 
 
