@@ -27,23 +27,6 @@ RESULT_COLUMNS = CLASSIFICATION_RESULT_FIELDS
 BATCH = 2000
 
 
-def _integrity(
-    tool: Mapping[str, Any],
-    server_tool_names: Collection[str],
-    known_tool_names: Collection[str] | Callable[[], Collection[str]],
-    previous_description: str | None,
-    schema_texts: tuple[list[str], bool] | None = None,
-) -> list[dict]:
-    """Integrity findings from ``classifier.integrity`` (a separate axis from capability risk)."""
-    return integrity_findings(
-        tool if tool.__class__ is dict else dict(tool),  # read only: a dict needs no copy
-        server_tool_names=server_tool_names,
-        known_tool_names=known_tool_names,
-        previous_description=previous_description,
-        schema_texts=schema_texts,
-    )
-
-
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")  # the words a tool name is looked up among
 
 
@@ -215,18 +198,29 @@ def integrity_for(
         return lowered[0]
 
     out: list[list[dict]] = []
+    add = out.append
+    names = bool(known_tool_names)
+    shared = features if features else None
     for i, tool in enumerate(tools):
-        if tool.__class__ is not dict and not isinstance(tool, Mapping):
-            out.append([])
-            continue
+        if tool.__class__ is not dict:
+            if not isinstance(tool, Mapping):
+                add([])
+                continue
+            tool = dict(tool)  # read only: a dict needs no copy
         server = tool.get("server")
         siblings: Collection[str] = ()
         if server_context and isinstance(server, str) and server in server_context:
             siblings = server_context[server].get("tool_names") or ()
-        previous = previous_descriptions[i] if previous_descriptions else None
         # Called only for a text that could mention a catalog name (see ``integrity._shadowing``).
-        mentioned = partial(_mentioned, tool, known_lower) if known_tool_names else ()
-        out.append(_integrity(tool, siblings, mentioned, previous, features[i].schema_texts if features else None))
+        add(
+            integrity_findings(
+                tool,
+                server_tool_names=siblings,
+                known_tool_names=partial(_mentioned, tool, known_lower) if names else (),
+                previous_description=previous_descriptions[i] if previous_descriptions else None,
+                schema_texts=shared[i].schema_texts if shared is not None else None,
+            )
+        )
     return out
 
 

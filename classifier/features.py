@@ -129,28 +129,30 @@ def _read_params(
             add_text = texts = None
             continue
         lower = name.lower()
-        if add_text is not None:
-            if not may_ask:
-                may_ask = not name.isascii() or lower.startswith(EXFIL_NAME_PREFIXES)
-            if spec.__class__ is dict or isinstance(spec, dict):
-                if "properties" in spec or "items" in spec:
+        if add_text is not None and not may_ask:
+            may_ask = not name.isascii() or lower.startswith(EXFIL_NAME_PREFIXES)
+        if spec.__class__ is dict or isinstance(spec, dict):
+            get = spec.get
+            raw = get("description")
+            nests = "properties" in spec or "items" in spec
+            if add_text is not None:
+                if nests:
                     collect_schema_texts(spec, 1, texts)  # type: ignore[arg-type]
                 else:
-                    text = spec.get("description")
-                    if text is not None and isinstance(text, str):
-                        add_text(text)
-                    text = spec.get("title")
-                    if text is not None and isinstance(text, str):
-                        add_text(text)
-        if spec.__class__ is not dict and not isinstance(spec, dict):
-            spec = {}
-        get = spec.get
-        typ = get("type", "")
-        if typ.__class__ is not str:
-            typ = next((t for t in typ if isinstance(t, str) and t != "null"), "") if isinstance(typ, list) else ""
-        enum = get("enum")
-        desc = get("description")
-        desc = desc[:500].lower() if desc.__class__ is str else ""
+                    if raw is not None and isinstance(raw, str):
+                        add_text(raw)
+                    title = get("title")
+                    if title is not None and isinstance(title, str):
+                        add_text(title)
+            typ = get("type", "")
+            if typ.__class__ is not str:
+                typ = next((t for t in typ if isinstance(t, str) and t != "null"), "") if isinstance(typ, list) else ""
+            enum = get("enum")
+        else:
+            raw = enum = None
+            typ = ""
+            nests = False
+        desc = raw[:500].lower() if raw.__class__ is str else ""
         split = split_identifier(name)
         if enum.__class__ is list:
             values = tuple([str(v).lower() for v in enum[:40]])
@@ -162,9 +164,11 @@ def _read_params(
         add_words(split)
         if desc:
             add_description(desc)
-        nested = get("properties")
+        if not nests:
+            continue
+        nested = spec.get("properties")
         if nested.__class__ is not dict and not isinstance(nested, dict):
-            items_spec = get("items")
+            items_spec = spec.get("items")
             nested = items_spec.get("properties") if isinstance(items_spec, dict) else None
         if isinstance(nested, dict):
             for sub, sub_spec in islice(nested.items(), 20):
@@ -292,17 +296,24 @@ def extract_features(
     # The integrity scan reads the same schema (under ``inputSchema`` or else ``input_schema``): this walk
     # gathers its texts too, in its order (the schema's description and title, its parameters', its items').
     texts: list[str] | None = None
-    if props is not None and props is schema.get("properties") and schema is get("inputSchema", get("input_schema")):  # type: ignore[union-attr]
-        texts = []
-        for key in ("description", "title"):
-            text = schema.get(key)  # type: ignore[union-attr]
+    if props is not None:
+        at = schema.get  # type: ignore[union-attr]
+        # The scan reads ``tool.get("inputSchema", tool.get("input_schema"))``; the features, the first object.
+        if props is at("properties") and (
+            schema is get("inputSchema") or ("inputSchema" not in tool and schema is get("input_schema"))
+        ):
+            texts = []
+            text = at("description")
+            if text is not None and isinstance(text, str):
+                texts.append(text)
+            text = at("title")
             if text is not None and isinstance(text, str):
                 texts.append(text)
     params, param_words, enum_words, descriptions, may_ask = _read_params(props, texts)
     schema_texts = None
     if may_ask is not None and texts is not None:
-        items = schema.get("items")  # type: ignore[union-attr]
-        if isinstance(items, dict):
+        items = at("items")
+        if items is not None and isinstance(items, dict):
             collect_schema_texts(items, 1, texts)
         schema_texts = (texts, may_ask)
     annotations = get("annotations")

@@ -74,6 +74,9 @@ def test_exfiltration_name_is_noticed_by_the_shared_walk() -> None:
         {"name": "t", "inputSchema": {"path": {"type": "string", "description": "x"}}},
         # The scan reads ``inputSchema`` even when it is not an object; the features fall back to ``input_schema``.
         {"name": "t", "inputSchema": None, "input_schema": {"properties": {"a": {"description": "x"}}}},
+        # ``parameters`` is read by the features only.
+        {"name": "t", "parameters": {"properties": {"a": {"description": "x"}}}},
+        {"name": "t", "input_schema": 3, "parameters": {"properties": {"a": {"description": "x"}}}},
         {"name": "t", "inputSchema": {"type": "object"}},
         {"name": "t"},
     ],
