@@ -9,8 +9,8 @@ with no threshold (``None``) is left to the rules alone because the model did no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import repeat
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -25,6 +25,8 @@ class CapabilityModel:
     intercept: np.ndarray  # (n_capabilities,)
     thresholds: list[float | None]  # per capability; None: the rules decide it alone
     meta: dict
+    # Per capability, its column of ``coef`` as Python floats, made on first use (see ``strongest_tokens``).
+    weight_lists: dict[str, list[float]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_json(cls, data: dict, n_features: int) -> CapabilityModel:
@@ -62,31 +64,37 @@ class CapabilityModel:
             out[i][self.capabilities[k]] = float(proba[i, k])
         return out
 
-    def top_words(self, tokens: list[str], vocabulary: dict[str, int], idf: np.ndarray, cap: str) -> list[str]:
+    def top_words(self, tokens: list[str], vocabulary: dict[str, int], idf: Sequence[float], cap: str) -> list[str]:
         """The tokens that pushed a tool towards ``cap`` the most (the evidence's signal).
 
         Whole words read better than name fragments ("bucket", not "ucke"), so fragments are named only
         when no word pushed the model.
         """
-        coef = self.coef[:, self.capabilities.index(cap)]
+        coef = self.weight_lists.get(cap)
+        if coef is None:
+            coef = self.weight_lists[cap] = self.coef[:, self.capabilities.index(cap)].tolist()
         words = [t for t in tokens if not t.startswith("c:")]
         return strongest_tokens(words, vocabulary, coef, idf) or strongest_tokens(tokens, vocabulary, coef, idf)
 
 
 def strongest_tokens(
-    tokens: list[str], vocabulary: dict[str, int], coef: np.ndarray, idf: np.ndarray, limit: int = 4
+    tokens: list[str], vocabulary: dict[str, int], coef: Sequence[float], idf: Sequence[float], limit: int = 4
 ) -> list[str]:
     """A tool's tokens with the largest positive weight (coefficient x idf) in one model column, unprefixed
-    and each word once."""
-    # One numpy gather for all the tool's tokens: indexing an array one scalar at a time costs more than the
-    # whole lookup. The products are the same float64 products, so the order and the words are unchanged.
-    unique = list(set(tokens))
-    ids = np.fromiter(map(vocabulary.get, unique, repeat(-1)), dtype=np.int64, count=len(unique))
-    known = np.flatnonzero(ids >= 0)
-    weights = coef[ids[known]]
-    positive = weights > 0
-    chosen = known[positive]
-    products = (weights[positive] * idf[ids[chosen]]).tolist()
-    scored = sorted(zip(products, map(unique.__getitem__, chosen.tolist()), strict=True), reverse=True)
+    and each word once.
+
+    ``coef`` and ``idf`` are fastest as Python lists (``CategoryModel.weights``): a tool has a few dozen
+    tokens, for which a plain loop costs less than the fixed price of a dozen numpy calls. A float product
+    is the same IEEE double product either way, so the order and the words do not depend on the container.
+    """
+    get = vocabulary.get
+    scored = []
+    for token in tokens:  # a repeated token adds an equal pair, which sorts next to its twin and is named once
+        j = get(token)
+        if j is not None:
+            weight = coef[j]
+            if weight > 0:
+                scored.append((weight * idf[j], token))
+    scored.sort(reverse=True)
     named = dict.fromkeys(token.split(":", 1)[1] for _, token in scored)  # "n:bucket" and "d:bucket" once
     return list(named)[:limit]

@@ -72,6 +72,10 @@ class CategoryModel:
     by_prefix: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
     # Column lookups per description: see ``row_of``.
     column_cache: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    # Per class, its column of ``coef`` as Python floats, and ``idf`` as Python floats: the evidence's words
+    # are scored a few dozen tokens at a time, where list indexing beats numpy calls (``strongest_tokens``).
+    weight_lists: dict[str, list[float]] = field(default_factory=dict, repr=False)
+    idf_list: list[float] = field(init=False, repr=False)
     lookups: _Lookups = field(init=False, repr=False)
     grams: NameGrams = field(init=False, repr=False)  # the name character 4-grams ("c:" tokens)
 
@@ -95,6 +99,7 @@ class CategoryModel:
             no_params=meta.get("no_params", MISSING),
         )
         self.grams = NameGrams(by.get("c", {}))
+        self.idf_list = self.idf.tolist()
 
     @classmethod
     def from_json(cls, data: dict) -> CategoryModel:
@@ -212,8 +217,10 @@ class CategoryModel:
 
     def top_features(self, f: ToolFeatures, category: str, limit: int = 4) -> list[str]:
         """The tokens that pushed this tool towards ``category`` the most (for evidence)."""
-        coef = self.coef[:, self.classes.index(category)]
-        return strongest_tokens(model_tokens(f), self.vocabulary, coef, self.idf, limit)
+        coef = self.weight_lists.get(category)
+        if coef is None:
+            coef = self.weight_lists[category] = self.coef[:, self.classes.index(category)].tolist()
+        return strongest_tokens(model_tokens(f), self.vocabulary, coef, self.idf_list, limit)
 
 
 @lru_cache(maxsize=4)

@@ -18,6 +18,7 @@ from classifier.rules.base import literal_gate, required_literals
 RULE_PATTERNS = [
     content.OWNED,
     content.LEAD_OBJECT,
+    content.PEOPLE_DETAILS,
     deletion.RECOVERABLE,
     deletion.OVERWRITE,
     deletion.UNLINKS,
@@ -42,6 +43,7 @@ TEXTS = [
     "removes a signer from the contract",
     "cost warning: this tool may incur charges and consumes credits",
     "shows the weather for a city",
+    "returns member names, email addresses and job titles",
     "",
     "x'your files",  # an apostrophe glued to the owner word: the regex still matches
 ]

@@ -138,6 +138,7 @@ PEOPLE = plain("user users member members")
 # Where user records are access principals or public profiles rather than people's personal data.
 NOT_PEOPLE_DATA = plain("iam public")
 OWNED_GATE = literal_gate(OWNED)  # most descriptions lack its words: a few substring tests spare the search
+PEOPLE_DETAILS_GATE = literal_gate(PEOPLE_DETAILS)
 
 
 RUNS_QUERY = plain("query run execute exec")  # word lists used on every tool: built once, not looked up per call
@@ -148,6 +149,11 @@ OWN = plain("my me mine own")
 # its balance and history are the user's own account, even on a public chain (LABELLING.md, personal accounts).
 OWN_WALLET_READS = ACCOUNT_HOLDINGS | plain("transaction transactions history utxos")
 WALLET_SELECTORS = plain("wallet_name walletname wallet_id walletid wallet")
+
+
+# Constant word sets of ``detect`` built once at import rather than per tool.
+_HISTORY_CONTEXT = ACCOUNT_CONTEXT - plain("user user's account accounts")
+_CLINICAL_PROSE = plain("fhir ehr emr")
 
 
 def _own_wallet(f: ToolFeatures) -> bool:
@@ -198,13 +204,20 @@ def detect(f: ToolFeatures) -> list[Signal]:
     ):
         # A brokerage, exchange or budgeting account's positions, orders and balances are the holder's finances.
         return [Signal("content.account_finances", "private_data", ",".join(sorted(held)))]
-    history_context = (f.name_set | f.desc_set | f.server_words) & (
-        ACCOUNT_CONTEXT - plain("user user's account accounts")
+    # Each set intersected apart: the same words as intersecting their union, without building the union.
+    history_context = (
+        (f.name_set & _HISTORY_CONTEXT | f.desc_set & _HISTORY_CONTEXT | f.server_words & _HISTORY_CONTEXT)
+        if f.name_set & ACCOUNT_HISTORY
+        else None
     )
-    if f.name_set & ACCOUNT_HISTORY and history_context and not f.name_set & (MARKET_DATA | PUBLIC_TRADES):
+    if history_context and not f.name_set & (MARKET_DATA | PUBLIC_TRADES):
         return [Signal("content.account_finances", "private_data", "history," + ",".join(sorted(history_context)))]
-    money_context = (f.desc_set | f.server_words) & MONEY_ACCOUNT_CONTEXT
-    if f.name_set & ACCOUNT_NAMES and money_context and not f.name_set & MARKET_DATA:
+    money_context = (
+        f.desc_set & MONEY_ACCOUNT_CONTEXT | f.server_words & MONEY_ACCOUNT_CONTEXT
+        if f.name_set & ACCOUNT_NAMES
+        else None
+    )
+    if money_context and not f.name_set & MARKET_DATA:
         return [Signal("content.account_finances", "private_data", ",".join(sorted(money_context)))]
     people = bool(f.name_words) and f.name_words[-1] in PEOPLE or f.name_set >= {"current", "user"}
     if people:
@@ -251,13 +264,13 @@ def _personal_records(f: ToolFeatures, verb: str | None) -> list[Signal]:
     """
     if verb is None:
         return []  # "sleep" alone is a pause, not a person's sleep data
-    health = f.name_set & HEALTH_DATA or (f.name_set | f.server_words) & WEARABLES
+    health = f.name_set & HEALTH_DATA or f.name_set & WEARABLES | f.server_words & WEARABLES
     if health and not f.name_set & WEARABLE_NOT_DATA:
         return [Signal("content.health_data", "private_data", ",".join(sorted(health)))]
-    clinical = (f.name_set | f.server_words) & CLINICAL | f.desc_set & plain("fhir ehr emr")
+    clinical = f.name_set & CLINICAL | f.server_words & CLINICAL | f.desc_set & _CLINICAL_PROSE
     if clinical and not f.name_set & CLINICAL_METADATA:
         return [Signal("content.clinical_records", "private_data", ",".join(sorted(clinical)))]
-    match = PEOPLE_DETAILS.search(f.description) if f.description else None
+    match = PEOPLE_DETAILS.search(f.description) if f.description and PEOPLE_DETAILS_GATE(f.description) else None
     if match:
         return [Signal("content.people_details", "private_data", match.group(0)[-40:])]
     return []

@@ -131,7 +131,9 @@ def detect(f: ToolFeatures) -> list[Signal]:
         and not appends_only
     ):
         out.append(Signal("deletion.overwrites_file", "Destructive", "write,file"))
-    enum_destroys = not f.enum_words.isdisjoint(ENUM_DESTROY) or any(_destroying_value(v) for v in f.enum_words)
+    enum_destroys = bool(f.enum_words) and (  # most tools have no enum: no generator to start
+        not f.enum_words.isdisjoint(ENUM_DESTROY) or any(_destroying_value(v) for v in f.enum_words)
+    )
     for p in f.params if enum_destroys else ():
         # An operation chosen by an enum ("action": create|update|delete, "method": GET|DELETE) can destroy.
         destroying = [v for v in p.enum if v in ENUM_DESTROY or _destroying_value(v)]
@@ -174,7 +176,11 @@ def detect(f: ToolFeatures) -> list[Signal]:
                 "restore," + ",".join(sorted((f.name_set | f.desc_set) & BACKUPS)),
             )
         )
-    flag = next((p.name for p in f.params if p.type == "boolean" and DESTROY_FLAGS & set(p.words)), None)
+    flag = (
+        next((p.name for p in f.params if p.type == "boolean" and DESTROY_FLAGS & set(p.words)), None)
+        if not f.param_words.isdisjoint(DESTROY_FLAGS)  # every parameter's words are in param_words
+        else None
+    )
     if flag is not None and verb not in READ_VERBS:
         out.append(Signal("deletion.destroy_flag", "Destructive", f"param:{flag}"))
     if "force" in f.name_set and f.name_set & plain("push reset"):

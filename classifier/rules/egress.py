@@ -145,7 +145,7 @@ def _written_by_colleagues(f: ToolFeatures) -> str:
     if items and (f.name_set | f.desc_set | f.server_words) & TRACKER_CONTEXT:
         return ",".join(sorted(items))
     pull_request = (
-        {"pull", "request"} <= f.name_set or {"pull", "requests"} <= f.name_set or f.name_set & plain("pr prs")
+        "pull" in f.name_set and ("request" in f.name_set or "requests" in f.name_set) or f.name_set & plain("pr prs")
     )
     if pull_request and not f.name_set & PR_NOT_TEXT:
         return "pull request"

@@ -273,10 +273,14 @@ def detect(f: ToolFeatures) -> list[Signal]:
         )
     if verb == "manage" and not f.desc_set.isdisjoint(LIFECYCLE) and not any(s.supports == "Execute" for s in out):
         out.append(Signal("execution.manages_process", "Execute", ",".join(sorted(f.desc_set & LIFECYCLE))))
-    where = sorted(
-        p.name
-        for p in f.params
-        if p.top and p.name in WHERE_PARAMS and p.type in ("string", "") and verb not in ("get", "create")
+    where = (
+        sorted(
+            p.name
+            for p in f.params
+            if p.top and p.name in WHERE_PARAMS and p.type in ("string", "") and verb not in ("get", "create")
+        )
+        if not f.param_names.isdisjoint(WHERE_PARAMS)  # every parameter's name is in param_names
+        else []
     )
     if where and not params and (f.name_set | f.desc_set | f.server_words | f.param_desc_words) & SQL_CONTEXT:
         out.append(Signal("execution.where_clause", "code_execution", "param:" + ",".join(where)))

@@ -70,8 +70,11 @@ def _moves_value_by_name(f: ToolFeatures, verb: str | None) -> Signal | None:
     """Value-moving tools the verb lexicon misses: escrow steps, balance sweeps, sends named in the prose."""
     if "escrow" in f.name_set and f.name_set & ESCROW_MOVES and not f.name_set & NON_MONEY_VERBS:
         return Signal("money.escrow", "Financial", ",".join(sorted(f.name_set & (ESCROW_MOVES | {"escrow"}))))
-    context = f.desc_set | f.param_words | f.name_set
-    if "sweep" in f.name_set and not f.name_set & NON_MONEY_VERBS and context & (MONEY_CONTEXT | MONEY_OBJECTS):
+    if (
+        "sweep" in f.name_set
+        and not f.name_set & NON_MONEY_VERBS
+        and (f.desc_set | f.param_words | f.name_set) & (MONEY_CONTEXT | MONEY_OBJECTS)
+    ):
         return Signal("money.sweeps_balance", "Financial", "sweep")
     if verb in SETTING_VERBS and f.description and not f.desc_set.isdisjoint(AUTOPAY_TRIGGERS):
         autopay = SETS_AUTOPAY.search(f.description)

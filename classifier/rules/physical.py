@@ -77,8 +77,8 @@ def _reaches_devices(f: ToolFeatures, verb: str | None) -> list[Signal]:
             Signal("physical.device_control", "physical", words),
             Signal("physical.device_control", "Execute", f"{verb},{words}"),
         ]
-    robot = (f.name_set | f.desc_set) & ROBOTICS
-    if robot <= plain("robot robots") and (f.name_set | f.desc_set) & CHAT_BOTS:
+    robot = f.name_set & ROBOTICS | f.desc_set & ROBOTICS  # the union's words, without building the union
+    if robot and robot <= plain("robot robots") and (f.name_set | f.desc_set) & CHAT_BOTS:
         robot = frozenset()  # "Send a message via the WeWork group robot": a chat bot, not a machine
     if robot and verb in ROBOT_COMMANDS:
         words = ",".join(sorted(robot))
@@ -128,13 +128,17 @@ def _device_platform_action(f: ToolFeatures, verb: str | None) -> list[Signal]:
     (``call_service``, ``entity_action``). Reading them (``get_job``, ``list_services``) is not acting."""
     if verb in READ_VERBS:
         return []
-    iot = "iot" in (f.server_words | f.name_set | f.desc_set)
+    iot = "iot" in f.server_words or "iot" in f.name_set or "iot" in f.desc_set
     if iot and verb in DEVICE_ACT_VERBS and f.name_set & DEVICE_ACTS and f.desc_set & plain("device devices fleet"):
         why = f"{verb},{','.join(sorted(f.name_set & DEVICE_ACTS))}"
         return [Signal("physical.device_platform", "physical", why), Signal("physical.device_platform", "Execute", why)]
-    hub = (f.server_words | f.name_set) & HOME_HUBS or (f.desc_set >= {"home", "assistant"} and "ha" in f.server_words)
     acts = f.name_set & HUB_ACTS
-    if hub and acts:
+    if acts and (
+        f.server_words & HOME_HUBS
+        or f.name_set & HOME_HUBS
+        or f.desc_set >= {"home", "assistant"}
+        and "ha" in f.server_words
+    ):
         why = ",".join(sorted(acts))
         return [Signal("physical.home_hub", "physical", why), Signal("physical.home_hub", "Execute", why)]
     return []
