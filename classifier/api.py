@@ -19,7 +19,6 @@ from catalog.config import Settings
 from catalog.gc_pause import paused_gc
 from catalog.models import CLASSIFICATION_RESULT_FIELDS, Classification, Run, Server, Tool, ToolChange, utcnow
 from classifier.engine import classify_features, features_for
-from classifier.features import ToolFeatures
 from classifier.integrity import integrity_findings
 
 CLASSIFIER_VERSION = "rules+model-2"  # 2: learned capabilities
@@ -170,7 +169,7 @@ def _classify_tools(
     results = classify_features(features)
     for result, findings in zip(
         results,
-        integrity_for(tools, server_context, previous_descriptions, known_tool_names, features),
+        integrity_for(tools, server_context, previous_descriptions, known_tool_names),
         strict=True,
     ):
         result["integrity"] = findings
@@ -182,13 +181,10 @@ def integrity_for(
     server_context: Mapping[str, Mapping[str, Any]] | None = None,
     previous_descriptions: Sequence[str | None] | None = None,
     known_tool_names: Collection[str] = (),
-    features: Sequence[ToolFeatures] | None = None,
 ) -> list[list[dict]]:
     """The integrity findings of each tool of a batch, as ``classify_tools`` reports them (same arguments).
 
     The catalog's names are lower-cased at most once per batch, and only once a tool's text could mention one.
-    ``features``: the tools' features (same order) when the caller has them: their walk of each input schema
-    gathered what the scan reads of it, so the scan does not walk it again.
     """
     lowered: list[frozenset[str]] = []
 
@@ -200,7 +196,6 @@ def integrity_for(
     out: list[list[dict]] = []
     add = out.append
     names = bool(known_tool_names)
-    shared = features if features else None
     for i, tool in enumerate(tools):
         if tool.__class__ is not dict:
             if not isinstance(tool, Mapping):
@@ -218,7 +213,6 @@ def integrity_for(
                 server_tool_names=siblings,
                 known_tool_names=partial(_mentioned, tool, known_lower) if names else (),
                 previous_description=previous_descriptions[i] if previous_descriptions else None,
-                schema_texts=shared[i].schema_texts if shared is not None else None,
             )
         )
     return out

@@ -15,7 +15,6 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-from classifier.integrity import EXFIL_NAME_PREFIXES, collect_schema_texts
 from classifier.text import MAX_TEXT_CHARS, split_identifier, words_in, words_of
 
 MAX_PARAMS = 60  # a schema with thousands of properties is read only this far
@@ -55,10 +54,6 @@ class ToolFeatures:
     # tool's words are still in the processor's cache (a pass over the batch later costs more); see model.row_of.
     # A copy of the features with other words must drop it (``tokens`` likewise).
     model_row: tuple[Any, Any] | None = None
-    # What the integrity scan reads of the input schema (``integrity.collect_schema_texts``: its texts, whether
-    # a parameter name may ask for context), gathered by the features' walk of the schema; None when that walk
-    # could not stand in for the scan's own (see ``extract_features``).
-    schema_texts: tuple[list[str], bool] | None = None
 
     @property
     def all_words(self) -> frozenset[str]:
@@ -98,89 +93,40 @@ def _properties(schema: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _read_params(
-    props: dict[str, Any] | None, texts: list[str] | None = None
-) -> tuple[list[Param], set[str], set[str], list[str], bool | None]:
+    props: dict[str, Any] | None,
+) -> tuple[list[Param], set[str], set[str], list[str]]:
     """The parameters of a properties map with, gathered in the same pass, their words, their lower-cased enum
-    values and their non-empty descriptions (in parameter order). With ``texts``, the walk also appends to it
-    what the integrity scan reads of these parameters, and the last item tells whether a parameter name may
-    ask for context (both as ``integrity.collect_schema_texts`` gives them at the top level); it is None when
-    the walk did not read every parameter (more than MAX_PARAMS, a key that is not a string).
-
-    The hot loop of feature extraction (every parameter of every tool): each parameter is read in place, not
-    by a call of its own, and its words, enum values and description are gathered as it is built. A nested
-    parameter's words come after its parent's, as in the parameter list.
-    """
+    values and their non-empty descriptions (in parameter order)."""
     params: list[Param] = []
     words: set[str] = set()
     enums: set[str] = set()
     descriptions: list[str] = []
     if props is None:
-        return params, words, enums, descriptions, None
+        return params, words, enums, descriptions
     add = params.append
-    add_words = words.update
-    add_description = descriptions.append
-    if len(props) > MAX_PARAMS:
-        texts = None
-    add_text = texts.append if texts is not None else None
-    may_ask = False
-    items = props.items() if len(props) <= MAX_PARAMS else islice(props.items(), MAX_PARAMS)
-    for name, spec in items:
-        if name.__class__ is not str and not isinstance(name, str):
-            add_text = texts = None
+    for name, spec in props.items() if len(props) <= MAX_PARAMS else islice(props.items(), MAX_PARAMS):
+        if not isinstance(name, str):
             continue
-        lower = name.lower()
-        if add_text is not None and not may_ask:
-            may_ask = not name.isascii() or lower.startswith(EXFIL_NAME_PREFIXES)
-        if spec.__class__ is dict or isinstance(spec, dict):
-            get = spec.get
-            raw = get("description")
-            nests = "properties" in spec or "items" in spec
-            if add_text is not None:
-                if nests:
-                    collect_schema_texts(spec, 1, texts)  # type: ignore[arg-type]
-                else:
-                    if raw is not None and isinstance(raw, str):
-                        add_text(raw)
-                    title = get("title")
-                    if title is not None and isinstance(title, str):
-                        add_text(title)
-            typ = get("type", "")
-            if typ.__class__ is not str:
-                typ = next((t for t in typ if isinstance(t, str) and t != "null"), "") if isinstance(typ, list) else ""
-            enum = get("enum")
-        else:
-            raw = enum = None
-            typ = ""
-            nests = False
-        desc = raw[:500].lower() if raw.__class__ is str else ""
-        split = split_identifier(name)
-        if enum.__class__ is list:
-            values = tuple([str(v).lower() for v in enum[:40]])
-            if values:
-                enums.update(values)
-        else:
-            values = ()
-        add(Param(lower, split, typ, desc, values, True))
-        add_words(split)
-        if desc:
-            add_description(desc)
-        if not nests:
-            continue
+        if not isinstance(spec, dict):
+            spec = {}
+        p = _param(name, spec)
+        add(p)
         nested = spec.get("properties")
-        if nested.__class__ is not dict and not isinstance(nested, dict):
-            items_spec = spec.get("items")
-            nested = items_spec.get("properties") if isinstance(items_spec, dict) else None
+        if not isinstance(nested, dict):
+            items = spec.get("items")
+            if isinstance(items, dict):
+                nested = items.get("properties")
         if isinstance(nested, dict):
             for sub, sub_spec in islice(nested.items(), 20):
                 if isinstance(sub, str):
-                    p = _param(sub, sub_spec if isinstance(sub_spec, dict) else {}, top=False)
-                    add(p)
-                    add_words(p.words)
-                    if p.enum:
-                        enums.update(p.enum)
-                    if p.description:
-                        add_description(p.description)
-    return params, words, enums, descriptions, (may_ask if texts is not None else None)
+                    add(_param(sub, sub_spec if isinstance(sub_spec, dict) else {}, top=False))
+    for p in params:
+        words.update(p.words)
+        if p.enum:
+            enums.update(p.enum)
+        if p.description:
+            descriptions.append(p.description)
+    return params, words, enums, descriptions
 
 
 def _param(name: str, spec: Mapping[str, Any], top: bool = True) -> Param:
@@ -291,31 +237,7 @@ def extract_features(
     description = get("description")
     description = description[:MAX_TEXT_CHARS].lower() if description and isinstance(description, str) else ""
     desc_words, desc_set, lead_words = _description_words(description)
-    schema = schema_of(tool)
-    props = _properties(schema)
-    # The integrity scan reads the same schema (under ``inputSchema`` or else ``input_schema``): this walk
-    # gathers its texts too, in its order (the schema's description and title, its parameters', its items').
-    texts: list[str] | None = None
-    if props is not None:
-        at = schema.get  # type: ignore[union-attr]
-        # The scan reads ``tool.get("inputSchema", tool.get("input_schema"))``; the features, the first object.
-        if props is at("properties") and (
-            schema is get("inputSchema") or ("inputSchema" not in tool and schema is get("input_schema"))
-        ):
-            texts = []
-            text = at("description")
-            if text is not None and isinstance(text, str):
-                texts.append(text)
-            text = at("title")
-            if text is not None and isinstance(text, str):
-                texts.append(text)
-    params, param_words, enum_words, descriptions, may_ask = _read_params(props, texts)
-    schema_texts = None
-    if may_ask is not None and texts is not None:
-        items = at("items")
-        if items is not None and isinstance(items, dict):
-            collect_schema_texts(items, 1, texts)
-        schema_texts = (texts, may_ask)
+    params, param_words, enum_words, descriptions = _read_params(_properties(schema_of(tool)))
     annotations = get("annotations")
     server = _text(get("server"))
     server_words = _server_words(server, _text(context.get("description")) if context else None)
@@ -338,7 +260,6 @@ def extract_features(
         server,
         server_words,
         siblings,
-        schema_texts=schema_texts,
     )
 
 

@@ -717,7 +717,7 @@ def exfiltration_parameters(schema: Any, tool_text: str) -> list[Finding]:
 
 # Every name ``_EXFIL_PARAM_NAMES`` matches starts with one of these (lower-cased, for an ASCII name): a prefix
 # test in C rules out an ordinary parameter name without running the pattern.
-EXFIL_NAME_PREFIXES = (
+_EXFIL_NAME_PREFIXES = (
     "side",
     "notes_for_",
     "conversation",
@@ -734,12 +734,9 @@ EXFIL_NAME_PREFIXES = (
 )
 
 
-_EXFIL_NAME_PREFIXES = EXFIL_NAME_PREFIXES  # the name the tests know
-
-
 def _names_may_ask(schema: Any) -> bool:
     """False only when no top-level parameter name can match ``_EXFIL_PARAM_NAMES`` (most tools)."""
-    return collect_schema_texts(schema, 0, [], True)
+    return _collect_schema_texts(schema, 0, [], True)
 
 
 def _exfiltration_parameters(schema: Any, tool_text: str, descriptions_may_ask: bool) -> list[Finding]:
@@ -792,11 +789,11 @@ def description_changed(previous: str | None, current: str | None) -> list[Findi
 def _schema_texts(schema: Any, depth: int = 0) -> list[str]:
     """Every description/title string inside a schema (nested objects and arrays included)."""
     out: list[str] = []
-    collect_schema_texts(schema, depth, out)
+    _collect_schema_texts(schema, depth, out)
     return out
 
 
-def collect_schema_texts(schema: Any, depth: int, out: list[str], names: bool = False) -> bool:
+def _collect_schema_texts(schema: Any, depth: int, out: list[str], names: bool = False) -> bool:
     """Appends, in document order, the node's description and title, then its properties', then its items'.
 
     Runs on every tool: a property without nested ``properties`` or ``items`` (most of them) is read in place
@@ -815,11 +812,11 @@ def collect_schema_texts(schema: Any, depth: int, out: list[str], names: bool = 
         for key, spec in props.items():
             if names and not may_ask:
                 name = key if key.__class__ is str else str(key)
-                may_ask = not name.isascii() or name.lower().startswith(EXFIL_NAME_PREFIXES)
+                may_ask = not name.isascii() or name.lower().startswith(_EXFIL_NAME_PREFIXES)
             if spec.__class__ is not dict and not isinstance(spec, dict):
                 continue
             if "properties" in spec or "items" in spec:
-                collect_schema_texts(spec, depth + 1, out)
+                _collect_schema_texts(spec, depth + 1, out)
                 continue
             value = spec.get("description")
             if value is not None and isinstance(value, str):
@@ -829,7 +826,7 @@ def collect_schema_texts(schema: Any, depth: int, out: list[str], names: bool = 
                 out.append(value)
     items = schema.get("items")
     if isinstance(items, dict):
-        collect_schema_texts(items, depth + 1, out)
+        _collect_schema_texts(items, depth + 1, out)
     return may_ask
 
 
@@ -839,17 +836,13 @@ def integrity_findings(
     server_tool_names: Collection[str] = (),
     known_tool_names: Collection[str] | Callable[[], Collection[str]] = (),
     previous_description: str | None = None,
-    schema_texts: tuple[list[str], bool] | None = None,
 ) -> list[Finding]:
     """All integrity findings for one tool in tools/list shape (``inputSchema`` or ``input_schema``).
 
     ``server_tool_names``: the tool's own server's tools (mentioning those is normal);
     ``known_tool_names``: tool names of other servers in the catalog or the scanned setup (for shadowing), or a
     function giving them (called only for a description that could mention one);
-    ``previous_description``: the description at the last crawl (for rug pulls);
-    ``schema_texts``: what ``collect_schema_texts`` gives for the tool's input schema (its texts, whether a
-    parameter name may ask for context) when the caller walked the schema already (``features.extract_features``
-    does, in the walk it makes for the features), so the schema is not walked twice.
+    ``previous_description``: the description at the last crawl (for rug pulls).
     """
     get = tool.get
     # A byte-order mark at the start of a field is an encoding artefact, not hidden text.
@@ -860,12 +853,9 @@ def integrity_findings(
     title = title if isinstance(title, str) else ""
     name = get("name")
     name = name if isinstance(name, str) else ""
-    if schema_texts is not None:
-        texts, names_may_ask = schema_texts
-    else:
-        texts = []
-        # The one walk of the schema; it also rules out exfiltration-shaped parameter names (most tools).
-        names_may_ask = collect_schema_texts(schema, 0, texts, True) if isinstance(schema, dict) else False
+    texts: list[str] = []
+    # The one walk of the schema; it also rules out exfiltration-shaped parameter names (most tools).
+    names_may_ask = _collect_schema_texts(schema, 0, texts, True) if isinstance(schema, dict) else False
     # The title, the description and the schema's texts joined by line breaks, empty ones left out (the schema's
     # texts count as one part, empty only when they join to nothing): one join, not one for the schema first.
     parts = (
