@@ -26,21 +26,6 @@ RESULT_COLUMNS = CLASSIFICATION_RESULT_FIELDS
 BATCH = 2000
 
 
-def _integrity(
-    tool: Mapping[str, Any],
-    server_tool_names: Collection[str],
-    known_tool_names: Collection[str] | Callable[[], Collection[str]],
-    previous_description: str | None,
-) -> list[dict]:
-    """Integrity findings from ``classifier.integrity`` (a separate axis from capability risk)."""
-    return integrity_findings(
-        tool if tool.__class__ is dict else dict(tool),  # read only: a dict needs no copy
-        server_tool_names=server_tool_names,
-        known_tool_names=known_tool_names,
-        previous_description=previous_description,
-    )
-
-
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_\-]{3,}")  # the words a tool name is looked up among
 
 
@@ -183,7 +168,9 @@ def _classify_tools(
     features = features_for(tools, server_context)
     results = classify_features(features)
     for result, findings in zip(
-        results, integrity_for(tools, server_context, previous_descriptions, known_tool_names), strict=True
+        results,
+        integrity_for(tools, server_context, previous_descriptions, known_tool_names),
+        strict=True,
     ):
         result["integrity"] = findings
     return results
@@ -207,18 +194,27 @@ def integrity_for(
         return lowered[0]
 
     out: list[list[dict]] = []
+    add = out.append
+    names = bool(known_tool_names)
     for i, tool in enumerate(tools):
-        if tool.__class__ is not dict and not isinstance(tool, Mapping):
-            out.append([])
-            continue
+        if tool.__class__ is not dict:
+            if not isinstance(tool, Mapping):
+                add([])
+                continue
+            tool = dict(tool)  # read only: a dict needs no copy
         server = tool.get("server")
         siblings: Collection[str] = ()
         if server_context and isinstance(server, str) and server in server_context:
             siblings = server_context[server].get("tool_names") or ()
-        previous = previous_descriptions[i] if previous_descriptions else None
         # Called only for a text that could mention a catalog name (see ``integrity._shadowing``).
-        mentioned = partial(_mentioned, tool, known_lower) if known_tool_names else ()
-        out.append(_integrity(tool, siblings, mentioned, previous))
+        add(
+            integrity_findings(
+                tool,
+                server_tool_names=siblings,
+                known_tool_names=partial(_mentioned, tool, known_lower) if names else (),
+                previous_description=previous_descriptions[i] if previous_descriptions else None,
+            )
+        )
     return out
 
 

@@ -856,8 +856,14 @@ def integrity_findings(
     texts: list[str] = []
     # The one walk of the schema; it also rules out exfiltration-shaped parameter names (most tools).
     names_may_ask = _collect_schema_texts(schema, 0, texts, True) if isinstance(schema, dict) else False
-    schema_text = "\n".join(texts)
-    all_text = "\n".join([t for t in (title, description, schema_text) if t])
+    # The title, the description and the schema's texts joined by line breaks, empty ones left out (the schema's
+    # texts count as one part, empty only when they join to nothing): one join, not one for the schema first.
+    parts = (
+        [title, description] if title and description else [title] if title else [description] if description else []
+    )
+    if len(texts) > 1 or texts and texts[0]:
+        parts += texts
+    all_text = "\n".join(parts)
     # One lower-cased copy and one automaton pass serve every pre-filter; each parameter description is part
     # of ``all_text``.
     prepared = _Prepared(all_text)
