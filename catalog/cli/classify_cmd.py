@@ -15,6 +15,7 @@ from rich.table import Table
 from catalog.cli.common import (
     DbOption,
     JsonOption,
+    ToolsFromOption,
     UserError,
     bench_app,
     catalog_for,
@@ -174,14 +175,7 @@ def register(app: typer.Typer) -> None:
     def bench_classify(
         n: Annotated[int, typer.Option("-n", help="How many tools to classify.")] = 50_000,
         seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic tools.")] = 1,
-        tools_from: Annotated[
-            Path | None,
-            typer.Option(
-                "--tools-from",
-                help="Real tools instead of synthetic ones: a dump folder (e.g. the mcpm registry's) or a "
-                "tools/list JSON file; they are copied under made-up product words until there are N.",
-            ),
-        ] = None,
+        tools_from: ToolsFromOption = None,
         integrity: Annotated[
             bool,
             typer.Option("--integrity/--no-integrity", help="Include integrity checks (the headline: classify does)."),

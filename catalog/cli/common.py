@@ -33,6 +33,15 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+# The benchmarks' real-tool corpus (classify, rules, integrity): one option, one meaning.
+ToolsFromOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--tools-from",
+        help="Real tools instead of synthetic ones: a dump folder (e.g. the mcpm registry's) or a "
+        "tools/list JSON file; they are copied under made-up product words until there are N.",
+    ),
+]
 
 # `mcp-catalog bench ...`: each area registers its own benchmark here.
 bench_app = typer.Typer(

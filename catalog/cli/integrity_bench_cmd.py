@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from catalog.cli.common import JsonOption, UserError, bench_app, console, friendly_errors, print_json
+from catalog.cli.common import JsonOption, ToolsFromOption, UserError, bench_app, console, friendly_errors, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -15,14 +14,7 @@ def register(app: typer.Typer) -> None:
     @friendly_errors
     def bench_integrity(
         n: Annotated[int, typer.Option("-n", help="How many distinct tools to check.")] = 20_000,
-        tools_from: Annotated[
-            Path | None,
-            typer.Option(
-                "--tools-from",
-                help="Real tools (a dump folder or a tools/list JSON file), made distinct until there are N; "
-                "synthetic tools without it.",
-            ),
-        ] = None,
+        tools_from: ToolsFromOption = None,
         repeats: Annotated[int, typer.Option("--repeats", help="Runs; the best one is reported.")] = 3,
         json_out: JsonOption = False,
     ) -> None:

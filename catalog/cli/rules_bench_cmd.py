@@ -5,12 +5,11 @@ A thin wrapper: all work is in ``classifier.rules_bench``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from catalog.cli.common import JsonOption, UserError, bench_app, friendly_errors, out, print_json
+from catalog.cli.common import JsonOption, ToolsFromOption, UserError, bench_app, friendly_errors, out, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -18,10 +17,7 @@ def register(app: typer.Typer) -> None:
     @friendly_errors
     def bench_rules(
         n: Annotated[int, typer.Option("-n", help="How many distinct tools.")] = 20_000,
-        tools_from: Annotated[
-            Path | None,
-            typer.Option("--tools-from", help="Real tools (a dump folder or tools/list JSON), made distinct."),
-        ] = None,
+        tools_from: ToolsFromOption = None,
         seed: Annotated[int, typer.Option("--seed", help="Seed of the synthetic tools.")] = 1,
         repeat: Annotated[int, typer.Option("--repeat", help="Timed runs; the best and the median are shown.")] = 5,
         families: Annotated[bool, typer.Option("--families", help="Also time each rule family alone.")] = False,
