@@ -8,8 +8,8 @@ when the name has none.
 from __future__ import annotations
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import VERB_CATEGORY, Signal, lead_base, primary_action, stoppable
-from classifier.rules.deletion import RESET_LIMITS, REVERSIBLE_REMOVALS, recoverable, resource_first_actions, unlinks
+from classifier.rules.base import VERB_CATEGORY, Signal, lead_base, primary_action, resource_first_actions, stoppable
+from classifier.rules.deletion import RESET_LIMITS, REVERSIBLE_REMOVALS, recoverable, unlinks
 from classifier.text import plain
 
 # Interaction verbs that are an Execute only on a browser, a device or a UI; elsewhere they mean little.

@@ -184,6 +184,18 @@ def _name_actions(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(joined + rest)
 
 
+def resource_first_actions(f: ToolFeatures) -> tuple[str, ...]:
+    """The name's actions, without the resource of a dotted ``resource.action`` name.
+
+    Why: "list.create", "list.delete" (a ClickUp list) name the resource first and the action after the dot;
+    the resource's word is also a verb, and taken for the action it makes every such tool a Read.
+    """
+    actions = name_actions(f)
+    if len(actions) > 1 and "." in f.name and f.name.split(".", 1)[0].lower() == actions[0]:
+        return actions[1:]
+    return actions
+
+
 def primary_action(f: ToolFeatures) -> tuple[str | None, str]:
     """The verb that states what the tool does, and where it came from ("name", "description" or "")."""
     actions = name_actions(f)

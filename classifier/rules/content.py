@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import READ_VERBS, Signal, literal_gate
-from classifier.rules.deletion import resource_first_actions
+from classifier.rules.base import READ_VERBS, Signal, literal_gate, resource_first_actions
 from classifier.text import plain
 
 PRIVATE = plain(

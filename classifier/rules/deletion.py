@@ -15,7 +15,7 @@ from classifier.rules.base import (
     VERB_CATEGORY,
     Signal,
     literal_gate,
-    name_actions,
+    resource_first_actions,
     stoppable,
 )
 from classifier.text import plain
@@ -108,18 +108,6 @@ def recoverable(f: ToolFeatures) -> bool:
     if not f.param_names.isdisjoint(HARD_DELETE_PARAMS):
         return False
     return bool(f.description) and RECOVERABLE_GATE(f.description) and RECOVERABLE.search(f.description) is not None
-
-
-def resource_first_actions(f: ToolFeatures) -> tuple[str, ...]:
-    """The name's actions, without the resource of a dotted ``resource.action`` name.
-
-    Why: "list.create", "list.delete" (a ClickUp list) name the resource first and the action after the dot;
-    the resource's word is also a verb, and taken for the action it makes every such tool a Read.
-    """
-    actions = name_actions(f)
-    if len(actions) > 1 and "." in f.name and f.name.split(".", 1)[0].lower() == actions[0]:
-        return actions[1:]
-    return actions
 
 
 def detect(f: ToolFeatures) -> list[Signal]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 
 from classifier.features import ToolFeatures
-from classifier.rules.base import VERB_CATEGORY, Signal
+from classifier.rules.base import VERB_CATEGORY, Signal, resource_first_actions
 from classifier.rules.content import AGGREGATES, CHAT_WORDS, NOT_CONTENT, WORKSPACE_PRODUCTS, model_chat
-from classifier.rules.deletion import resource_first_actions
 from classifier.rules.execution import SCANS
 from classifier.text import plain
 
