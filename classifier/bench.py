@@ -28,6 +28,7 @@ from typing import Any
 
 from catalog.gc_pause import paused_gc
 from catalog.synthetic import generate, vary_tool
+from classifier import api, integrity
 from classifier.api import classify_tools
 from classifier.engine import classify_features, features_for
 from classifier.features import clear_caches as feature_caches_clear
@@ -163,6 +164,8 @@ def clear_caches() -> None:
     model = load_model()
     if model is not None:
         model.column_cache.clear()
+    api._KNOWN_LOWER.clear()  # the catalog's lower-cased names
+    integrity._PHRASES_FOR.clear()  # phrase lists per pre-filter mask
 
 
 Batch = tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]  # tools (with "server"), server context

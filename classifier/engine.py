@@ -251,6 +251,29 @@ def rationale(category: str, risk: str, caps: list[str], evidence: list[dict[str
     return f"{category}{cap_text} because {because}; {_risk_reason(category, risk, caps)}."
 
 
+def model_inputs(
+    features: list[ToolFeatures], signals: list[list[Signal]], model: CategoryModel
+) -> tuple[list[list[float] | None], list[dict[str, float]] | list[None]]:
+    """Per tool, the category model's probabilities (only where no strong rule decides the category, else
+    None) and the capability model's decisions (None per tool when no capability model is active): the model
+    half of ``decide``'s inputs, which ``classify_features`` and the rules benchmark both need."""
+    # The category model is the decision only where no strong rule fires; only those tools are scored.
+    # (a list comprehension and one set test per tool: cheaper than ``any`` over a generator)
+    undecided = [i for i, s in enumerate(signals) if CATEGORIES.isdisjoint([x.supports for x in s if x.strong])]
+    rows: list[list[float] | None] = [None] * len(features)
+    caps: list[dict[str, float]] | list[None] = [None] * len(features)
+    capability = model.capability if model.capability is not None and model.capability.active else None
+    if capability is not None:  # capabilities are decided for every tool: one matrix serves both models
+        matrix = model.matrix(features)
+        caps = capability.decisions(capability.predict_proba(matrix))
+        proba = model.proba_of(matrix[undecided]).tolist() if undecided else []
+    elif undecided:
+        proba = model.predict_proba([features[i] for i in undecided]).tolist()
+    for i, row in zip(undecided, proba if undecided else [], strict=True):
+        rows[i] = row
+    return rows, caps
+
+
 def classify_features(
     features: list[ToolFeatures], model: CategoryModel | None = None, *, use_model: bool = True
 ) -> list[dict]:
@@ -260,20 +283,7 @@ def classify_features(
         signals = [run_rules(f) for f in features]
         if model is None:
             return [decide(f, s, None, None) for f, s in zip(features, signals, strict=True)]
-        # The category model is the decision only where no strong rule fires; only those tools are scored.
-        # (a list comprehension and one set test per tool: cheaper than ``any`` over a generator)
-        undecided = [i for i, s in enumerate(signals) if CATEGORIES.isdisjoint([x.supports for x in s if x.strong])]
-        rows: list[list[float] | None] = [None] * len(features)
-        caps: list[dict[str, float]] | list[None] = [None] * len(features)
-        capability = model.capability if model.capability is not None and model.capability.active else None
-        if capability is not None:  # capabilities are decided for every tool: one matrix serves both models
-            matrix = model.matrix(features)
-            caps = capability.decisions(capability.predict_proba(matrix))
-            proba = model.proba_of(matrix[undecided]).tolist() if undecided else []
-        elif undecided:
-            proba = model.predict_proba([features[i] for i in undecided]).tolist()
-        for i, row in zip(undecided, proba if undecided else [], strict=True):
-            rows[i] = row
+        rows, caps = model_inputs(features, signals, model)
         return [decide(f, s, row, model, c) for f, s, row, c in zip(features, signals, rows, caps, strict=True)]
 
 

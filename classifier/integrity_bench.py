@@ -14,14 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from catalog.gc_pause import paused_gc
-from classifier import api, integrity
-from classifier.bench import Server, distinct_corpus, load_servers, prepare_batches, synthetic_servers
-
-
-def _clear_caches() -> None:
-    """Forget what integrity keeps between calls (catalog names, phrase lists per mask): a cold start."""
-    api._KNOWN_LOWER.clear()
-    integrity._PHRASES_FOR.clear()
+from classifier import api
+from classifier.bench import Server, clear_caches, distinct_corpus, load_servers, prepare_batches, synthetic_servers
 
 
 def run_integrity_benchmark(n: int = 20_000, tools_from: Path | None = None, repeats: int = 3) -> dict[str, Any]:
@@ -39,7 +33,7 @@ def run_integrity_benchmark(n: int = 20_000, tools_from: Path | None = None, rep
     runs: list[float] = []
     flagged = 0
     for _ in range(max(1, repeats)):
-        _clear_caches()
+        clear_caches()
         cpu_start = time.process_time()
         with paused_gc():
             flagged = sum(

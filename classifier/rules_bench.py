@@ -16,7 +16,7 @@ from typing import Any
 
 from catalog.gc_pause import paused_gc
 from classifier.bench import clear_caches, distinct_corpus, load_servers, prepare_batches, synthetic_servers
-from classifier.engine import CATEGORIES, decide, features_for
+from classifier.engine import decide, features_for, model_inputs
 from classifier.features import ToolFeatures
 from classifier.model import CategoryModel, load_model
 from classifier.rules import RULE_FAMILIES, run_rules
@@ -30,21 +30,10 @@ def _features(tools_from: Path | None, n: int, seed: int) -> list[ToolFeatures]:
 
 
 def _model_inputs(features: list[ToolFeatures], model: CategoryModel | None) -> tuple[list[Any], list[Any]]:
-    """Each tool's category probabilities (only where no strong rule decides) and capability decisions, as
-    ``classify_features`` computes them."""
-    rows: list[Any] = [None] * len(features)
-    caps: list[Any] = [None] * len(features)
+    """Each tool's category probabilities and capability decisions, as ``classify_features`` computes them."""
     if model is None:
-        return rows, caps
-    signals = [run_rules(f) for f in features]
-    undecided = [i for i, s in enumerate(signals) if not any(x.strong and x.supports in CATEGORIES for x in s)]
-    matrix = model.matrix(features)
-    if model.capability is not None and model.capability.active:
-        caps = model.capability.decisions(model.capability.predict_proba(matrix))
-    if undecided:
-        for i, row in zip(undecided, model.proba_of(matrix[undecided]).tolist(), strict=True):
-            rows[i] = row
-    return rows, caps
+        return [None] * len(features), [None] * len(features)
+    return model_inputs(features, [run_rules(f) for f in features], model)
 
 
 def _cold(features: list[ToolFeatures]) -> None:
